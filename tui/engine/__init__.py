@@ -1,0 +1,1 @@
+"""The engine: events, tracing, running and sampling a scenario, and the model folded from it. No Textual here."""

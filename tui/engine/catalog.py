@@ -1,0 +1,99 @@
+"""The course's scenarios: found in ``scenarios/``, described by their module docstrings, never imported."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import scenarios
+
+SCENARIO_DIR = Path(scenarios.__file__).resolve().parent
+_FILE = re.compile(r"^(\d{2})_([a-z0-9_]+)\.py$")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One example of the course: ``id`` is stable (the file name without its number), ``number`` its place."""
+
+    id: str
+    number: int
+    path: Path
+    title_zh: str = ""
+    title_en: str = ""
+    course: str = ""
+    watch_zh: tuple[str, ...] = ()
+    watch_en: tuple[str, ...] = ()
+    modernised: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return f"{self.title_en} ({self.title_zh})" if self.title_zh else self.title_en
+
+    def source(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def parse_docstring(doc: str) -> dict[str, object]:
+    """Split a scenario docstring (title line, ``Course:``, ``看点:``/``Watch:`` bullets, ``Modernised:``)."""
+    lines = doc.strip().splitlines()
+    out: dict[str, object] = {"watch_zh": [], "watch_en": []}
+    if lines:
+        zh, _, en = lines[0].partition("|")
+        out["title_zh"], out["title_en"] = (zh.strip(), en.strip()) if en else ("", zh.strip())
+    section = None
+    for line in lines[1:]:
+        stripped = line.strip()
+        if stripped.startswith("Course:"):
+            out["course"] = stripped.removeprefix("Course:").strip()
+        elif stripped.startswith("Modernised:"):
+            out["modernised"] = stripped.removeprefix("Modernised:").strip()
+            section = "modernised"
+        elif stripped in ("看点:", "看点："):
+            section = "watch_zh"
+        elif stripped == "Watch:":
+            section = "watch_en"
+        elif stripped.startswith("- ") and section in ("watch_zh", "watch_en"):
+            out[section].append(stripped[2:].strip())  # type: ignore[union-attr]
+        elif stripped and section in ("watch_zh", "watch_en") and out[section]:
+            out[section][-1] += " " + stripped  # type: ignore[index]
+        elif stripped and section == "modernised":
+            out["modernised"] = f"{out['modernised']} {stripped}".strip()
+    return out
+
+
+def load_scenario(path: Path) -> Scenario:
+    match = _FILE.match(path.name)
+    if match is None:
+        raise ValueError(f"not a scenario file name: {path.name}")
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    info = parse_docstring(doc)
+    return Scenario(
+        id=match.group(2),
+        number=int(match.group(1)),
+        path=path,
+        title_zh=str(info.get("title_zh", "")),
+        title_en=str(info.get("title_en", "")) or match.group(2),
+        course=str(info.get("course", "")),
+        watch_zh=tuple(info["watch_zh"]),  # type: ignore[arg-type]
+        watch_en=tuple(info["watch_en"]),  # type: ignore[arg-type]
+        modernised=str(info.get("modernised", "")),
+    )
+
+
+def load_catalog(directory: Path = SCENARIO_DIR) -> list[Scenario]:
+    """Every scenario, in course order."""
+    return sorted(
+        (load_scenario(p) for p in directory.glob("*.py") if _FILE.match(p.name)), key=lambda s: s.number
+    )
+
+
+def find(catalog: list[Scenario], key: str) -> Scenario | None:
+    """By id (``process_function``), number (``1`` or ``01``) or file stem (``01_process_function``)."""
+    key = key.strip().replace("-", "_")
+    for scenario in catalog:
+        if key in (scenario.id, scenario.path.stem) or (key.isdigit() and int(key) == scenario.number):
+            return scenario
+    return None

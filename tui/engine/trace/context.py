@@ -1,0 +1,43 @@
+"""What every hook of one traced process shares: the emitter, the speed factor and the unscaled clock."""
+
+from __future__ import annotations
+
+import os
+import reprlib
+import time
+from dataclasses import dataclass, field
+
+from tui.engine.trace.emitter import Emitter
+
+_short = reprlib.Repr()
+_short.maxstring = 40
+_short.maxother = 40
+_short.maxlist = _short.maxtuple = _short.maxdict = _short.maxset = 6
+_short.maxlevel = 2
+
+
+def short_repr(obj: object) -> str:
+    try:
+        return _short.repr(obj)
+    except Exception:  # a user __repr__ that raises must not break the user's put()
+        return f"<{type(obj).__name__}>"
+
+
+@dataclass
+class TraceContext:
+    emitter: Emitter
+    speed: float = 1.0
+    root: str = ""  # the folder that holds the tui package, for bootstrapping spawned interpreters
+    real_sleep: object = field(default=time.sleep)
+
+    def emit(self, kind: str, fields: dict, t: int | None = None) -> None:
+        self.emitter.emit(kind, fields, t)
+
+    def scaled(self, timeout: float | None) -> float | None:
+        if timeout is None or self.speed == 1.0:
+            return timeout
+        return max(0.0, timeout) / self.speed
+
+    @property
+    def pid(self) -> int:
+        return os.getpid()

@@ -1,0 +1,105 @@
+"""Per-process event buffer: events are appended by any thread and written out in batches by a hidden flusher."""
+
+from __future__ import annotations
+
+import _thread
+import os
+import time
+from collections import deque
+from typing import Any
+
+from tui.engine.transport import write_frames
+
+# The flusher waits this long after the first event of a batch, so bursts go out in few frames.
+FLUSH_DELAY = 0.002
+_real_sleep = time.sleep
+_monotonic_ns = time.monotonic_ns
+_native_id = _thread.get_native_id
+
+
+class Emitter:
+    """Buffers this process's events and sends them to contui's queue.
+
+    The flusher is a bare ``_thread`` thread so the script never sees it in ``threading.enumerate()``.
+    Everything it shares with other threads is either a deque (atomic append/popleft) or a process-local lock:
+    a process killed mid-write can hold nothing another process needs.
+    """
+
+    def __init__(self, fd: int, t0: int) -> None:
+        self.fd = fd
+        self.t0 = t0
+        self.enabled = True
+        self._reset()
+        os.register_at_fork(before=self._before_fork, after_in_parent=self._after_fork_parent,
+                            after_in_child=self._after_fork_child)
+
+    def _reset(self) -> None:
+        self.pid = os.getpid()
+        self._queue: deque[tuple[Any, ...]] = deque()
+        self._write_lock = _thread.allocate_lock()
+        self._wake = _thread.allocate_lock()
+        self._wake.acquire()
+        self._idle = False
+        self._flusher_running = False
+
+    def emit(self, kind: str, fields: dict[str, Any], t: int | None = None) -> None:
+        if not self.enabled:
+            return
+        self._queue.append(
+            ((_monotonic_ns() if t is None else t) - self.t0, kind, self.pid, _native_id(), fields)
+        )
+        if self._idle or not self._flusher_running:
+            self._wake_flusher()
+
+    def emit_for(self, pid: int, kind: str, fields: dict[str, Any]) -> None:
+        """An event about another process, seen from outside it (by the reaper)."""
+        self._queue.append((_monotonic_ns() - self.t0, kind, pid, 0, fields))
+        self._wake_flusher()
+
+    def _wake_flusher(self) -> None:
+        if self._idle:
+            self._idle = False
+            try:
+                self._wake.release()
+            except RuntimeError:  # another emit woke it first
+                pass
+        elif not self._flusher_running:
+            self._start_flusher()
+
+    def now(self) -> int:
+        return _monotonic_ns()
+
+    def _start_flusher(self) -> None:
+        self._flusher_running = True
+        _thread.start_new_thread(self._flush_loop, ())
+
+    def _flush_loop(self) -> None:
+        while self.enabled:
+            self._idle = True
+            if not self._queue:  # set idle before looking, so an emit in between still wakes us
+                self._wake.acquire()
+            self._idle = False
+            _real_sleep(FLUSH_DELAY)
+            self.flush()
+
+    def flush(self) -> None:
+        """Send everything buffered now (also called at process exit, from whichever thread ends the process)."""
+        with self._write_lock:
+            queue = self._queue
+            batch = [queue.popleft() for _ in range(len(queue))]
+            if not batch or not self.enabled:
+                return
+            try:
+                write_frames(self.fd, batch)
+            except OSError:  # contui is gone: nobody is listening any more
+                self.enabled = False
+
+    # A fork copies the buffer and whatever lock another thread held at that instant; the child starts clean.
+    def _before_fork(self) -> None:
+        self._write_lock.acquire()
+
+    def _after_fork_parent(self) -> None:
+        self._write_lock.release()
+
+    def _after_fork_child(self) -> None:
+        self._reset()

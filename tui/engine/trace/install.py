@@ -1,0 +1,84 @@
+"""Installs every hook in the current process, from what the run put in the environment."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from tui.engine import events as ev
+from tui.engine.trace import locks, processes, queues, threads
+from tui.engine.trace.context import TraceContext
+from tui.engine.trace.emitter import Emitter
+from tui.engine.trace.output import LineCapture
+
+ENV_FD = "CONTUI_EVENT_FD"
+ENV_T0 = "CONTUI_T0"
+ENV_SPEED = "CONTUI_SPEED"
+ENV_ROOT = "CONTUI_ROOT"
+
+# Prepended to the command of every interpreter that spawn or forkserver starts, so the tracer is in before
+# multiprocessing unpickles anything.
+BOOT_PREFIX = (
+    "import sys; sys.path.insert(0, {root!r}); from tui.engine.trace.install import install_from_env; "
+    "install_from_env({{role!r}}); del sys.path[0]; "
+)
+
+_installed: list[TraceContext] = []  # one per process; a list so that no module global is ever rebound
+
+
+def install_from_env(role: str = "main") -> TraceContext | None:
+    """Install the tracer if this interpreter belongs to a traced run (the environment says so)."""
+    if _installed:
+        return _installed[0]
+    fd = os.environ.get(ENV_FD)
+    if fd is None:
+        return None
+    return install(int(fd), int(os.environ[ENV_T0]), float(os.environ.get(ENV_SPEED, "1")),
+                   os.environ.get(ENV_ROOT, ""), role)
+
+
+def install(fd: int, t0: int, speed: float, root: str, role: str) -> TraceContext:
+    ctx = TraceContext(Emitter(fd, t0), speed=speed, root=root, real_sleep=time.sleep)
+    _installed.append(ctx)
+    sys.stdout = LineCapture(ctx, "stdout", sys.stdout)
+    sys.stderr = LineCapture(ctx, "stderr", sys.stderr)
+    _scale_sleep(ctx)
+    processes.install(ctx, BOOT_PREFIX.format(root=root))
+    threads.install(ctx)
+    locks.install(ctx)
+    queues.install(ctx)
+    _default_start_method(os.environ.get("CONTUI_START_METHOD"))
+    if role in ("main", "forkserver"):
+        import threading
+
+        ctx.emit(ev.PROC_START, {"ppid": os.getppid(), "name": "MainProcess" if role == "main" else "forkserver",
+                                 "daemon": False, "method": role})
+        ctx.emit(ev.THREAD_START, {"name": threading.current_thread().name, "daemon": False,
+                                   "ident": threading.get_ident()})
+    return ctx
+
+
+def _scale_sleep(ctx: TraceContext) -> None:
+    real_sleep = time.sleep
+    emit = ctx.emit
+    speed = ctx.speed
+
+    def sleep(secs: float) -> None:
+        emit(ev.SLEEP, {"secs": secs, "phase": "begin"})
+        try:
+            real_sleep(secs / speed if speed != 1.0 else secs)
+        finally:
+            emit(ev.SLEEP, {"secs": secs, "phase": "end"})
+
+    time.sleep = sleep
+
+
+
+def _default_start_method(method: str | None) -> None:
+    """Make ``method`` the default without fixing it, so a script's own set_start_method() still works."""
+    if not method:
+        return
+    from multiprocessing import context
+
+    context._default_context._default_context = context._concrete_contexts[method]  # type: ignore[attr-defined]

@@ -1,0 +1,97 @@
+"""The run's main process: installs the tracer, then runs the script as ``__main__``, as ``python script.py`` would."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+from types import TracebackType
+from typing import Any
+
+ENV_REAPER = "CONTUI_REAPER_PID"
+PR_SET_PDEATHSIG = 1
+
+
+def main() -> None:
+    state: dict[str, Any] = {"code": 0, "ctx": None}
+    # Registered before multiprocessing is imported, so it runs after multiprocessing's own exit hook
+    # (atexit runs last-in first-out): the daemon kills and joins at exit are reported before we say "exited".
+    atexit.register(_finish, state)
+    _die_with_reaper()
+
+    import runpy
+    import traceback
+
+    from tui.engine import events as ev
+    from tui.engine.trace.install import install_from_env
+    from tui.engine.trace.processes import exception_fields
+
+    try:
+        ctx = state["ctx"] = install_from_env("main")
+    except Exception:  # a bug of contui's, not the script's: say so on the real stderr, which the reaper forwards
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        traceback.print_exc()
+        print("contui: the tracer could not be installed (this is a bug in contui)", file=sys.stderr)
+        os._exit(70)
+    sys.path.pop(0)  # the folder of the tui package, put first by the -c bootstrap
+    script = os.path.abspath(sys.argv[1])
+    sys.argv = sys.argv[1:]
+    sys.path[0] = os.path.dirname(os.path.realpath(script))  # python script.py puts the script's folder first
+    try:
+        runpy.run_path(script, run_name="__main__")
+    except SystemExit as exc:
+        state["code"] = _exit_code(exc)
+        raise
+    except KeyboardInterrupt:
+        state["code"] = -2
+        raise
+    except BaseException as exc:
+        state["code"] = 1
+        if ctx is not None:
+            ctx.emit(ev.EXCEPTION, exception_fields(exc, "main"))
+        traceback.print_exception(type(exc), exc, _from_script(exc.__traceback__, script))
+        raise SystemExit(1) from None
+
+
+def _exit_code(exc: SystemExit) -> int:
+    if exc.code is None:
+        return 0
+    if isinstance(exc.code, int):
+        return exc.code
+    return 1
+
+
+def _from_script(tb: TracebackType | None, script: str) -> TracebackType | None:
+    """Drop contui's and runpy's frames, so the traceback reads as under plain ``python script.py``."""
+    while tb is not None and tb.tb_frame.f_code.co_filename != script:
+        tb = tb.tb_next
+    return tb  # None for a script that does not compile: the SyntaxError names file and line itself
+
+
+def _finish(state: dict[str, Any]) -> None:
+    ctx = state["ctx"]
+    if ctx is not None:
+        from tui.engine.trace.processes import finish_process
+
+        finish_process(ctx, state["code"])
+
+
+def _die_with_reaper() -> None:
+    """If the run's reaper dies (even by SIGKILL), this process goes too; its descendants are the reaper's to end."""
+    reaper = os.environ.get(ENV_REAPER)
+    if not reaper:
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != int(reaper):  # it died before we asked
+        os._exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Captures each process's stdout/stderr as whole lines, tagged with the thread that wrote them."""
+
+from __future__ import annotations
+
+import _thread
+import io
+from typing import Any
+
+from tui.engine.events import STDOUT
+from tui.engine.trace.context import TraceContext
+
+# One frame must hold a line even if every character takes 3-4 bytes in UTF-8.
+CHUNK_CHARS = 900
+
+
+class LineCapture(io.TextIOBase):
+    """A text stream that turns writes into ``stdout`` events, one per line (long lines in chunks)."""
+
+    def __init__(self, ctx: TraceContext, stream: str, original: Any) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self._stream = stream
+        self._original = original
+        self._partial: dict[int, str] = {}
+        self.buffer = _BytesShim(self)
+
+    # io.TextIOBase would report these from a closed base; the script sees a normal text stream.
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    @property
+    def errors(self) -> str:  # type: ignore[override]
+        return "strict"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self._original.fileno()
+
+    def write(self, s: str) -> int:
+        if not isinstance(s, str):
+            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
+        tid = _thread.get_native_id()
+        text = self._partial.pop(tid, "") + s
+        *lines, rest = text.split("\n")
+        for line in lines:
+            self._send(line, partial=False)
+        if rest:
+            self._partial[tid] = rest
+        return len(s)
+
+    def _send(self, line: str, partial: bool) -> None:
+        while len(line) > CHUNK_CHARS:
+            self._ctx.emit(STDOUT, {"stream": self._stream, "text": line[:CHUNK_CHARS], "partial": True})
+            line = line[CHUNK_CHARS:]
+        fields: dict[str, Any] = {"stream": self._stream, "text": line}
+        if partial:
+            fields["partial"] = True
+        self._ctx.emit(STDOUT, fields)
+
+    def flush(self) -> None:
+        """A flush shows a prompt such as ``>>:`` now; the rest of its line follows in later events."""
+        rest = self._partial.pop(_thread.get_native_id(), None)
+        if rest:
+            self._send(rest, partial=True)
+
+    def finish(self) -> None:
+        """At process exit: what is left unterminated is a line of its own, as a terminal would show."""
+        for tid in list(self._partial):
+            self._send(self._partial.pop(tid), partial=False)
+
+
+class _BytesShim(io.RawIOBase):
+    """``sys.stdout.buffer`` for scripts that write bytes."""
+
+    def __init__(self, text: LineCapture) -> None:
+        super().__init__()
+        self._text = text
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        data = bytes(b)
+        self._text.write(data.decode("utf-8", errors="replace"))
+        return len(data)
+
+    def flush(self) -> None:
+        self._text.flush()

@@ -1,0 +1,144 @@
+"""Hooks on multiprocessing's Process: start, join, is_alive, terminate, the reap, and the child's own life."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from multiprocessing import popen_fork, popen_forkserver, process, util
+from typing import Any
+
+from tui.engine import events as ev
+from tui.engine.trace.context import TraceContext
+from tui.engine.trace.sites import is_user_file
+
+_MP_DIR = os.path.dirname(process.__file__)
+
+
+def _called_from_user() -> bool:
+    return is_user_file(sys._getframe(2).f_code.co_filename)
+
+
+def _method(proc: process.BaseProcess) -> str:
+    return getattr(proc._popen, "method", None) or getattr(proc, "_start_method", None) or "fork"
+
+
+def install(ctx: TraceContext, boot_prefix: str) -> None:
+    BaseProcess = process.BaseProcess
+    emit = ctx.emit
+
+    orig_start = BaseProcess.start
+
+    def start(self: process.BaseProcess) -> None:
+        orig_start(self)
+        emit(ev.PROC_SPAWN, {"child": self.pid, "name": self.name, "daemon": self.daemon, "method": _method(self)})
+
+    orig_bootstrap = BaseProcess._bootstrap
+
+    def _bootstrap(self: process.BaseProcess, *args: Any, **kwargs: Any) -> int:
+        emit(ev.PROC_START, {"ppid": os.getppid(), "name": self.name, "daemon": self.daemon,
+                             "method": getattr(self, "_contui_method", None) or _current_method()})
+        user_run = self.run
+
+        def run() -> None:
+            try:
+                user_run()
+            except (SystemExit, KeyboardInterrupt):
+                raise
+            except BaseException as exc:
+                emit(ev.EXCEPTION, exception_fields(exc, "process"))
+                raise
+
+        self.run = run  # type: ignore[method-assign]
+        code = orig_bootstrap(self, *args, **kwargs)
+        finish_process(ctx, code)
+        return code
+
+    orig_join = BaseProcess.join
+
+    def join(self: process.BaseProcess, timeout: float | None = None) -> None:
+        emit(ev.PROC_JOIN, {"child": self.pid, "phase": "begin", "timeout": timeout})
+        try:
+            orig_join(self, ctx.scaled(timeout))
+        finally:
+            emit(ev.PROC_JOIN, {"child": self.pid, "phase": "end", "code": self.exitcode})
+
+    orig_is_alive = BaseProcess.is_alive
+
+    def is_alive(self: process.BaseProcess) -> bool:
+        result = orig_is_alive(self)
+        if _called_from_user():
+            emit(ev.PROC_ALIVE, {"child": self.pid, "result": result})
+        return result
+
+    def wrap_poll(cls: type) -> None:
+        orig_poll = cls.poll
+
+        def poll(self: Any, flag: int = os.WNOHANG) -> int | None:
+            before = self.returncode
+            code = orig_poll(self, flag)
+            if before is None and code is not None:
+                emit(ev.PROC_REAP, {"child": self.pid, "code": code, "by": "parent"})
+            return code
+
+        cls.poll = poll
+
+    orig_send_signal = popen_fork.Popen._send_signal
+
+    def _send_signal(self: Any, sig: int) -> None:
+        if self.returncode is None:
+            caller = sys._getframe(2).f_code.co_name
+            reason = "daemon-at-exit" if caller == "_exit_function" else "call"
+            emit(ev.PROC_TERMINATE, {"child": self.pid, "signal": int(sig), "reason": reason})
+        orig_send_signal(self, sig)
+
+    BaseProcess.start = start  # type: ignore[method-assign]
+    BaseProcess._bootstrap = _bootstrap  # type: ignore[method-assign]
+    BaseProcess.join = join  # type: ignore[method-assign]
+    BaseProcess.is_alive = is_alive  # type: ignore[method-assign]
+    wrap_poll(popen_fork.Popen)
+    wrap_poll(popen_forkserver.Popen)
+    popen_fork.Popen._send_signal = _send_signal  # type: ignore[method-assign]
+    _follow_new_interpreters(ctx, boot_prefix)
+
+
+def _current_method() -> str:
+    import multiprocessing
+
+    return multiprocessing.get_start_method(allow_none=True) or "fork"
+
+
+def _follow_new_interpreters(ctx: TraceContext, boot_prefix: str) -> None:
+    """spawn and forkserver start fresh interpreters: hand them the event pipe and install the tracer first."""
+    orig_spawnv = util.spawnv_passfds
+
+    def spawnv_passfds(path: str, args: list[str], passfds: Any) -> int:
+        args = list(args)
+        if "-c" in args:
+            i = args.index("-c") + 1
+            if "spawn_main" in args[i] or "forkserver import main" in args[i]:
+                role = "spawn" if "spawn_main" in args[i] else "forkserver"
+                args[i] = boot_prefix.format(role=role) + args[i]
+                passfds = sorted(set(passfds) | {ctx.emitter.fd})
+        return orig_spawnv(path, args, passfds)
+
+    util.spawnv_passfds = spawnv_passfds
+
+
+def exception_fields(exc: BaseException, where: str) -> dict[str, Any]:
+    return {
+        "type": type(exc).__name__,
+        "message": str(exc),
+        "traceback": "".join(traceback.format_exception(exc)),
+        "where": where,
+    }
+
+
+def finish_process(ctx: TraceContext, code: int | None) -> None:
+    """The process's own code is over: finish half-written lines, say so, and send everything now."""
+    for stream in (sys.stdout, sys.stderr):
+        finish = getattr(stream, "finish", None)
+        if finish is not None:
+            finish()
+    ctx.emit(ev.PROC_EXIT, {"code": code})
+    ctx.emitter.flush()

@@ -1,0 +1,65 @@
+"""Tells the user's code from the standard library's, so only the script's own locks, queues and threads show."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import sysconfig
+import linecache
+from types import FrameType
+
+_TRACE_DIR = os.path.dirname(os.path.abspath(__file__))
+_LIBRARY_DIRS = tuple(
+    sorted(
+        {
+            os.path.realpath(p)
+            for key in ("stdlib", "platstdlib", "purelib", "platlib")
+            if (p := sysconfig.get_paths().get(key))
+        }
+        | {os.path.realpath(os.path.dirname(os.__file__))},
+        key=len,
+        reverse=True,
+    )
+)
+_user_cache: dict[str, bool] = {}
+_ASSIGNED = re.compile(r"^\s*(?:self\.)?([A-Za-z_][\w]*)\s*=")
+
+
+def is_user_file(filename: str) -> bool:
+    known = _user_cache.get(filename)
+    if known is not None:
+        return known
+    if filename.startswith("<"):
+        user = filename.startswith("<stdin") or filename == "<string>"
+    else:
+        path = os.path.realpath(filename)
+        user = not path.startswith(_TRACE_DIR) and not any(
+            path.startswith(d + os.sep) for d in _LIBRARY_DIRS
+        )
+    _user_cache[filename] = user
+    return user
+
+
+def caller_outside(obj: object, depth: int = 2, skip_files: tuple[str, ...] = ()) -> FrameType | None:
+    """The frame that asked for ``obj`` to be built: past its own constructor chain and the given factory files."""
+    frame = sys._getframe(depth)
+    while frame is not None and frame.f_locals.get("self") is obj:
+        frame = frame.f_back
+    while frame is not None and (frame.f_code.co_filename in skip_files or frame.f_code.co_filename.startswith(_TRACE_DIR)):
+        frame = frame.f_back
+    return frame
+
+
+def site_of(frame: FrameType | None) -> str:
+    if frame is None:
+        return "?"
+    return f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
+
+
+def assigned_name(frame: FrameType | None) -> str | None:
+    """The variable a constructor call is assigned to on its source line (``mutex = Lock()`` → ``mutex``)."""
+    if frame is None:
+        return None
+    match = _ASSIGNED.match(linecache.getline(frame.f_code.co_filename, frame.f_lineno))
+    return match.group(1) if match else None

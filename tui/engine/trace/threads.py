@@ -1,0 +1,64 @@
+"""Hooks on threading.Thread: start, exit, join, and uncaught exceptions, for the script's own threads only."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from tui.engine import events as ev
+from tui.engine.trace.context import TraceContext
+from tui.engine.trace.processes import exception_fields
+from tui.engine.trace.sites import is_user_file
+
+
+def _is_users(thread: threading.Thread) -> bool:
+    """A thread is the script's if the code it runs is: multiprocessing's feeder threads are not."""
+    target = getattr(thread, "_target", None)
+    if target is None:
+        run = type(thread).run
+        if run is threading.Thread.run:
+            return False
+        target = run
+    code = getattr(getattr(target, "func", target), "__code__", None)  # functools.partial keeps it in .func
+    return code is not None and is_user_file(code.co_filename)
+
+
+def install(ctx: TraceContext) -> None:
+    Thread = threading.Thread
+    emit = ctx.emit
+
+    orig_inner = Thread._bootstrap_inner
+
+    def _bootstrap_inner(self: threading.Thread) -> None:
+        traced = _is_users(self)
+        self._contui_traced = traced  # type: ignore[attr-defined]
+        if traced:
+            emit(ev.THREAD_START, {"name": self.name, "daemon": self.daemon, "ident": threading.get_ident()})
+        try:
+            orig_inner(self)
+        finally:
+            if traced:
+                emit(ev.THREAD_EXIT, {"name": self.name})
+
+    orig_join = Thread.join
+
+    def join(self: threading.Thread, timeout: float | None = None) -> None:
+        if not getattr(self, "_contui_traced", False):
+            return orig_join(self, ctx.scaled(timeout))
+        fields: dict[str, Any] = {"child": self.native_id, "name": self.name}
+        emit(ev.THREAD_JOIN, {**fields, "phase": "begin", "timeout": timeout})
+        try:
+            orig_join(self, ctx.scaled(timeout))
+        finally:
+            emit(ev.THREAD_JOIN, {**fields, "phase": "end", "alive": self.is_alive()})
+
+    orig_hook = threading.excepthook
+
+    def excepthook(args: Any) -> None:
+        if args.exc_value is not None and not isinstance(args.exc_value, SystemExit):
+            emit(ev.EXCEPTION, exception_fields(args.exc_value, "thread"))
+        orig_hook(args)
+
+    Thread._bootstrap_inner = _bootstrap_inner  # type: ignore[attr-defined]
+    Thread.join = join  # type: ignore[method-assign]
+    threading.excepthook = excepthook
