@@ -1,0 +1,78 @@
+"""互斥锁：抢票加锁 | Mutex: ticket sale with a lock
+
+Course: 并发编程之多进程 · 互斥锁 | Multiprocessing · mutual exclusion lock
+
+看点:
+- 10 个进程并发查票（search 不加锁），先查的几个看到剩余票数 1。
+- 买票 get() 被 mutex 保护：同一时间只有一个进程持有锁，其余的排队等待。
+- 第一个拿到锁的进程买到票并写回 db.txt，后面的进程读到 0，买不到。
+- 最后一行：1 张票，恰好卖出 1 张。串行换来了数据安全。
+
+Watch:
+- Ten processes check the tickets concurrently (search is not locked); the first ones see 1 left.
+- get() is guarded by the mutex: one process holds the lock at a time, the others wait in line.
+- The first one to get the lock buys the ticket and writes db.txt; the rest read 0 and buy nothing.
+- The last line: 1 ticket, exactly 1 sold. Serialising costs speed but keeps the data safe.
+
+Modernised: added: db.txt is written with 1 ticket at start, buyers report a sale on a Queue, and main joins them all and prints a summary line; get() writes db.txt through a temp file and os.replace, because the course's json.dump(dic, open('db.txt', 'w')) briefly empties the file and a buyer reading then crashed with JSONDecodeError.
+"""
+from multiprocessing import Process, Lock, Queue
+import json
+import time
+import random
+import os
+
+
+def search():
+    time.sleep(random.randint(1, 3))
+    dic = json.load(open('db.txt', 'r', encoding='utf-8'))
+    print('%s 查看剩余票数%s' % (os.getpid(), dic["count"]))
+
+
+def save(dic):
+    # The course writes json.dump(dic, open('db.txt', 'w')): open() empties the file first, and a
+    # buyer reading at that moment crashed with JSONDecodeError in about one run in three here.
+    # Writing a new file and renaming it over db.txt lets readers see the old or the new count only.
+    tmp = 'db.txt.%s.tmp' % os.getpid()
+    with open(tmp, 'w', encoding='utf-8') as f:
+        json.dump(dic, f)
+    os.replace(tmp, 'db.txt')
+
+
+def get():
+    dic = json.load(open('db.txt', 'r', encoding='utf-8'))
+    if dic["count"] > 0:
+        dic["count"] -= 1
+        time.sleep(random.randint(1, 3))
+        save(dic)
+        print('%s 购票成功' % os.getpid())
+        return True
+    return False
+
+
+def task(mutex, sold):
+    search()
+    mutex.acquire()  # 加锁
+    bought = get()
+    mutex.release()  # 解锁
+    if bought:
+        sold.put(os.getpid())
+
+
+if __name__ == '__main__':
+    with open('db.txt', 'w', encoding='utf-8') as f:
+        json.dump({"count": 1}, f)
+    mutex = Lock()  # 创建实例对象
+    sold = Queue()
+    buyers = []
+    for i in range(10):
+        p = Process(target=task, args=(mutex, sold))
+        p.start()
+        buyers.append(p)
+    for p in buyers:
+        p.join()
+    n = 0
+    while not sold.empty():
+        sold.get()
+        n += 1
+    print('主: 只有 1 张票，卖出了 %d 张 (1 ticket, %d sold)' % (n, n))

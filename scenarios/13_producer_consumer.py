@@ -1,0 +1,56 @@
+"""生产者消费者模型 | The producer-consumer model
+
+Course: 并发编程之多进程 · 生产者消费者模型 | Multiprocessing · producer-consumer model
+
+看点:
+- 两个厨师（生产者）各做 2 个 peach，放进 JoinableQueue 后不等人来取。
+- 两个吃货（消费者，守护进程）从队列里取，每吃完一个调用 task_done()。
+- 主进程等厨师做完（join），再用 q.join() 等队列里每一个都被 task_done。
+- 打印“主”后主进程代码结束，守护进程的吃货还卡在 q.get() 上，随即被终止。
+
+Watch:
+- Two cooks (producers) make 2 peaches each and put them on the JoinableQueue without waiting for anyone.
+- Two eaters (consumers, daemon processes) take from the queue and call task_done() after each one.
+- The main process joins the cooks, then q.join() waits until every item has been marked task_done.
+- 主 is printed, the main code ends, and the daemon eaters, still blocked in q.get(), are terminated.
+
+Modernised: none
+"""
+from multiprocessing import Process, JoinableQueue
+import time
+import random
+
+
+def producer(name, food, q):
+    for i in range(2):
+        res = '%s%s' % (food, i)
+        time.sleep(random.randint(1, 3))
+        q.put(res)
+        print('厨师[%s]生产了<%s>' % (name, res))
+
+
+def consumer(name, q):
+    while True:
+        res = q.get()
+        # if res is None:break
+        time.sleep(random.randint(1, 3))
+        print('吃货[%s]吃了<%s>' % (name, res))
+        q.task_done()
+
+
+if __name__ == '__main__':
+    q = JoinableQueue()
+    p1 = Process(target=producer, args=('egon1', 'peach', q))
+    p2 = Process(target=producer, args=('egon2', 'peach', q))
+    c1 = Process(target=consumer, args=('lary1', q))
+    c2 = Process(target=consumer, args=('lary2', q))
+    c1.daemon = True
+    c2.daemon = True
+    p1.start()
+    p2.start()
+    c1.start()
+    c2.start()
+    p1.join()
+    p2.join()
+    q.join()
+    print('主')
