@@ -22,6 +22,7 @@ from tui.engine.transport import EventQueue
 
 ROOT = str(Path(tui.__file__).resolve().parent.parent)
 ENV_START_METHOD = "CONTUI_START_METHOD"
+ENV_OWNER = "CONTUI_OWNER"  # the contui process a run belongs to: a run whose owner is gone must not exist
 START_METHODS = ("fork", "spawn", "forkserver")
 _LAUNCH = (
     f"import sys; sys.path.insert(0, {ROOT!r}); from tui.engine.trace.launch import main; main()"
@@ -103,7 +104,7 @@ class Run:
         self.t0 = time.monotonic_ns()
         env = dict(os.environ)
         env.update({ENV_FD: str(self.queue.writer_fd), ENV_T0: str(self.t0), ENV_SPEED: repr(self.speed),
-                    ENV_ROOT: ROOT, "PYTHONUNBUFFERED": "1"})
+                    ENV_ROOT: ROOT, ENV_OWNER: str(os.getpid())})
         if self.start_method:
             env[ENV_START_METHOD] = self.start_method
         control_r, self._control_w = os.pipe()

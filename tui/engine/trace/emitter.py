@@ -82,9 +82,14 @@ class Emitter:
             _real_sleep(FLUSH_DELAY)
             self.flush()
 
-    def flush(self) -> None:
-        """Send everything buffered now (also called at process exit, from whichever thread ends the process)."""
-        with self._write_lock:
+    def flush(self, timeout: float = -1) -> None:
+        """Send everything buffered now (also called at process exit, from whichever thread ends the process).
+
+        A signal handler passes a timeout: the thread it interrupted may be the one holding the write lock.
+        """
+        if not self._write_lock.acquire(True, timeout):
+            return
+        try:
             queue = self._queue
             batch = [queue.popleft() for _ in range(len(queue))]
             if not batch or not self.enabled:
@@ -93,6 +98,8 @@ class Emitter:
                 write_frames(self.fd, batch)
             except OSError:  # contui is gone: nobody is listening any more
                 self.enabled = False
+        finally:
+            self._write_lock.release()
 
     # A fork copies the buffer and whatever lock another thread held at that instant; the child starts clean.
     def _before_fork(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 
@@ -49,6 +50,7 @@ def install(fd: int, t0: int, speed: float, root: str, role: str) -> TraceContex
     locks.install(ctx)
     queues.install(ctx)
     _default_start_method(os.environ.get("CONTUI_START_METHOD"))
+    _flush_on_sigterm(ctx)
     if role in ("main", "forkserver"):
         import threading
 
@@ -82,3 +84,21 @@ def _default_start_method(method: str | None) -> None:
     from multiprocessing import context
 
     context._default_context._default_context = context._concrete_contexts[method]  # type: ignore[attr-defined]
+
+
+def _flush_on_sigterm(ctx: TraceContext) -> None:
+    """SIGTERM (terminate(), a daemon killed at exit) would drop the last few ms of events, prints included, that
+    a terminal would have shown: send them, then die of SIGTERM as before. A script's own handler replaces this."""
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            finish = getattr(stream, "finish", None)
+            if finish is not None:
+                finish()
+        ctx.emitter.flush(timeout=0.5)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, on_sigterm)

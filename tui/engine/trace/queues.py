@@ -148,10 +148,12 @@ def _install_joinable(ctx: TraceContext, cls: type) -> None:
     orig_join = cls.join
 
     def task_done(self: Any) -> None:
-        orig_task_done(self)
         qid = self.__dict__.get("_contui")
         if qid is not None:
+            # Said before it happens: the last task_done lets join() return, and a daemon consumer may be
+            # terminated at once, before it could say anything after.
             ctx.emit(ev.QUEUE_TASK_DONE, {"queue": qid})
+        orig_task_done(self)
 
     def join(self: Any) -> None:
         qid = self.__dict__.get("_contui")

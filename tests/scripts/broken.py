@@ -1,0 +1,1 @@
+print('this line is fine'

@@ -1,0 +1,6 @@
+def f():
+    raise ValueError('bad value')
+
+
+print('before')
+f()

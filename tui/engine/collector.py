@@ -1,0 +1,67 @@
+"""Drains one run's event queue, adds psutil samples of its pids, and folds everything into the model.
+
+The same loop serves ``contui run`` (called from the main thread) and the app (called from a thread worker): each
+``poll`` returns the batch it applied, sorted by time, so callers can print, record or post it.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from tui.engine import events as ev
+from tui.engine.events import Event
+from tui.engine.model import Model
+from tui.engine.runner import Run
+from tui.engine.sampler import Sampler
+
+_NEW_PIDS = {ev.PROC_START: None, ev.PROC_SPAWN: "child", ev.RUN_START: "main"}
+
+
+class Collector:
+    def __init__(
+        self, run: Run, model: Model | None = None, sample: bool = True, lock: threading.Lock | None = None
+    ) -> None:
+        self.run = run
+        self.model = model if model is not None else Model()
+        # Held while applying a batch; a screen that reads the model from another thread takes it too.
+        self.lock = lock if lock is not None else threading.Lock()
+        self._sample = sample
+        self.sampler: Sampler | None = None  # made at the first poll: it needs the run's start time
+        self.pids: set[int] = set()
+        self.events_seen = 0
+
+    @property
+    def finished(self) -> bool:
+        """Every process of the run is gone and everything it sent has been read."""
+        return self.run.queue.eof
+
+    def poll(self, timeout: float) -> list[Event]:
+        """Wait up to ``timeout`` for events; apply them and any samples now due; return them in time order."""
+        if self._sample and self.sampler is None and self.run.t0:
+            self.sampler = Sampler(self.run.t0)
+        wait = timeout
+        if self.sampler is not None and self.pids:
+            wait = min(timeout, self.sampler.seconds_until_due())
+        wires = self.run.queue.drain(wait)
+        batch = [Event(*wire) for wire in wires]
+        for event in batch:
+            field = _NEW_PIDS.get(event.kind, False)
+            if field is None:
+                self.pids.add(event.pid)
+            elif field:
+                pid = event.fields.get(field)
+                if pid:
+                    self.pids.add(pid)
+        if self.sampler is not None and self.pids and self.sampler.due():
+            batch.extend(self.sampler.sample(sorted(self.pids)))
+        if not batch:
+            return batch
+        batch.sort(key=_by_time)
+        self.events_seen += len(batch)
+        with self.lock:
+            self.model.apply_many(batch)
+        return batch
+
+
+def _by_time(event: Event) -> int:
+    return event.t

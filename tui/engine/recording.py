@@ -1,0 +1,83 @@
+"""Runs a target to its end and keeps every event: what ``contui run`` and the tests are built on."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tui.engine import events as ev
+from tui.engine.collector import Collector
+from tui.engine.events import Event
+from tui.engine.model import Model
+from tui.engine.runner import Run, Target
+
+
+@dataclass
+class Recording:
+    events: list[Event] = field(default_factory=list)
+    code: int | None = None  # the main process's exit code (-N: signal N)
+    timed_out: bool = False
+    model: Model = field(default_factory=Model)
+
+    def of(self, *kinds: str) -> list[Event]:
+        return [e for e in self.events if e.kind in kinds]
+
+    def lines(self, stream: str = "stdout", pid: int | None = None) -> list[str]:
+        """The printed lines, partial pieces joined back into whole lines."""
+        pending: dict[tuple[int, int], str] = {}
+        out: list[str] = []
+        for e in self.of(ev.STDOUT):
+            if e.get("stream") != stream or (pid is not None and e.pid != pid):
+                continue
+            key = (e.pid, e.tid)
+            text = pending.pop(key, "") + str(e.get("text", ""))
+            if e.get("partial"):
+                pending[key] = text
+            else:
+                out.append(text)
+        return out + list(pending.values())
+
+    def line_counts(self, stream: str = "stdout") -> Counter[str]:
+        return Counter(self.lines(stream))
+
+    @property
+    def main_pid(self) -> int:
+        start = self.of(ev.RUN_START)
+        return int(start[0].get("main", 0)) if start else 0
+
+
+def record(
+    run: Run,
+    *,
+    timeout: float | None = None,
+    on_event: Callable[[Event], None] | None = None,
+    on_timeout: Callable[[], None] | None = None,
+) -> Recording:
+    """Start ``run`` (if needed), collect until every process of it is gone, then close it."""
+    recording = Recording()
+    collector = Collector(run, recording.model)
+    try:
+        if run.reaper is None:
+            run.start()
+        deadline = time.monotonic() + timeout if timeout else None
+        while not collector.finished:
+            for event in collector.poll(0.05):
+                recording.events.append(event)
+                if event.kind == ev.RUN_END:
+                    recording.code = event.get("code")
+                if on_event is not None:
+                    on_event(event)
+            if deadline is not None and not recording.timed_out and time.monotonic() > deadline:
+                recording.timed_out = True
+                if on_timeout is not None:
+                    on_timeout()
+                run.stop()
+    finally:
+        run.close()
+    return recording
+
+
+def record_target(target: Target, *, timeout: float = 60.0, **run_options: object) -> Recording:
+    return record(Run(target, **run_options), timeout=timeout)  # type: ignore[arg-type]

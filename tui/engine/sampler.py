@@ -1,0 +1,85 @@
+"""psutil's view of the run's processes (status incl. zombie and stopped, ppid, threads, cpu), as events.
+
+Only the run's own pids are read, with ``Process`` objects kept between samples; psutil never reaps anything, so a
+zombie stays visible until its parent collects it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+import psutil
+
+from tui.engine import events as ev
+from tui.engine.events import Event
+
+# Share of one core that sampling may use; with many processes it samples less often instead of using more.
+CPU_BUDGET = 0.04
+MIN_INTERVAL = 0.1
+
+
+class Sampler:
+    def __init__(self, t0: int, budget: float = CPU_BUDGET, min_interval: float = MIN_INTERVAL) -> None:
+        self.t0 = t0
+        self.budget = budget
+        self.min_interval = min_interval
+        self.interval = min_interval
+        self._procs: dict[int, psutil.Process] = {}
+        self._names: dict[int, str] = {}
+        self._gone: set[int] = set()
+        self._next = 0.0
+
+    def due(self) -> bool:
+        return time.monotonic() >= self._next
+
+    def seconds_until_due(self) -> float:
+        return max(0.0, self._next - time.monotonic())
+
+    def sample(self, pids: Iterable[int]) -> list[Event]:
+        """One sample of every pid given; a pid that has disappeared yields ``sample.gone`` once."""
+        started = time.monotonic()
+        out: list[Event] = []
+        for pid in pids:
+            if pid in self._gone:
+                continue
+            fields = self._read(pid)
+            t = time.monotonic_ns() - self.t0
+            if fields is None:
+                self._gone.add(pid)
+                self._procs.pop(pid, None)
+                out.append(Event(t, ev.SAMPLE_GONE, pid, 0, {}))
+            else:
+                out.append(Event(t, ev.SAMPLE, pid, 0, fields))
+        spent = time.monotonic() - started
+        self.interval = max(self.min_interval, spent / self.budget)
+        self._next = time.monotonic() + self.interval
+        return out
+
+    def _read(self, pid: int) -> dict[str, object] | None:
+        proc = self._procs.get(pid)
+        try:
+            if proc is None:
+                proc = self._procs[pid] = psutil.Process(pid)
+                proc.cpu_percent(None)  # the first call only starts the measurement
+            with proc.oneshot():
+                status = proc.status()
+                ppid = proc.ppid()
+                threads = proc.num_threads() if status != psutil.STATUS_ZOMBIE else 0
+                cpu = proc.cpu_percent(None) if status != psutil.STATUS_ZOMBIE else 0.0
+        except psutil.ZombieProcess:
+            return {"ppid": proc.ppid() if proc else 0, "status": psutil.STATUS_ZOMBIE, "threads": 0, "cpu": 0.0,
+                    "parent_name": ""}
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            return None
+        return {"ppid": ppid, "status": status, "threads": threads, "cpu": cpu, "parent_name": self._name(ppid)}
+
+    def _name(self, pid: int) -> str:
+        name = self._names.get(pid)
+        if name is None:
+            try:
+                name = psutil.Process(pid).name()
+            except psutil.Error:
+                name = "?"
+            self._names[pid] = name
+        return name

@@ -1,0 +1,102 @@
+"""The app's live run: at most one at a time; start, switch, stop, freeze, speed and stdin, all without a screen.
+
+The app's thread worker calls :meth:`Session.poll`; the screen calls the rest from its own thread and reads
+``model`` while holding ``model_lock``.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from tui.engine.collector import Collector
+from tui.engine.events import Event
+from tui.engine.model import Model
+from tui.engine.runner import Run, Target
+
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 10.0)
+
+
+class Session:
+    def __init__(self, *, speed: float = 1.0, start_method: str | None = None, grace: float = 1.0) -> None:
+        self.speed = speed
+        self.start_method = start_method
+        self.grace = grace
+        self.model = Model()
+        self.model_lock = threading.Lock()
+        self.target: Target | None = None
+        self.run: Run | None = None
+        self.frozen = False
+        self._collector: Collector | None = None
+        # Held for a whole poll and for a switch, so a run is never closed while its queue is being read.
+        self._switch_lock = threading.Lock()
+
+    @property
+    def running(self) -> bool:
+        return self.run is not None and self.run.running
+
+    def start(self, target: Target) -> None:
+        """Start ``target``; a run still going is stopped and cleaned up first."""
+        with self._switch_lock:
+            self._end_current()
+            run = Run(target, speed=self.speed, start_method=self.start_method, stdin="pipe", grace=self.grace)
+            model = Model()
+            with self.model_lock:
+                self.model = model
+            self.target = target
+            self.frozen = False
+            run.start()
+            self.run = run
+            self._collector = Collector(run, model, lock=self.model_lock)
+
+    def stop(self) -> None:
+        with self._switch_lock:
+            if self.run is not None:
+                self.run.stop()
+            self.frozen = False
+
+    def close(self) -> None:
+        with self._switch_lock:
+            self._end_current()
+
+    def _end_current(self) -> None:
+        if self.run is not None:
+            run, collector = self.run, self._collector
+            self.run = self._collector = None
+            run.stop()
+            if collector is not None:  # fold in what the old run said last (its exits), for the record
+                while not collector.finished and collector.poll(0.0):
+                    pass
+            run.close()
+
+    def poll(self, timeout: float) -> list[Event]:
+        """Events of the current run folded into ``model`` in the last ``timeout`` seconds (empty if none)."""
+        with self._switch_lock:
+            collector = self._collector
+            if collector is None or collector.finished:
+                batch: list[Event] = []
+            else:
+                batch = collector.poll(timeout)
+        if not batch and collector is None:
+            threading.Event().wait(timeout)  # nothing to read: wait like a poll would, without spinning
+        return batch
+
+    def toggle_freeze(self) -> bool:
+        """Freeze (SIGSTOP) or thaw (SIGCONT) every process of the run; returns whether it is now frozen."""
+        if self.run is None or not self.run.running:
+            self.frozen = False
+            return False
+        if self.frozen:
+            self.run.resume()
+        else:
+            self.run.freeze()
+        self.frozen = not self.frozen
+        return self.frozen
+
+    def change_speed(self, step: int) -> float:
+        """Next or previous speed in SPEEDS; it applies from the next start or restart."""
+        here = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
+        self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, here + step))]
+        return self.speed
+
+    def send_line(self, text: str) -> bool:
+        return self.run is not None and self.run.write_stdin(text + "\n")
