@@ -1,0 +1,60 @@
+"""A recorded run shown as if live: the same face as :class:`Session`, fed from a JSON Lines recording.
+
+Snapshot tests and screenshots use it so a screen is the same every time.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from tui.engine.events import Event, read_jsonl
+from tui.engine.model import Model
+from tui.engine.runner import Target, resolve_target
+
+
+class ReplaySession:
+    """Folds a recording up to ``until`` (a share of its duration, or all of it) into ``model``; runs nothing."""
+
+    def __init__(self, recording: str | Path, target: Target | str | None = None, until: float = 1.0) -> None:
+        self.events: list[Event] = read_jsonl(str(recording))
+        self.model = Model()
+        self.model_lock = threading.Lock()
+        self.speed = 1.0
+        self.frozen = False
+        self.run = None
+        self.target = resolve_target(target) if isinstance(target, str) else target
+        self.seek(until)
+
+    @property
+    def running(self) -> bool:
+        return False
+
+    def seek(self, until: float) -> None:
+        end = self.events[-1].t if self.events else 0
+        limit = end * until
+        model = Model()
+        model.apply_many(e for e in self.events if e.t <= limit)
+        with self.model_lock:
+            self.model = model
+
+    # The controls of a live session do nothing here.
+    def start(self, target: Target) -> None:
+        self.target = target
+
+    def stop(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def poll(self, timeout: float) -> list[Event]:
+        threading.Event().wait(timeout)
+        return []
+
+    def toggle_freeze(self) -> bool:
+        return False
+
+    def change_speed(self, step: int) -> float:
+        return self.speed
+
+    def send_line(self, text: str) -> bool:
+        return False
