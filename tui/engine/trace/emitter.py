@@ -34,13 +34,13 @@ class Emitter:
                             after_in_child=self._after_fork_child)
 
     def _reset(self) -> None:
-        self.pid = os.getpid()
         self._queue: deque[tuple[Any, ...]] = deque()
         self._write_lock = _thread.allocate_lock()
         self._wake = _thread.allocate_lock()
         self._wake.acquire()
         self._idle = False
         self._flusher_running = False
+        self.pid = os.getpid()  # last: a signal handler trusts the rest once this is the process's own pid
 
     def emit(self, kind: str, fields: dict[str, Any], t: int | None = None) -> None:
         if not self.enabled:

@@ -93,11 +93,13 @@ def _flush_on_sigterm(ctx: TraceContext) -> None:
         return
 
     def on_sigterm(signum: int, frame: object) -> None:
-        for stream in (sys.stdout, sys.stderr):
-            finish = getattr(stream, "finish", None)
-            if finish is not None:
-                finish()
-        ctx.emitter.flush(timeout=0.5)
+        # Right after a fork, before the child's emitter was reset, its buffer and locks are the parent's.
+        if ctx.emitter.pid == os.getpid():
+            for stream in (sys.stdout, sys.stderr):
+                finish = getattr(stream, "finish", None)
+                if finish is not None:
+                    finish()
+            ctx.emitter.flush(timeout=0.1)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
 

@@ -1,0 +1,269 @@
+"""Every course scenario, run through the engine, proves what it teaches (from its events and psutil samples)."""
+
+from __future__ import annotations
+
+import re
+import signal
+
+import pytest
+
+from tests.helpers import run_traced
+from tui.engine import events as ev
+from tui.engine.catalog import load_catalog
+from tui.engine.recording import Recording
+
+SPEED = 10.0
+_cache: dict[tuple[str, str | None, float], Recording] = {}
+
+
+def recorded(scenario: str, method: str | None = None, speed: float = SPEED) -> Recording:
+    """One run per scenario, start method and speed for the whole module: the assertions share it."""
+    key = (scenario, method, speed)
+    if key not in _cache:
+        rec = run_traced(scenario, start_method=method, speed=speed, timeout=60)
+        assert rec.code == 0, f"{scenario} exited with {rec.code}: {rec.lines('stderr')[-5:]}"
+        _cache[key] = rec
+    return _cache[key]
+
+
+def first_line_time(rec: Recording, pid: int) -> int:
+    return next(e.t for e in rec.of(ev.STDOUT) if e.pid == pid)
+
+
+def children_of(rec: Recording, pid: int) -> list[int]:
+    return [e["child"] for e in rec.of(ev.PROC_SPAWN) if e.pid == pid]
+
+
+def line_time(rec: Recording, text: str) -> int:
+    return next(e.t for e in rec.of(ev.STDOUT) if e.get("text") == text)
+
+
+def test_catalog_lists_every_course_example_in_order() -> None:
+    ids = [s.id for s in load_catalog()]
+    assert ids == [
+        "process_function", "process_subclass", "memory_isolation", "join", "process_attributes", "zombie",
+        "orphan", "daemon_process", "ticket_race", "ticket_lock", "queue", "pipe", "producer_consumer",
+        "threads_two_ways", "echo_server", "thread_methods", "daemon_thread", "why_processes",
+    ]
+    for s in load_catalog():
+        assert s.title_zh and s.title_en and s.course, s.id
+        assert 2 <= len(s.watch_zh) <= 5 and 2 <= len(s.watch_en) <= 5, s.id
+        assert s.modernised, s.id
+        assert "import tui" not in s.source() and "from tui" not in s.source(), s.id
+
+
+@pytest.mark.parametrize("method", [None, "spawn"])
+def test_process_function_main_prints_before_the_child(method: str | None) -> None:
+    rec = recorded("process_function", method)
+    [child] = children_of(rec, rec.main_pid)
+    assert line_time(rec, "主") < first_line_time(rec, child)
+    assert rec.lines(pid=child) == ["alex is running", "alex is done"]
+
+
+def test_process_subclass_runs_its_run_method_in_the_child() -> None:
+    rec = recorded("process_subclass")
+    [child] = children_of(rec, rec.main_pid)
+    start = next(e for e in rec.of(ev.PROC_START) if e.pid == child)
+    assert start["name"] == "进程1"
+    assert rec.lines(pid=child) == ["进程1 is running", "进程1 is done"]
+    assert line_time(rec, "主") < first_line_time(rec, child)
+
+
+def test_memory_isolation_parent_still_sees_100() -> None:
+    rec = recorded("memory_isolation")
+    assert rec.lines(pid=rec.main_pid)[-1] == "主 100"
+    [child] = children_of(rec, rec.main_pid)
+    assert child != rec.main_pid
+    assert [e["result"] for e in rec.of(ev.PROC_ALIVE)] == [False]
+
+
+@pytest.mark.parametrize("method", [None, "spawn"])
+def test_join_waits_for_the_longest_not_the_sum(method: str | None) -> None:
+    speed = 2.0
+    rec = recorded("join", method, speed)
+    kids = children_of(rec, rec.main_pid)
+    assert len(kids) == 3
+    starts = [e.t for e in rec.of(ev.PROC_START) if e.pid in kids]
+    exits = [e.t for e in rec.of(ev.PROC_EXIT) if e.pid in kids]
+    sum_of_sleeps = (1 + 2 + 3) / speed * 1e9
+    assert (max(exits) - min(starts)) < 0.6 * sum_of_sleeps
+    joins_end = [e for e in rec.of(ev.PROC_JOIN) if e["phase"] == "end"]
+    assert {e["child"] for e in joins_end} == set(kids)
+    assert rec.lines(pid=rec.main_pid)[-1].startswith("主 ")
+
+
+def test_process_attributes_terminate_gives_minus_15_and_is_alive_turns_false() -> None:
+    rec = recorded("process_attributes")
+    [child] = children_of(rec, rec.main_pid)
+    terminate = next(e for e in rec.of(ev.PROC_TERMINATE) if e["child"] == child)
+    assert terminate["reason"] == "call" and terminate["signal"] == signal.SIGTERM
+    reap = next(e for e in rec.of(ev.PROC_REAP) if e["child"] == child)
+    assert reap["code"] == -15
+    checks = [e for e in rec.of(ev.PROC_ALIVE) if e["child"] == child]
+    assert len(checks) == 2 and checks[-1]["result"] is False and checks[-1].t > terminate.t
+    assert "exitcode: -15" in rec.lines()
+    assert "进程1" in rec.lines()
+    assert rec.model.processes[child].state == "terminated"
+
+
+def test_zombie_is_seen_by_psutil_until_the_parent_reaps_it() -> None:
+    rec = recorded("zombie", speed=4.0)
+    [child] = children_of(rec, rec.main_pid)
+    zombies = [e for e in rec.of(ev.SAMPLE) if e.pid == child and e["status"] == "zombie"]
+    assert zombies, "psutil never saw the zombie"
+    reap = next(e for e in rec.of(ev.PROC_REAP) if e["child"] == child)
+    main_exit = next(e for e in rec.of(ev.PROC_EXIT) if e.pid == rec.main_pid)
+    assert zombies[0].t < reap.t < main_exit.t  # a zombie while its parent was alive
+    assert not [e for e in rec.of(ev.SAMPLE) if e.pid == child and e.t > reap.t]
+    assert any("Z (僵尸 zombie)" in line for line in rec.lines(pid=rec.main_pid))
+    assert rec.model.processes[child].reaped and rec.model.processes[child].state == "exited"
+
+
+def test_orphan_gets_a_new_parent_named_by_the_os() -> None:
+    rec = recorded("orphan")
+    [a] = children_of(rec, rec.main_pid)
+    [b] = children_of(rec, a)
+    moved = [e for e in rec.of(ev.SAMPLE) if e.pid == b and e["ppid"] != a]
+    assert moved, "psutil never saw B's new parent"
+    adopter = moved[0]["ppid"]
+    assert adopter not in (a, rec.main_pid)
+    assert rec.model.processes[b].adopted_by == (adopter, moved[0]["parent_name"])
+    assert any(f"现在是 {adopter} ({moved[0]['parent_name']})" in line for line in rec.lines(pid=b))
+
+
+def test_daemon_process_is_terminated_at_main_exit_before_it_is_done() -> None:
+    rec = recorded("daemon_process", speed=5.0)
+    kids = children_of(rec, rec.main_pid)
+    names = {e["child"]: e["name"] for e in rec.of(ev.PROC_SPAWN)}
+    lary = next(pid for pid in kids if rec.lines(pid=pid)[:1] == ["lary is running"])
+    terminate = next(e for e in rec.of(ev.PROC_TERMINATE) if e["child"] == lary)
+    assert terminate.pid == rec.main_pid and terminate["reason"] == "daemon-at-exit"
+    assert terminate.t > line_time(rec, "主")
+    assert next(e for e in rec.of(ev.PROC_REAP) if e["child"] == lary)["code"] == -signal.SIGTERM
+    assert "lary is done" not in rec.lines()
+    assert rec.model.processes[lary].state == "daemon-killed"
+    assert any("daemonic processes are not allowed to have children" in line for line in rec.lines())
+    assert names
+
+
+def _sold(rec: Recording) -> int:
+    return sum(1 for line in rec.lines() if line.endswith("购票成功"))
+
+
+def test_ticket_race_sells_more_tickets_than_exist() -> None:
+    rec = recorded("ticket_race")
+    assert len(children_of(rec, rec.main_pid)) == 10
+    assert _sold(rec) > 1
+    assert not rec.of(ev.LOCK_ACQUIRE)
+
+
+@pytest.mark.parametrize("method", [None, "spawn"])
+def test_ticket_lock_sells_exactly_one_with_one_owner_at_a_time(method: str | None) -> None:
+    from tests.test_engine import overlapping_owners
+
+    rec = recorded("ticket_lock", method)
+    assert _sold(rec) == 1
+    [lock] = rec.of(ev.LOCK_NEW)
+    assert lock["type"] == "mp.Lock" and lock["name"] == "mutex"
+    acquires = [e for e in rec.of(ev.LOCK_ACQUIRE) if e["lock"] == lock["lock"]]
+    assert len({e.pid for e in acquires}) == 10
+    assert overlapping_owners(rec, lock["lock"]) == []
+    assert rec.of(ev.LOCK_WAIT), "ten buyers, one lock: some must wait"
+
+
+def test_queue_full_put_blocks_and_timeouts_raise() -> None:
+    rec = recorded("queue")
+    [q] = rec.of(ev.QUEUE_NEW)
+    assert q["maxsize"] == 3
+    block = next(e for e in rec.of(ev.QUEUE_BLOCK) if e["op"] == "put")
+    put_after = next(e for e in rec.of(ev.QUEUE_PUT) if e.pid == block.pid and e.t > block.t)
+    get_between = [e for e in rec.of(ev.QUEUE_GET) if block.t < e.t <= put_after.t and e.pid != block.pid]
+    assert get_between, "the blocked put went on only after another process took an item"
+    timeouts = {(e["op"], e["error"], e["block"]) for e in rec.of(ev.QUEUE_TIMEOUT)}
+    assert ("put", "Full", False) in timeouts and ("put", "Full", True) in timeouts
+    assert ("get", "Empty", True) in timeouts
+    assert any("queue.Full" in line or "Full" in line for line in rec.lines())
+    assert any("Empty" in line for line in rec.lines())
+
+
+def test_pipe_carries_messages_both_ways() -> None:
+    rec = recorded("pipe")
+    [child] = children_of(rec, rec.main_pid)
+    assert any("收到" in line for line in rec.lines(pid=child))
+    assert any("收到" in line for line in rec.lines(pid=rec.main_pid))
+    assert rec.lines()[-1] == "主"
+
+
+def test_producer_consumer_consumes_everything_then_main_prints_last() -> None:
+    rec = recorded("producer_consumer")
+    [q] = rec.of(ev.QUEUE_NEW)
+    assert q["type"] == "JoinableQueue"
+    puts = [e for e in rec.of(ev.QUEUE_PUT) if e["queue"] == q["queue"]]
+    gets = [e for e in rec.of(ev.QUEUE_GET) if e["queue"] == q["queue"]]
+    assert len(puts) == len(gets) == 4
+    assert sorted(e["item"] for e in puts) == sorted(e["item"] for e in gets)
+    assert len(rec.of(ev.QUEUE_TASK_DONE)) == 4
+    join_end = next(e for e in rec.of(ev.QUEUE_JOIN) if e["phase"] == "end")
+    assert join_end.t > max(e.t for e in rec.of(ev.QUEUE_TASK_DONE))
+    assert rec.lines()[-1] == "主" and line_time(rec, "主") > join_end.t
+    assert rec.model.queues[q["queue"]].unfinished == 0
+
+
+def test_threads_two_ways_both_run_in_the_main_process() -> None:
+    rec = recorded("threads_two_ways")
+    threads = [e for e in rec.of(ev.THREAD_START) if e.tid != rec.main_pid]
+    assert len(threads) == 2 and {e.pid for e in threads} == {rec.main_pid}
+    assert len({e.tid for e in rec.of(ev.THREAD_EXIT)}) == 2
+    assert not rec.of(ev.PROC_SPAWN)
+    assert "主" in rec.lines()
+
+
+def test_echo_server_uppercases_and_gives_each_connection_its_own_thread() -> None:
+    rec = recorded("echo_server")
+    lines = rec.lines()
+    sent = [m.groups() for m in (re.match(r"(client-\d) >>:(.*)", line) for line in lines) if m]
+    replies = {m.groups() for m in (re.match(r"(client-\d) <<:(.*)", line) for line in lines) if m}
+    assert len(sent) >= 4
+    for client, message in sent:
+        assert (client, message.upper()) in replies
+    connections = [line for line in lines if line.startswith("('127.0.0.1'")]
+    handlers = [e for e in rec.of(ev.THREAD_START) if "communicate" in e["name"]]
+    assert len(connections) == len(handlers) >= 2
+    assert len({e.tid for e in handlers}) == len(handlers)
+
+
+def test_echo_server_answers_lines_sent_to_its_stdin() -> None:
+    from tui.engine.recording import record
+    from tui.engine.runner import Run, resolve_target
+
+    run = Run(resolve_target("echo_server"), speed=SPEED, stdin="pipe")
+    run.start()
+    run.write_stdin("hello from the class\n")
+    run.close_stdin()
+    rec = record(run, timeout=30)
+    assert any(line.endswith("HELLO FROM THE CLASS") for line in rec.lines())
+
+
+def test_thread_methods_report_alive_and_counts() -> None:
+    rec = recorded("thread_methods")
+    lines = rec.lines()
+    assert "threading.active_count(): 3" in lines and "threading.active_count(): 1" in lines
+    assert "t1.is_alive(): True" in lines
+    assert len([e for e in rec.of(ev.THREAD_START) if e.tid != rec.main_pid]) == 2
+
+
+def test_daemon_thread_never_says_hello() -> None:
+    rec = recorded("daemon_thread")
+    [daemon] = [e for e in rec.of(ev.THREAD_START) if e.tid != rec.main_pid]
+    assert daemon["daemon"] is True
+    assert not any("say hello" in line for line in rec.lines())
+    assert not [e for e in rec.of(ev.THREAD_EXIT) if e.tid == daemon.tid]
+    assert rec.lines() == ["主线程", "True"]
+
+
+def test_why_processes_runs_the_work_on_threads_and_on_processes() -> None:
+    rec = recorded("why_processes")
+    assert len([e for e in rec.of(ev.THREAD_START) if e.tid != rec.main_pid]) == 2
+    assert len(children_of(rec, rec.main_pid)) == 2
+    assert any("线程" in line and "秒" in line for line in rec.lines())
+    assert any("进程" in line and "秒" in line for line in rec.lines())
