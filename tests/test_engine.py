@@ -254,3 +254,25 @@ def _alive(procs: list[psutil.Process]) -> list[int]:
         except psutil.Error:
             pass
     return alive
+
+
+def test_speed_can_be_turned_while_the_run_goes() -> None:
+    from tui.engine.runner import Run, resolve_target
+
+    run = Run(resolve_target(script("ticks.py")), stdin="null")
+    turned: list[int] = []
+
+    def on_event(e: ev.Event) -> None:
+        if e.kind == ev.STDOUT and e["text"] == "tick 2" and not turned:
+            run.set_speed(20)
+            turned.append(e.t)
+
+    from tui.engine.recording import record
+
+    rec = record(run, timeout=30, on_event=on_event)
+    ticks = [e.t for e in rec.of(ev.STDOUT)]
+    assert len(ticks) == 30 and turned
+    before = [b - a for a, b in zip(ticks[:3], ticks[1:3])]
+    after = [b - a for a, b in zip(ticks[5:], ticks[6:])]
+    assert min(before) > 0.08e9  # real time: 0.1 s a tick
+    assert max(after) < 0.05e9  # 20 times faster: 5 ms a tick (and some scheduling)

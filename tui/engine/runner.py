@@ -17,7 +17,8 @@ import psutil
 
 import tui
 from tui.engine import catalog
-from tui.engine.trace.install import ENV_FD, ENV_ROOT, ENV_SPEED, ENV_T0
+from tui.engine.speed import SpeedDial
+from tui.engine.trace.install import ENV_FD, ENV_ROOT, ENV_SPEED_FILE, ENV_T0
 from tui.engine.transport import EventQueue
 
 ROOT = str(Path(tui.__file__).resolve().parent.parent)
@@ -92,6 +93,8 @@ class Run:
         self.t0 = 0
         self.reaper: subprocess.Popen[bytes] | None = None
         self.workdir: str | None = None
+        self._control_dir: str | None = None
+        self._dial: SpeedDial | None = None
         self._control_w: int | None = None
 
     # -- life cycle -------------------------------------------------------------------------------------------
@@ -101,9 +104,11 @@ class Run:
             cwd = self.workdir
         else:
             cwd = os.getcwd()
+        self._control_dir = tempfile.mkdtemp(prefix="contui-ctl-")
+        self._dial = SpeedDial(os.path.join(self._control_dir, "speed"), initial=self.speed)
         self.t0 = time.monotonic_ns()
         env = dict(os.environ)
-        env.update({ENV_FD: str(self.queue.writer_fd), ENV_T0: str(self.t0), ENV_SPEED: repr(self.speed),
+        env.update({ENV_FD: str(self.queue.writer_fd), ENV_T0: str(self.t0), ENV_SPEED_FILE: self._dial.path,
                     ENV_ROOT: ROOT, ENV_OWNER: str(os.getpid())})
         if self.start_method:
             env[ENV_START_METHOD] = self.start_method
@@ -181,9 +186,10 @@ class Run:
                 pass
         self.queue.close()
         self.queue.join_thread()
-        if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-            self.workdir = None
+        for folder in (self.workdir, self._control_dir):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+        self.workdir = self._control_dir = None
 
     def __enter__(self) -> Run:
         self.start()
@@ -215,6 +221,12 @@ class Run:
                 self.stdin.close()
             except OSError:
                 pass
+
+    def set_speed(self, speed: float) -> None:
+        """Takes effect at the run's next sleep or wait, in every process."""
+        self.speed = speed
+        if self._dial is not None:
+            self._dial.set(speed)
 
     def freeze(self) -> None:
         self._tell_reaper(signal.SIGUSR1)

@@ -93,9 +93,11 @@ class Session:
         return self.frozen
 
     def change_speed(self, step: int) -> float:
-        """Next or previous speed in SPEEDS; it applies from the next start or restart."""
+        """Next or previous speed in SPEEDS, for the run going now (from its next sleep) and the next ones."""
         here = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
         self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, here + step))]
+        if self.run is not None:
+            self.run.set_speed(self.speed)
         return self.speed
 
     def send_line(self, text: str) -> bool:

@@ -7,6 +7,7 @@ import reprlib
 import time
 from dataclasses import dataclass, field
 
+from tui.engine.speed import SpeedDial
 from tui.engine.trace.emitter import Emitter
 
 _short = reprlib.Repr()
@@ -26,15 +27,23 @@ def short_repr(obj: object) -> str:
 @dataclass
 class TraceContext:
     emitter: Emitter
-    speed: float = 1.0
+    dial: SpeedDial | None = None  # None: real time
     root: str = ""  # the folder that holds the tui package, for bootstrapping spawned interpreters
     real_sleep: object = field(default=time.sleep)
+
+    @property
+    def speed(self) -> float:
+        """Read at every wait, so turning the dial in contui speeds up a run that is already going."""
+        if self.dial is None:
+            return 1.0
+        speed = self.dial.get()
+        return speed if speed > 0 else 1.0
 
     def emit(self, kind: str, fields: dict, t: int | None = None) -> None:
         self.emitter.emit(kind, fields, t)
 
     def scaled(self, timeout: float | None) -> float | None:
-        if timeout is None or self.speed == 1.0:
+        if timeout is None:
             return timeout
         return max(0.0, timeout) / self.speed
 

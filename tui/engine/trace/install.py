@@ -8,6 +8,7 @@ import sys
 import time
 
 from tui.engine import events as ev
+from tui.engine.speed import SpeedDial
 from tui.engine.trace import locks, processes, queues, threads
 from tui.engine.trace.context import TraceContext
 from tui.engine.trace.emitter import Emitter
@@ -15,7 +16,7 @@ from tui.engine.trace.output import LineCapture
 
 ENV_FD = "CONTUI_EVENT_FD"
 ENV_T0 = "CONTUI_T0"
-ENV_SPEED = "CONTUI_SPEED"
+ENV_SPEED_FILE = "CONTUI_SPEED_FILE"
 ENV_ROOT = "CONTUI_ROOT"
 
 # Prepended to the command of every interpreter that spawn or forkserver starts, so the tracer is in before
@@ -35,12 +36,13 @@ def install_from_env(role: str = "main") -> TraceContext | None:
     fd = os.environ.get(ENV_FD)
     if fd is None:
         return None
-    return install(int(fd), int(os.environ[ENV_T0]), float(os.environ.get(ENV_SPEED, "1")),
-                   os.environ.get(ENV_ROOT, ""), role)
+    dial_path = os.environ.get(ENV_SPEED_FILE)
+    dial = SpeedDial(dial_path) if dial_path and os.path.exists(dial_path) else None
+    return install(int(fd), int(os.environ[ENV_T0]), dial, os.environ.get(ENV_ROOT, ""), role)
 
 
-def install(fd: int, t0: int, speed: float, root: str, role: str) -> TraceContext:
-    ctx = TraceContext(Emitter(fd, t0), speed=speed, root=root, real_sleep=time.sleep)
+def install(fd: int, t0: int, dial: SpeedDial | None, root: str, role: str) -> TraceContext:
+    ctx = TraceContext(Emitter(fd, t0), dial=dial, root=root, real_sleep=time.sleep)
     _installed.append(ctx)
     sys.stdout = LineCapture(ctx, "stdout", sys.stdout)
     sys.stderr = LineCapture(ctx, "stderr", sys.stderr)
@@ -64,12 +66,11 @@ def install(fd: int, t0: int, speed: float, root: str, role: str) -> TraceContex
 def _scale_sleep(ctx: TraceContext) -> None:
     real_sleep = time.sleep
     emit = ctx.emit
-    speed = ctx.speed
 
     def sleep(secs: float) -> None:
         emit(ev.SLEEP, {"secs": secs, "phase": "begin"})
         try:
-            real_sleep(secs / speed if speed != 1.0 else secs)
+            real_sleep(secs / ctx.speed)
         finally:
             emit(ev.SLEEP, {"secs": secs, "phase": "end"})
 
