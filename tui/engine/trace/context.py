@@ -30,6 +30,7 @@ class TraceContext:
     dial: SpeedDial | None = None  # None: real time
     root: str = ""  # the folder that holds the tui package, for bootstrapping spawned interpreters
     real_sleep: object = field(default=time.sleep)
+    finished_pid: int = 0  # the pid that has reported its own exit (a fork child inherits the parent's)
 
     @property
     def speed(self) -> float:

@@ -105,3 +105,12 @@ def _flush_on_sigterm(ctx: TraceContext) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, on_sigterm)
+
+    # A fork child forgets Python-level signals that arrived before its interpreter was reset, so a terminate()
+    # right after start() would be lost: keep SIGTERM pending in the kernel until the child can handle it.
+    term = {signal.SIGTERM}
+    os.register_at_fork(
+        before=lambda: signal.pthread_sigmask(signal.SIG_BLOCK, term),
+        after_in_parent=lambda: signal.pthread_sigmask(signal.SIG_UNBLOCK, term),
+        after_in_child=lambda: signal.pthread_sigmask(signal.SIG_UNBLOCK, term),
+    )

@@ -100,6 +100,7 @@ def install(ctx: TraceContext, boot_prefix: str) -> None:
     wrap_poll(popen_forkserver.Popen)
     popen_fork.Popen._send_signal = _send_signal  # type: ignore[method-assign]
     _follow_new_interpreters(ctx, boot_prefix)
+    _flush_on_os_exit(ctx)
 
 
 def _current_method() -> str:
@@ -135,10 +136,25 @@ def exception_fields(exc: BaseException, where: str) -> dict[str, Any]:
 
 
 def finish_process(ctx: TraceContext, code: int | None) -> None:
-    """The process's own code is over: finish half-written lines, say so, and send everything now."""
+    """The process's own code is over: finish half-written lines, say so (once), and send everything now."""
     for stream in (sys.stdout, sys.stderr):
         finish = getattr(stream, "finish", None)
         if finish is not None:
             finish()
-    ctx.emit(ev.PROC_EXIT, {"code": code})
+    if ctx.finished_pid != os.getpid():  # a child's os._exit comes after its _bootstrap already said it
+        ctx.finished_pid = os.getpid()
+        ctx.emit(ev.PROC_EXIT, {"code": code})
     ctx.emitter.flush()
+
+
+def _flush_on_os_exit(ctx: TraceContext) -> None:
+    """os._exit skips every exit hook; what the process said before it must still arrive."""
+    real_exit = os._exit
+
+    def _exit(code: int) -> None:
+        try:
+            finish_process(ctx, code)
+        finally:
+            real_exit(code)
+
+    os._exit = _exit
