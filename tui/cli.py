@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TextIO
 
@@ -110,6 +111,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         run.close()
         print("\ncontui: interrupted, the run was stopped", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `contui run X | head`: the reader left; stop quietly like any Unix filter
+        run.close()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     finally:
         if jsonl is not None:
             jsonl.close()
