@@ -1,0 +1,1 @@
+"""Textual widgets of the contui app: the model panes and the app shell's pieces."""

@@ -1,0 +1,338 @@
+"""The Timeline pane: one lane per process and thread over the run's time, its states as glyphs and colours, marks
+for start, exit, terminate and lock acquire, scaled so the whole run (0..now) fits the pane's width."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from rich.segment import Segment as RichSegment
+from rich.style import Style
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.engine.model import Key, Model
+from tui.widgets.badges import look
+
+LANE_STATES = ("running", "sleeping", "blocked", "joining", "zombie", "stopped")
+# When two states share a cell for equally long, the one a student must notice wins.
+PRIORITY = {"blocked": 6, "joining": 5, "zombie": 4, "stopped": 3, "running": 2, "sleeping": 1}
+MARK_GLYPH = {"start": "[", "exit": "]", "terminate": "×", "acquire": "◆"}
+MARK_PRIORITY = {"terminate": 4, "exit": 3, "start": 2, "acquire": 1}
+MARK_WORD = {"start": "start", "exit": "exit", "terminate": "terminate", "acquire": "lock acquired"}
+LABEL_MAX = 24
+BOLD = Style(bold=True)
+DIM = Style(dim=True)
+
+
+STATE_INDEX = {state: i for i, state in enumerate(LANE_STATES)}
+# Lanes with more segments (or marks) than this many per cell are summed with prefix sums and bisection, so a
+# thread that changed state a million times costs the same to draw as one that changed a hundred times.
+DIRECT_PER_CELL = 2
+
+
+@dataclass(slots=True)
+class LaneCopy:
+    """A lane copied out of the model, kept up to date incrementally: only its last segment can still change."""
+
+    key: Key
+    label: str = ""
+    segments: list[tuple[str, int, int | None]] = field(default_factory=list)
+    # Over the final segments (all but the last): where each starts and ends, its state, and the time spent in
+    # each state before it (prefix sums, one more entry than segments).
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    states: list[int] = field(default_factory=list)
+    before: list[tuple[int, ...]] = field(default_factory=lambda: [(0,) * len(LANE_STATES)])
+    mark_times: dict[str, list[int]] = field(default_factory=dict)
+    marks_seen: int = 0
+
+    def sync(self, lane_segments: list, lane_marks: list) -> None:
+        start = max(len(self.segments) - 1, 0)
+        del self.segments[start:]
+        self.segments.extend((s.state, s.t0, s.t1) for s in lane_segments[start:])
+        segments = self.segments
+        for i in range(len(self.starts), len(segments) - 1):
+            state, t0, t1 = segments[i]
+            end = segments[i + 1][1] if t1 is None else t1
+            index = STATE_INDEX.get(state, -1)
+            totals = self.before[-1]
+            if index >= 0:
+                totals = (*totals[:index], totals[index] + max(end - t0, 0), *totals[index + 1:])
+            self.starts.append(t0)
+            self.ends.append(end)
+            self.states.append(index)
+            self.before.append(totals)
+        for mark in lane_marks[self.marks_seen:]:
+            bisect.insort(self.mark_times.setdefault(mark.kind, []), mark.t)
+        self.marks_seen = len(lane_marks)
+
+
+def _spread(durations: list[list[float]], state: int, t0: int, t1: int, scale: float, last: int) -> None:
+    """Add a stretch ``t0..t1`` in ``state`` to the cells it covers (in cell units)."""
+    x0, x1 = t0 * scale, t1 * scale
+    c0, c1 = min(int(x0), last), min(int(x1), last)
+    if c0 == c1:
+        durations[c0][state] += x1 - x0
+        return
+    durations[c0][state] += c0 + 1 - x0
+    for c in range(c0 + 1, c1):
+        durations[c][state] += 1.0
+    durations[c1][state] += x1 - c1
+
+
+def _prefix_durations(lane: LaneCopy, bounds: list[float], scale: float) -> list[list[float]]:
+    """Time per state in each cell over the final segments, from the prefix sums: O(cells · log segments)."""
+    starts, ends, states, before = lane.starts, lane.ends, lane.states, lane.before
+    n = len(LANE_STATES)
+
+    def upto(x: float) -> list[float]:
+        i = bisect.bisect_right(starts, x) - 1
+        if i < 0:
+            return [0.0] * n
+        totals = list(before[i])
+        if states[i] >= 0:
+            totals[states[i]] += max(min(x, ends[i]) - starts[i], 0)
+        return totals
+
+    at = [upto(x) for x in bounds]
+    return [[(b - a) * scale for a, b in zip(at[c], at[c + 1])] for c in range(len(bounds) - 1)]
+
+
+def lane_cells(lane: LaneCopy, now: int, width: int) -> tuple[list[str | None], list[str | None]]:
+    """Per cell: the state that filled most of it (None: not alive then) and the mark drawn on it, if any."""
+    states: list[str | None] = [None] * width
+    marks: list[str | None] = [None] * width
+    if width <= 0:
+        return states, marks
+    span = max(now, 1)
+    scale = width / span
+    last = width - 1
+    bounds = [c * span / width for c in range(width + 1)]
+    segments = lane.segments
+    if len(segments) > DIRECT_PER_CELL * width:
+        durations = _prefix_durations(lane, bounds, scale)
+        tail = segments[-1:]
+    else:
+        durations = [[0.0] * len(LANE_STATES) for _ in range(width)]
+        tail = segments
+    touched = [False] * width  # a stretch of no length still shows the lane was alive there
+    for state, t0, t1 in tail:
+        end = now if t1 is None else min(t1, now)
+        index = STATE_INDEX.get(state, -1)
+        if end < t0 or index < 0:
+            continue
+        _spread(durations, index, t0, end, scale, last)
+        touched[min(int(t0 * scale), last)] = True
+    for c, cell in enumerate(durations):
+        best = max(cell)
+        if best <= 0 and not touched[c]:
+            continue
+        if cell.count(best) == 1:
+            states[c] = LANE_STATES[cell.index(best)]
+        else:  # equally long: the state a student must notice (blocked first) wins
+            states[c] = max((LANE_STATES[k] for k in range(len(cell)) if cell[k] == best), key=PRIORITY.__getitem__)
+
+    for kind in sorted(lane.mark_times, key=lambda k: MARK_PRIORITY.get(k, 0)):  # higher kinds drawn last, win
+        times = lane.mark_times[kind]
+        if len(times) <= DIRECT_PER_CELL * width:
+            for t in times:
+                marks[min(int(t * scale), last)] = kind
+            continue
+        for c in range(width):
+            i = bisect.bisect_left(times, bounds[c])
+            if i < len(times) and (times[i] < bounds[c + 1] or c == last):
+                marks[c] = kind
+    return states, marks
+
+
+NO_STYLE = Style()
+# What one cell looks like for a state or a mark (mark kinds and state names do not overlap).
+CELL_LOOK: dict[str | None, tuple[str, Style]] = {
+    **{state: (look(state).glyph, Style(color=look(state).colour)) for state in LANE_STATES},
+    **{kind: (glyph, BOLD) for kind, glyph in MARK_GLYPH.items()},
+}
+
+
+def legend_entries() -> list[tuple[str, str, Style]]:
+    entries = [(look(s).glyph, s, Style(color=look(s).colour)) for s in LANE_STATES]
+    entries += [(MARK_GLYPH[k], MARK_WORD[k], BOLD) for k in ("start", "exit", "terminate", "acquire")]
+    return entries
+
+
+def seconds(ns: int) -> str:
+    return f"{ns / 1e9:.2f} s"
+
+
+class TimelinePane(ScrollView):
+    """Lanes in process-tree order (a process's main thread, then its other threads)."""
+
+    BORDER_TITLE = "Timeline"
+    can_focus = True
+    projector: reactive[bool] = reactive(False)
+
+    DEFAULT_CSS = """
+    TimelinePane {
+        height: 1fr;
+        border: round $secondary;
+        border-title-color: $text;
+        overflow-x: hidden;
+        &:focus { border: round $accent; }
+    }
+    """
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._last_model: Model | None = None
+        self._lane_copies: dict[Key, LaneCopy] = {}
+        self._order: list[Key] = []
+        self._now = 0
+        self._rows: list[Strip] | None = None  # built lazily for the current width
+        self._rows_width = -1
+
+    # -- the contract with the app --------------------------------------------------------------------------
+    def update_from(self, model: Model) -> None:
+        if model is not self._last_model:
+            self._lane_copies = {}
+            self._last_model = model
+        copies = self._lane_copies
+        for key, lane in model.lanes.items():
+            copy = copies.get(key)
+            if copy is None:
+                copy = copies[key] = LaneCopy(key)
+            copy.label = self._label(model, key, lane.label)
+            copy.sync(lane.segments, lane.marks)
+        self._order = self._lane_order(model)
+        self._now = model.now
+        self._invalidate()
+
+    def watch_projector(self, projector: bool) -> None:
+        self._invalidate()
+
+    # -- copying out of the model ---------------------------------------------------------------------------
+    @staticmethod
+    def _label(model: Model, key: Key, fallback: str) -> str:
+        pid, tid = key
+        p = model.processes.get(pid)
+        if p is None:
+            return fallback or f"[{pid}]"
+        if tid == pid:
+            return f"{p.name} {pid}"
+        th = p.threads.get(tid)
+        return f" └ {th.name if th is not None else tid}"
+
+    @staticmethod
+    def _lane_order(model: Model) -> list[Key]:
+        lanes = model.lanes
+        by_pid: dict[int, list[Key]] = {}
+        for key in lanes:
+            by_pid.setdefault(key[0], []).append(key)
+        order: list[Key] = []
+        for p, _depth in model.walk():
+            keys = by_pid.pop(p.pid, None)
+            if keys:
+                # The main thread first, then the others as they started.
+                keys.sort(key=lambda k: (k[1] != p.pid, lanes[k].segments[0].t0 if lanes[k].segments else 0, k[1]))
+                order.extend(keys)
+        for keys in by_pid.values():  # lanes of pids the tree does not know (yet)
+            order.extend(keys)
+        return order
+
+    # -- drawing --------------------------------------------------------------------------------------------
+    def _invalidate(self) -> None:
+        """Rows are built when drawn, not here: the app calls update_from holding the model's lock."""
+        self._rows = None
+        width = self.scrollable_content_region.width
+        if width > 0:
+            rows = len(self._legend_rows(width, Style())) + 1 + max(len(self._order), 1)
+            self.virtual_size = Size(width, rows)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._invalidate()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._rows = None
+
+    def _ensure_rows(self, width: int) -> list[Strip]:
+        if self._rows is None or self._rows_width != width:
+            self._rows = self._build_rows(width)
+            self._rows_width = width
+        return self._rows
+
+    def _build_rows(self, width: int) -> list[Strip]:
+        # The widget's own style goes under every row when drawn (render_line), so a theme change needs no rebuild.
+        base = Style()
+        rows: list[Strip] = [*self._legend_rows(width, base)]
+        lanes = [self._lane_copies[k] for k in self._order if k in self._lane_copies]
+        label_width = min(max((len(lane.label) for lane in lanes), default=4), LABEL_MAX, max(width // 3, 6))
+        cells_width = max(width - label_width - 2, 1)
+        rows.append(self._axis_row(label_width, cells_width, base))
+        for lane in lanes:
+            rows.append(self._lane_row(lane, label_width, cells_width, base))
+        if not lanes:
+            rows.append(Strip([RichSegment("no lanes yet", base + DIM)]))
+        return rows
+
+    def _legend_rows(self, width: int, base: Style) -> list[Strip]:
+        rows: list[Strip] = []
+        line: list[RichSegment] = []
+        used = 0
+        for glyph, word, style in legend_entries():
+            size = len(glyph) + 1 + len(word) + 2
+            if line and used + size > width:
+                rows.append(Strip(line))
+                line, used = [], 0
+            line += [RichSegment(glyph, base + style), RichSegment(f" {word}  ", base + DIM)]
+            used += size
+        if line:
+            rows.append(Strip(line))
+        return rows
+
+    def _axis_row(self, label_width: int, cells_width: int, base: Style) -> Strip:
+        left, right = "0 s", seconds(self._now)
+        middle = seconds(self._now // 2)
+        axis = [" "] * cells_width
+        for text, at in ((left, 0), (middle, cells_width // 2 - len(middle) // 2), (right, cells_width - len(right))):
+            if at < 0 or at + len(text) > cells_width:
+                continue
+            axis[at:at + len(text)] = text
+        return Strip([RichSegment(" " * (label_width + 1) + "╵", base + DIM),
+                      RichSegment("".join(axis), base + DIM)])
+
+    def _lane_row(self, lane: LaneCopy, label_width: int, cells_width: int, base: Style) -> Strip:
+        label = lane.label
+        if len(label) > label_width:
+            label = label[:label_width - 1] + "…"
+        segments = [RichSegment(label.ljust(label_width) + " ", base + BOLD), RichSegment("│", base + DIM)]
+        states, marks = lane_cells(lane, self._now, cells_width)
+        # Cells in runs of one look: a mark, a state, or nothing (None).
+        cells = [mark if mark is not None else state for state, mark in zip(states, marks)]
+        start = 0
+        for c in range(1, cells_width + 1):
+            if c < cells_width and cells[c] == cells[start]:
+                continue
+            glyph, style = CELL_LOOK.get(cells[start], (" ", NO_STYLE))
+            segments.append(RichSegment(glyph * (c - start), base + style if base else style))
+            start = c
+        return Strip(segments)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        rows = self._ensure_rows(width)
+        index = self.scroll_offset.y + y
+        if index >= len(rows):
+            return Strip.blank(width, self.rich_style)
+        style = self.rich_style
+        return rows[index].apply_style(style).extend_cell_length(width, style).crop(0, width)
+
+    def lane_labels(self) -> list[str]:
+        """The lanes' labels as shown, top to bottom (for tests and the plain-text view)."""
+        return [self._lane_copies[k].label for k in self._order if k in self._lane_copies]
+
+    def row_texts(self, width: int = 80) -> list[str]:
+        """Every row as plain text at ``width`` cells (for tests)."""
+        return [strip.text for strip in self._build_rows(width)]

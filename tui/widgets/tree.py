@@ -1,0 +1,291 @@
+"""The Processes pane: the live pid/ppid tree, threads under their process, each with its state badge, orphans'
+adopters and the ``is_alive()`` answers the script got."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from tui.engine.model import Model, ProcessNode, ThreadNode
+from tui.widgets.badges import badge, process_label, process_state_text, thread_state_text
+
+# A node's data: ("p", pid) for a process, ("t", pid, tid) for a thread, ("i", pid, what) for a line of facts
+# about a process (adopted by, is_alive() answers, terminate() caller) kept off its own line so lines stay short.
+NodeKey = tuple
+NAME_STYLE = Style(bold=True)
+DIM = Style(dim=True)
+ALIVE_SHOWN = 3  # the last few is_alive() answers: enough to see "True, True, False"
+
+
+def process_key(pid: int) -> NodeKey:
+    return ("p", pid)
+
+
+def thread_key(pid: int, tid: int) -> NodeKey:
+    return ("t", pid, tid)
+
+
+def info_keys(p: ProcessNode) -> list[NodeKey]:
+    keys = []
+    if p.adopted_by is not None:
+        keys.append(("i", p.pid, "adopted"))
+    if p.terminated_by is not None and p.terminated_by[1] == "call":
+        keys.append(("i", p.pid, "terminate"))
+    if p.alive_checks:
+        keys.append(("i", p.pid, "alive"))
+    return keys
+
+
+def shows_threads(p: ProcessNode) -> bool:
+    """A lone main thread says nothing its process does not: threads show once there is more than one."""
+    return len(p.threads) > 1 or any(tid != p.pid for tid in p.threads)
+
+
+class ProcessTree(Tree[Any]):
+    """Processes by parent, threads under their process; labels are relabelled in place, the tree is only
+    rebuilt when a process moves to another parent."""
+
+    BORDER_TITLE = "Processes"
+    can_focus = True
+    projector: reactive[bool] = reactive(False)
+
+    DEFAULT_CSS = """
+    ProcessTree {
+        height: 1fr;
+        border: round $secondary;
+        border-title-color: $text;
+        &:focus { border: round $accent; }
+        /* A projector audience cannot scroll: no scrollbar eating a row. */
+        &.-projector { overflow-x: hidden; }
+    }
+    """
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__("run", name=name, id=id, classes=classes)
+        self.show_root = False
+        self.guide_depth = 3
+        self._last_model: Model | None = None
+        self._node_of: dict[NodeKey, TreeNode[Any]] = {}
+        self._signatures: dict[NodeKey, tuple] = {}
+        self._labels: dict[NodeKey, tuple[Text, Text]] = {}  # (normal, projector) form of each node's label
+
+    # -- the contract with the app --------------------------------------------------------------------------
+    def update_from(self, model: Model) -> None:
+        if model is not self._last_model:
+            self._reset()
+            self._last_model = model
+        layout = self._layout(model)
+        if not self._grow_to(layout):
+            self._rebuild(layout)
+        self._relabel(model)
+
+    def watch_projector(self, projector: bool) -> None:
+        self.set_class(projector, "-projector")
+        # Both forms of every label were made with the model at hand: switching reads no model (the app does
+        # not hold the model's lock when it switches).
+        for key, forms in self._labels.items():
+            node = self._node_of.get(key)
+            if node is not None:
+                node.set_label(forms[projector])
+
+    # -- structure ------------------------------------------------------------------------------------------
+    def _reset(self) -> None:
+        self.clear()
+        self._node_of = {}
+        self._signatures = {}
+        self._labels = {}
+
+    @staticmethod
+    def _layout(model: Model) -> dict[NodeKey | None, list[NodeKey]]:
+        """Each node's children in display order (None: the top level): facts, threads, then child processes.
+
+        Built from ``model.walk()``, which breaks ppid cycles and treats unknown parents as roots.
+        """
+        layout: dict[NodeKey | None, list[NodeKey]] = {None: []}
+        path: list[NodeKey] = []
+        for p, depth in model.walk():
+            del path[depth:]
+            key = process_key(p.pid)
+            layout[path[-1] if path else None].append(key)
+            kids = layout[key] = info_keys(p)
+            if shows_threads(p):
+                # The main thread first, then the others in the order they started.
+                threads = sorted(p.threads.values(), key=lambda th: (th.tid != p.pid, th.started_t or 0, th.tid))
+                kids.extend(thread_key(p.pid, th.tid) for th in threads)
+            path.append(key)
+        return layout
+
+    def _grow_to(self, layout: dict[NodeKey | None, list[NodeKey]]) -> bool:
+        """Add the new nodes where they belong; False when an existing node would have to move (rebuild then)."""
+        # Check first, change after: a half-applied growth would leave the map and the tree out of step.
+        for parent, kids in layout.items():
+            node = self.root if parent is None else self._node_of.get(parent)
+            if node is None:
+                continue  # new this time: all its children are new too
+            existing = [c.data for c in node.children]
+            positions = {k: i for i, k in enumerate(kids)}
+            last = -1
+            for k in existing:
+                i = positions.get(k, -1)
+                if i <= last:
+                    return False  # gone from here (moved) or out of order
+                last = i
+        for parent, kids in layout.items():
+            node = self.root if parent is None else self._node_of[parent]
+            have = {c.data for c in node.children}
+            if len(have) == len(kids):
+                continue
+            for i, k in enumerate(kids):
+                if k in have:
+                    continue
+                before = next((self._node_of[n] for n in kids[i + 1:] if n in have), None)
+                self._add(node, k, layout, before)
+                have.add(k)
+        for key, node in self._node_of.items():
+            if key[0] == "p":
+                node.allow_expand = bool(layout.get(key))
+        return True
+
+    def _add(self, parent: TreeNode[Any], key: NodeKey, layout: dict[NodeKey | None, list[NodeKey]],
+             before: TreeNode[Any] | None) -> None:
+        if key in self._node_of:  # cannot happen after _grow_to's check; kept so a bug shows as a rebuild
+            raise KeyError(key)
+        node = parent.add(Text(str(key)), key, before=before, expand=True, allow_expand=bool(layout.get(key)))
+        self._node_of[key] = node
+
+    def _rebuild(self, layout: dict[NodeKey | None, list[NodeKey]]) -> None:
+        cursor = self.cursor_node.data if self.cursor_node is not None else None
+        self._reset()
+
+        def add_all(parent_key: NodeKey | None, parent: TreeNode[Any]) -> None:
+            for k in layout.get(parent_key, ()):
+                self._add(parent, k, layout, None)
+                add_all(k, self._node_of[k])
+
+        add_all(None, self.root)
+        if cursor in self._node_of:
+            node = self._node_of[cursor]
+            self.call_after_refresh(self.move_cursor, node)
+
+    # -- labels ---------------------------------------------------------------------------------------------
+    def _relabel(self, model: Model) -> None:
+        signatures = self._signatures
+        node_of = self._node_of
+        for key, node in node_of.items():
+            kind = key[0]
+            if kind == "p":
+                p = model.processes.get(key[1])
+                if p is None:
+                    continue
+                sig = self._process_signature(model, p)
+                if signatures.get(key) == sig:
+                    continue
+                signatures[key] = sig
+                self._set(key, node, *(self.process_label_text(model, p, form) for form in (False, True)))
+                # Its fact lines change with it (they are only re-made when it changed).
+                for what in ("adopted", "terminate", "alive"):
+                    info_key = ("i", p.pid, what)
+                    info = node_of.get(info_key)
+                    if info is not None:
+                        signatures[info_key] = ()
+                        self._set(info_key, info, *(info_text(model, p, what, form) for form in (False, True)))
+            elif kind == "t":
+                th = model.thread(key[1], key[2])
+                if th is None:
+                    continue
+                sig = (th.state, th.name, th.daemon, th.blocked_on, th.joining)
+                if signatures.get(key) != sig:
+                    signatures[key] = sig
+                    self._set(key, node, *(self.thread_label_text(model, th, form) for form in (False, True)))
+            elif key not in signatures:  # a new fact line of a process whose own label did not change
+                p = model.processes.get(key[1])
+                if p is not None:
+                    signatures[key] = ()
+                    self._set(key, node, *(info_text(model, p, key[2], form) for form in (False, True)))
+
+    def _set(self, key: NodeKey, node: TreeNode[Any], normal: Text, projector: Text) -> None:
+        self._labels[key] = (normal, projector)
+        node.set_label(projector if self.projector else normal)
+
+    @staticmethod
+    def _process_signature(model: Model, p: ProcessNode) -> tuple:
+        """Everything the label shows, cheap to compare: only changed labels are rebuilt."""
+        joined = p.joining
+        joined_name = model.processes[joined].name if joined in model.processes else None
+        return (p.state, p.name, p.daemon, p.adopted_by, p.original_ppid, p.exit_code, p.signal,
+                p.terminate_signal, p.terminated_by, len(p.alive_checks), p.blocked_on, joined, joined_name)
+
+    @staticmethod
+    def process_label_text(model: Model, p: ProcessNode, projector: bool = False) -> Text:
+        """`Process-1 [21049]  R  running  daemon  is_alive() → True (asked by MainProcess [21043])`."""
+        text = Text()
+        text.append(f"{p.name} [{p.pid}]", style=NAME_STYLE)
+        text.append("  ")
+        text.append_text(process_state_text(model, p, projector))
+        if p.daemon:
+            text.append("  daemon", style=DIM if not projector else NAME_STYLE)
+        if p.adopted_by is not None:  # who adopted it is on its fact line, just below
+            text.append("  ")
+            text.append_text(badge("orphaned", projector))
+            if not projector:
+                text.append(" orphaned", style=NAME_STYLE)
+        return text
+
+    @staticmethod
+    def thread_label_text(model: Model, th: ThreadNode, projector: bool = False) -> Text:
+        text = Text()
+        text.append(th.name, style=NAME_STYLE)
+        if not projector:
+            text.append(f" tid {th.tid}", style=DIM)
+        text.append("  ")
+        text.append_text(thread_state_text(model, th, projector))
+        if th.daemon:
+            text.append("  daemon", style=DIM if not projector else NAME_STYLE)
+        return text
+
+
+def info_text(model: Model, p: ProcessNode, what: str, projector: bool = False) -> Text:
+    if what == "adopted":
+        return adopted_text(model, p, projector)
+    if what == "terminate":
+        return terminate_text(model, p, projector)
+    return alive_text(model, p, projector)
+
+
+def adopted_text(model: Model, p: ProcessNode, projector: bool = False) -> Text:
+    """`↳ adopted by 21059 (contui-reaper), parent 21066 gone`: who matters most comes first (narrow panes cut)."""
+    assert p.adopted_by is not None
+    adopter_pid, adopter_name = p.adopted_by
+    text = Text("↳ ")
+    text.append(f"adopted by {adopter_pid} ({adopter_name})", style=NAME_STYLE)
+    if p.original_ppid is not None:
+        text.append(f", parent {p.original_ppid} gone", style=DIM if not projector else None)
+    return text
+
+
+def terminate_text(model: Model, p: ProcessNode, projector: bool = False) -> Text:
+    assert p.terminated_by is not None
+    text = Text()
+    text.append("terminate()", style=Style(bold=True, italic=True))
+    text.append(f" called by {process_label(model, p.terminated_by[0])}")
+    return text
+
+
+def alive_text(model: Model, p: ProcessNode, projector: bool = False) -> Text:
+    """`is_alive() → True, False (asked by MainProcess [21043])`: the answers the script saw, where it asked."""
+    checks = p.alive_checks
+    shown = checks[-1:] if projector else checks[-ALIVE_SHOWN:]
+    answers = ", ".join("?" if c.result is None else str(c.result) for c in shown)
+    more = f"…{len(checks) - len(shown)} more, " if len(checks) > len(shown) and not projector else ""
+    text = Text()
+    text.append(f"is_alive() → {more}", style=Style(bold=True, italic=True))
+    text.append(answers, style=Style(bold=True))
+    askers = {c.asker_pid for c in shown}
+    asked = "asked by" if len(askers) == 1 else "last asked by"
+    text.append(f"  {asked} {process_label(model, shown[-1].asker_pid)}")
+    return text
