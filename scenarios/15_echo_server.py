@@ -76,9 +76,14 @@ def interactive_client(port):
     client.close()
 
 
+def iter_lines(first_line):
+    yield first_line
+    yield from sys.stdin  # not list(sys.stdin): that would wait for the end of the input
+
+
 def piped_client(port, first_line):
     client = connect(port)
-    for line in [first_line] + list(sys.stdin):  # lines are read as they arrive
+    for line in iter_lines(first_line):  # lines are read as they arrive
         msg = line.strip()
         if not msg: continue
         print('>>:%s' % msg)

@@ -142,15 +142,18 @@ def _show(event: ev.Event, describer: object | None) -> None:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
+    targets = [resolve_target(path) for path in args.scripts]  # a bad path is the more useful message
     if not (sys.stdout.isatty() and sys.stdin.isatty()):
         print("contui: the app needs a terminal; to run a scenario without one use "
               "'contui run --plain TARGET' (see 'contui list')", file=sys.stderr)
         return EXIT_USAGE
-    targets = [resolve_target(path) for path in args.scripts]
     from tui.app import ContuiApp
 
     app = ContuiApp(user_targets=targets, projector=args.projector, lang=args.lang)
-    app.run()
+    try:
+        app.run()
+    finally:
+        app.close_session()  # however the app ended, no process of the run outlives it
     return app.return_code or 0
 
 

@@ -1,0 +1,119 @@
+"""Which panes the app shows: the pane table, what a target needs (locks, queues, stdin) and the visible set.
+
+Pure functions of the target, the model and the terminal size, so the app's layout rules are testable without a screen.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from tui.engine.runner import Target
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+# Below this the normal layout drops the code and timeline panes (and empty lock/queue panes) by default.
+ROOMY_WIDTH, ROOMY_HEIGHT = 120, 32
+
+
+@dataclass(frozen=True)
+class Pane:
+    id: str  # the widget id
+    title: str
+    key: str  # the key that shows/hides it
+
+
+PANES: tuple[Pane, ...] = (
+    Pane("picker", "Scenarios", "a"),
+    Pane("tree", "Processes", "r"),
+    Pane("locks", "Locks", "k"),
+    Pane("queues", "Queues", "u"),
+    Pane("output", "Output", "o"),
+    Pane("timeline", "Timeline", "t"),
+    Pane("code", "Code", "c"),
+    Pane("narration", "Narration", "n"),
+)
+PANE_IDS = tuple(p.id for p in PANES)
+
+_LOCKS = re.compile(r"\b(?:R?Lock|BoundedSemaphore|Semaphore|Condition)\s*\(")
+_QUEUES = re.compile(r"\b(?:Joinable|Simple)?Queue\s*\(")
+_STDIN = re.compile(r"\binput\s*\(|\bsys\.stdin\b|\bstdin\.read")
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a script's code uses, read from its source (docstring and comments left out)."""
+
+    locks: bool = False
+    queues: bool = False
+    stdin: bool = False
+
+
+@lru_cache(maxsize=64)
+def _needs_of_source(source: str) -> Needs:
+    code = _strip_docstring(source)
+    code = "\n".join(line.split("#", 1)[0] for line in code.splitlines())
+    return Needs(bool(_LOCKS.search(code)), bool(_QUEUES.search(code)), bool(_STDIN.search(code)))
+
+
+def _strip_docstring(source: str) -> str:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    body = tree.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
+        lines = source.splitlines()
+        end = body[0].end_lineno or 0
+        return "\n".join(lines[end:])
+    return source
+
+
+def needs(target: Target | None) -> Needs:
+    if target is None:
+        return Needs()
+    try:
+        source = Path(target.path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return Needs()
+    return _needs_of_source(source)
+
+
+def shows_stdin(target: Target | None) -> bool:
+    """The input line is for scenarios that read stdin, and for every user script (contui cannot know)."""
+    return target is not None and (target.scenario is None or needs(target).stdin)
+
+
+def default_panes(uses: Needs, width: int, height: int, projector: bool) -> set[str]:
+    """The panes shown before the user hides or shows any; ``uses`` says what the script (or its model) has."""
+    if projector:
+        # Only what the class should look at: one synchronisation pane, locks first (ticket_lock's
+        # result queue is incidental, its lock is the lesson).
+        shown = {"tree", "output", "narration"}
+        if uses.locks:
+            shown.add("locks")
+        elif uses.queues:
+            shown.add("queues")
+        return shown
+    shown = {"picker", "tree", "output", "narration"}
+    roomy = width >= ROOMY_WIDTH and height >= ROOMY_HEIGHT
+    if roomy:
+        # Room for everything; an empty Locks pane beside the lock-free ticket race is itself a lesson.
+        return shown | {"locks", "queues", "code", "timeline"}
+    if uses.locks:
+        shown.add("locks")
+    if uses.queues:
+        shown.add("queues")
+    return shown
+
+
+def visible_panes(defaults: set[str], overrides: dict[str, bool]) -> set[str]:
+    shown = set(defaults)
+    for pane, on in overrides.items():
+        if on:
+            shown.add(pane)
+        else:
+            shown.discard(pane)
+    return shown

@@ -1,0 +1,1 @@
+"""Screens of the contui app other than the main one."""

@@ -1,0 +1,199 @@
+"""``python -m tui.screenshots``: an SVG and a PNG of every scenario mid-run, normal layout and projector mode.
+
+Each picture is of a REAL run: the scenario is started in a headless app, and the shot is taken once the run shows
+what the scenario is about (a zombie, an adopted orphan, a held lock with waiters, items in a queue...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import re
+import sys
+import time
+from collections.abc import Callable
+from itertools import groupby
+from pathlib import Path
+
+from rich.cells import cell_len, get_character_cell_size
+
+from tui.app import ContuiApp
+from tui.engine.catalog import Scenario, load_catalog
+from tui.engine.model import Model
+
+NORMAL = (120, 40)
+PROJECTOR = (100, 30)
+DEADLINE = 20.0  # seconds a scenario may take to reach its moment; then the shot is taken anyway
+OUT = Path("screenshots")
+# CJK glyphs are not in the SVG's Fira Code and cairosvg has no per-glyph font fallback: they are drawn in this font.
+WIDE_FONT = "Noto Sans Mono CJK SC"
+
+Moment = Callable[[Model], bool]
+
+
+def said(text: str) -> Moment:
+    return lambda m: any(text in line.text for line in m.lines)
+
+
+def lines(n: int) -> Moment:
+    return lambda m: len(m.lines) >= n
+
+
+def _zombie(m: Model) -> bool:
+    return any(p.os_status == "zombie" for p in m.processes.values())
+
+
+def _adopted(m: Model) -> bool:
+    return any(p.adopted_by for p in m.processes.values())
+
+
+def _daemon_killed(m: Model) -> bool:
+    return any(p.end == "daemon-killed" for p in m.processes.values())
+
+
+def _lock_queue(m: Model) -> bool:
+    return any(lock.owners and lock.waiters for lock in m.locks.values())
+
+
+# The moment that shows each scenario's point; the run's end is always a moment too.
+MOMENTS: dict[str, Moment] = {
+    "process_function": said("is running"),
+    "process_subclass": said("is running"),
+    "memory_isolation": lines(1),
+    "join": lines(3),
+    "process_attributes": said("terminate()"),
+    "zombie": _zombie,
+    "orphan": _adopted,
+    "daemon_process": _daemon_killed,
+    "ticket_race": said("购票成功"),
+    "ticket_lock": _lock_queue,
+    "queue": said("阻塞"),
+    "pipe": said("子进程"),
+    "producer_consumer": lines(4),  # peaches made and eaten, the eaters still waiting in get()
+    "threads_two_ways": said("主"),
+    "echo_server": said("WORLD"),
+    "thread_methods": said("active_count(): 3"),
+    "daemon_thread": said("主线程"),
+    "why_processes": said("个线程"),
+}
+# What the class would type into the stdin line, for the scenarios that read it.
+TYPED = {"echo_server": ["hello", "world"]}
+
+
+async def shoot(scenario: Scenario, out: Path, speed: float) -> list[Path]:
+    app = ContuiApp(speed=speed)
+    index = next(i for i, t in enumerate(app.targets) if t.scenario is not None and t.scenario.id == scenario.id)
+    moment = MOMENTS.get(scenario.id, lines(1))
+    stem = f"{scenario.number:02d}_{scenario.id}"
+    written: list[Path] = []
+    async with app.run_test(size=NORMAL) as pilot:
+        app.pick(index)
+        await pilot.pause()
+        await pilot.press("enter")
+        deadline = time.monotonic() + DEADLINE
+
+        def reached() -> bool:
+            with app.session.model_lock:
+                model = app.session.model
+                return model.run.main is not None and (moment(model) or model.run.ended)
+
+        async def wait(predicate: Callable[[], bool]) -> None:
+            while not predicate() and time.monotonic() < deadline:
+                await pilot.pause(0.02)
+
+        await wait(lambda: app.run_state.running)
+        for line in TYPED.get(scenario.id, []):
+            await wait(lambda: len(app.session.model.lines) >= 1)
+            await pilot.press("i", *line, "enter", "escape")
+        await wait(reached)
+        seen = app.updates
+        await wait(lambda: app.updates > seen)  # the moment has been drawn
+        await pilot.pause()
+        written.append(save(app, out, stem))
+        # The same moment in projector mode: the switch redraws at once, no need to wait for the run.
+        await pilot.press("p")
+        await pilot.resize_terminal(*PROJECTOR)
+        await pilot.pause()
+        await pilot.pause()
+        written.append(save(app, out, f"{stem}_projector"))
+        await pilot.press("q")
+    return written
+
+
+def save(app: ContuiApp, out: Path, stem: str) -> Path:
+    svg = app.export_screenshot(title=f"contui · {stem}")
+    path = out / f"{stem}.svg"
+    path.write_text(svg, encoding="utf-8")
+    svg_to_png(svg, out / f"{stem}.png")
+    return path
+
+
+_TEXT = re.compile(r'<text class="([^"]*)" x="([\d.]+)" y="([\d.]+)" textLength="([\d.]+)" '
+                   r'clip-path="([^"]*)">([^<]*)</text>')
+
+
+def _split_wide(match: re.Match[str]) -> str:
+    cls, x, y, length, clip, body = match.groups()
+    text = html.unescape(body)
+    cells = cell_len(text)
+    if cells == len(text) or cells == 0:
+        return match.group(0)
+    per_cell = float(length) / len(text)  # rich's textLength counts characters, not cells
+    pos = float(x)
+    parts = []
+    for wide, chars in groupby(text, key=lambda c: get_character_cell_size(c) == 2):
+        chunk = "".join(chars)
+        width = cell_len(chunk) * per_cell
+        font = f' style="font-family: {WIDE_FONT}"' if wide else ""
+        parts.append(f'<text class="{cls}" x="{pos:.1f}" y="{y}" textLength="{width:.1f}" clip-path="{clip}"{font}>'
+                     f'{html.escape(chunk, quote=False).replace(chr(0xA0), "&#160;")}</text>')
+        pos += width
+    return "".join(parts)
+
+
+def svg_to_png(svg: str, path: Path) -> None:
+    """Render with cairosvg; wide (CJK) runs get their own font and their exact place, since cairosvg would
+    draw them as boxes in Fira Code."""
+    import cairosvg
+
+    cairosvg.svg2png(bytestring=_TEXT.sub(_split_wide, svg).encode("utf-8"), write_to=str(path))
+
+
+def write_index(out: Path, scenarios: list[Scenario]) -> None:
+    rows = ["# contui screenshots", "",
+            "Made by `python -m tui.screenshots` from real runs: each scenario is started in a headless app and "
+            f"shot once its point is on screen, in the normal layout ({NORMAL[0]}×{NORMAL[1]}) and in projector "
+            f"mode ({PROJECTOR[0]}×{PROJECTOR[1]}). The SVGs are what Textual exported; the PNGs are the same "
+            "pictures rendered with cairosvg (the Chinese text needs a CJK font such as Debian's fonts-noto-cjk, "
+            "else it shows as boxes; the SVGs render in any browser).", "",
+            "| # | scenario | normal | projector |", "|---|---|---|---|"]
+    for s in scenarios:
+        stem = f"{s.number:02d}_{s.id}"
+        rows.append(f"| {s.number} | {s.title_en} · {s.title_zh} | [png]({stem}.png) · [svg]({stem}.svg) "
+                    f"| [png]({stem}_projector.png) · [svg]({stem}_projector.svg) |")
+    (out / "README.md").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tui.screenshots", description=__doc__)
+    parser.add_argument("ids", nargs="*", help="only these scenario ids (default: all)")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder to write (default: screenshots/)")
+    parser.add_argument("--speed", type=float, default=1.0, help="run speed (default 1)")
+    args = parser.parse_args(argv)
+    catalog = load_catalog()
+    chosen = [s for s in catalog if not args.ids or s.id in args.ids]
+    args.out.mkdir(parents=True, exist_ok=True)
+    began = time.monotonic()
+    for scenario in chosen:
+        t0 = time.monotonic()
+        paths = asyncio.run(shoot(scenario, args.out, args.speed))
+        print(f"{scenario.id:<20} {time.monotonic() - t0:5.1f}s  " + "  ".join(p.name for p in paths), flush=True)
+    if not args.ids:
+        write_index(args.out, catalog)
+    print(f"{len(chosen) * 2} screenshots in {args.out}/ in {time.monotonic() - began:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""The Code pane: the picked script's source, highlighted, with its line numbers (a scenario's docstring is the
+Narration pane's text, so it is left out here)."""
+
+from __future__ import annotations
+
+import ast
+
+from rich.syntax import Syntax
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.engine.runner import Target
+
+
+def code_of(target: Target) -> tuple[str, int]:
+    """The source to show and the number of its first line."""
+    source = target.path.read_text(encoding="utf-8")
+    if target.scenario is None:
+        return source, 1
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return source, 1
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        first = (body[0].end_lineno or 0) + 1
+        return "\n".join(source.splitlines()[first - 1:]), first
+    return source, 1
+
+
+class CodePane(VerticalScroll):
+    """Read-only: a Static holding rich's Syntax, so no key is swallowed as an edit."""
+
+    BORDER_TITLE = "Code"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._target: Target | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="code-text")
+
+    def show(self, target: Target | None) -> None:
+        self._target = target
+        text = self.query_one("#code-text", Static)
+        if target is None:
+            text.update("")
+            return
+        try:
+            source, first = code_of(target)
+        except (OSError, UnicodeDecodeError) as exc:
+            text.update(f"cannot read {target.path}: {exc}")
+            return
+        self.border_subtitle = target.path.name
+        # The pane's own background, so tokens do not sit on blocks of another colour.
+        background = self.app.theme_variables.get("background")
+        # Wrapped, because the side column is narrow at 80 columns and a cut line hides the point of it.
+        text.update(Syntax(source, "python", line_numbers=True, start_line=first, word_wrap=True,
+                           theme="monokai", background_color=background))
+        self.scroll_home(animate=False)
+
+    def restyle(self) -> None:
+        """The app's theme changed: draw again on the new background."""
+        self.show(self._target)

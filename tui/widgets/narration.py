@@ -1,0 +1,169 @@
+"""The Narration pane: what to watch in the picked scenario, in Chinese or English, and what was modernised."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from rich.cells import cell_len, get_character_cell_size
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.events import Resize
+from textual.widgets import Static
+
+from tui.engine.runner import Target
+
+# Never at the start of a line (Chinese line-breaking rules): they stay with the character before them.
+_CLOSING = set("，。、：；！？）」』》”’,.:;!?)")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    style: str = ""
+    prefix: str = ""  # a bullet ("• ", wrapped lines hang under the text) or a label ("Modernised: ")
+    prefix_style: str = "bold"
+    hang: bool = False
+
+
+def paragraphs(target: Target | None, lang: str) -> list[Paragraph]:
+    """The teaching text of ``target``: title, course, bullets, modernised note (or a user script's docstring)."""
+    if target is None:
+        return []
+    zh = lang == "zh"
+    scenario = target.scenario
+    if scenario is None:
+        out = [Paragraph(target.path.name, "bold"), Paragraph("你自己的脚本" if zh else "Your own script", "italic"),
+               Paragraph(str(target.path), "dim"), Paragraph("")]
+        doc = _docstring(target)
+        out += [Paragraph(line) for line in doc.strip().splitlines()] + [Paragraph("")] if doc else []
+        out.append(Paragraph("按 Enter 运行。" if zh else "Press Enter to run it."))
+        return out
+    title = (scenario.title_zh or scenario.title_en) if zh else scenario.title_en
+    out = [Paragraph(title, "bold", prefix=f"{scenario.number}. ", hang=True)]
+    course = scenario.course.split("|")
+    if course[0]:
+        out.append(Paragraph((course[0] if zh or len(course) == 1 else course[1]).strip(), "dim"))
+    out += [Paragraph(""), Paragraph("看点" if zh else "Watch", "bold underline")]
+    bullets = (scenario.watch_zh or scenario.watch_en) if zh else (scenario.watch_en or scenario.watch_zh)
+    out += [Paragraph(line, prefix="• ", hang=True) for line in bullets]
+    if scenario.modernised:
+        out += [Paragraph(""), Paragraph(scenario.modernised, "italic", prefix="Modernised: ",
+                                         prefix_style="bold italic")]
+    return out
+
+
+def _docstring(target: Target) -> str:
+    try:
+        return ast.get_docstring(ast.parse(target.path.read_text(encoding="utf-8"))) or ""
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return ""
+
+
+def _tokens(text: str) -> list[str]:
+    """Words, runs of spaces, and single wide (CJK) characters: a line may break between any two of the last."""
+    out: list[str] = []
+    word = ""
+    for ch in text:
+        if ch in _CLOSING and (word or out):
+            if word:
+                word += ch
+            else:
+                out[-1] += ch
+            continue
+        wide = get_character_cell_size(ch) == 2
+        if ch.isspace() or wide:
+            if word:
+                out.append(word)
+                word = ""
+            if ch.isspace() and out and out[-1].isspace():
+                out[-1] += ch
+            else:
+                out.append(ch)
+        else:
+            word += ch
+    if word:
+        out.append(word)
+    return out
+
+
+def wrap(text: str, width: int, first: int = 0) -> list[str]:
+    """Greedy wrap to ``width`` cells (the first line has ``first`` cells fewer); Chinese breaks between
+    characters, where rich and Textual would move the whole unspaced sentence to the next line."""
+    width = max(width, 4)
+    lines: list[str] = []
+    line, used, space = "", first, ""
+    for token in _tokens(text):
+        if token.isspace():
+            space = token if line else ""
+            continue
+        size = cell_len(token)
+        if used + cell_len(space) + size <= width:
+            line += space + token
+            used += cell_len(space) + size
+        else:
+            if line or used:
+                lines.append(line)
+            line, used = "", 0
+            while size > width:  # a word longer than the line: cut it
+                cut = ""
+                for ch in token:
+                    if cell_len(cut + ch) > width:
+                        break
+                    cut += ch
+                lines.append(cut)
+                token = token[len(cut):]
+                size = cell_len(token)
+            line, used = token, size
+        space = ""
+    lines.append(line)
+    return lines
+
+
+def render(paras: list[Paragraph], width: int) -> Text:
+    out = Text()
+    for para in paras:
+        indent = cell_len(para.prefix) if para.hang else 0
+        out.append(para.prefix, style=para.prefix_style)
+        lines = wrap(para.text, width - indent, first=0 if para.hang else cell_len(para.prefix))
+        for i, line in enumerate(lines):
+            if i:
+                out.append("\n" + " " * indent)
+            out.append(line, style=para.style)
+        out.append("\n")
+    out.rstrip()
+    return out
+
+
+class NarrationPane(VerticalScroll):
+    """Focusable and scrollable: the Chinese bullets can be longer than the pane."""
+
+    BORDER_TITLE = "Narration"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._paragraphs: list[Paragraph] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="narration-text")
+
+    @property
+    def plain(self) -> str:
+        """The text shown, unwrapped: what tests read."""
+        return "\n".join(p.prefix + p.text for p in self._paragraphs)
+
+    def show(self, target: Target | None, lang: str) -> None:
+        self.border_title = "看点 · Narration" if lang == "zh" else "Narration"
+        self.border_subtitle = "中文" if lang == "zh" else "English"
+        self._paragraphs = paragraphs(target, lang)
+        self._draw()
+        self.scroll_home(animate=False)
+
+    def on_resize(self, event: Resize) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        # The width left for text: the pane's content width less the scrollbar that long text brings.
+        width = self.scrollable_content_region.width or self.size.width or 40
+        self.query_one("#narration-text", Static).update(render(self._paragraphs, width - 1))

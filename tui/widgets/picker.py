@@ -1,0 +1,63 @@
+"""The Scenarios pane: the course's scenarios in course order, then the user's scripts; the loaded one is marked."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui.engine.runner import Target
+
+LOADED = "▶"
+
+
+class ScenarioPicker(OptionList, inherit_bindings=False):
+    """A list of targets. The app moves the highlight (picking) and marks the loaded target; Enter or a click runs."""
+
+    BORDER_TITLE = "Scenarios"
+    # Up, down and Enter are the app's keys (they work from every pane); the list keeps only its paging keys.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("pagedown", "page_down", "Page Down", show=False),
+        Binding("pageup", "page_up", "Page Up", show=False),
+    ]
+
+    def __init__(self, targets: list[Target], *, id: str | None = None) -> None:
+        self.targets = list(targets)
+        self._loaded: int | None = None
+        self._state = ""
+        super().__init__(*(Option(self._prompt(i)) for i in range(len(self.targets))), id=id)
+
+    def _prompt(self, index: int) -> Text:
+        target = self.targets[index]
+        loaded = index == self._loaded
+        mark = Text(f"{LOADED} " if loaded else "  ", style="bold")
+        if target.scenario is not None:
+            number = Text(f"{target.scenario.number:>2} ", style="dim" if target.scenario.number > 9 else "bold")
+            name = target.scenario.id
+        else:
+            number = Text(" + ", style="bold")
+            name = target.path.name
+        label = Text(name, style="bold" if loaded else "")
+        text = Text.assemble(mark, number, label)
+        if loaded and self._state:
+            text.append(f" {self._state}", style="italic")
+        return text
+
+    def mark_loaded(self, index: int | None, state: str = "") -> None:
+        """Mark the target whose run the panes show (with a short state word), unmarking the previous one."""
+        if index == self._loaded and state == self._state:
+            return
+        before, self._loaded, self._state = self._loaded, index, state
+        for i in {before, index} - {None}:
+            assert i is not None
+            if 0 <= i < len(self.targets):
+                self.replace_option_prompt_at_index(i, self._prompt(i))
+
+    @property
+    def loaded(self) -> int | None:
+        return self._loaded
