@@ -29,10 +29,12 @@ class Session:
         self._collector: Collector | None = None
         # Held for a whole poll and for a switch, so a run is never closed while its queue is being read.
         self._switch_lock = threading.Lock()
+        self._idle = threading.Event()  # never set: a timed wait for a poll with no run to read
 
     @property
     def running(self) -> bool:
-        return self.run is not None and self.run.running
+        run = self.run  # read once: another thread may be switching runs
+        return run is not None and run.running
 
     def start(self, target: Target) -> None:
         """Start ``target``; a run still going is stopped and cleaned up first."""
@@ -72,23 +74,22 @@ class Session:
         """Events of the current run folded into ``model`` in the last ``timeout`` seconds (empty if none)."""
         with self._switch_lock:
             collector = self._collector
-            if collector is None or collector.finished:
-                batch: list[Event] = []
-            else:
-                batch = collector.poll(timeout)
-        if not batch and collector is None:
-            threading.Event().wait(timeout)  # nothing to read: wait like a poll would, without spinning
+            idle = collector is None or collector.finished
+            batch = [] if idle else collector.poll(timeout)  # type: ignore[union-attr]
+        if idle:
+            self._idle.wait(timeout)  # nothing to read: wait like a poll would, without spinning
         return batch
 
     def toggle_freeze(self) -> bool:
         """Freeze (SIGSTOP) or thaw (SIGCONT) every process of the run; returns whether it is now frozen."""
-        if self.run is None or not self.run.running:
+        run = self.run
+        if run is None or not run.running:
             self.frozen = False
             return False
         if self.frozen:
-            self.run.resume()
+            run.resume()
         else:
-            self.run.freeze()
+            run.freeze()
         self.frozen = not self.frozen
         return self.frozen
 
@@ -96,9 +97,11 @@ class Session:
         """Next or previous speed in SPEEDS, for the run going now (from its next sleep) and the next ones."""
         here = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
         self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, here + step))]
-        if self.run is not None:
-            self.run.set_speed(self.speed)
+        run = self.run
+        if run is not None:
+            run.set_speed(self.speed)
         return self.speed
 
     def send_line(self, text: str) -> bool:
-        return self.run is not None and self.run.write_stdin(text + "\n")
+        run = self.run
+        return run is not None and run.write_stdin(text + "\n")

@@ -73,6 +73,9 @@ def install(ctx: TraceContext) -> None:
             qid = self.__dict__.get("_contui")
             if qid is None:
                 return orig_get(self, block, timeout)
+            # Stamped before the call: the get frees a slot inside it, and a putter blocked on that slot may report
+            # its put before this process gets to report the get.
+            t = ctx.emitter.now()
             try:
                 item = orig_get(self, False)
             except queue_mod.Empty:
@@ -85,7 +88,8 @@ def install(ctx: TraceContext) -> None:
                 except queue_mod.Empty:
                     emit(ev.QUEUE_TIMEOUT, {"queue": qid, "op": "get", "error": "Empty", "block": True})
                     raise
-            emit(ev.QUEUE_GET, {"queue": qid, "item": short_repr(item)})
+                t = None
+            emit(ev.QUEUE_GET, {"queue": qid, "item": short_repr(item)}, t)
             return item
 
         cls.get = get
