@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 
 from tui.engine.collector import Collector
-from tui.engine.events import Event
+from tui.engine.events import Wire
 from tui.engine.model import Model
 from tui.engine.runner import Run, Target
 
@@ -70,12 +70,12 @@ class Session:
                     pass
             run.close()
 
-    def poll(self, timeout: float) -> list[Event]:
+    def poll(self, timeout: float) -> list[Wire]:
         """Events of the current run folded into ``model`` in the last ``timeout`` seconds (empty if none)."""
         with self._switch_lock:
             collector = self._collector
             idle = collector is None or collector.finished
-            batch = [] if idle else collector.poll(timeout)  # type: ignore[union-attr]
+            batch = [] if idle else collector.poll_wires(timeout)  # type: ignore[union-attr]
         if idle:
             self._idle.wait(timeout)  # nothing to read: wait like a poll would, without spinning
         return batch

@@ -38,28 +38,33 @@ def _fit(event: tuple[Any, ...]) -> bytes:
         budget //= 2
 
 
-def encode_frames(events: list[tuple[Any, ...]]) -> Iterator[bytes]:
-    """Frames (header + pickled list of events), each at most PIPE_BUF bytes, in event order."""
-    if not events:
-        return
-    payload = pickle.dumps(events, protocol=pickle.HIGHEST_PROTOCOL)
-    if len(payload) <= MAX_PAYLOAD:
-        yield _HEADER.pack(len(payload)) + payload
-        return
-    if len(events) == 1:
-        payload = _fit(events[0])
-        yield _HEADER.pack(len(payload)) + payload
-        return
-    # Split in proportion to the overshoot so a big batch needs few re-pickles.
-    parts = max(2, -(-len(payload) // MAX_PAYLOAD) + 1)
-    step = max(1, len(events) // parts)
-    for start in range(0, len(events), step):
-        yield from encode_frames(events[start : start + step])
+class FrameEncoder:
+    """Cuts a batch into frames of at most PIPE_BUF bytes, pickling each event about once.
 
+    It remembers how many events fitted in a frame last time, so a steady stream needs no second pickling.
+    """
 
-def write_frames(fd: int, events: list[tuple[Any, ...]]) -> None:
-    for frame in encode_frames(events):
-        os.write(fd, frame)  # <= PIPE_BUF into a pipe: atomic, never torn
+    def __init__(self, guess: int = 64) -> None:
+        self.guess = guess
+
+    def frames(self, events: list[tuple[Any, ...]]) -> Iterator[bytes]:
+        i, n = 0, len(events)
+        while i < n:
+            k = min(self.guess, n - i)
+            payload = pickle.dumps(events[i : i + k], protocol=pickle.HIGHEST_PROTOCOL)
+            if len(payload) > MAX_PAYLOAD:
+                if k > 1:
+                    self.guess = max(1, k // 2)
+                    continue
+                payload = _fit(events[i])  # one event alone is too big: shorten its text
+            yield _HEADER.pack(len(payload)) + payload
+            i += k
+            if k == self.guess and len(payload) < MAX_PAYLOAD // 2:
+                self.guess = k * 2
+
+    def write(self, fd: int, events: list[tuple[Any, ...]]) -> None:
+        for frame in self.frames(events):
+            os.write(fd, frame)  # <= PIPE_BUF into a pipe: atomic, never torn
 
 
 class EventQueue(multiprocessing.queues.Queue):  # type: ignore[type-arg]

@@ -8,7 +8,7 @@ import time
 from collections import deque
 from typing import Any
 
-from tui.engine.transport import write_frames
+from tui.engine.transport import FrameEncoder
 
 # The flusher waits this long after the first event of a batch, so bursts go out in few frames.
 FLUSH_DELAY = 0.002
@@ -29,6 +29,7 @@ class Emitter:
         self.fd = fd
         self.t0 = t0
         self.enabled = True
+        self._encoder = FrameEncoder()
         self._reset()
         os.register_at_fork(before=self._before_fork, after_in_parent=self._after_fork_parent,
                             after_in_child=self._after_fork_child)
@@ -95,7 +96,7 @@ class Emitter:
             if not batch or not self.enabled:
                 return
             try:
-                write_frames(self.fd, batch)
+                self._encoder.write(self.fd, batch)
             except OSError:  # contui is gone: nobody is listening any more
                 self.enabled = False
         finally:

@@ -11,6 +11,7 @@ import itertools
 import os
 import sys
 import threading
+import time
 from multiprocessing import context as mp_context
 from multiprocessing import synchronize
 from typing import Any, Callable
@@ -23,20 +24,27 @@ _ids = itertools.count(1)
 _CONTEXT_FILE = mp_context.__file__
 
 
+_sites: dict[tuple[object, int], str] = {}  # (code, line) -> "file.py:line" of the user's call
+
+
 def _user_site() -> str:
     frame = sys._getframe(2)
-    for _ in range(3):  # `with lock:` goes through __enter__ first
-        if frame is None or is_user_file(frame.f_code.co_filename):
-            break
-        frame = frame.f_back
-    return site_of(frame)
+    key = (frame.f_code, frame.f_lineno)
+    site = _sites.get(key)
+    if site is None:
+        for _ in range(3):  # `with lock:` goes through __enter__ first
+            if frame is None or is_user_file(frame.f_code.co_filename):
+                break
+            frame = frame.f_back
+        site = _sites[key] = site_of(frame)
+    return site
 
 
 def traced_methods(
     ctx: TraceContext, raw_acquire: Callable[..., bool], raw_release: Callable[[], Any], lock_id: str
 ) -> tuple[Callable[..., bool], Callable[[], Any]]:
-    emit = ctx.emit
-    now = ctx.emitter.now
+    emit = ctx.emitter.emit  # bound once: this is the hottest path of a traced script
+    now = time.monotonic_ns
     acquired = ev.LOCK_ACQUIRE
     released = ev.LOCK_RELEASE
 

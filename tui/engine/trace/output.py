@@ -9,6 +9,7 @@ from typing import Any
 from tui.engine.events import STDOUT
 from tui.engine.trace.context import TraceContext
 
+_native_id = _thread.get_native_id
 # One frame must hold a line even if every character takes 3-4 bytes in UTF-8.
 CHUNK_CHARS = 900
 
@@ -18,7 +19,7 @@ class LineCapture(io.TextIOBase):
 
     def __init__(self, ctx: TraceContext, stream: str, original: Any) -> None:
         super().__init__()
-        self._ctx = ctx
+        self._emit = ctx.emitter.emit
         self._stream = stream
         self._original = original
         self._partial: dict[int, str] = {}
@@ -45,27 +46,32 @@ class LineCapture(io.TextIOBase):
     def write(self, s: str) -> int:
         if not isinstance(s, str):
             raise TypeError(f"write() argument must be str, not {type(s).__name__}")
-        tid = _thread.get_native_id()
-        text = self._partial.pop(tid, "") + s
-        *lines, rest = text.split("\n")
+        partial = self._partial
+        tid = _native_id()
+        if "\n" not in s:  # print() writes each argument and the separators apart: most writes land here
+            if s:
+                partial[tid] = partial[tid] + s if tid in partial else s
+            return len(s)
+        *lines, rest = (partial.pop(tid, "") + s).split("\n")
         for line in lines:
-            self._send(line, partial=False)
+            self._send(line, False)
         if rest:
-            self._partial[tid] = rest
+            partial[tid] = rest
         return len(s)
 
     def _send(self, line: str, partial: bool) -> None:
+        emit = self._emit
         while len(line) > CHUNK_CHARS:
-            self._ctx.emit(STDOUT, {"stream": self._stream, "text": line[:CHUNK_CHARS], "partial": True})
+            emit(STDOUT, {"stream": self._stream, "text": line[:CHUNK_CHARS], "partial": True})
             line = line[CHUNK_CHARS:]
-        fields: dict[str, Any] = {"stream": self._stream, "text": line}
         if partial:
-            fields["partial"] = True
-        self._ctx.emit(STDOUT, fields)
+            emit(STDOUT, {"stream": self._stream, "text": line, "partial": True})
+        else:
+            emit(STDOUT, {"stream": self._stream, "text": line})
 
     def flush(self) -> None:
         """A flush shows a prompt such as ``>>:`` now; the rest of its line follows in later events."""
-        rest = self._partial.pop(_thread.get_native_id(), None)
+        rest = self._partial.pop(_native_id(), None)
         if rest:
             self._send(rest, partial=True)
 

@@ -25,7 +25,7 @@ def _method(proc: process.BaseProcess) -> str:
 
 def install(ctx: TraceContext, boot_prefix: str) -> None:
     BaseProcess = process.BaseProcess
-    emit = ctx.emit
+    emit = ctx.emitter.emit
 
     orig_start = BaseProcess.start
 

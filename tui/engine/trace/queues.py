@@ -22,7 +22,7 @@ class _Mark(tuple):  # type: ignore[type-arg]
 
 
 def install(ctx: TraceContext) -> None:
-    emit = ctx.emit
+    emit = ctx.emitter.emit
 
     def traced_init(cls: type) -> None:
         orig_init = cls.__init__

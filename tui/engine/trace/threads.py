@@ -25,7 +25,7 @@ def _is_users(thread: threading.Thread) -> bool:
 
 def install(ctx: TraceContext) -> None:
     Thread = threading.Thread
-    emit = ctx.emit
+    emit = ctx.emitter.emit
 
     orig_inner = Thread._bootstrap_inner
 
