@@ -168,7 +168,8 @@ def test_ticket_lock_sells_exactly_one_with_one_owner_at_a_time(method: str | No
     acquires = [e for e in rec.of(ev.LOCK_ACQUIRE) if e["lock"] == lock["lock"]]
     assert len({e.pid for e in acquires}) == 10
     assert overlapping_owners(rec, lock["lock"]) == []
-    assert rec.of(ev.LOCK_WAIT), "ten buyers, one lock: some must wait"
+    if method is None:  # spawned buyers may start far enough apart to never meet at the lock
+        assert rec.of(ev.LOCK_WAIT), "ten buyers, one lock: some must wait"
 
 
 def test_queue_full_put_blocks_and_timeouts_raise() -> None:

@@ -15,12 +15,9 @@ import subprocess
 import threading
 import time
 
-import psutil
-
-from tui.engine import events as ev
+from tui.engine import kinds as ev
 from tui.engine.trace.emitter import Emitter
-from tui.engine.trace.install import ENV_FD, ENV_T0
-from tui.engine.trace.launch import ENV_REAPER
+from tui.engine.trace.env import ENV_FD, ENV_REAPER, ENV_T0
 
 PR_SET_NAME = 15
 PR_SET_CHILD_SUBREAPER = 36
@@ -93,42 +90,47 @@ class Reaper:
             self.main_code = code
         self.emitter.emit(ev.PROC_REAP, {"child": pid, "code": code, "by": "reaper"})
 
-    def _descendants(self) -> list[psutil.Process]:
-        try:
-            return psutil.Process().children(recursive=True)
-        except psutil.Error:
-            return []
+    def _descendants(self) -> list[int]:
+        """Every process below us. A walk of /proc, as psutil would do, without loading psutil at start-up."""
+        parents: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                stat = _stat(int(entry))
+                if stat is not None:
+                    parents.setdefault(stat[1], []).append(int(entry))
+        found: list[int] = []
+        todo = [os.getpid()]
+        while todo:
+            for child in parents.get(todo.pop(), ()):
+                if child not in found:  # a cycle cannot happen in the kernel's tree, but a walk must not hang
+                    found.append(child)
+                    todo.append(child)
+        return found
 
-    def _signal_all(self, sig: int) -> None:
-        for proc in self._descendants():
+    def _signal_all(self, sig: int, pids: list[int] | None = None) -> None:
+        for pid in self._descendants() if pids is None else pids:
             try:
-                proc.send_signal(sig)
-            except psutil.Error:
+                os.kill(pid, sig)
+            except ProcessLookupError:
                 pass
 
     def end_all(self, grace: float) -> None:
         """SIGTERM everything, give it ``grace`` seconds, then SIGKILL what is left; reap what comes to us."""
-        self._signal_all(signal.SIGCONT)  # a frozen process cannot act on SIGTERM
-        self._signal_all(signal.SIGTERM)
+        pids = self._descendants()
+        self._signal_all(signal.SIGCONT, pids)  # a frozen process cannot act on SIGTERM
+        self._signal_all(signal.SIGTERM, pids)
         deadline = time.monotonic() + grace
-        while time.monotonic() < deadline and self._alive_descendants():
+        # Only the pids we signalled are watched here (cheap /proc reads); the full walk below catches any
+        # process born in between.
+        while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
             self._reap()
-            time.sleep(0.01)
+            signal.sigtimedwait({signal.SIGCHLD}, 0.005)
         deadline = time.monotonic() + 5.0
-        while self._descendants() and time.monotonic() < deadline:
-            self._signal_all(signal.SIGKILL)
+        while (left := self._descendants()) and time.monotonic() < deadline:
+            self._signal_all(signal.SIGKILL, left)
             self._reap()
-            time.sleep(0.005)
+            signal.sigtimedwait({signal.SIGCHLD}, 0.005)
         self._reap()
-
-    def _alive_descendants(self) -> bool:
-        for proc in self._descendants():
-            try:
-                if proc.status() != psutil.STATUS_ZOMBIE:
-                    return True
-            except psutil.Error:
-                pass
-        return False
 
     def _forward(self, stream: str, pipe: object) -> None:
         """What the main process writes below Python's sys.stdout (C code, non-Python children) still shows."""
@@ -162,3 +164,18 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _stat(pid: int) -> tuple[str, int] | None:
+    """(state letter, ppid) from /proc/<pid>/stat, or None once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return None
+    return fields[0].decode(), int(fields[1])
+
+
+def _alive(pid: int) -> bool:
+    stat = _stat(pid)
+    return stat is not None and stat[0] not in ("Z", "X")

@@ -18,12 +18,10 @@ import psutil
 import tui
 from tui.engine import catalog
 from tui.engine.speed import SpeedDial
-from tui.engine.trace.install import ENV_FD, ENV_ROOT, ENV_SPEED_FILE, ENV_T0
+from tui.engine.trace.env import ENV_FD, ENV_OWNER, ENV_ROOT, ENV_SPEED_FILE, ENV_START_METHOD, ENV_T0
 from tui.engine.transport import EventQueue
 
 ROOT = str(Path(tui.__file__).resolve().parent.parent)
-ENV_START_METHOD = "CONTUI_START_METHOD"
-ENV_OWNER = "CONTUI_OWNER"  # the contui process a run belongs to: a run whose owner is gone must not exist
 START_METHODS = ("fork", "spawn", "forkserver")
 _LAUNCH = (
     f"import sys; sys.path.insert(0, {ROOT!r}); from tui.engine.trace.launch import main; main()"

@@ -8,7 +8,7 @@ import time
 from collections import deque
 from typing import Any
 
-from tui.engine.transport import FrameEncoder
+from tui.engine.frames import FrameEncoder
 
 # The flusher waits this long after the first event of a batch, so bursts go out in few frames.
 FLUSH_DELAY = 0.002

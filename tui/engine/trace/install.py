@@ -7,17 +7,14 @@ import signal
 import sys
 import time
 
-from tui.engine import events as ev
+from tui.engine import kinds as ev
 from tui.engine.speed import SpeedDial
 from tui.engine.trace import locks, processes, queues, threads
 from tui.engine.trace.context import TraceContext
 from tui.engine.trace.emitter import Emitter
+from tui.engine.trace.env import ENV_FD, ENV_ROOT, ENV_SPEED_FILE, ENV_START_METHOD, ENV_T0
 from tui.engine.trace.output import LineCapture
 
-ENV_FD = "CONTUI_EVENT_FD"
-ENV_T0 = "CONTUI_T0"
-ENV_SPEED_FILE = "CONTUI_SPEED_FILE"
-ENV_ROOT = "CONTUI_ROOT"
 
 # Prepended to the command of every interpreter that spawn or forkserver starts, so the tracer is in before
 # multiprocessing unpickles anything.
@@ -42,7 +39,7 @@ def install_from_env(role: str = "main") -> TraceContext | None:
 
 
 def install(fd: int, t0: int, dial: SpeedDial | None, root: str, role: str) -> TraceContext:
-    ctx = TraceContext(Emitter(fd, t0), dial=dial, root=root, real_sleep=time.sleep)
+    ctx = TraceContext(Emitter(fd, t0), dial=dial, root=root)
     _installed.append(ctx)
     sys.stdout = LineCapture(ctx, "stdout", sys.stdout)
     sys.stderr = LineCapture(ctx, "stderr", sys.stderr)
@@ -51,7 +48,7 @@ def install(fd: int, t0: int, dial: SpeedDial | None, root: str, role: str) -> T
     threads.install(ctx)
     locks.install(ctx)
     queues.install(ctx)
-    _default_start_method(os.environ.get("CONTUI_START_METHOD"))
+    _default_start_method(os.environ.get(ENV_START_METHOD))
     _flush_on_sigterm(ctx)
     if role in ("main", "forkserver"):
         import threading

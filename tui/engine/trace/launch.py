@@ -8,7 +8,6 @@ import sys
 from types import TracebackType
 from typing import Any
 
-ENV_REAPER = "CONTUI_REAPER_PID"
 PR_SET_PDEATHSIG = 1
 
 
@@ -22,7 +21,7 @@ def main() -> None:
     import runpy
     import traceback
 
-    from tui.engine import events as ev
+    from tui.engine import kinds as ev
     from tui.engine.trace.install import install_from_env
     from tui.engine.trace.processes import exception_fields
 
@@ -78,6 +77,8 @@ def _finish(state: dict[str, Any]) -> None:
 
 def _die_with_reaper() -> None:
     """If the run's reaper dies (even by SIGKILL), this process goes too; its descendants are the reaper's to end."""
+    from tui.engine.trace.env import ENV_REAPER
+
     reaper = os.environ.get(ENV_REAPER)
     if not reaper:
         return

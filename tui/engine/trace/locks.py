@@ -16,7 +16,7 @@ from multiprocessing import context as mp_context
 from multiprocessing import synchronize
 from typing import Any, Callable
 
-from tui.engine import events as ev
+from tui.engine import kinds as ev
 from tui.engine.trace.context import TraceContext
 from tui.engine.trace.sites import assigned_name, caller_outside, is_user_file, site_of
 

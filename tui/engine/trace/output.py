@@ -6,7 +6,7 @@ import _thread
 import io
 from typing import Any
 
-from tui.engine.events import STDOUT
+from tui.engine.kinds import STDOUT
 from tui.engine.trace.context import TraceContext
 
 _native_id = _thread.get_native_id

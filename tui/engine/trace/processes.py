@@ -8,7 +8,7 @@ import traceback
 from multiprocessing import popen_fork, popen_forkserver, process, util
 from typing import Any
 
-from tui.engine import events as ev
+from tui.engine import kinds as ev
 from tui.engine.trace.context import TraceContext
 from tui.engine.trace.sites import is_user_file
 

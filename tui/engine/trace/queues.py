@@ -9,7 +9,7 @@ from multiprocessing import context as mp_context
 from multiprocessing import queues
 from typing import Any
 
-from tui.engine import events as ev
+from tui.engine import kinds as ev
 from tui.engine.trace.context import TraceContext, short_repr
 from tui.engine.trace.sites import assigned_name, caller_outside, is_user_file, site_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from tui.engine import events as ev
+from tui.engine import kinds as ev
 from tui.engine.trace.context import TraceContext
 from tui.engine.trace.processes import exception_fields
 from tui.engine.trace.sites import is_user_file

@@ -1,0 +1,9 @@
+"""How a run tells its processes what they need: the names of the environment variables contui sets."""
+
+ENV_FD = "CONTUI_EVENT_FD"  # the write end of the event queue's pipe
+ENV_T0 = "CONTUI_T0"  # the run's start on CLOCK_MONOTONIC, in ns
+ENV_SPEED_FILE = "CONTUI_SPEED_FILE"  # the shared speed dial
+ENV_ROOT = "CONTUI_ROOT"  # the folder that holds the tui package
+ENV_REAPER = "CONTUI_REAPER_PID"  # the run's reaper, parent of the main process
+ENV_START_METHOD = "CONTUI_START_METHOD"  # the default multiprocessing start method, if asked
+ENV_OWNER = "CONTUI_OWNER"  # the contui process a run belongs to: a run whose owner is gone must not exist
