@@ -58,5 +58,10 @@ class FrameEncoder:
                 self.guess = k * 2
 
     def write(self, fd: int, events: list[tuple[Any, ...]]) -> None:
+        if len(events) <= 4:  # a printed line flushed at once: skip the cutting machinery
+            payload = pickle.dumps(events, protocol=pickle.HIGHEST_PROTOCOL)
+            if len(payload) <= MAX_PAYLOAD:
+                os.write(fd, _HEADER.pack(len(payload)) + payload)
+                return
         for frame in self.frames(events):
             os.write(fd, frame)  # <= PIPE_BUF into a pipe: atomic, never torn

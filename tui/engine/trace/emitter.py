@@ -92,8 +92,11 @@ class Emitter:
             return
         try:
             queue = self._queue
-            batch = [queue.popleft() for _ in range(len(queue))]
-            if not batch or not self.enabled:
+            n = len(queue)
+            if not n:
+                return
+            batch = [queue.popleft()] if n == 1 else [queue.popleft() for _ in range(n)]
+            if not self.enabled:
                 return
             try:
                 self._encoder.write(self.fd, batch)

@@ -20,6 +20,7 @@ class LineCapture(io.TextIOBase):
     def __init__(self, ctx: TraceContext, stream: str, original: Any) -> None:
         super().__init__()
         self._emit = ctx.emitter.emit
+        self._flush_events = ctx.emitter.flush
         self._stream = stream
         self._original = original
         self._partial: dict[int, str] = {}
@@ -44,19 +45,24 @@ class LineCapture(io.TextIOBase):
         return self._original.fileno()
 
     def write(self, s: str) -> int:
+        if "\n" not in s:  # print() writes each argument and the separators apart: most writes land here
+            if s:
+                partial = self._partial
+                tid = _native_id()
+                partial[tid] = partial.get(tid, "") + s
+            return len(s)
         if not isinstance(s, str):
             raise TypeError(f"write() argument must be str, not {type(s).__name__}")
         partial = self._partial
         tid = _native_id()
-        if "\n" not in s:  # print() writes each argument and the separators apart: most writes land here
-            if s:
-                partial[tid] = partial[tid] + s if tid in partial else s
-            return len(s)
         *lines, rest = (partial.pop(tid, "") + s).split("\n")
         for line in lines:
             self._send(line, False)
         if rest:
             partial[tid] = rest
+        # A terminal shows a line the moment its newline is written; so do we, so a process killed right after
+        # a print (SIGKILL, os.abort) still has its line on screen.
+        self._flush_events()
         return len(s)
 
     def _send(self, line: str, partial: bool) -> None:
@@ -74,6 +80,7 @@ class LineCapture(io.TextIOBase):
         rest = self._partial.pop(_native_id(), None)
         if rest:
             self._send(rest, partial=True)
+            self._flush_events()
 
     def finish(self) -> None:
         """At process exit: what is left unterminated is a line of its own, as a terminal would show."""

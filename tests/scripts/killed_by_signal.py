@@ -1,0 +1,5 @@
+import os
+import signal
+
+print('about to die')
+os.kill(os.getpid(), signal.SIGKILL)

@@ -1,0 +1,5 @@
+import os
+import sys
+
+print(os.getcwd())
+print(sys.path[0])
