@@ -11,7 +11,6 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.queues
 import pickle
-from collections.abc import Iterable
 from typing import Any
 
 from tui.engine.frames import PIPE_BUF, FrameEncoder  # noqa: F401 (part of the transport's face)
@@ -20,7 +19,7 @@ from tui.engine.frames import PIPE_BUF, FrameEncoder  # noqa: F401 (part of the 
 class EventQueue(multiprocessing.queues.Queue):  # type: ignore[type-arg]
     """contui's end of the transport: a ``multiprocessing.Queue`` with no shared write lock.
 
-    Traced processes write to ``writer_fd`` directly (see :func:`write_frames`); ``get`` returns one frame,
+    Traced processes write frames to ``writer_fd`` directly (see :class:`FrameEncoder`); ``get`` returns one frame,
     a list of wire tuples.
     """
 
@@ -55,7 +54,3 @@ class EventQueue(multiprocessing.queues.Queue):  # type: ignore[type-arg]
         except EOFError:
             self.eof = True
         return out
-
-
-def flatten(frames: Iterable[list[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
-    return [event for frame in frames for event in frame]
