@@ -28,7 +28,6 @@ from tui.engine.runner import Target
 from tui.engine.session import Session
 from tui.layout import MIN_HEIGHT, MIN_WIDTH, PANES, Needs, default_panes, needs, shows_stdin, visible_panes
 from tui.messages import ControlDone, RunUpdated
-from tui.screens.help import HelpScreen
 from tui.widgets.code import CodePane
 from tui.widgets.keybar import KeyBar
 from tui.widgets.locks import LockPane
@@ -44,9 +43,12 @@ from tui.widgets.tree import ProcessTree
 W = TypeVar("W", bound=Widget)
 POLL_SECONDS = 0.03
 MAX_UPDATES_PER_SECOND = 30
-# Locks (time held) and the timeline (lanes grow) change with the clock too, not only with their version:
-# redraw them when the run's clock has moved this far, even if nothing else happened.
-CLOCK_TICK_NS = 250_000_000
+# How often the worker looks again whether the screen has handled the last update, while news waits.
+SCREEN_BUSY_POLL = 0.005
+# Locks (time held), the timeline (lanes grow) and the status line's run time change with the clock too, not only
+# with their version: redraw them when the run's clock has moved this far, even if nothing else happened. Slow on
+# purpose: a run that only sleeps must cost next to nothing (a repaint of these panes is milliseconds each).
+CLOCK_TICK_NS = 1_000_000_000
 NORMAL_THEME = "textual-dark"
 PROJECTOR_THEME = Theme(
     name="contui-projector",
@@ -149,6 +151,9 @@ class ContuiApp(App[int]):
         self._blank = Model()
         self._shown: Model | None = None
         self._seen: dict[str, object] = {}
+        # The shown model's clock in ticks; it stands still while the run is frozen (the sampler's events still
+        # move the model's clock then, and a frozen run should repaint nothing).
+        self._tick = 0
         self._stopped_by_user = False
         self._inflight: list[str] = []
         self.updates = 0  # RunUpdated messages handled: for tests and benchmarks
@@ -296,12 +301,15 @@ class ContuiApp(App[int]):
                 if model is not self._shown:
                     self._shown = model
                     self._seen.clear()
+                    self._tick = model.now // CLOCK_TICK_NS
+                elif not self.run_state.frozen:
+                    self._tick = model.now // CLOCK_TICK_NS
                 for pane_id, part in MODEL_PANES.items():
                     if pane_id not in self._visible:
                         continue  # a hidden pane catches up when it is shown
                     key: object = model.versions.get(part, 0)
                     if pane_id in ("locks", "timeline"):
-                        key = (key, model.now // CLOCK_TICK_NS)
+                        key = (key, self._tick)
                     if self._seen.get(pane_id) != key:
                         self._pane(pane_id).update_from(model)  # type: ignore[attr-defined]
                         self._seen[pane_id] = key
@@ -347,11 +355,18 @@ class ContuiApp(App[int]):
             title=self._title(self.picked_target),
             state=state,
             code=code,
-            seconds=round(model.now / 1e9, 1) if ours else 0.0,
+            seconds=self._seconds(model, state) if ours else 0.0,
             speed=session.speed,
             lang=self.lang,
             projector=self.projector,
         )
+
+    def _seconds(self, model: Model, state: str) -> float:
+        if state in ("running", "frozen"):
+            # A live clock shows whole ticks: a tenth-of-a-second counter would repaint the status line ten times
+            # a second while the run only sleeps.
+            return self._tick * CLOCK_TICK_NS / 1e9
+        return round(model.now / 1e9, 1)
 
     @staticmethod
     def _label(target: Target) -> str:
@@ -373,17 +388,32 @@ class ContuiApp(App[int]):
         last_post = 0.0
         failed: str | None = None
         state: RunState | None = None
+        news: tuple[object, ...] | None = None
         while not worker.is_cancelled:
             self._run_commands()
             began = time.monotonic()
+            wait = POLL_SECONDS
+            if pending:
+                # News is waiting for the rate limit or for the screen: come back as soon as it may be posted,
+                # not a whole poll later (that alone added a poll's length to every change shown).
+                wait = max(interval - (began - last_post), 0.0) if self._caught_up.is_set() else SCREEN_BUSY_POLL
+                wait = min(wait, POLL_SECONDS)
             try:
-                batch = self.session.poll(POLL_SECONDS)
+                batch = self.session.poll(wait)
             except Exception as exc:  # an engine fault must not kill the app; say it once, keep going
                 batch = []
                 if failed != repr(exc):
                     failed = repr(exc)
                     self.post_message(ControlDone("poll", f"{type(exc).__name__}: {exc}"))
-            pending += len(batch)
+            if batch:
+                # Most of an idle run's events are samples that change nothing shown: only a new version of some
+                # part of the model, or a clock tick, is worth waking the screen for. Only this thread folds
+                # events into the model, so reading it here needs no lock.
+                model = self.session.model
+                now_news = (model, *model.versions.values(), model.now // CLOCK_TICK_NS)
+                if now_news != news:
+                    news = now_news
+                    pending += len(batch)
             # A run that ends says so by its reaper exiting, not always by an event: that is news too.
             now_state = RunState(self.session.running, self.session.frozen)
             if now_state != state:
@@ -399,7 +429,7 @@ class ContuiApp(App[int]):
                 last_post = now
             if not batch:
                 # A finished run's poll returns at once: wait out the rest here, woken early by a command.
-                rest = POLL_SECONDS - (time.monotonic() - began)
+                rest = wait - (time.monotonic() - began)
                 if rest > 0 and self._wake.wait(rest):
                     self._wake.clear()
 
@@ -552,6 +582,8 @@ class ContuiApp(App[int]):
         self._one("#stdin", StdinLine).focus()
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen  # rich's Table and the modal: not needed for the first frame
+
         self.push_screen(HelpScreen(self.help_rows(), intro=HELP_INTRO))
 
     async def action_quit(self) -> None:

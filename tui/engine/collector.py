@@ -48,6 +48,8 @@ class Collector:
         if self.sampler is not None and self.pids:
             wait = min(timeout, self.sampler.seconds_until_due())
         batch = self.run.queue.drain(wait)
+        if batch and self.sampler is not None:
+            self.sampler.hurry()
         pids = self.pids
         for wire in batch:
             field = _NEW_PIDS.get(wire[1], False)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-
-import psutil
+from typing import Any
 
 from tui.engine import events as ev
 from tui.engine.events import Event
@@ -17,6 +16,8 @@ from tui.engine.events import Event
 # Share of one core that sampling may use; with many processes it samples less often instead of using more.
 CPU_BUDGET = 0.04
 MIN_INTERVAL = 0.1
+# While nothing changes (a run that sleeps), samples back off to this; any event brings them back at once.
+IDLE_INTERVAL = 1.0
 
 
 class Sampler:
@@ -25,9 +26,11 @@ class Sampler:
         self.budget = budget
         self.min_interval = min_interval
         self.interval = min_interval
-        self._procs: dict[int, psutil.Process] = {}
+        self._procs: dict[int, Any] = {}  # pid -> psutil.Process, kept between samples
         self._names: dict[int, str] = {}
         self._gone: set[int] = set()
+        self._last: dict[int, tuple[object, ...]] = {}
+        self._quiet = MIN_INTERVAL
         self._next = 0.0
 
     def due(self) -> bool:
@@ -36,11 +39,18 @@ class Sampler:
     def seconds_until_due(self) -> float:
         return max(0.0, self._next - time.monotonic())
 
+    def hurry(self) -> None:
+        """Something happened in the run: sample at the normal rate again."""
+        if self._quiet > self.min_interval:
+            self._quiet = self.min_interval
+            self._next = min(self._next, time.monotonic() + self.interval)
+
     def sample(self, pids: Iterable[int]) -> list[Event]:
         """One sample of every pid given; a pid that has disappeared yields ``sample.gone`` once."""
         # CPU time, not wall time: on a loaded machine waiting for a core is not sampling cost.
         started = time.thread_time()
         out: list[Event] = []
+        changed = False
         for pid in pids:
             if pid in self._gone:
                 continue
@@ -52,12 +62,18 @@ class Sampler:
                 out.append(Event(t, ev.SAMPLE_GONE, pid, 0, {}))
             else:
                 out.append(Event(t, ev.SAMPLE, pid, 0, fields))
+                seen = (fields["status"], fields["ppid"], fields["threads"], round(float(fields["cpu"])))
+                changed = changed or self._last.get(pid) != seen
+                self._last[pid] = seen
         spent = time.thread_time() - started
-        self.interval = max(self.min_interval, spent / self.budget)
+        self._quiet = self.min_interval if changed or not out else min(IDLE_INTERVAL, self._quiet * 2)
+        self.interval = max(self._quiet, spent / self.budget)
         self._next = time.monotonic() + self.interval
         return out
 
     def _read(self, pid: int) -> dict[str, object] | None:
+        import psutil  # here, not at the top: contui's start-up need not pay for it
+
         proc = self._procs.get(pid)
         try:
             if proc is None:
@@ -76,6 +92,8 @@ class Sampler:
         return {"ppid": ppid, "status": status, "threads": threads, "cpu": cpu, "parent_name": self._name(ppid)}
 
     def _name(self, pid: int) -> str:
+        import psutil
+
         name = self._names.get(pid)
         if name is None:
             try:

@@ -49,6 +49,19 @@ class CardBody(Widget):
     def render(self) -> _Laid:
         return _Laid(self.views, self.projector, self._card, self._empty)
 
+    def show(self, views: tuple[Any, ...]) -> None:
+        self.views = views
+        # A layout pass reflows the whole screen and repaints the panes around: only when the cards no longer fit
+        # (a waiter joined a queue) or are gone (a new run). Cards that shrink leave blank lines at the bottom
+        # until then, rather than every lock handover costing a layout.
+        width, height = self.size
+        if width <= 0 or not views:
+            self.refresh(layout=True)
+            return
+        console = self.app.console
+        lines = console.render_lines(self.render(), console.options.update(width=width, height=None), pad=False)
+        self.refresh(layout=len(lines) > height)
+
 
 class CardPane(VerticalScroll):
     """Subclasses say how to copy their cards out of the model (``views``) and how to draw one (``card``)."""
@@ -86,8 +99,7 @@ class CardPane(VerticalScroll):
         # model outside its lock.
         views = self.views(model)
         if views != self._body.views:
-            self._body.views = views
-            self._body.refresh(layout=True)
+            self._body.show(views)
 
     def watch_projector(self, projector: bool) -> None:
         self._body.projector = projector

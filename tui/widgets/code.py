@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from rich.syntax import Syntax
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -36,6 +36,17 @@ class CodePane(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._target: Target | None = None
+        # Until the screen has painted once, the code is shown plain: pygments (import, lexer set-up, highlighting)
+        # costs about a tenth of a second, which the first frame should not wait for.
+        self._painted = False
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._first_paint_done)
+
+    def _first_paint_done(self) -> None:
+        self._painted = True
+        if self._target is not None:
+            self.show(self._target)
 
     def compose(self) -> ComposeResult:
         yield Static(id="code-text")
@@ -52,6 +63,11 @@ class CodePane(VerticalScroll):
             text.update(f"cannot read {target.path}: {exc}")
             return
         self.border_subtitle = target.path.name
+        if not self._painted:
+            text.update(plain_code(source, first))
+            return
+        from rich.syntax import Syntax  # only once the first frame is out: see _painted
+
         # The pane's own background, so tokens do not sit on blocks of another colour.
         background = self.app.theme_variables.get("background")
         # Wrapped, because the side column is narrow at 80 columns and a cut line hides the point of it.
@@ -62,3 +78,15 @@ class CodePane(VerticalScroll):
     def restyle(self) -> None:
         """The app's theme changed: draw again on the new background."""
         self.show(self._target)
+
+
+def plain_code(source: str, first: int) -> Text:
+    """The code as Syntax lays it out (numbers right-aligned, then the line), without the colours."""
+    lines = source.splitlines()
+    width = len(str(first + len(lines))) + 2
+    text = Text(no_wrap=False)
+    for n, line in enumerate(lines, first):
+        text.append(f"{n:>{width - 1}} ".rjust(width), style="dim")
+        text.append(line + "\n")
+    text.rstrip()
+    return text

@@ -37,7 +37,8 @@ class StatusLine(Static):
     """One line at the top; the app hands it a :class:`StatusInfo` and it renders it."""
 
     def show(self, info: StatusInfo) -> None:
-        self.update(render_status(info))
+        # One row whatever it says (app.tcss): no layout pass, which would repaint every pane on the screen.
+        self.update(render_status(info), layout=False)
 
 
 def render_status(info: StatusInfo) -> Text:

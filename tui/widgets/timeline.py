@@ -166,6 +166,18 @@ def seconds(ns: int) -> str:
     return f"{ns / 1e9:.2f} s"
 
 
+@dataclass(slots=True)
+class _Frame:
+    """What every row at one width shares, and the lane rows built so far."""
+
+    width: int
+    label_width: int
+    cells_width: int
+    head: list[Strip]  # the legend, the axis (and "no lanes yet")
+    lanes: list[LaneCopy]
+    built: dict[int, Strip] = field(default_factory=dict)
+
+
 class TimelinePane(ScrollView):
     """Lanes in process-tree order (a process's main thread, then its other threads)."""
 
@@ -189,8 +201,9 @@ class TimelinePane(ScrollView):
         self._lane_copies: dict[Key, LaneCopy] = {}
         self._order: list[Key] = []
         self._now = 0
-        self._rows: list[Strip] | None = None  # built lazily for the current width
-        self._rows_width = -1
+        # Rows are built one at a time as they are drawn, and kept until the lanes or the width change: only the
+        # lanes on screen cost anything (a run of 500 processes has 1,500 lanes, a pane shows a dozen).
+        self._frame: _Frame | None = None
 
     # -- the contract with the app --------------------------------------------------------------------------
     def update_from(self, model: Model) -> None:
@@ -243,7 +256,7 @@ class TimelinePane(ScrollView):
     # -- drawing --------------------------------------------------------------------------------------------
     def _invalidate(self) -> None:
         """Rows are built when drawn, not here: the app calls update_from holding the model's lock."""
-        self._rows = None
+        self._frame = None
         width = self.scrollable_content_region.width
         if width > 0:
             rows = len(self._legend_rows(width, Style())) + 1 + max(len(self._order), 1)
@@ -255,27 +268,37 @@ class TimelinePane(ScrollView):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._rows = None
+        self._frame = None
 
-    def _ensure_rows(self, width: int) -> list[Strip]:
-        if self._rows is None or self._rows_width != width:
-            self._rows = self._build_rows(width)
-            self._rows_width = width
-        return self._rows
+    def _frame_for(self, width: int) -> _Frame:
+        frame = self._frame
+        if frame is None or frame.width != width:
+            # The widget's own style goes under every row when drawn (render_line): a theme change needs no rebuild.
+            base = Style()
+            lanes = [self._lane_copies[k] for k in self._order if k in self._lane_copies]
+            label_width = min(max((len(lane.label) for lane in lanes), default=4), LABEL_MAX, max(width // 3, 6))
+            cells_width = max(width - label_width - 2, 1)
+            head = [*self._legend_rows(width, base), self._axis_row(label_width, cells_width, base)]
+            if not lanes:
+                head.append(Strip([RichSegment("no lanes yet", base + DIM)]))
+            frame = self._frame = _Frame(width, label_width, cells_width, head, lanes)
+        return frame
+
+    def _row(self, frame: _Frame, index: int) -> Strip | None:
+        if index < len(frame.head):
+            return frame.head[index]
+        lane_index = index - len(frame.head)
+        if lane_index >= len(frame.lanes):
+            return None
+        row = frame.built.get(lane_index)
+        if row is None:
+            row = frame.built[lane_index] = self._lane_row(frame.lanes[lane_index], frame.label_width,
+                                                            frame.cells_width, Style())
+        return row
 
     def _build_rows(self, width: int) -> list[Strip]:
-        # The widget's own style goes under every row when drawn (render_line), so a theme change needs no rebuild.
-        base = Style()
-        rows: list[Strip] = [*self._legend_rows(width, base)]
-        lanes = [self._lane_copies[k] for k in self._order if k in self._lane_copies]
-        label_width = min(max((len(lane.label) for lane in lanes), default=4), LABEL_MAX, max(width // 3, 6))
-        cells_width = max(width - label_width - 2, 1)
-        rows.append(self._axis_row(label_width, cells_width, base))
-        for lane in lanes:
-            rows.append(self._lane_row(lane, label_width, cells_width, base))
-        if not lanes:
-            rows.append(Strip([RichSegment("no lanes yet", base + DIM)]))
-        return rows
+        frame = self._frame_for(width)
+        return [row for i in range(len(frame.head) + len(frame.lanes)) if (row := self._row(frame, i)) is not None]
 
     def _legend_rows(self, width: int, base: Style) -> list[Strip]:
         rows: list[Strip] = []
@@ -322,12 +345,11 @@ class TimelinePane(ScrollView):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        rows = self._ensure_rows(width)
-        index = self.scroll_offset.y + y
-        if index >= len(rows):
-            return Strip.blank(width, self.rich_style)
+        row = self._row(self._frame_for(width), self.scroll_offset.y + y)
         style = self.rich_style
-        return rows[index].apply_style(style).extend_cell_length(width, style).crop(0, width)
+        if row is None:
+            return Strip.blank(width, style)
+        return row.apply_style(style).extend_cell_length(width, style).crop(0, width)
 
     def lane_labels(self) -> list[str]:
         """The lanes' labels as shown, top to bottom (for tests and the plain-text view)."""
@@ -335,4 +357,8 @@ class TimelinePane(ScrollView):
 
     def row_texts(self, width: int = 80) -> list[str]:
         """Every row as plain text at ``width`` cells (for tests)."""
-        return [strip.text for strip in self._build_rows(width)]
+        frame = self._frame
+        try:
+            return [strip.text for strip in self._build_rows(width)]
+        finally:
+            self._frame = frame  # the rows on screen are at the pane's own width
