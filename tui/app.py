@@ -41,7 +41,7 @@ from tui.widgets.timeline import TimelinePane
 from tui.widgets.tree import ProcessTree
 
 W = TypeVar("W", bound=Widget)
-POLL_SECONDS = 0.03
+POLL_SECONDS = 0.25  # an idle poll; events, a finished run and every command (Session.wake) end it early
 MAX_UPDATES_PER_SECOND = 30
 # How often the worker looks again whether the screen has handled the last update, while news waits.
 SCREEN_BUSY_POLL = 0.005
@@ -390,9 +390,9 @@ class ContuiApp(App[int]):
         state: RunState | None = None
         news: tuple[object, ...] | None = None
         while not worker.is_cancelled:
-            self._run_commands()
+            acted = self._run_commands()
             began = time.monotonic()
-            wait = POLL_SECONDS
+            wait = 0.0 if acted else POLL_SECONDS  # after a command, show its effect before waiting again
             if pending:
                 # News is waiting for the rate limit or for the screen: come back as soon as it may be posted,
                 # not a whole poll later (that alone added a poll's length to every change shown).
@@ -433,17 +433,20 @@ class ContuiApp(App[int]):
                 if rest > 0 and self._wake.wait(rest):
                     self._wake.clear()
 
-    def _run_commands(self) -> None:
+    def _run_commands(self) -> bool:
+        """Carry out every command asked for; True if there was any."""
+        acted = False
         while True:
             try:
                 command, arg = self._commands.get_nowait()
             except queue.Empty:
-                return
+                return acted
+            acted = True
             error: str | None = None
             # Under the control lock so a quit between the check and the start cannot leave a run behind.
             with self._control_lock:
                 if self._session_closed:
-                    return
+                    return acted
                 try:
                     if command == "start":
                         self.session.start(arg)
@@ -463,6 +466,7 @@ class ContuiApp(App[int]):
         self._inflight.append(command)
         self._commands.put((command, arg))
         self._wake.set()
+        self.session.wake()
         self.refresh_panes()
 
     @on(RunUpdated)
@@ -495,6 +499,7 @@ class ContuiApp(App[int]):
         with self._control_lock:
             self._session_closed = True
         self._wake.set()
+        self.session.wake()
         self.workers.cancel_group(self, "pump")
         self.session.close()
 

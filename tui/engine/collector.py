@@ -40,14 +40,14 @@ class Collector:
         """Wait up to ``timeout`` for events; apply them and any samples now due; return them in time order."""
         return [Event(*wire) for wire in self.poll_wires(timeout)]
 
-    def poll_wires(self, timeout: float) -> list[Wire]:
+    def poll_wires(self, timeout: float, wake: int | None = None) -> list[Wire]:
         """As :meth:`poll`, as wire tuples: the app only folds them, and a record per event costs a third of that."""
         if self._sample and self.sampler is None and self.run.t0:
             self.sampler = Sampler(self.run.t0)
         wait = timeout
         if self.sampler is not None and self.pids:
             wait = min(timeout, self.sampler.seconds_until_due())
-        batch = self.run.queue.drain(wait)
+        batch = self.run.queue.drain(wait, wake=wake)
         if batch and self.sampler is not None:
             self.sampler.hurry()
         pids = self.pids

@@ -23,6 +23,7 @@ class ReplaySession:
         self.speed = 1.0
         self.frozen = False
         self.run = None
+        self._woken = threading.Event()
         self.target = resolve_target(target) if isinstance(target, str) else target
         self.seek(until)
 
@@ -47,8 +48,12 @@ class ReplaySession:
     def close(self) -> None: ...
 
     def poll(self, timeout: float) -> list[Event]:
-        threading.Event().wait(timeout)
+        if self._woken.wait(timeout):
+            self._woken.clear()
         return []
+
+    def wake(self) -> None:
+        self._woken.set()
 
     def toggle_freeze(self) -> bool:
         return False

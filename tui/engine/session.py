@@ -6,6 +6,8 @@ The app's thread worker calls :meth:`Session.poll`; the screen calls the rest fr
 
 from __future__ import annotations
 
+import os
+import select
 import threading
 
 from tui.engine.collector import Collector
@@ -29,7 +31,9 @@ class Session:
         self._collector: Collector | None = None
         # Held for a whole poll and for a switch, so a run is never closed while its queue is being read.
         self._switch_lock = threading.Lock()
-        self._idle = threading.Event()  # never set: a timed wait for a poll with no run to read
+        # Written by wake(): ends a poll early, so the app can poll slowly while idle yet act on a key at once.
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_w, False)
 
     @property
     def running(self) -> bool:
@@ -59,6 +63,7 @@ class Session:
     def close(self) -> None:
         with self._switch_lock:
             self._end_current()
+        self.wake()
 
     def _end_current(self) -> None:
         if self.run is not None:
@@ -75,10 +80,22 @@ class Session:
         with self._switch_lock:
             collector = self._collector
             idle = collector is None or collector.finished
-            batch = [] if idle else collector.poll_wires(timeout)  # type: ignore[union-attr]
+            batch = [] if idle else collector.poll_wires(timeout, wake=self._wake_r)  # type: ignore[union-attr]
         if idle:
-            self._idle.wait(timeout)  # nothing to read: wait like a poll would, without spinning
+            select.select([self._wake_r], [], [], timeout)  # nothing to read: wait like a poll, without spinning
+        self._clear_wake()
         return batch
+
+    def wake(self) -> None:
+        """End the current or next poll now (thread-safe)."""
+        try:
+            os.write(self._wake_w, b"!")
+        except BlockingIOError:  # already woken many times over
+            pass
+
+    def _clear_wake(self) -> None:
+        while select.select([self._wake_r], [], [], 0)[0]:
+            os.read(self._wake_r, 4096)
 
     def toggle_freeze(self) -> bool:
         """Freeze (SIGSTOP) or thaw (SIGCONT) every process of the run; returns whether it is now frozen."""

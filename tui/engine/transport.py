@@ -9,6 +9,7 @@ the queue's own (4-byte length + pickle), so the reading side is a plain ``multi
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.queues
 import pickle
 from typing import Any
@@ -38,14 +39,20 @@ class EventQueue(multiprocessing.queues.Queue):  # type: ignore[type-arg]
 
     eof: bool = False
 
-    def drain(self, timeout: float, max_frames: int = 5000) -> list[tuple[Any, ...]]:
+    def drain(self, timeout: float, max_frames: int = 5000, wake: int | None = None) -> list[tuple[Any, ...]]:
         """Events now waiting (waiting up to ``timeout`` for the first), in arrival order.
 
+        ``wake`` is a file descriptor that ends the wait early when readable (the app's "a key was pressed").
         Sets ``eof`` once every write end is closed: every process of the run is gone and all it sent is here.
         """
         out: list[tuple[Any, ...]] = []
-        if self.eof or not self._reader.poll(timeout):
+        if self.eof:
             return out
+        if wake is None:
+            if not self._reader.poll(timeout):
+                return out
+        elif self._reader not in multiprocessing.connection.wait([self._reader, wake], timeout):
+            return out  # woken (or timed out) with nothing to read
         try:
             for _ in range(max_frames):
                 out.extend(pickle.loads(self._reader.recv_bytes()))
