@@ -1,16 +1,19 @@
 """A's parent code ends while its child B still runs: B is orphaned and adopted."""
 import os
 import time
-from multiprocessing import Process
+from multiprocessing import Pipe, Process
 
 
-def grandchild():
+def grandchild(ready):
+    ready.send('started')  # A leaves only after this: B's own start still names A as its parent
     time.sleep(1.0)
     print('grandchild done')
 
 
 def child():
-    Process(target=grandchild).start()
+    reader, writer = Pipe(duplex=False)
+    Process(target=grandchild, args=(writer,)).start()
+    reader.recv()
     print('child leaves')
     os._exit(0)  # a normal exit would join the grandchild first
 

@@ -26,6 +26,8 @@ BUSY_CPU = 1.0
 # A process that was never started shows after every started one in the tree.
 _NEVER = 1 << 62
 UNKNOWN = "?"
+# At most one "acquire" mark per lane in this many ns (see Model._lock_acquire).
+ACQUIRE_MARK_SPACING_NS = 1_000_000
 
 
 @dataclass(slots=True)
@@ -805,7 +807,11 @@ class Model:
             self._set_state(th, "running", t)
         lane = th.lane
         if lane is not None:
-            lane.marks.append(Mark(t, "acquire", lock.id))
+            marks = lane.marks
+            # A lock taken in a tight loop would leave a mark per acquire, kept for the whole run: millions of
+            # objects that the garbage collector walks again and again. No timeline cell is narrower than this.
+            if not marks or marks[-1].kind != "acquire" or t - marks[-1].t >= ACQUIRE_MARK_SPACING_NS:
+                marks.append(Mark(t, "acquire", lock.id))
         versions = self.versions
         versions["locks"] += 1
         versions["timeline"] += 1

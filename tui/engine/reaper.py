@@ -14,6 +14,7 @@ import signal
 import subprocess
 import threading
 import time
+from typing import NoReturn
 
 from tui.engine import kinds as ev
 from tui.engine.trace.emitter import Emitter
@@ -40,7 +41,7 @@ class Reaper:
         self.main_code: int | None = None
         self.contui_gone = False
 
-    def run(self, control_fd: int, fields: dict[str, object]) -> int:
+    def run(self, control_fd: int, fields: dict[str, object]) -> NoReturn:
         _prctl(PR_SET_CHILD_SUBREAPER, 1)
         _prctl(PR_SET_NAME, NAME)
         env = dict(os.environ, **{ENV_REAPER: str(os.getpid())})
@@ -57,7 +58,9 @@ class Reaper:
         self._loop()
         self.emitter.emit(ev.RUN_END, {"code": self.main_code})
         self.emitter.flush()
-        return 0
+        # Nothing of the run is left and all is said: skip the interpreter's teardown, which only delays the stop
+        # (and the next run's start) that contui is waiting for.
+        os._exit(0)
 
     def _loop(self) -> None:
         while True:
@@ -159,7 +162,7 @@ def main() -> None:
     emitter = Emitter(int(os.environ[ENV_FD]), int(os.environ[ENV_T0]))
     reaper = Reaper(args.command, emitter, args.grace)
     fields = {"target": args.target, "cwd": os.getcwd(), "speed": args.speed, "start_method": args.start_method}
-    raise SystemExit(reaper.run(args.control_fd, fields))
+    reaper.run(args.control_fd, fields)
 
 
 if __name__ == "__main__":

@@ -24,18 +24,24 @@ _ids = itertools.count(1)
 _CONTEXT_FILE = mp_context.__file__
 
 
-_sites: dict[tuple[object, int], str] = {}  # (code, line) -> "file.py:line" of the user's call
+# (code, bytecode offset) of the user's call -> "file.py:line". Keyed by the user's own frame: frame 2 is
+# __enter__ for every `with lock:`, so a key taken there gave all of a process's `with` statements the first one's
+# line. The offset rather than f_lineno, which decodes the line table at every call.
+_sites: dict[tuple[object, int], str] = {}
+_getframe = sys._getframe
 
 
 def _user_site() -> str:
-    frame = sys._getframe(2)
-    key = (frame.f_code, frame.f_lineno)
+    frame = _getframe(2)
+    for _ in range(3):  # `with lock:` goes through __enter__ first
+        if frame is None or is_user_file(frame.f_code.co_filename):
+            break
+        frame = frame.f_back
+    if frame is None:
+        return site_of(frame)
+    key = (frame.f_code, frame.f_lasti)
     site = _sites.get(key)
     if site is None:
-        for _ in range(3):  # `with lock:` goes through __enter__ first
-            if frame is None or is_user_file(frame.f_code.co_filename):
-                break
-            frame = frame.f_back
         site = _sites[key] = site_of(frame)
     return site
 

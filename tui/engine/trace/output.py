@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import _thread
 import io
+import time
 from typing import Any
 
 from tui.engine.kinds import STDOUT
 from tui.engine.trace.context import TraceContext
+from tui.engine.trace.emitter import FLUSH_DELAY
 
 _native_id = _thread.get_native_id
+_monotonic_ns = time.monotonic_ns
+_EAGER_NS = int(FLUSH_DELAY * 1e9)
 # One frame must hold a line even if every character takes 3-4 bytes in UTF-8.
 CHUNK_CHARS = 900
 
@@ -21,6 +25,7 @@ class LineCapture(io.TextIOBase):
         super().__init__()
         self._emit = ctx.emitter.emit
         self._flush_events = ctx.emitter.flush
+        self._flushed_ns = 0  # when a newline last flushed the events at once
         self._stream = stream
         self._original = original
         self._partial: dict[int, str] = {}
@@ -61,8 +66,13 @@ class LineCapture(io.TextIOBase):
         if rest:
             partial[tid] = rest
         # A terminal shows a line the moment its newline is written; so do we, so a process killed right after
-        # a print (SIGKILL, os.abort) still has its line on screen.
-        self._flush_events()
+        # a print (SIGKILL, os.abort) still has its line on screen. Lines that come faster than the flusher's
+        # delay are left to it: a write per line doubled the cost of a print and took the batching out of bursts
+        # (only a SIGKILL within those 2 ms of a burst can then cost lines).
+        now = _monotonic_ns()
+        if now - self._flushed_ns >= _EAGER_NS:
+            self._flushed_ns = now
+            self._flush_events()
         return len(s)
 
     def _send(self, line: str, partial: bool) -> None:
