@@ -1,0 +1,85 @@
+"""Burst: a script prints 20,000 lines in about a second while the headless app shows them; keys pressed during the
+burst (``l``, whose language shows on the status line), key to the first frame showing it (target <= 150 ms, worst)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from textual import events
+
+from benchmarks.app_common import SIZE, paint_log
+from benchmarks.common import Figure, env, percentile, script_target
+
+FIGURES = [
+    Figure("burst.key_p50_ms", "burst: key -> screen, median press", "ms"),
+    Figure("burst.key_max_ms", "burst: key -> screen, worst press", "ms", 150.0),
+    Figure("burst.lines_kept", "burst: lines the model kept", "lines"),
+    Figure("burst.seconds", "burst: first to last line in the model", "s"),
+]
+REPEATS = 3
+
+
+def measure(quick: bool) -> dict[str, float]:
+    from tui.app import ContuiApp
+    from tui.widgets.status import StatusInfo, StatusLine
+
+    lines = 2000 if quick else 20_000
+    shown: list[tuple[int, str]] = []  # (monotonic ns, language the status line was given)
+    original_show = StatusLine.show
+
+    def show(self: StatusLine, info: StatusInfo) -> None:
+        original_show(self, info)
+        shown.append((time.monotonic_ns(), info.lang))
+
+    async def go() -> tuple[list[float], int, float]:
+        log = paint_log()
+        app = ContuiApp([script_target("burst.py")])
+        latencies: list[float] = []
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("enter")
+            deadline = time.monotonic() + 60
+            while not app.session.model.lines and time.monotonic() < deadline:
+                await asyncio.sleep(0.002)
+            while len(app.session.model.lines) < lines and time.monotonic() < deadline:
+                after = "zh" if app.lang == "en" else "en"
+                pressed = time.monotonic_ns()
+                # As a terminal would send it: queued behind whatever the app is busy with, not waited for idle.
+                app._driver.send_message(events.Key("l", "l"))  # type: ignore[union-attr]
+                # The frame that shows it: the first paint begun after the status line was given the new language.
+                given = next((t for t, lang in shown if t >= pressed and lang == after), None)
+                while given is None and time.monotonic() < deadline:
+                    await asyncio.sleep(0.001)
+                    given = next((t for t, lang in shown if t >= pressed and lang == after), None)
+                assert given is not None
+                paint = await log.wait_after(given)
+                latencies.append((paint.end - pressed) / 1e6)
+                await asyncio.sleep(0.02)
+            while not app.session.model.run.ended and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            model = app.session.model
+            kept = sum(1 for line in model.lines if line.text.startswith("burst line"))
+            span = (model.lines[-1].t - model.lines[0].t) / 1e9 if model.lines else float("nan")
+            await pilot.press("q")
+        return latencies, kept, span
+
+    StatusLine.show = show  # type: ignore[method-assign]
+    try:
+        with env(BENCH_LINES=str(lines)):
+            latencies, kept, span = asyncio.run(go())
+    finally:
+        StatusLine.show = original_show  # type: ignore[method-assign]
+    if not latencies:
+        raise RuntimeError("no key was pressed during the burst")
+    result: dict[str, Any] = {
+        "burst.key_p50_ms": percentile(latencies, 50),
+        "burst.key_max_ms": max(latencies),
+        "burst.lines_kept": float(kept),
+        "burst.seconds": span,
+        "burst.presses": float(len(latencies)),
+    }
+    if kept != lines:
+        raise RuntimeError(f"the model kept {kept} of {lines} lines")
+    return result

@@ -1,0 +1,57 @@
+"""Idle: the real ``contui`` in a pseudo-terminal runs a script that sleeps for 10 s; the app's own CPU meanwhile
+(its process, every thread: screen, pump, collector, sampler), as a share of one core (target <= 1 %)."""
+
+from __future__ import annotations
+
+import time
+
+import psutil
+
+from benchmarks.common import SCRIPTS, Figure, cpu_share, env
+from benchmarks.terminal import Terminal
+
+FIGURES = [
+    Figure("idle.app_cpu", "idle: app CPU while the run sleeps", "% core", 1.0),
+    Figure("idle.run_cpu", "idle: the run's own processes meanwhile", "% core"),
+]
+REPEATS = 2
+
+
+def _run_processes(app: psutil.Process) -> list[psutil.Process]:
+    try:
+        return app.children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def _cpu(procs: list[psutil.Process]) -> float:
+    total = 0.0
+    for proc in procs:
+        try:
+            times = proc.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def measure(quick: bool) -> dict[str, float]:
+    sleep = 2.0 if quick else 10.0
+    window = sleep - (1.2 if quick else 2.0)  # leave out the start and the end of the run
+    with env(BENCH_SECONDS=str(sleep)), Terminal([str(SCRIPTS / "sleep10.py")]) as term:
+        term.wait_for(b"sleep10.py")
+        term.send(b"\r")  # Enter: run the picked script (the first one given on the command line)
+        app = psutil.Process(term.pid)
+        deadline = time.monotonic() + 20
+        # Running once its main process exists under the app (the run's reaper, then the script).
+        while len(_run_processes(app)) < 2 and time.monotonic() < deadline:
+            term.pump(0.05)
+        run = _run_processes(app)
+        if len(run) < 2:
+            raise RuntimeError("the run never started in the app")
+        term.pump(0.5)  # the start's own work (first frames, first samples) is not idling
+        app_cpu0, run_cpu0, wall0 = _cpu([app]), _cpu(run), time.monotonic()
+        while time.monotonic() - wall0 < window:
+            term.pump(0.1)  # keep reading: a terminal that is not read would block the app
+        app_cpu, run_cpu, wall = _cpu([app]) - app_cpu0, _cpu(run) - run_cpu0, time.monotonic() - wall0
+    return {"idle.app_cpu": cpu_share(app_cpu, wall), "idle.run_cpu": cpu_share(run_cpu, wall)}
