@@ -30,6 +30,7 @@ class Collector:
         self.sampler: Sampler | None = None  # made at the first poll: it needs the run's start time
         self.pids: set[int] = set()
         self.events_seen = 0
+        self.ended = False
 
     @property
     def finished(self) -> bool:
@@ -52,6 +53,8 @@ class Collector:
             self.sampler.hurry()
         pids = self.pids
         for wire in batch:
+            if wire[1] == ev.RUN_END:
+                self.ended = True  # every process is gone: nothing left to sample
             field = _NEW_PIDS.get(wire[1], False)
             if field is None:
                 pids.add(wire[2])
@@ -59,7 +62,7 @@ class Collector:
                 pid = wire[4].get(field)
                 if pid:
                     pids.add(pid)
-        if self.sampler is not None and pids and self.sampler.due():
+        if self.sampler is not None and pids and not self.ended and self.sampler.due():
             batch.extend(e.to_wire() for e in self.sampler.sample(sorted(pids)))
         if not batch:
             return batch

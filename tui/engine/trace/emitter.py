@@ -12,6 +12,8 @@ from tui.engine.frames import FrameEncoder
 
 # The flusher waits this long after the first event of a batch, so bursts go out in few frames.
 FLUSH_DELAY = 0.002
+# A process's first events are written at once by the thread that makes them; batching starts after these.
+EAGER_EVENTS = 32
 _real_sleep = time.sleep
 _monotonic_ns = time.monotonic_ns
 _native_id = _thread.get_native_id
@@ -41,6 +43,7 @@ class Emitter:
         self._wake.acquire()
         self._idle = False
         self._flusher_running = False
+        self._sent_at_once = 0
         self.pid = os.getpid()  # last: a signal handler trusts the rest once this is the process's own pid
 
     def emit(self, kind: str, fields: dict[str, Any], t: int | None = None) -> None:
@@ -65,7 +68,13 @@ class Emitter:
             except RuntimeError:  # another emit woke it first
                 pass
         elif not self._flusher_running:
-            self._start_flusher()
+            # A young process sends its first events itself: most children say a few things and end, and a
+            # flusher thread would cost each of them more than those few writes do.
+            if self._sent_at_once < EAGER_EVENTS:
+                self._sent_at_once += 1
+                self.flush()
+            else:
+                self._start_flusher()
 
     def now(self) -> int:
         return _monotonic_ns()
