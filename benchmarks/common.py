@@ -15,11 +15,22 @@ from typing import Any
 import psutil
 
 from tui.engine.collector import Collector
+from tui.engine.events import Wire
 from tui.engine.model import Model
 from tui.engine.runner import ENV_OWNER, Run, Target
 
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
-Wire = tuple[int, str, int, int, dict[str, Any]]  # (t, kind, pid, tid, fields): an event as the tracer sends it
+
+
+def end_bare(procs: list[Any], q: Any) -> None:
+    """End the plain multiprocessing processes and queue of a ceiling measurement: nothing may be left."""
+    for p in procs:
+        p.join(5)
+        if p.is_alive():
+            p.kill()
+            p.join()
+    q.close()
+    q.join_thread()
 
 
 @dataclass(frozen=True)

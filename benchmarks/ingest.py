@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from benchmarks.common import Figure, WireModel, collect, env, script_target
+from benchmarks.common import Figure, WireModel, collect, end_bare, env, script_target
 from tui.engine import events as ev
 from tui.engine.runner import Run
 
@@ -112,13 +112,7 @@ def bare_queue(total: int) -> IngestResult:
             got += len(batch)
         last = time.monotonic_ns()
     finally:
-        for p in procs:
-            p.join(5)
-            if p.is_alive():
-                p.kill()
-                p.join()
-        q.close()
-        q.join_thread()
+        end_bare(procs, q)
     assert first is not None
     return IngestResult(got, (last - first) / 1e9, per * PROCS - got)
 

@@ -8,7 +8,7 @@ import multiprocessing
 import time
 from typing import Any
 
-from benchmarks.common import Figure, WireModel, collect, env, percentile, script_target
+from benchmarks.common import Figure, WireModel, collect, end_bare, env, percentile, script_target
 from tui.engine import events as ev
 from tui.engine.runner import Run
 
@@ -90,13 +90,7 @@ def bare_queue(seconds: float) -> list[float]:
             else:
                 lat.append((time.monotonic_ns() - stamp) / 1e6)
     finally:
-        for p in procs:
-            p.join(5)
-            if p.is_alive():
-                p.kill()
-                p.join()
-        q.close()
-        q.join_thread()
+        end_bare(procs, q)
     return lat
 
 
