@@ -8,7 +8,9 @@ from tui.engine import events as ev
 from tui.engine.events import Event
 
 
-def signal_name(number: int) -> str:
+def signal_name(number: int | None) -> str:
+    if number is None:
+        return "a signal"
     try:
         return signal.Signals(number).name
     except ValueError:

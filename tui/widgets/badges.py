@@ -3,12 +3,12 @@ projector form, plus the sentence that says what the state is about (which lock,
 
 from __future__ import annotations
 
-import signal as signals
 from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
 
+from tui.engine.describe import signal_name
 from tui.engine.model import Model, ProcessNode, ThreadNode
 
 
@@ -59,15 +59,6 @@ def badge(state: str, projector: bool = False, *, failed: bool = False) -> Text:
     else:
         text.append(f" {lk.letter} ", style=style)
     return text
-
-
-def signal_name(number: int | None) -> str:
-    if number is None:
-        return "a signal"
-    try:
-        return signals.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
 
 
 def process_label(model: Model, pid: int | None) -> str:
