@@ -290,6 +290,7 @@ class Model:
         self.amended_lines: list[int] = []
         self.exceptions: list[ExceptionRecord] = []
         self.lanes: dict[Key, Lane] = {}
+        self._lanes_of: dict[int, list[Lane]] = {}  # by pid: a run of thousands of processes must not scan them all
         self.now = 0
         self.events = 0
         self.unknown = 0  # events of a kind this model does not know
@@ -468,9 +469,7 @@ class Model:
         p = self._proc(pid)
         key = (pid, tid)
         th = ThreadNode(tid, pid, "MainThread" if tid == pid else f"thread {tid}", started_t=t, key=key)
-        lane = self.lanes.get(key)
-        if lane is None:
-            lane = self.lanes[key] = Lane(pid, tid, "")
+        lane = self.lanes.get(key) or self._add_lane(pid, tid, "")
         th.lane = lane
         lane.label = _label(p, th)
         p.threads[tid] = th
@@ -490,8 +489,12 @@ class Model:
         lane = self.lanes.get(key)
         if lane is None:
             p = self.processes.get(pid)
-            label = f"{p.name if p else UNKNOWN} [{pid}]"
-            lane = self.lanes[key] = Lane(pid, tid, label)
+            lane = self._add_lane(pid, tid, f"{p.name if p else UNKNOWN} [{pid}]")
+        return lane
+
+    def _add_lane(self, pid: int, tid: int, label: str) -> Lane:
+        lane = self.lanes[(pid, tid)] = Lane(pid, tid, label)
+        self._lanes_of.setdefault(pid, []).append(lane)
         return lane
 
     def _set_state(self, th: ThreadNode, state: str, t: int, on: str | None = None, joining: int | None = None,
@@ -598,10 +601,9 @@ class Model:
         p._start_known = True
         self._tree_version += 1
         self.versions["processes"] += 1
-        for lane in self.lanes.values():
-            if lane.pid == pid:
-                th = self._threads.get((pid, lane.tid))
-                lane.label = _label(p, th) if th is not None else f"{p.name} [{pid}]"
+        for lane in self._lanes_of.get(pid, ()):
+            th = self._threads.get((pid, lane.tid))
+            lane.label = _label(p, th) if th is not None else f"{p.name} [{pid}]"
         self._thread(pid, pid, t)
 
     def _proc_spawn(self, t: int, pid: int, tid: int, f: dict[str, Any]) -> None:
@@ -618,11 +620,10 @@ class Model:
                 p.started_t = t
             if p.name == UNKNOWN:
                 p.name = f.get("name", p.name)
-                for lane in self.lanes.values():
-                    if lane.pid == child:
-                        th = self._threads.get((child, lane.tid))
-                        if th is not None:
-                            lane.label = _label(p, th)
+                for lane in self._lanes_of.get(child, ()):
+                    th = self._threads.get((child, lane.tid))
+                    if th is not None:
+                        lane.label = _label(p, th)
             if p.daemon is None:
                 p.daemon = f.get("daemon")
             if p.method is None:
