@@ -16,6 +16,10 @@ from tui.engine.runner import Run
 from tui.engine.sampler import Sampler
 
 _NEW_PIDS = {ev.PROC_START: None, ev.PROC_SPAWN: "child", ev.RUN_START: "main"}
+# After a poll that found events, the next one lets events gather this long before it reads (a key press still ends
+# the wait). A busy run then wakes contui a few hundred times a second rather than at each write, and on a 2-core
+# machine each of those wake-ups took a core from the script, just as it had forked.
+GATHER = 0.004
 
 
 class Collector:
@@ -31,6 +35,7 @@ class Collector:
         self.pids: set[int] = set()
         self.events_seen = 0
         self.ended = False
+        self._busy = False
 
     @property
     def finished(self) -> bool:
@@ -48,7 +53,8 @@ class Collector:
         wait = timeout
         if self.sampler is not None and self.pids:
             wait = min(timeout, self.sampler.seconds_until_due())
-        batch = self.run.queue.drain(wait, wake=wake)
+        batch = self.run.queue.drain(wait, wake=wake, gather=min(wait, GATHER) if self._busy else 0.0)
+        self._busy = bool(batch)
         if batch and self.sampler is not None:
             self.sampler.hurry()
         pids = self.pids

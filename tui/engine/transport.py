@@ -8,13 +8,18 @@ the queue's own (4-byte length + pickle), so the reading side is a plain ``multi
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.queues
 import pickle
+import time
 from typing import Any
 
 from tui.engine.frames import PIPE_BUF, FrameEncoder  # noqa: F401 (part of the transport's face)
+
+
+PIPE_SIZE = 1 << 20
 
 
 class EventQueue(multiprocessing.queues.Queue):  # type: ignore[type-arg]
@@ -28,6 +33,10 @@ class EventQueue(multiprocessing.queues.Queue):  # type: ignore[type-arg]
         # The fork context makes its semaphores without a resource-tracker process; contui itself never forks.
         super().__init__(ctx=multiprocessing.get_context("fork"))
         self._wlock = None  # writers never share a lock: each frame is one atomic write
+        try:  # room for what a busy run writes while contui lets events gather (see Collector), so no writer waits
+            fcntl.fcntl(self._writer.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+        except OSError:  # above the system's pipe-max-size: the default 64 KiB still works, writers just wait more
+            pass
 
     @property
     def writer_fd(self) -> int:
@@ -39,15 +48,24 @@ class EventQueue(multiprocessing.queues.Queue):  # type: ignore[type-arg]
 
     eof: bool = False
 
-    def drain(self, timeout: float, max_frames: int = 5000, wake: int | None = None) -> list[tuple[Any, ...]]:
+    def drain(self, timeout: float, max_frames: int = 5000, wake: int | None = None,
+              gather: float = 0.0) -> list[tuple[Any, ...]]:
         """Events now waiting (waiting up to ``timeout`` for the first), in arrival order.
 
         ``wake`` is a file descriptor that ends the wait early when readable (the app's "a key was pressed").
+        ``gather`` first waits that long without watching the pipe, so that the writes of a busy run pile up into
+        one read instead of waking contui at each (see :class:`Collector`).
         Sets ``eof`` once every write end is closed: every process of the run is gone and all it sent is here.
         """
         out: list[tuple[Any, ...]] = []
         if self.eof:
             return out
+        if gather > 0:
+            if wake is None:
+                time.sleep(gather)
+            else:
+                multiprocessing.connection.wait([wake], gather)
+            timeout = max(0.0, timeout - gather)
         if wake is None:
             if not self._reader.poll(timeout):
                 return out
