@@ -6,14 +6,28 @@ import _thread
 import os
 import time
 from collections import deque
-from typing import Any
 
 from tui.engine.frames import FrameEncoder
 
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any
+
+
 # The flusher waits this long after the first event of a batch, so bursts go out in few frames.
 FLUSH_DELAY = 0.002
-# A process's first events are written at once by the thread that makes them; batching starts after these.
-EAGER_EVENTS = 32
+# Events are written at once by the thread that makes them until more than BURST_EVENTS come within BURST_WINDOW;
+# only then does a flusher thread batch them. Most processes say a few things now and then, and a second thread
+# would cost each of them more than those writes: every fork of a process with two threads interrupts the other
+# core to flush its TLB, and the thread's switches and memory are copied and touched at each fork.
+BURST_EVENTS = 32
+BURST_WINDOW_NS = 10_000_000
+# The flusher ends after this many flushes in a row of at most QUIET_BATCH events: the burst is over.
+QUIET_FLUSHES = 8
+QUIET_BATCH = 4
+# In a tight loop the flusher waits for the GIL (5 ms a turn) while thousands of events pile up; past this many, the
+# thread that makes them writes them itself. Memory a burst once held stays in the process, and every fork copies it.
+MAX_BUFFERED = 256
 _real_sleep = time.sleep
 _monotonic_ns = time.monotonic_ns
 _native_id = _thread.get_native_id
@@ -33,93 +47,139 @@ class Emitter:
         self.enabled = True
         self._encoder = FrameEncoder()
         self._reset()
-        os.register_at_fork(before=self._before_fork, after_in_parent=self._after_fork_parent,
-                            after_in_child=self._after_fork_child)
+        # Only the child is touched at a fork: it starts with its own buffer and locks, so whatever the parent's
+        # flusher held at that instant stays the parent's. Nothing runs in the parent, because every page it
+        # writes while the young child still shares it costs a copy (about 5 µs each on these machines).
+        os.register_at_fork(after_in_child=self._after_fork_child)
 
     def _reset(self) -> None:
         self._queue: deque[tuple[Any, ...]] = deque()
         self._write_lock = _thread.allocate_lock()
+        self._writer = 0  # the thread holding the write lock, if any
         self._wake = _thread.allocate_lock()
         self._wake.acquire()
+        self._restart()
+
+    def _after_fork_child(self) -> None:
+        """The child starts with an empty buffer and free locks; whatever the parent's flusher held stays the
+        parent's. Reset in place: each new object a young child allocates touches pages it shares with its parent."""
+        self._queue.clear()
+        self._write_lock._at_fork_reinit()  # type: ignore[attr-defined]
+        self._wake._at_fork_reinit()  # type: ignore[attr-defined]
+        self._wake.acquire()
+        self._restart()
+
+    def _restart(self) -> None:
+        self._writer = 0
         self._idle = False
         self._flusher_running = False
-        self._sent_at_once = 0
+        self._burst_start = 0
+        self._burst_count = 0
         self.pid = os.getpid()  # last: a signal handler trusts the rest once this is the process's own pid
 
     def emit(self, kind: str, fields: dict[str, Any], t: int | None = None) -> None:
         if not self.enabled:
             return
-        self._queue.append(
-            ((_monotonic_ns() if t is None else t) - self.t0, kind, self.pid, _native_id(), fields)
-        )
-        if self._idle or not self._flusher_running:
-            self._wake_flusher()
+        now = _monotonic_ns() if t is None else t
+        self._queue.append((now - self.t0, kind, self.pid, _native_id(), fields))
+        self._dispatch(now)
 
     def emit_for(self, pid: int, kind: str, fields: dict[str, Any]) -> None:
         """An event about another process, seen from outside it (by the reaper)."""
-        self._queue.append((_monotonic_ns() - self.t0, kind, pid, 0, fields))
-        self._wake_flusher()
+        now = _monotonic_ns()
+        self._queue.append((now - self.t0, kind, pid, 0, fields))
+        self._dispatch(now)
 
-    def _wake_flusher(self) -> None:
-        if self._idle:
-            self._idle = False
-            try:
-                self._wake.release()
-            except RuntimeError:  # another emit woke it first
-                pass
-        elif not self._flusher_running:
-            # A young process sends its first events itself: most children say a few things and end, and a
-            # flusher thread would cost each of them more than those few writes do.
-            if self._sent_at_once < EAGER_EVENTS:
-                self._sent_at_once += 1
-                self.flush()
-            else:
-                self._start_flusher()
+    def _dispatch(self, now: int) -> None:
+        """Wake the flusher if there is one; otherwise write now, unless this is a burst worth a flusher."""
+        if self._flusher_running:
+            if self._idle:
+                self._idle = False
+                try:
+                    self._wake.release()
+                except RuntimeError:  # another emit woke it first
+                    pass
+            elif len(self._queue) > MAX_BUFFERED:
+                self._send_now(wait=True)
+            return
+        if now - self._burst_start > BURST_WINDOW_NS:
+            self._burst_start = now
+            self._burst_count = 0
+        self._burst_count += 1
+        if self._burst_count <= BURST_EVENTS:
+            self._send_now()
+            return
+        # Under the write lock, so two threads of a burst cannot both start one; without waiting for it, as above
+        # (whoever holds it sends this event).
+        if not self._write_lock.acquire(False):
+            return
+        try:
+            if self._flusher_running:
+                return
+            self._flusher_running = True
+        finally:
+            self._write_lock.release()
+        _thread.start_new_thread(self._flush_loop, ())
 
     def now(self) -> int:
         return _monotonic_ns()
 
-    def _start_flusher(self) -> None:
-        self._flusher_running = True
-        _thread.start_new_thread(self._flush_loop, ())
-
     def _flush_loop(self) -> None:
+        quiet = 0
         while self.enabled:
             self._idle = True
             if not self._queue:  # set idle before looking, so an emit in between still wakes us
                 self._wake.acquire()
             self._idle = False
             _real_sleep(FLUSH_DELAY)
-            self.flush()
+            quiet = quiet + 1 if self.flush() <= QUIET_BATCH else 0
+            if quiet >= QUIET_FLUSHES:
+                with self._write_lock:
+                    self._flusher_running = False
+                self._burst_count = 0
+                self.flush()  # what came while it decided; from now on emit() writes at once
+                return
 
-    def flush(self, timeout: float = -1) -> None:
-        """Send everything buffered now (also called at process exit, from whichever thread ends the process).
+    def flush(self, timeout: float = -1) -> int:
+        """Send everything buffered now (also called at process exit, from whichever thread ends the process);
+        returns how many events that was.
 
         A signal handler passes a timeout: the thread it interrupted may be the one holding the write lock.
         """
         if not self._write_lock.acquire(True, timeout):
-            return
-        try:
-            queue = self._queue
-            n = len(queue)
-            if not n:
-                return
-            batch = [queue.popleft()] if n == 1 else [queue.popleft() for _ in range(n)]
-            if not self.enabled:
-                return
+            return 0
+        return self._write_held()
+
+    def _send_now(self, wait: bool = False) -> None:
+        """Write what is buffered, unless another write is going on: that one sends it too (see ``_write_held``).
+
+        With ``wait``, wait a little for another thread's write to end first. Not for our own: an event made by a
+        signal handler that interrupted this thread mid-write would wait for ever (the timeout covers the instant
+        between taking the lock and noting who took it)."""
+        if self._write_lock.acquire(False) or (
+            wait and self._writer != _thread.get_ident() and self._write_lock.acquire(True, 0.1)
+        ):
+            self._write_held()
+
+    def _write_held(self) -> int:
+        """Write batches while holding the write lock, and release it. An event appended while the lock was held
+        was left to the holder by ``_send_now``, so the holder looks again after releasing it."""
+        queue = self._queue
+        sent = 0
+        while True:
+            self._writer = _thread.get_ident()
             try:
-                self._encoder.write(self.fd, batch)
-            except OSError:  # contui is gone: nobody is listening any more
-                self.enabled = False
-        finally:
-            self._write_lock.release()
-
-    # A fork copies the buffer and whatever lock another thread held at that instant; the child starts clean.
-    def _before_fork(self) -> None:
-        self._write_lock.acquire()
-
-    def _after_fork_parent(self) -> None:
-        self._write_lock.release()
-
-    def _after_fork_child(self) -> None:
-        self._reset()
+                n = len(queue)
+                if n:
+                    batch = [queue.popleft()] if n == 1 else [queue.popleft() for _ in range(n)]
+                    sent += n
+                    if self.enabled:
+                        try:
+                            self._encoder.write(self.fd, batch)
+                        except OSError:  # contui is gone: nobody is listening any more
+                            self.enabled = False
+            finally:
+                self._writer = 0
+                self._write_lock.release()
+            if not queue or not self._write_lock.acquire(False):
+                return sent
