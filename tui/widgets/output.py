@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.highlighter import Highlighter
 from rich.style import Style
 from rich.text import Text
@@ -125,6 +126,13 @@ class OutputPane(Log):
 
     def watch_projector(self, projector: bool) -> None:
         self.set_class(projector, "-projector")  # the rows themselves are the same: tag and mark are short already
+
+    def _update_size(self, updates: int, lines: list[str]) -> None:  # type: ignore[override]
+        """Textual's Log measures new lines in a thread worker that calls back into the app, and one still running
+        as the app exits fails the app (NoActiveAppError). Rows come here in batches at most ~30 times a second,
+        so they are measured at once instead."""
+        if lines:
+            self._update_maximum_width(updates, max(cell_len(self._process_line(line)) for line in lines))
 
     def _append(self, rows: list[str]) -> None:
         self.write_lines(rows)
