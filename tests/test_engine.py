@@ -276,3 +276,27 @@ def test_speed_can_be_turned_while_the_run_goes() -> None:
     after = [b - a for a, b in zip(ticks[5:], ticks[6:])]
     assert min(before) > 0.08e9  # real time: 0.1 s a tick
     assert max(after) < 0.05e9  # 20 times faster: 5 ms a tick (and some scheduling)
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_terminate_right_after_start_is_never_lost(method: str) -> None:
+    # A fork child drops signals that arrive before its interpreter is reset; with the tracer's SIGTERM handler in
+    # place, a terminate() in that window would leave the child running where plain Python kills it.
+    rec = run_traced(script("terminate_at_once.py"), start_method=method)
+    assert "not terminated: 0" in rec.lines(), rec.lines()
+    reaps = [e for e in rec.of(ev.PROC_REAP) if e["by"] == "parent"]
+    assert len(reaps) == 100 and {e["code"] for e in reaps} == {-15}
+    model = Model()
+    for e in rec.events:
+        model.apply(e)
+    children = [p for p in model.processes.values() if p.name.startswith("Process-")]
+    assert len(children) == 100 and {p.state for p in children} == {"terminated"}
+
+
+def test_a_script_that_only_starts_processes_loads_no_queue_or_lock_machinery() -> None:
+    # Every module the tracer loads is memory each fork of the script copies; queues, locks and the forkserver are
+    # hooked when the script itself first imports them, and are traced from then on.
+    rec = run_traced(script("loaded_modules.py"))
+    assert rec.lines() == ["loaded: []", "locked"]
+    assert [e["type"] for e in rec.of(ev.LOCK_NEW)] == ["mp.Lock"]
+    assert len(rec.of(ev.LOCK_ACQUIRE)) == 1 and len(rec.of(ev.LOCK_RELEASE)) == 1

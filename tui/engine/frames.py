@@ -9,7 +9,11 @@ import os
 import pickle
 import struct
 from collections.abc import Iterator
-from typing import Any
+
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any
+
 
 PIPE_BUF = 4096
 _HEADER = struct.Struct("!i")

@@ -20,6 +20,7 @@ from tui.engine import kinds as ev
 from tui.engine.trace.emitter import Emitter
 from tui.engine.trace.env import ENV_FD, ENV_REAPER, ENV_T0
 
+PR_SET_PDEATHSIG = 1
 PR_SET_NAME = 15
 PR_SET_CHILD_SUBREAPER = 36
 NAME = b"contui-reaper"
@@ -30,6 +31,16 @@ def _prctl(option: int, value: object) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(option, value, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl failed")
+
+
+def _die_with_parent() -> None:
+    """Between fork and exec of the main process: if the reaper dies (even by SIGKILL), it goes too; its
+    descendants are the reaper's to end. Set here, not in the script's interpreter, which would have to load
+    ctypes, and so copy it at every fork the script makes."""
+    try:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:  # the run still works; only a SIGKILLed reaper would leave the main process to contui's care
+        pass
 
 
 class Reaper:
@@ -46,7 +57,7 @@ class Reaper:
         _prctl(PR_SET_NAME, NAME)
         env = dict(os.environ, **{ENV_REAPER: str(os.getpid())})
         main = subprocess.Popen(self.command, env=env, pass_fds=(self.emitter.fd,),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
         self.main_pid = main.pid
         # Signals are taken synchronously from here on; the main process was started before, so it does not
         # inherit the blocked mask.

@@ -17,8 +17,8 @@ import psutil
 
 import tui
 from tui.engine import catalog
-from tui.engine.speed import SpeedDial
-from tui.engine.trace.env import ENV_FD, ENV_OWNER, ENV_ROOT, ENV_SPEED_FILE, ENV_START_METHOD, ENV_T0
+from tui.engine.control import ControlPage
+from tui.engine.trace.env import ENV_FD, ENV_OWNER, ENV_ROOT, ENV_CONTROL_FILE, ENV_START_METHOD, ENV_T0
 from tui.engine.transport import EventQueue
 
 ROOT = str(Path(tui.__file__).resolve().parent.parent)
@@ -92,7 +92,7 @@ class Run:
         self.reaper: subprocess.Popen[bytes] | None = None
         self.workdir: str | None = None
         self._control_dir: str | None = None
-        self._dial: SpeedDial | None = None
+        self._control: ControlPage | None = None
         self._control_w: int | None = None
 
     # -- life cycle -------------------------------------------------------------------------------------------
@@ -103,10 +103,10 @@ class Run:
         else:
             cwd = os.getcwd()
         self._control_dir = tempfile.mkdtemp(prefix="contui-ctl-")
-        self._dial = SpeedDial(os.path.join(self._control_dir, "speed"), initial=self.speed)
+        self._control = ControlPage(os.path.join(self._control_dir, "control"), initial_speed=self.speed)
         self.t0 = time.monotonic_ns()
         env = dict(os.environ)
-        env.update({ENV_FD: str(self.queue.writer_fd), ENV_T0: str(self.t0), ENV_SPEED_FILE: self._dial.path,
+        env.update({ENV_FD: str(self.queue.writer_fd), ENV_T0: str(self.t0), ENV_CONTROL_FILE: self._control.path,
                     ENV_ROOT: ROOT, ENV_OWNER: str(os.getpid())})
         if self.start_method:
             env[ENV_START_METHOD] = self.start_method
@@ -223,8 +223,8 @@ class Run:
     def set_speed(self, speed: float) -> None:
         """Takes effect at the run's next sleep or wait, in every process."""
         self.speed = speed
-        if self._dial is not None:
-            self._dial.set(speed)
+        if self._control is not None:
+            self._control.set_speed(speed)
 
     def freeze(self) -> None:
         self._tell_reaper(signal.SIGUSR1)

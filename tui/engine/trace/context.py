@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import reprlib
 
-from tui.engine.speed import SpeedDial
+from tui.engine.control import ControlPage
 from tui.engine.trace.emitter import Emitter
 
 _short = reprlib.Repr()
@@ -33,18 +33,19 @@ def short_repr(obj: object) -> str:
 
 class TraceContext:
     # A plain class, not a dataclass: importing dataclasses costs every traced interpreter ~15 ms at start.
-    def __init__(self, emitter: Emitter, dial: SpeedDial | None = None, root: str = "") -> None:
+    def __init__(self, emitter: Emitter, control: ControlPage | None = None, root: str = "") -> None:
         self.emitter = emitter
-        self.dial = dial  # None: real time
+        self.control = control  # None: real time, and no terminate requests
         self.root = root  # the folder that holds the tui package, for bootstrapping spawned interpreters
         self.finished_pid = 0  # the pid that has reported its own exit (a fork child inherits the parent's)
+        self.sigterm_handler: object = None  # the tracer's own, while the script has not put one of its own
 
     @property
     def speed(self) -> float:
-        """Read at every wait, so turning the dial in contui speeds up a run that is already going."""
-        if self.dial is None:
+        """Read at every wait, so turning the speed in contui speeds up a run that is already going."""
+        if self.control is None:
             return 1.0
-        speed = self.dial.get()
+        speed = self.control.speed()
         return speed if speed > 0 else 1.0
 
     def emit(self, kind: str, fields: dict, t: int | None = None) -> None:

@@ -2,7 +2,7 @@
 
 ENV_FD = "CONTUI_EVENT_FD"  # the write end of the event queue's pipe
 ENV_T0 = "CONTUI_T0"  # the run's start on CLOCK_MONOTONIC, in ns
-ENV_SPEED_FILE = "CONTUI_SPEED_FILE"  # the shared speed dial
+ENV_CONTROL_FILE = "CONTUI_CONTROL_FILE"  # the run's shared control page: speed, terminate requests
 ENV_ROOT = "CONTUI_ROOT"  # the folder that holds the tui package
 ENV_REAPER = "CONTUI_REAPER_PID"  # the run's reaper, parent of the main process
 ENV_START_METHOD = "CONTUI_START_METHOD"  # the default multiprocessing start method, if asked

@@ -8,12 +8,14 @@ import sys
 import time
 
 from tui.engine import kinds as ev
-from tui.engine.speed import SpeedDial
+from tui.engine.control import ControlPage
 from tui.engine.trace import locks, processes, queues, threads
 from tui.engine.trace.context import TraceContext
 from tui.engine.trace.emitter import Emitter
-from tui.engine.trace.env import ENV_FD, ENV_ROOT, ENV_SPEED_FILE, ENV_START_METHOD, ENV_T0
+from tui.engine.trace.env import ENV_CONTROL_FILE, ENV_FD, ENV_ROOT, ENV_START_METHOD, ENV_T0
+from tui.engine.trace.on_import import ImportWatch
 from tui.engine.trace.output import LineCapture
+from tui.engine.trace.processes import die_of_sigterm
 
 
 # Prepended to the command of every interpreter that spawn or forkserver starts, so the tracer is in before
@@ -33,21 +35,22 @@ def install_from_env(role: str = "main") -> TraceContext | None:
     fd = os.environ.get(ENV_FD)
     if fd is None:
         return None
-    dial_path = os.environ.get(ENV_SPEED_FILE)
-    dial = SpeedDial(dial_path) if dial_path and os.path.exists(dial_path) else None
-    return install(int(fd), int(os.environ[ENV_T0]), dial, os.environ.get(ENV_ROOT, ""), role)
+    control_path = os.environ.get(ENV_CONTROL_FILE)
+    control = ControlPage(control_path) if control_path and os.path.exists(control_path) else None
+    return install(int(fd), int(os.environ[ENV_T0]), control, os.environ.get(ENV_ROOT, ""), role)
 
 
-def install(fd: int, t0: int, dial: SpeedDial | None, root: str, role: str) -> TraceContext:
-    ctx = TraceContext(Emitter(fd, t0), dial=dial, root=root)
+def install(fd: int, t0: int, control: ControlPage | None, root: str, role: str) -> TraceContext:
+    ctx = TraceContext(Emitter(fd, t0), control=control, root=root)
     _installed.append(ctx)
     sys.stdout = LineCapture(ctx, "stdout", sys.stdout)
     sys.stderr = LineCapture(ctx, "stderr", sys.stderr)
     _scale_sleep(ctx)
-    processes.install(ctx, BOOT_PREFIX.format(root=root))
+    imports = ImportWatch()
+    processes.install(ctx, BOOT_PREFIX.format(root=root), imports)
     threads.install(ctx)
-    locks.install(ctx)
-    queues.install(ctx)
+    locks.install(ctx, imports)
+    queues.install(ctx, imports)
     _default_start_method(os.environ.get(ENV_START_METHOD))
     _flush_on_sigterm(ctx)
     if role in ("main", "forkserver"):
@@ -86,28 +89,15 @@ def _default_start_method(method: str | None) -> None:
 
 def _flush_on_sigterm(ctx: TraceContext) -> None:
     """SIGTERM (terminate(), a daemon killed at exit) would drop the last few ms of events, prints included, that
-    a terminal would have shown: send them, then die of SIGTERM as before. A script's own handler replaces this."""
+    a terminal would have shown: send them, then die of SIGTERM as before. A script's own handler replaces this.
+
+    A fork child drops a signal that arrives before its interpreter is reset, which with a handler in place would
+    lose a terminate() right after start(): ``processes`` makes up for that through the run's control page."""
     if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
         return
 
     def on_sigterm(signum: int, frame: object) -> None:
-        # Right after a fork, before the child's emitter was reset, its buffer and locks are the parent's.
-        if ctx.emitter.pid == os.getpid():
-            for stream in (sys.stdout, sys.stderr):
-                finish = getattr(stream, "finish", None)
-                if finish is not None:
-                    finish()
-            ctx.emitter.flush(timeout=0.1)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGTERM)
+        die_of_sigterm(ctx)
 
     signal.signal(signal.SIGTERM, on_sigterm)
-
-    # A fork child forgets Python-level signals that arrived before its interpreter was reset, so a terminate()
-    # right after start() would be lost: keep SIGTERM pending in the kernel until the child can handle it.
-    term = {signal.SIGTERM}
-    os.register_at_fork(
-        before=lambda: signal.pthread_sigmask(signal.SIG_BLOCK, term),
-        after_in_parent=lambda: signal.pthread_sigmask(signal.SIG_UNBLOCK, term),
-        after_in_child=lambda: signal.pthread_sigmask(signal.SIG_UNBLOCK, term),
-    )
+    ctx.sigterm_handler = on_sigterm

@@ -5,10 +5,11 @@ from __future__ import annotations
 import atexit
 import os
 import sys
-from types import TracebackType
-from typing import Any
 
-PR_SET_PDEATHSIG = 1
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+if TYPE_CHECKING:
+    from types import TracebackType
+    from typing import Any
 
 
 def main() -> None:
@@ -18,9 +19,6 @@ def main() -> None:
     atexit.register(_finish, state)
     _die_with_reaper()
 
-    import runpy
-    import traceback
-
     from tui.engine import kinds as ev
     from tui.engine.trace.install import install_from_env
     from tui.engine.trace.processes import exception_fields
@@ -28,6 +26,8 @@ def main() -> None:
     try:
         ctx = state["ctx"] = install_from_env("main")
     except Exception:  # a bug of contui's, not the script's: say so on the real stderr, which the reaper forwards
+        import traceback
+
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
         traceback.print_exc()
         print("contui: the tracer could not be installed (this is a bug in contui)", file=sys.stderr)
@@ -37,7 +37,7 @@ def main() -> None:
     sys.argv = sys.argv[1:]
     sys.path[0] = os.path.dirname(os.path.realpath(script))  # python script.py puts the script's folder first
     try:
-        runpy.run_path(script, run_name="__main__")
+        _run_as_main(script)
     except SystemExit as exc:
         state["code"] = _exit_code(exc)
         raise
@@ -48,8 +48,24 @@ def main() -> None:
         state["code"] = 1
         if ctx is not None:
             ctx.emit(ev.EXCEPTION, exception_fields(exc, "main"))
+        import traceback
+
         traceback.print_exception(type(exc), exc, _from_script(exc.__traceback__, script))
         raise SystemExit(1) from None
+
+
+def _run_as_main(script: str) -> None:
+    """Run the file as the ``__main__`` module, as ``python script.py`` does. Not runpy.run_path, which loads
+    pkgutil: half a megabyte more for every fork the script makes to copy."""
+    import builtins
+
+    with open(script, "rb") as fh:
+        code = compile(fh.read(), script, "exec", dont_inherit=True)
+    main = type(sys)("__main__")
+    main.__dict__.update(__file__=script, __cached__=None, __loader__=None, __package__=None, __spec__=None,
+                         __builtins__=builtins)
+    sys.modules["__main__"] = main
+    exec(code, main.__dict__)
 
 
 def _exit_code(exc: SystemExit) -> int:
@@ -61,7 +77,7 @@ def _exit_code(exc: SystemExit) -> int:
 
 
 def _from_script(tb: TracebackType | None, script: str) -> TracebackType | None:
-    """Drop contui's and runpy's frames, so the traceback reads as under plain ``python script.py``."""
+    """Drop contui's frames, so the traceback reads as under plain ``python script.py``."""
     while tb is not None and tb.tb_frame.f_code.co_filename != script:
         tb = tb.tb_next
     return tb  # None for a script that does not compile: the SyntaxError names file and line itself
@@ -76,21 +92,11 @@ def _finish(state: dict[str, Any]) -> None:
 
 
 def _die_with_reaper() -> None:
-    """If the run's reaper dies (even by SIGKILL), this process goes too; its descendants are the reaper's to end."""
+    """The reaper set PDEATHSIG on this process before exec; if it died before that, we are already orphaned."""
     from tui.engine.trace.env import ENV_REAPER
 
     reaper = os.environ.get(ENV_REAPER)
-    if not reaper:
-        return
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != int(reaper):  # it died before we asked
+    if reaper and os.getppid() != int(reaper):
         os._exit(1)
 
 

@@ -12,16 +12,19 @@ import os
 import sys
 import threading
 import time
-from multiprocessing import context as mp_context
-from multiprocessing import synchronize
-from typing import Any, Callable
 
 from tui.engine import kinds as ev
 from tui.engine.trace.context import TraceContext
+from tui.engine.trace.on_import import ImportWatch
 from tui.engine.trace.sites import assigned_name, caller_outside, is_user_file, site_of
 
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+if TYPE_CHECKING:
+    from types import ModuleType
+    from typing import Any, Callable
+
+
 _ids = itertools.count(1)
-_CONTEXT_FILE = mp_context.__file__
 
 
 # (code, bytecode offset) of the user's call -> "file.py:line". Keyed by the user's own frame: frame 2 is
@@ -107,9 +110,9 @@ class TracedLock:
         return repr(self._raw)
 
 
-def install(ctx: TraceContext) -> None:
+def install(ctx: TraceContext, imports: ImportWatch) -> None:
     _install_threading(ctx)
-    _install_multiprocessing(ctx)
+    imports.when_imported("multiprocessing.synchronize", lambda module: _install_multiprocessing(ctx, module))
 
 
 def _install_threading(ctx: TraceContext) -> None:
@@ -158,7 +161,10 @@ def _install_threading(ctx: TraceContext) -> None:
     threading.Semaphore.release = release  # type: ignore[method-assign]
 
 
-def _install_multiprocessing(ctx: TraceContext) -> None:
+def _install_multiprocessing(ctx: TraceContext, synchronize: ModuleType) -> None:
+    from multiprocessing import context as mp_context
+
+    context_file = mp_context.__file__
     SemLock = synchronize.SemLock
     user_kinds = (synchronize.Lock, synchronize.RLock, synchronize.Semaphore, synchronize.BoundedSemaphore)
     orig_init = SemLock.__init__
@@ -170,7 +176,7 @@ def _install_multiprocessing(ctx: TraceContext) -> None:
         orig_init(self, *args, **kwargs)
         if type(self) not in user_kinds:
             return
-        frame = caller_outside(self, skip_files=(_CONTEXT_FILE,))
+        frame = caller_outside(self, skip_files=(context_file,))
         if frame is None or not is_user_file(frame.f_code.co_filename):
             return
         self._contui = _new_lock(ctx, f"mp.{type(self).__name__}", frame)

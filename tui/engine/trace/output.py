@@ -5,11 +5,15 @@ from __future__ import annotations
 import _thread
 import io
 import time
-from typing import Any
 
 from tui.engine.kinds import STDOUT
 from tui.engine.trace.context import TraceContext
 from tui.engine.trace.emitter import FLUSH_DELAY
+
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any
+
 
 _native_id = _thread.get_native_id
 _monotonic_ns = time.monotonic_ns

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
-import traceback
-from multiprocessing import popen_fork, popen_forkserver, process, util
-from typing import Any
+from multiprocessing import popen_fork, process, util
 
 from tui.engine import kinds as ev
 from tui.engine.trace.context import TraceContext
+from tui.engine.trace.on_import import ImportWatch
 from tui.engine.trace.sites import is_user_file
+
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any
+
 
 _MP_DIR = os.path.dirname(process.__file__)
 
@@ -23,9 +28,10 @@ def _method(proc: process.BaseProcess) -> str:
     return getattr(proc._popen, "method", None) or getattr(proc, "_start_method", None) or "fork"
 
 
-def install(ctx: TraceContext, boot_prefix: str) -> None:
+def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
     BaseProcess = process.BaseProcess
     emit = ctx.emitter.emit
+    control = ctx.control
 
     orig_start = BaseProcess.start
 
@@ -36,6 +42,10 @@ def install(ctx: TraceContext, boot_prefix: str) -> None:
     orig_bootstrap = BaseProcess._bootstrap
 
     def _bootstrap(self: process.BaseProcess, *args: Any, **kwargs: Any) -> int:
+        if control is not None and control.take_terminate_request(os.getpid()) and (
+            signal.getsignal(signal.SIGTERM) is ctx.sigterm_handler
+        ):  # terminate() came before this fork child could handle it (see ControlPage)
+            die_of_sigterm(ctx)
         emit(ev.PROC_START, {"ppid": os.getppid(), "name": self.name, "daemon": self.daemon,
                              "method": getattr(self, "_contui_method", None) or _current_method()})
         user_run = self.run
@@ -86,6 +96,8 @@ def install(ctx: TraceContext, boot_prefix: str) -> None:
     orig_send_signal = popen_fork.Popen._send_signal
 
     def _send_signal(self: Any, sig: int) -> None:
+        if control is not None and sig == signal.SIGTERM:
+            control.request_terminate(self.pid)
         if self.returncode is None:
             caller = sys._getframe(2).f_code.co_name
             reason = "daemon-at-exit" if caller == "_exit_function" else "call"
@@ -97,7 +109,8 @@ def install(ctx: TraceContext, boot_prefix: str) -> None:
     BaseProcess.join = join  # type: ignore[method-assign]
     BaseProcess.is_alive = is_alive  # type: ignore[method-assign]
     wrap_poll(popen_fork.Popen)
-    wrap_poll(popen_forkserver.Popen)
+    # forkserver's Popen has a poll of its own; the forkserver machinery is loaded only by a script that uses it
+    imports.when_imported("multiprocessing.popen_forkserver", lambda module: wrap_poll(module.Popen))
     popen_fork.Popen._send_signal = _send_signal  # type: ignore[method-assign]
     _follow_new_interpreters(ctx, boot_prefix)
     _flush_on_os_exit(ctx)
@@ -127,6 +140,8 @@ def _follow_new_interpreters(ctx: TraceContext, boot_prefix: str) -> None:
 
 
 def exception_fields(exc: BaseException, where: str) -> dict[str, Any]:
+    import traceback  # loaded only when something raises: see tui/engine/trace/__init__.py
+
     return {
         "type": type(exc).__name__,
         "message": str(exc),
@@ -145,6 +160,18 @@ def finish_process(ctx: TraceContext, code: int | None) -> None:
         ctx.finished_pid = os.getpid()
         ctx.emit(ev.PROC_EXIT, {"code": code})
     ctx.emitter.flush()
+
+
+def die_of_sigterm(ctx: TraceContext) -> None:
+    """Send what this process has said, then die of SIGTERM, as it would have without the tracer."""
+    if ctx.emitter.pid == os.getpid():  # right after a fork, until its reset, the emitter is still the parent's
+        for stream in (sys.stdout, sys.stderr):
+            finish = getattr(stream, "finish", None)
+            if finish is not None:
+                finish()
+        ctx.emitter.flush(timeout=0.1)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _flush_on_os_exit(ctx: TraceContext) -> None:

@@ -5,19 +5,21 @@ from __future__ import annotations
 import fcntl
 import itertools
 import os
-import queue as queue_mod
 import sys
 import termios
-from multiprocessing import context as mp_context
-from multiprocessing import queues
-from typing import Any
 
 from tui.engine import kinds as ev
 from tui.engine.trace.context import TraceContext, short_repr
+from tui.engine.trace.on_import import ImportWatch
 from tui.engine.trace.sites import assigned_name, caller_outside, is_user_file, site_of
 
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+if TYPE_CHECKING:
+    from types import ModuleType
+    from typing import Any
+
+
 _ids = itertools.count(1)
-_CONTEXT_FILE = mp_context.__file__
 
 
 def _waiting_bytes(conn: Any) -> int:
@@ -32,7 +34,15 @@ class _Mark(tuple):  # type: ignore[type-arg]
     """Rides at the end of a pickled queue's state so a spawned child knows the queue is traced."""
 
 
-def install(ctx: TraceContext) -> None:
+def install(ctx: TraceContext, imports: ImportWatch) -> None:
+    imports.when_imported("multiprocessing.queues", lambda module: _install_queues(ctx, module))
+
+
+def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
+    import queue as queue_mod  # for Full and Empty; multiprocessing.queues has loaded it
+    from multiprocessing import context as mp_context
+
+    context_file = mp_context.__file__
     emit = ctx.emitter.emit
 
     def traced_init(cls: type) -> None:
@@ -42,7 +52,7 @@ def install(ctx: TraceContext) -> None:
             orig_init(self, *args, **kwargs)
             if "_contui" in self.__dict__:  # JoinableQueue's __init__ runs Queue's: decided there already
                 return
-            frame = caller_outside(self, skip_files=(_CONTEXT_FILE,))
+            frame = caller_outside(self, skip_files=(context_file,))
             if frame is None or not is_user_file(frame.f_code.co_filename):
                 return
             qid = f"Q{os.getpid()}.{next(_ids)}"

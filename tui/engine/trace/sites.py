@@ -6,22 +6,16 @@ import os
 import re
 import sys
 import sysconfig
-import linecache
 from types import FrameType
 
 _TRACE_DIR = os.path.dirname(os.path.abspath(__file__))
-_LIBRARY_DIRS = tuple(
-    sorted(
-        {
-            os.path.realpath(p)
-            for key in ("stdlib", "platstdlib", "purelib", "platlib")
-            if (p := sysconfig.get_paths().get(key))
-        }
-        | {os.path.realpath(os.path.dirname(os.__file__))},
-        key=len,
-        reverse=True,
-    )
-)
+_LIBRARY_PATHS = {
+    p for key in ("stdlib", "platstdlib", "purelib", "platlib") if (p := sysconfig.get_paths().get(key))
+} | {os.path.dirname(os.__file__)}
+_LIBRARY_DIRS = tuple(sorted({os.path.realpath(p) for p in _LIBRARY_PATHS}, key=len, reverse=True))
+# The library's files as the interpreter names them, unresolved: most lookups end here without realpath(), whose
+# dozen stat calls in every new child touched enough memory to cost it ~0.2 ms of copy-on-write faults.
+_LIBRARY_PREFIXES = tuple(sorted({p.rstrip(os.sep) + os.sep for p in _LIBRARY_PATHS}, key=len, reverse=True))
 _user_cache: dict[str, bool] = {}
 _ASSIGNED = re.compile(r"^\s*(?:self\.)?([A-Za-z_][\w]*)\s*=")
 
@@ -32,6 +26,8 @@ def is_user_file(filename: str) -> bool:
         return known
     if filename.startswith("<"):
         user = filename.startswith("<stdin") or filename == "<string>"
+    elif filename.startswith(_LIBRARY_PREFIXES):
+        user = False
     else:
         path = os.path.realpath(filename)
         user = not path.startswith(_TRACE_DIR) and not any(
@@ -61,5 +57,7 @@ def assigned_name(frame: FrameType | None) -> str | None:
     """The variable a constructor call is assigned to on its source line (``mutex = Lock()`` → ``mutex``)."""
     if frame is None:
         return None
+    import linecache  # loaded only when the script makes a lock or a queue: see tui/engine/trace/__init__.py
+
     match = _ASSIGNED.match(linecache.getline(frame.f_code.co_filename, frame.f_lineno))
     return match.group(1) if match else None

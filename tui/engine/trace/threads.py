@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 from tui.engine import kinds as ev
 from tui.engine.trace.context import TraceContext
 from tui.engine.trace.processes import exception_fields
 from tui.engine.trace.sites import is_user_file
+
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _is_users(thread: threading.Thread) -> bool:
