@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import psutil
@@ -25,14 +26,21 @@ def _run_processes(app: psutil.Process) -> list[psutil.Process]:
 
 
 def _cpu(procs: list[psutil.Process]) -> float:
-    total = 0.0
+    """CPU seconds used so far by every thread of these processes, to the nanosecond (/proc/PID/task/*/schedstat):
+    psutil's cpu_times count 10 ms ticks, an eighth of the whole 1 % budget over this window."""
+    total = 0
     for proc in procs:
         try:
-            times = proc.cpu_times()
-            total += times.user + times.system
-        except psutil.Error:
-            pass
-    return total
+            tasks = os.listdir(f"/proc/{proc.pid}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{proc.pid}/task/{tid}/schedstat") as fh:
+                    total += int(fh.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue  # a thread that ended just now
+    return total / 1e9
 
 
 def measure(quick: bool) -> dict[str, float]:
