@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -64,3 +65,10 @@ def wait_until(predicate: Callable[[], object], timeout: float, interval: float 
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+def screen_text(app: Any, widget: Any) -> str:
+    """What the app's screen shows inside ``widget``'s region, as plain text (whatever kind of widget it is)."""
+    region = widget.region
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.crop(region.x, region.right).text for strip in strips[region.y:region.bottom])

@@ -17,7 +17,7 @@ import pytest
 from rich.cells import cell_len
 from textual.pilot import Pilot
 
-from tests.helpers import script, wait_until
+from tests.helpers import screen_text, script, wait_until
 from tui import cli
 from tui.app import PROJECTOR_THEME, ContuiApp
 from tui.engine.runner import resolve_target
@@ -93,9 +93,7 @@ def run_ended(app: ContuiApp) -> bool:
 
 def pane_text(app: ContuiApp, pane_id: str) -> str:
     """What the screen shows inside a pane, as plain text (whatever widget the pane is)."""
-    region = app.query_one(f"#{pane_id}").region
-    strips = app.screen._compositor.render_strips()
-    return "\n".join(strip.crop(region.x, region.right).text for strip in strips[region.y:region.bottom])
+    return screen_text(app, app.query_one(f"#{pane_id}"))
 
 
 def narration(app: ContuiApp) -> str:

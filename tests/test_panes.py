@@ -12,6 +12,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
+from tests.helpers import screen_text
 from tui.engine.events import Event, read_jsonl
 from tui.engine.model import Model
 from tui.engine.replay import ReplaySession
@@ -457,6 +458,26 @@ async def test_timeline_thread_lanes_and_zombie_stretch() -> None:
         assert len(pane.lane_labels()) == 2
         child = next(r for r in pane.row_texts(80) if r.startswith("Process-1 "))
         assert "]" in child and "░" in child  # its code ended, then it was a zombie
+
+
+@sync
+async def test_timeline_on_screen_follows_the_clock_when_only_time_moves() -> None:
+    # With the same lanes, only the axis and the lane rows are repainted: what the screen shows must still move on.
+    model = folded("zombie")
+    pane = TimelinePane()
+    async with PaneApp(pane).run_test(size=(80, 24)) as pilot:
+        pane.update_from(model)
+        await pilot.pause()
+        before = screen_text(pilot.app, pane)
+        model.now += 3_000_000_000  # the run sleeps on: no event, the clock moves
+        pane.update_from(model)
+        await pilot.pause()
+        after = screen_text(pilot.app, pane)
+        assert f"{model.now / 1e9:.2f} s" in after and f"{model.now / 1e9:.2f} s" not in before
+        child_before = next(r for r in before.splitlines() if "Process-1 " in r)
+        child_after = next(r for r in after.splitlines() if "Process-1 " in r)
+        # Its lane ended long before: now squeezed into the left part of the same width.
+        assert child_after.rstrip().rfind("░") < child_before.rstrip().rfind("░")
 
 
 @pytest.mark.parametrize("pane_class", [ProcessTree, LockPane, QueuePane, OutputPane, TimelinePane])

@@ -41,7 +41,7 @@ from tui.widgets.timeline import TimelinePane
 from tui.widgets.tree import ProcessTree
 
 W = TypeVar("W", bound=Widget)
-POLL_SECONDS = 0.25  # an idle poll; events, a finished run and every command (Session.wake) end it early
+POLL_SECONDS = 1.0  # an idle poll; events, a finished run and every command (Session.wake) end it early
 MAX_UPDATES_PER_SECOND = 30
 # How often the worker looks again whether the screen has handled the last update, while news waits.
 SCREEN_BUSY_POLL = 0.005
@@ -49,6 +49,7 @@ SCREEN_BUSY_POLL = 0.005
 # with their version: redraw them when the run's clock has moved this far, even if nothing else happened. Slow on
 # purpose: a run that only sleeps must cost next to nothing (a repaint of these panes is milliseconds each).
 CLOCK_TICK_NS = 1_000_000_000
+TIMELINE_TICKS = 2
 NORMAL_THEME = "textual-dark"
 PROJECTOR_THEME = Theme(
     name="contui-projector",
@@ -304,12 +305,18 @@ class ContuiApp(App[int]):
                     self._tick = model.now // CLOCK_TICK_NS
                 elif not self.run_state.frozen:
                     self._tick = model.now // CLOCK_TICK_NS
+                clock = {
+                    # "held 2 s" moves only while some lock is held
+                    "locks": self._tick if any(lock.owners for lock in model.locks.values()) else None,
+                    # The lanes grow and rescale, and the axis says the time: every other tick, because even a
+                    # two-row repaint re-renders every pane beside the timeline (Textual repaints all widgets
+                    # under one parent), and a run that only sleeps must cost the app next to nothing.
+                    "timeline": self._tick // TIMELINE_TICKS,
+                }
                 for pane_id, part in MODEL_PANES.items():
                     if pane_id not in self._visible:
                         continue  # a hidden pane catches up when it is shown
-                    key: object = model.versions.get(part, 0)
-                    if pane_id in ("locks", "timeline"):
-                        key = (key, self._tick)
+                    key: object = (model.versions.get(part, 0), clock.get(pane_id))
                     if self._seen.get(pane_id) != key:
                         self._pane(pane_id).update_from(model)  # type: ignore[attr-defined]
                         self._seen[pane_id] = key
@@ -317,7 +324,9 @@ class ContuiApp(App[int]):
                 info = self._status_info(model)
             if info != self._status:
                 self._status = info
-                self._one("#status", StatusLine).show(info)
+                # After this frame, in one of its own: Textual repaints the box spanning all the regions changed
+                # in a frame, and the status line at the top with a pane below it was every widget on screen.
+                self.call_after_refresh(self._one("#status", StatusLine).show, info)
                 self._one("#picker", ScenarioPicker).mark_loaded(self._loaded_index(), _short_state(info))
             if has != self._model_has:
                 self._model_has = has

@@ -211,15 +211,25 @@ class TimelinePane(ScrollView):
             self._lane_copies = {}
             self._last_model = model
         copies = self._lane_copies
+        same_rows = True
         for key, lane in model.lanes.items():
             copy = copies.get(key)
             if copy is None:
                 copy = copies[key] = LaneCopy(key)
-            copy.label = self._label(model, key, lane.label)
+                same_rows = False
+            label = self._label(model, key, lane.label)
+            if label != copy.label:
+                copy.label = label
+                same_rows = False
             copy.sync(lane.segments, lane.marks)
-        self._order = self._lane_order(model)
+        order = self._lane_order(model)
+        same_rows = same_rows and order == self._order
+        self._order = order
         self._now = model.now
-        self._invalidate()
+        if same_rows and self._frame is not None:
+            self._redraw_lanes(self._frame)
+        else:
+            self._invalidate()
 
     def watch_projector(self, projector: bool) -> None:
         self._invalidate()
@@ -262,6 +272,14 @@ class TimelinePane(ScrollView):
             rows = len(self._legend_rows(width, Style())) + 1 + max(len(self._order), 1)
             self.virtual_size = Size(width, rows)
         self.refresh()
+
+    def _redraw_lanes(self, frame: _Frame) -> None:
+        """The same rows with time moved on (the clock, a lane's state): rebuild the axis and the lanes, and repaint
+        just those rows. A whole-pane repaint once a second was most of what an idle app cost."""
+        axis = len(frame.head) - 1 - (not frame.lanes)
+        frame.head[axis] = self._axis_row(frame.label_width, frame.cells_width, Style())
+        frame.built.clear()
+        self.refresh_lines(axis, 1 + len(frame.lanes))
 
     def on_resize(self) -> None:
         self._invalidate()
