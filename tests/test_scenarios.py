@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import signal
 
@@ -9,7 +10,7 @@ import pytest
 
 from tests.helpers import run_traced
 from tui.engine import events as ev
-from tui.engine.catalog import load_catalog
+from tui.engine.catalog import SCENARIO_DIR, load_catalog, module_docstring
 from tui.engine.recording import Recording
 
 SPEED = 10.0
@@ -36,6 +37,15 @@ def children_of(rec: Recording, pid: int) -> list[int]:
 
 def line_time(rec: Recording, text: str) -> int:
     return next(e.t for e in rec.of(ev.STDOUT) if e.get("text") == text)
+
+
+def test_catalog_reads_each_docstring_as_ast_does() -> None:
+    # The catalog reads only the leading docstring (the app's first frame waits for it), not the whole file.
+    for path in sorted(SCENARIO_DIR.glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        assert module_docstring(source) == (ast.get_docstring(ast.parse(source)) or ""), path.name
+    assert module_docstring('# coding: utf-8\n"""One.\n\n    Two."""\nx = 1\n') == "One.\n\nTwo."
+    assert module_docstring('x = 1\n"""not a docstring"""\n') == ""
 
 
 def test_catalog_lists_every_course_example_in_order() -> None:

@@ -11,6 +11,8 @@ import scenarios
 
 SCENARIO_DIR = Path(scenarios.__file__).resolve().parent
 _FILE = re.compile(r"^(\d{2})_([a-z0-9_]+)\.py$")
+# A module docstring as the first thing in the file (comments and blank lines may come before it).
+_LEADING_DOC = re.compile(r'\A(?:\s*#[^\n]*\n)*\s*("""|\'\'\')(.*?)\1', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,18 @@ def parse_docstring(doc: str) -> dict[str, object]:
     return out
 
 
+def module_docstring(source: str) -> str:
+    """What ``ast.get_docstring(ast.parse(source))`` gives, without compiling the whole file: the app reads every
+    scenario's docstring before its first frame, and parsing all 18 files took 18 ms of it."""
+    match = _LEADING_DOC.match(source)
+    return ast.get_docstring(ast.parse(match.group(0) if match else source)) or ""
+
+
 def load_scenario(path: Path) -> Scenario:
     match = _FILE.match(path.name)
     if match is None:
         raise ValueError(f"not a scenario file name: {path.name}")
-    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    doc = module_docstring(path.read_text(encoding="utf-8"))
     info = parse_docstring(doc)
     return Scenario(
         id=match.group(2),

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
-import psutil
 
 import tui
 from tui.engine import catalog
@@ -158,6 +157,8 @@ class Run:
 
     def _kill_hard(self) -> None:
         """The reaper did not answer: end it and everything under it ourselves."""
+        import psutil  # only here: the app loads psutil after its first frame
+
         assert self.reaper is not None
         try:
             tree = psutil.Process(self.reaper.pid).children(recursive=True)
