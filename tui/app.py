@@ -6,6 +6,7 @@ for things through a command queue and hears back through messages, so a slow st
 
 from __future__ import annotations
 
+import gc
 import queue
 import threading
 import time
@@ -222,6 +223,17 @@ class ContuiApp(App[int]):
         picker.focus()  # before the layout, which moves the focus on if the picker is hidden (projector mode)
         self._show_picked()
         self._pump()
+        self.call_after_refresh(self._start_up_done)
+
+    @staticmethod
+    def _start_up_done() -> None:
+        """The first frame is out. If start-up ran with the garbage collector off (see tui/cli.py), clear what it
+        left and put everything still alive out of the collector's way for good (modules, classes, widgets: they
+        live as long as the app), so later collections scan only what the run makes."""
+        if not gc.isenabled():
+            gc.collect()
+            gc.freeze()
+            gc.enable()
 
     def _pane(self, pane_id: str) -> Widget:
         return self._one(f"#{pane_id}", Widget)

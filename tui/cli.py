@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from typing import TextIO
@@ -147,13 +148,19 @@ def cmd_app(args: argparse.Namespace) -> int:
         print("contui: the app needs a terminal; to run a scenario without one use "
               "'contui run --plain TARGET' (see 'contui list')", file=sys.stderr)
         return EXIT_USAGE
-    from tui.app import ContuiApp
-
-    app = ContuiApp(user_targets=targets, projector=args.projector, lang=args.lang)
+    # Textual's import and the first frame make hundreds of thousands of objects, and the collections they set off
+    # took a sixth of the time to the first frame. The app turns collection back on once that frame is out.
+    gc.disable()
     try:
-        app.run()
+        from tui.app import ContuiApp
+
+        app = ContuiApp(user_targets=targets, projector=args.projector, lang=args.lang)
+        try:
+            app.run()
+        finally:
+            app.close_session()  # however the app ended, no process of the run outlives it
     finally:
-        app.close_session()  # however the app ended, no process of the run outlives it
+        gc.enable()
     return app.return_code or 0
 
 

@@ -4,7 +4,10 @@ import time
 
 STARTED = time.monotonic_ns()  # the interpreter is up and running this file
 
+import gc  # noqa: E402
 import sys  # noqa: E402
+
+gc.disable()  # as tui.cli.cmd_app does before it loads the app; the app turns it back on after the first frame
 
 from textual.app import App  # noqa: E402
 
