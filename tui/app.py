@@ -10,6 +10,7 @@ import gc
 import queue
 import threading
 import time
+from dataclasses import replace
 from typing import Any, NamedTuple, TypeVar
 
 from textual import events, on, work
@@ -227,9 +228,13 @@ class ContuiApp(App[int]):
 
     @staticmethod
     def _start_up_done() -> None:
-        """The first frame is out. If start-up ran with the garbage collector off (see tui/cli.py), clear what it
-        left and put everything still alive out of the collector's way for good (modules, classes, widgets: they
-        live as long as the app), so later collections scan only what the run makes."""
+        """The first frame is out: load psutil for the runs' samples (loaded by the first sample instead, in the
+        worker, an idle run cost the app a tenth of a percent more CPU for good, for reasons unclear). If start-up
+        ran with the garbage collector off (see tui/cli.py), clear what it left and put everything still alive out
+        of the collector's way for good (modules, classes, widgets: they live as long as the app), so later
+        collections scan only what the run makes."""
+        import psutil  # noqa: F401  # loaded now, off the first frame's path, rather than by a run's first sample
+
         if not gc.isenabled():
             gc.collect()
             gc.freeze()
@@ -335,10 +340,15 @@ class ContuiApp(App[int]):
                 has = (bool(model.locks), bool(model.queues))
                 info = self._status_info(model)
             if info != self._status:
+                status = self._one("#status", StatusLine)
+                if self._status is not None and replace(info, seconds=self._status.seconds) == self._status:
+                    # Only the run's clock moved: show it in a frame of its own. Textual repaints the box spanning
+                    # every region changed in a frame, with every widget in it, and the line at the top of the
+                    # screen with any pane below it is the whole screen, once a second while a run sleeps.
+                    self.call_after_refresh(status.show, info)
+                else:  # a key's effect (language, speed, state) shows in this very frame
+                    status.show(info)
                 self._status = info
-                # After this frame, in one of its own: Textual repaints the box spanning all the regions changed
-                # in a frame, and the status line at the top with a pane below it was every widget on screen.
-                self.call_after_refresh(self._one("#status", StatusLine).show, info)
                 self._one("#picker", ScenarioPicker).mark_loaded(self._loaded_index(), _short_state(info))
             if has != self._model_has:
                 self._model_has = has

@@ -275,11 +275,13 @@ class TimelinePane(ScrollView):
 
     def _redraw_lanes(self, frame: _Frame) -> None:
         """The same rows with time moved on (the clock, a lane's state): rebuild the axis and the lanes, and repaint
-        just those rows. A whole-pane repaint once a second was most of what an idle app cost."""
+        just those rows, in a frame of their own. Textual repaints the box spanning every region changed in a frame,
+        with every widget in it: with the status line's clock at the top of the screen, that was all of them, once
+        a second, most of what an idle app cost."""
         axis = len(frame.head) - 1 - (not frame.lanes)
         frame.head[axis] = self._axis_row(frame.label_width, frame.cells_width, Style())
         frame.built.clear()
-        self.refresh_lines(axis, 1 + len(frame.lanes))
+        self.call_after_refresh(self.refresh_lines, axis, 1 + len(frame.lanes))
 
     def on_resize(self) -> None:
         self._invalidate()
