@@ -1,4 +1,5 @@
-"""Per-process event buffer: events are appended by any thread and written out in batches by a hidden flusher."""
+"""Per-process event sender: any thread's events are written at once, or, during a burst, batched by a hidden
+flusher thread that lasts as long as the burst."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ QUIET_BATCH = 4
 # In a tight loop the flusher waits for the GIL (5 ms a turn) while thousands of events pile up; past this many, the
 # thread that makes them writes them itself. Memory a burst once held stays in the process, and every fork copies it.
 MAX_BUFFERED = 256
+
 _real_sleep = time.sleep
 _monotonic_ns = time.monotonic_ns
 _native_id = _thread.get_native_id
@@ -47,9 +49,8 @@ class Emitter:
         self.enabled = True
         self._encoder = FrameEncoder()
         self._reset()
-        # Only the child is touched at a fork: it starts with its own buffer and locks, so whatever the parent's
-        # flusher held at that instant stays the parent's. Nothing runs in the parent, because every page it
-        # writes while the young child still shares it costs a copy (about 5 µs each on these machines).
+        # Nothing runs in the parent at a fork: every page it writes while the young child still shares it costs a
+        # copy (about 5 µs each on these machines).
         os.register_at_fork(after_in_child=self._after_fork_child)
 
     def _reset(self) -> None:
