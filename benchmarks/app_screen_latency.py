@@ -7,7 +7,7 @@ import asyncio
 import time
 from typing import Any
 
-from benchmarks.app_common import SIZE, paint_log
+from benchmarks.app_common import SIZE, contui_app, paint_log
 from benchmarks.common import Figure, env, percentile, script_target
 from tui.engine.model import Model
 
@@ -73,7 +73,6 @@ def _latencies(probe: _Probe, t0: int, paints: list[Any]) -> list[float]:
 
 
 def measure(quick: bool) -> dict[str, float]:
-    from tui.app import ContuiApp
 
     turns = 3 if quick else 15
     probe = _Probe()
@@ -82,7 +81,7 @@ def measure(quick: bool) -> dict[str, float]:
 
     async def go() -> list[float]:
         log = paint_log()
-        app = ContuiApp([target])
+        app = contui_app([target])
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await pilot.press("enter")

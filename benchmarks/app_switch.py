@@ -11,7 +11,7 @@ from typing import Any
 import psutil
 from textual import events
 
-from benchmarks.app_common import SIZE
+from benchmarks.app_common import SIZE, contui_app
 from benchmarks.common import Figure, script_target
 from tui.engine.model import Model
 from tui.engine.session import Session
@@ -51,7 +51,6 @@ def cold_start() -> float:
 
 
 def measure(quick: bool) -> dict[str, float]:
-    from tui.app import ContuiApp
 
     old_target, new_target = script_target("ten_children.py"), script_target("hello.py")
     started: list[tuple[float, Model]] = []  # (monotonic s, model) for every run.start folded into a model
@@ -62,7 +61,7 @@ def measure(quick: bool) -> dict[str, float]:
         started.append((time.monotonic(), self))
 
     async def go() -> tuple[float, int]:
-        app = ContuiApp([old_target, new_target])
+        app = contui_app([old_target, new_target])
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await pilot.press("enter")
