@@ -82,7 +82,10 @@ class Emitter:
         if not self.enabled:
             return
         now = _monotonic_ns() if t is None else t
-        self._queue.append((now - self.t0, kind, self.pid, _native_id(), fields))
+        queue = self._queue
+        queue.append((now - self.t0, kind, self.pid, _native_id(), fields))
+        if self._flusher_running and not self._idle and len(queue) <= MAX_BUFFERED:
+            return  # the hottest path, a burst: the flusher is awake and will send it
         self._dispatch(now)
 
     def emit_for(self, pid: int, kind: str, fields: dict[str, Any]) -> None:
