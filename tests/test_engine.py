@@ -300,3 +300,11 @@ def test_a_script_that_only_starts_processes_loads_no_queue_or_lock_machinery() 
     assert rec.lines() == ["loaded: []", "locked"]
     assert [e["type"] for e in rec.of(ev.LOCK_NEW)] == ["mp.Lock"]
     assert len(rec.of(ev.LOCK_ACQUIRE)) == 1 and len(rec.of(ev.LOCK_RELEASE)) == 1
+
+
+def test_each_acquire_names_its_own_line() -> None:
+    # Sites are cached per code position, and an acquire's fields are shared between events at one site.
+    rec = run_traced(script("lock_sites.py"))
+    sites = [(e["lock"].rsplit(".", 1)[1], e["site"]) for e in rec.of(ev.LOCK_ACQUIRE)]
+    assert sites == [("1", "lock_sites.py:7"), ("1", "lock_sites.py:9"), ("2", "lock_sites.py:11"),
+                     ("2", "lock_sites.py:13"), ("3", "lock_sites.py:14")]

@@ -34,8 +34,8 @@ _sites: dict[tuple[object, int], str] = {}
 _getframe = sys._getframe
 
 
-def _user_site() -> str:
-    frame = _getframe(2)
+def _user_site(depth: int = 2) -> str:
+    frame = _getframe(depth)
     for _ in range(3):  # `with lock:` goes through __enter__ first
         if frame is None or is_user_file(frame.f_code.co_filename):
             break
@@ -56,25 +56,36 @@ def traced_methods(
     now = time.monotonic_ns
     acquired = ev.LOCK_ACQUIRE
     released = ev.LOCK_RELEASE
+    # One fields dict per lock (and per site), shared by all its events: nothing changes an event's fields once
+    # made, and pickle sends an object it has already sent in a frame as a two-byte reference.
+    released_fields = {"lock": lock_id}
+    at_site: dict[str, dict[str, str]] = {}
+
+    def fields_here() -> dict[str, str]:
+        site = _user_site(3)  # past this function and acquire
+        fields = at_site.get(site)
+        if fields is None:
+            fields = at_site[site] = {"lock": lock_id, "site": site}
+        return fields
 
     def acquire(blocking: bool = True, timeout: float | None = None) -> bool:
         if raw_acquire(False):
-            emit(acquired, {"lock": lock_id, "site": _user_site()})
+            emit(acquired, fields_here())
             return True
         if not blocking:
             return False
-        emit(ev.LOCK_WAIT, {"lock": lock_id, "site": _user_site()})
+        emit(ev.LOCK_WAIT, fields_here())
         if timeout is None or timeout < 0:
             ok = raw_acquire(True)
         else:
             ok = raw_acquire(True, ctx.scaled(timeout))
-        emit(acquired if ok else ev.LOCK_TIMEOUT, {"lock": lock_id, "site": _user_site()})
+        emit(acquired if ok else ev.LOCK_TIMEOUT, fields_here())
         return ok
 
     def release() -> Any:
         t = now()  # stamped before the real release, so the next owner's acquire is always later
         result = raw_release()
-        emit(released, {"lock": lock_id}, t)
+        emit(released, released_fields, t)
         return result
 
     return acquire, release
