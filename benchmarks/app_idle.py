@@ -15,7 +15,7 @@ FIGURES = [
     Figure("idle.app_cpu", "idle: app CPU while the run sleeps", "% core", 1.0),
     Figure("idle.run_cpu", "idle: the run's own processes meanwhile", "% core"),
 ]
-REPEATS = 2
+REPEATS = 3
 
 
 def _run_processes(app: psutil.Process) -> list[psutil.Process]:

@@ -22,7 +22,7 @@ FIGURES = [
     Figure("overhead.print_ratio", "overhead: print, traced/plain (terminal)", "ratio", 1.5),
     Figure("overhead.process_ratio", "overhead: Process start+join, traced/plain", "ratio", 1.5),
 ]
-REPEATS = 3
+REPEATS = 5
 _KEYS = {
     "threading.Lock pair": "thread_lock", "mp.Lock pair": "mp_lock", "mp.Queue put+get": "queue",
     "print": "print", "Process start+join": "process",
