@@ -21,7 +21,7 @@ from textual.screen import Screen
 
 from tui.engine.model import Model
 from tui.engine.replay import ReplaySession
-from tui.engine.runner import Target
+from tui.engine.catalog import Target
 
 SIZE = (120, 40)  # the classroom layout the notes measured a full repaint at
 

@@ -17,7 +17,9 @@ import psutil
 from tui.engine.collector import Collector
 from tui.engine.events import Wire
 from tui.engine.model import Model
-from tui.engine.runner import ENV_OWNER, Run, Target
+from tui.inside.env import ENV_OWNER
+from tui.engine.catalog import Target
+from tui.engine.runner import Run
 
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
 

@@ -12,7 +12,7 @@ import sys
 import time
 
 from tui.engine.transport import EventQueue
-from tui.engine.frames import FrameEncoder
+from tui.inside.frames import FrameEncoder
 
 N, PER = 20, 20000
 

@@ -14,7 +14,9 @@ from typing import Any
 import psutil
 
 from tui.engine.recording import Recording, record
-from tui.engine.runner import ENV_OWNER, Run, resolve_target
+from tui.inside.env import ENV_OWNER
+from tui.engine.catalog import resolve_target
+from tui.engine.runner import Run
 
 SCRIPTS = Path(__file__).parent / "scripts"
 

@@ -20,7 +20,7 @@ from textual.pilot import Pilot
 from tests.helpers import screen_text, script, wait_until
 from tui import cli
 from tui.app import PROJECTOR_THEME, ContuiApp
-from tui.engine.runner import resolve_target
+from tui.engine.catalog import resolve_target
 from tui.layout import PANES, Needs, default_panes, needs
 from tui.screens.help import HelpScreen
 from tui.widgets.narration import NarrationPane, wrap

@@ -12,8 +12,8 @@ import time
 import pytest
 
 from tests.helpers import wait_until
-from tui.engine.trace import emitter as emitter_mod
-from tui.engine.trace.emitter import BURST_EVENTS, Emitter
+from tui.inside import emitter as emitter_mod
+from tui.inside.emitter import BURST_EVENTS, Emitter
 
 
 def _threads() -> int:

@@ -208,7 +208,8 @@ def test_killed_writers_never_block_or_lose_other_processes_events() -> None:
 
 
 def test_stop_ends_every_process_including_orphans() -> None:
-    from tui.engine.runner import Run, resolve_target
+    from tui.engine.catalog import resolve_target
+    from tui.engine.runner import Run
     from tui.engine.collector import Collector
 
     run = Run(resolve_target(script("five_sleepers.py")), stdin="null", grace=0.5)
@@ -257,7 +258,8 @@ def _alive(procs: list[psutil.Process]) -> list[int]:
 
 
 def test_speed_can_be_turned_while_the_run_goes() -> None:
-    from tui.engine.runner import Run, resolve_target
+    from tui.engine.catalog import resolve_target
+    from tui.engine.runner import Run
 
     run = Run(resolve_target(script("ticks.py")), stdin="null")
     turned: list[int] = []

@@ -245,7 +245,8 @@ def test_echo_server_uppercases_and_gives_each_connection_its_own_thread() -> No
 
 def test_echo_server_answers_lines_sent_to_its_stdin() -> None:
     from tui.engine.recording import record
-    from tui.engine.runner import Run, resolve_target
+    from tui.engine.catalog import resolve_target
+    from tui.engine.runner import Run
 
     run = Run(resolve_target("echo_server"), speed=SPEED, stdin="pipe")
     run.start()

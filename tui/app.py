@@ -26,7 +26,7 @@ from textual.worker import get_current_worker
 from tui.engine.catalog import load_catalog
 from tui.engine.model import Model
 from tui.engine.replay import ReplaySession
-from tui.engine.runner import Target
+from tui.engine.catalog import Target
 from tui.engine.session import Session
 from tui.layout import MIN_HEIGHT, MIN_WIDTH, PANES, Needs, default_panes, needs, shows_stdin, visible_panes
 from tui.messages import ControlDone, RunUpdated

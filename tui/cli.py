@@ -10,7 +10,8 @@ from typing import TextIO
 
 from tui.engine import catalog
 from tui.engine import events as ev
-from tui.engine.runner import START_METHODS, Run, TargetError, resolve_target
+from tui.engine.catalog import TargetError, resolve_target
+from tui.engine.runner import START_METHODS, Run
 
 EXIT_USAGE = 2
 EXIT_TIMEOUT = 124

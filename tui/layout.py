@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from tui.engine.runner import Target
+from tui.engine.catalog import Target
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 # Below this the normal layout drops the code and timeline panes (and empty lock/queue panes) by default.

@@ -1,8 +1,10 @@
-"""The course's scenarios: found in ``scenarios/``, described by their module docstrings, never imported."""
+"""What can be run: the course's scenarios (found in ``scenarios/``, described by their module docstrings, never
+imported) and the user's own scripts, both as a :class:`Target`."""
 
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,3 +108,41 @@ def find(catalog: list[Scenario], key: str) -> Scenario | None:
         if key in (scenario.id, scenario.path.stem) or (key.isdigit() and int(key) == scenario.number):
             return scenario
     return None
+
+
+class TargetError(ValueError):
+    """What the user asked to run cannot be run; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a run runs: a course scenario (run in a temp folder of its own) or a user's script (run where it is)."""
+
+    path: Path
+    scenario: Scenario | None = None
+
+    @property
+    def label(self) -> str:
+        return self.scenario.id if self.scenario else str(self.path)
+
+    @property
+    def title(self) -> str:
+        return self.scenario.title if self.scenario else self.path.name
+
+
+def resolve_target(spec: str, scenarios: list[Scenario] | None = None) -> Target:
+    """A scenario id/number, or a path to a ``.py`` file."""
+    looks_like_path = spec.endswith(".py") or os.sep in spec or spec.startswith(".")
+    if not looks_like_path:
+        found = find(scenarios if scenarios is not None else load_catalog(), spec)
+        if found is None:
+            raise TargetError(f"unknown scenario {spec!r} (see 'contui list' for the ids)")
+        return Target(found.path, found)
+    path = Path(spec).expanduser()
+    if not path.exists():
+        raise TargetError(f"no such file: {spec}")
+    if path.is_dir():
+        raise TargetError(f"{spec} is a folder, not a Python script")
+    if path.suffix != ".py":
+        raise TargetError(f"{spec} is not a Python script (expected a .py file)")
+    return Target(path.resolve())

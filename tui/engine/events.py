@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.engine.kinds import (  # noqa: F401 (re-exported: every module says ev.KIND)
+from tui.inside.kinds import (  # noqa: F401 (re-exported: every module says ev.KIND)
     RUN_START,
     RUN_END,
     PROC_START,

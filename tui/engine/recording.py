@@ -11,7 +11,8 @@ from tui.engine import events as ev
 from tui.engine.collector import Collector
 from tui.engine.events import Event
 from tui.engine.model import Model
-from tui.engine.runner import Run, Target
+from tui.engine.catalog import Target
+from tui.engine.runner import Run
 
 
 @dataclass

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tui.engine.events import Event, read_jsonl
 from tui.engine.model import Model
-from tui.engine.runner import Target, resolve_target
+from tui.engine.catalog import Target, resolve_target
 
 
 class ReplaySession:

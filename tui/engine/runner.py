@@ -9,60 +9,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
 
 import tui
-from tui.engine import catalog
-from tui.engine.control import ControlPage
-from tui.engine.trace.env import ENV_FD, ENV_OWNER, ENV_ROOT, ENV_CONTROL_FILE, ENV_START_METHOD, ENV_T0
+from tui.engine.catalog import Target, TargetError
+from tui.inside.control import ControlPage
+from tui.inside.env import ENV_FD, ENV_OWNER, ENV_ROOT, ENV_CONTROL_FILE, ENV_START_METHOD, ENV_T0
 from tui.engine.transport import EventQueue
 
 ROOT = str(Path(tui.__file__).resolve().parent.parent)
 START_METHODS = ("fork", "spawn", "forkserver")
 _LAUNCH = (
-    f"import sys; sys.path.insert(0, {ROOT!r}); from tui.engine.trace.launch import main; main()"
+    f"import sys; sys.path.insert(0, {ROOT!r}); from tui.inside.launch import main; main()"
 )
-
-
-class TargetError(ValueError):
-    """What the user asked to run cannot be run; the message says why in one line."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a run runs: a course scenario (run in a temp folder of its own) or a user's script (run where it is)."""
-
-    path: Path
-    scenario: catalog.Scenario | None = None
-
-    @property
-    def label(self) -> str:
-        return self.scenario.id if self.scenario else str(self.path)
-
-    @property
-    def title(self) -> str:
-        return self.scenario.title if self.scenario else self.path.name
-
-
-def resolve_target(spec: str, scenarios: list[catalog.Scenario] | None = None) -> Target:
-    """A scenario id/number, or a path to a ``.py`` file."""
-    looks_like_path = spec.endswith(".py") or os.sep in spec or spec.startswith(".")
-    if not looks_like_path:
-        found = catalog.find(scenarios if scenarios is not None else catalog.load_catalog(), spec)
-        if found is None:
-            raise TargetError(f"unknown scenario {spec!r} (see 'contui list' for the ids)")
-        return Target(found.path, found)
-    path = Path(spec).expanduser()
-    if not path.exists():
-        raise TargetError(f"no such file: {spec}")
-    if path.is_dir():
-        raise TargetError(f"{spec} is a folder, not a Python script")
-    if path.suffix != ".py":
-        raise TargetError(f"{spec} is not a Python script (expected a .py file)")
-    return Target(path.resolve())
 
 
 class Run:
@@ -111,7 +72,7 @@ class Run:
             env[ENV_START_METHOD] = self.start_method
         control_r, self._control_w = os.pipe()
         command = [
-            self.python, "-c", f"import sys; sys.path.insert(0, {ROOT!r}); from tui.engine.reaper import main; main()",
+            self.python, "-c", f"import sys; sys.path.insert(0, {ROOT!r}); from tui.inside.reaper import main; main()",
             "--control-fd", str(control_r), "--grace", str(self.grace), "--target", self.target.label,
             "--speed", repr(self.speed), "--start-method", self.start_method or "",
             "--", self.python, "-c", _LAUNCH, str(self.target.path),

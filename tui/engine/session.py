@@ -13,7 +13,8 @@ import threading
 from tui.engine.collector import Collector
 from tui.engine.events import Wire
 from tui.engine.model import Model
-from tui.engine.runner import Run, Target
+from tui.engine.catalog import Target
+from tui.engine.runner import Run
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 10.0)
 

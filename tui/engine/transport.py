@@ -16,7 +16,7 @@ import pickle
 import time
 from typing import Any
 
-from tui.engine.frames import PIPE_BUF, FrameEncoder  # noqa: F401 (part of the transport's face)
+from tui.inside.frames import PIPE_BUF, FrameEncoder  # noqa: F401 (part of the transport's face)
 
 
 PIPE_SIZE = 1 << 20

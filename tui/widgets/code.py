@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.engine.runner import Target
+from tui.engine.catalog import Target
 
 
 def code_of(target: Target) -> tuple[str, int]:

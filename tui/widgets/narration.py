@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.events import Resize
 from textual.widgets import Static
 
-from tui.engine.runner import Target
+from tui.engine.catalog import Target
 
 # Never at the start of a line (Chinese line-breaking rules): they stay with the character before them.
 _CLOSING = set("，。、：；！？）」』》”’,.:;!?)")

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.engine.runner import Target
+from tui.engine.catalog import Target
 
 LOADED = "▶"
 

@@ -10,7 +10,7 @@ import pickle
 import struct
 from collections.abc import Iterator
 
-TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
     from typing import Any
 

@@ -7,12 +7,12 @@ import signal
 import sys
 from multiprocessing import popen_fork, process, util
 
-from tui.engine import kinds as ev
-from tui.engine.trace.context import TraceContext
-from tui.engine.trace.on_import import ImportWatch
-from tui.engine.trace.sites import is_user_file
+from tui.inside import kinds as ev
+from tui.inside.trace.context import TraceContext
+from tui.inside.trace.on_import import ImportWatch
+from tui.inside.trace.sites import is_user_file
 
-TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
     from typing import Any
 
@@ -140,7 +140,7 @@ def _follow_new_interpreters(ctx: TraceContext, boot_prefix: str) -> None:
 
 
 def exception_fields(exc: BaseException, where: str) -> dict[str, Any]:
-    import traceback  # loaded only when something raises: see tui/engine/trace/__init__.py
+    import traceback  # loaded only when something raises: see tui/inside/__init__.py
 
     return {
         "type": type(exc).__name__,

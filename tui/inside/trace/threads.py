@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 
-from tui.engine import kinds as ev
-from tui.engine.trace.context import TraceContext
-from tui.engine.trace.processes import exception_fields
-from tui.engine.trace.sites import is_user_file
+from tui.inside import kinds as ev
+from tui.inside.trace.context import TraceContext
+from tui.inside.trace.processes import exception_fields
+from tui.inside.trace.sites import is_user_file
 
-TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
     from typing import Any
 

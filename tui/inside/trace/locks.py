@@ -13,12 +13,12 @@ import sys
 import threading
 import time
 
-from tui.engine import kinds as ev
-from tui.engine.trace.context import TraceContext
-from tui.engine.trace.on_import import ImportWatch
-from tui.engine.trace.sites import assigned_name, caller_outside, is_user_file, site_of
+from tui.inside import kinds as ev
+from tui.inside.trace.context import TraceContext
+from tui.inside.trace.on_import import ImportWatch
+from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, site_of
 
-TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
     from types import ModuleType
     from typing import Any, Callable

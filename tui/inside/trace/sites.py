@@ -57,7 +57,7 @@ def assigned_name(frame: FrameType | None) -> str | None:
     """The variable a constructor call is assigned to on its source line (``mutex = Lock()`` → ``mutex``)."""
     if frame is None:
         return None
-    import linecache  # loaded only when the script makes a lock or a queue: see tui/engine/trace/__init__.py
+    import linecache  # loaded only when the script makes a lock or a queue: see tui/inside/__init__.py
 
     match = _ASSIGNED.match(linecache.getline(frame.f_code.co_filename, frame.f_lineno))
     return match.group(1) if match else None

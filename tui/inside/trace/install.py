@@ -7,21 +7,21 @@ import signal
 import sys
 import time
 
-from tui.engine import kinds as ev
-from tui.engine.control import ControlPage
-from tui.engine.trace import locks, processes, queues, threads
-from tui.engine.trace.context import TraceContext
-from tui.engine.trace.emitter import Emitter
-from tui.engine.trace.env import ENV_CONTROL_FILE, ENV_FD, ENV_ROOT, ENV_START_METHOD, ENV_T0
-from tui.engine.trace.on_import import ImportWatch
-from tui.engine.trace.output import LineCapture
-from tui.engine.trace.processes import die_of_sigterm
+from tui.inside import kinds as ev
+from tui.inside.control import ControlPage
+from tui.inside.trace import locks, processes, queues, threads
+from tui.inside.trace.context import TraceContext
+from tui.inside.emitter import Emitter
+from tui.inside.env import ENV_CONTROL_FILE, ENV_FD, ENV_ROOT, ENV_START_METHOD, ENV_T0
+from tui.inside.trace.on_import import ImportWatch
+from tui.inside.trace.output import LineCapture
+from tui.inside.trace.processes import die_of_sigterm
 
 
 # Prepended to the command of every interpreter that spawn or forkserver starts, so the tracer is in before
 # multiprocessing unpickles anything.
 BOOT_PREFIX = (
-    "import sys; sys.path.insert(0, {root!r}); from tui.engine.trace.install import install_from_env; "
+    "import sys; sys.path.insert(0, {root!r}); from tui.inside.trace.install import install_from_env; "
     "install_from_env({{role!r}}); del sys.path[0]; "
 )
 

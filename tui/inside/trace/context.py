@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import reprlib
 
-from tui.engine.control import ControlPage
-from tui.engine.trace.emitter import Emitter
+from tui.inside.control import ControlPage
+from tui.inside.emitter import Emitter
 
 _short = reprlib.Repr()
 _short.maxstring = 40

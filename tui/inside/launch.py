@@ -6,7 +6,7 @@ import atexit
 import os
 import sys
 
-TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
     from types import TracebackType
     from typing import Any
@@ -19,9 +19,9 @@ def main() -> None:
     atexit.register(_finish, state)
     _die_with_reaper()
 
-    from tui.engine import kinds as ev
-    from tui.engine.trace.install import install_from_env
-    from tui.engine.trace.processes import exception_fields
+    from tui.inside import kinds as ev
+    from tui.inside.trace.install import install_from_env
+    from tui.inside.trace.processes import exception_fields
 
     try:
         ctx = state["ctx"] = install_from_env("main")
@@ -86,14 +86,14 @@ def _from_script(tb: TracebackType | None, script: str) -> TracebackType | None:
 def _finish(state: dict[str, Any]) -> None:
     ctx = state["ctx"]
     if ctx is not None:
-        from tui.engine.trace.processes import finish_process
+        from tui.inside.trace.processes import finish_process
 
         finish_process(ctx, state["code"])
 
 
 def _die_with_reaper() -> None:
     """The reaper set PDEATHSIG on this process before exec; if it died before that, we are already orphaned."""
-    from tui.engine.trace.env import ENV_REAPER
+    from tui.inside.env import ENV_REAPER
 
     reaper = os.environ.get(ENV_REAPER)
     if reaper and os.getppid() != int(reaper):

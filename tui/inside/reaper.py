@@ -16,14 +16,13 @@ import threading
 import time
 from typing import NoReturn
 
-from tui.engine import kinds as ev
-from tui.engine.trace.emitter import Emitter
-from tui.engine.trace.env import ENV_FD, ENV_REAPER, ENV_T0
+from tui.inside import kinds as ev
+from tui.inside.emitter import Emitter
+from tui.inside.env import ENV_FD, ENV_REAPER, ENV_T0
 
 PR_SET_PDEATHSIG = 1
 PR_SET_NAME = 15
 PR_SET_CHILD_SUBREAPER = 36
-NAME = b"contui-reaper"
 _SIGNALS = {signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGUSR1, signal.SIGUSR2}
 
 
@@ -54,7 +53,7 @@ class Reaper:
 
     def run(self, control_fd: int, fields: dict[str, object]) -> NoReturn:
         _prctl(PR_SET_CHILD_SUBREAPER, 1)
-        _prctl(PR_SET_NAME, NAME)
+        _prctl(PR_SET_NAME, ev.REAPER_NAME.encode())
         env = dict(os.environ, **{ENV_REAPER: str(os.getpid())})
         main = subprocess.Popen(self.command, env=env, pass_fds=(self.emitter.fd,),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
@@ -160,7 +159,7 @@ class Reaper:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="contui-reaper")
+    parser = argparse.ArgumentParser(prog=ev.REAPER_NAME)
     parser.add_argument("--control-fd", type=int, required=True)
     parser.add_argument("--grace", type=float, default=1.0)
     parser.add_argument("--target", default="")

@@ -1,11 +1,11 @@
 """Runs a hook right after a module is first imported, so the tracer hooks multiprocessing's queues, locks and
-forkserver only in a script that uses them, and never loads them itself (see tui/engine/trace/__init__.py)."""
+forkserver only in a script that uses them, and never loads them itself (see tui/inside/__init__.py)."""
 
 from __future__ import annotations
 
 import sys
 
-TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
     from collections.abc import Callable
     from importlib.machinery import ModuleSpec

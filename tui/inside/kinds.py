@@ -1,6 +1,8 @@
 """The event kinds of protocol v1 and the fields each carries; no imports, so a traced process loads it cheaply."""
 
 PROTOCOL_VERSION = 1
+# The run's reaper names itself this (its process name, prctl PR_SET_NAME); views call its pid by it.
+REAPER_NAME = "contui-reaper"
 
 # Kinds, with the fields each carries beside t/kind/pid/tid. ``pid``/``tid`` are always the emitter's
 # (for ``sample`` the sampled process). Other processes are named in ``child``.

@@ -8,9 +8,9 @@ import os
 import time
 from collections import deque
 
-from tui.engine.frames import FrameEncoder
+from tui.inside.frames import FrameEncoder
 
-TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
     from typing import Any
 

@@ -6,11 +6,11 @@ import _thread
 import io
 import time
 
-from tui.engine.kinds import STDOUT
-from tui.engine.trace.context import TraceContext
-from tui.engine.trace.emitter import FLUSH_DELAY
+from tui.inside.kinds import STDOUT
+from tui.inside.trace.context import TraceContext
+from tui.inside.emitter import FLUSH_DELAY
 
-TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/engine/trace/__init__.py)
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
     from typing import Any
 
