@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,6 +121,9 @@ class Target:
 
     path: Path
     scenario: Scenario | None = None
+    # The script's sys.argv[1:]. Part of equality: the same file with other arguments is another run. (The app
+    # tells its list entries apart by path, not by this.)
+    args: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -130,14 +134,14 @@ class Target:
         return self.scenario.title if self.scenario else self.path.name
 
 
-def resolve_target(spec: str, scenarios: list[Scenario] | None = None) -> Target:
-    """A scenario id/number, or a path to a ``.py`` file."""
+def resolve_target(spec: str, scenarios: list[Scenario] | None = None, args: Sequence[str] = ()) -> Target:
+    """A scenario id/number, or a path to a ``.py`` file; ``args`` are what the script gets as sys.argv[1:]."""
     looks_like_path = spec.endswith(".py") or os.sep in spec or spec.startswith(".")
     if not looks_like_path:
         found = find(scenarios if scenarios is not None else load_catalog(), spec)
         if found is None:
             raise TargetError(f"unknown scenario {spec!r} (see 'contui list' for the ids)")
-        return Target(found.path, found)
+        return Target(found.path, found, tuple(args))
     path = Path(spec).expanduser()
     if not path.exists():
         raise TargetError(f"no such file: {spec}")
@@ -145,4 +149,4 @@ def resolve_target(spec: str, scenarios: list[Scenario] | None = None) -> Target
         raise TargetError(f"{spec} is a folder, not a Python script")
     if path.suffix != ".py":
         raise TargetError(f"{spec} is not a Python script (expected a .py file)")
-    return Target(path.resolve())
+    return Target(path.resolve(), args=tuple(args))

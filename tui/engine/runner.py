@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -75,7 +76,10 @@ class Run:
             self.python, "-c", f"import sys; sys.path.insert(0, {ROOT!r}); from tui.inside.reaper import main; main()",
             "--control-fd", str(control_r), "--grace", str(self.grace), "--target", self.target.label,
             "--speed", repr(self.speed), "--start-method", self.start_method or "",
-            "--", self.python, "-c", _LAUNCH, str(self.target.path),
+            # JSON, so an argument that looks like an option is never taken for one of the reaper's
+            "--args", json.dumps(list(self.target.args)),
+            # After the script's path, as `python script.py ARGS` has them: launch makes sys.argv [script, *ARGS]
+            "--", self.python, "-c", _LAUNCH, str(self.target.path), *self.target.args,
         ]
         stdin: int | None = {"pipe": subprocess.PIPE, "inherit": None, "null": subprocess.DEVNULL}[self.stdin_mode]
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import json
 import os
 import signal
 import subprocess
@@ -165,13 +166,15 @@ def main() -> None:
     parser.add_argument("--target", default="")
     parser.add_argument("--speed", type=float, default=1.0)
     parser.add_argument("--start-method", default="")
+    parser.add_argument("--args", default="[]", help="the script's arguments, a JSON list (for run.start)")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.command[:1] == ["--"]:
         args.command = args.command[1:]
     emitter = Emitter(int(os.environ[ENV_FD]), int(os.environ[ENV_T0]))
     reaper = Reaper(args.command, emitter, args.grace)
-    fields = {"target": args.target, "cwd": os.getcwd(), "speed": args.speed, "start_method": args.start_method}
+    fields = {"target": args.target, "cwd": os.getcwd(), "speed": args.speed, "start_method": args.start_method,
+              "args": json.loads(args.args)}
     reaper.run(args.control_fd, fields)
 
 
