@@ -6,13 +6,15 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import SCRIPTS, script
 from tui.engine.catalog import load_catalog
-from tui.engine.events import Event
+from tui.engine.jsonl import read_recording
 
 
 def contui(*args: str, cwd: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -70,14 +72,25 @@ def test_jsonl_records_every_event_with_its_fields(tmp_path: Path) -> None:
     out = tmp_path / "events.jsonl"
     done = contui("run", "process_function", "--speed", "10", "--jsonl", str(out))
     assert done.returncode == 0
-    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert all({"t", "kind", "pid"} <= row.keys() for row in rows)
-    printed = [row for row in rows if row["kind"] == "stdout"]
-    assert sorted(row["text"] for row in printed) == sorted(done.stdout.splitlines())
-    assert {row["stream"] for row in printed} == {"stdout"}
-    assert [Event.from_dict(row).to_dict() for row in rows] == rows  # the JSON round trip loses nothing
-    kinds = {row["kind"] for row in rows}
+    _, events = read_recording(out)
+    printed = [e for e in events if e.kind == "stdout"]
+    assert sorted(e["text"] for e in printed) == sorted(done.stdout.splitlines())
+    assert {e["stream"] for e in printed} == {"stdout"}
+    kinds = {e.kind for e in events}
     assert {"run.start", "proc.start", "proc.spawn", "proc.exit", "proc.reap", "run.end", "sample"} <= kinds
+
+
+def test_a_recordings_first_line_is_its_header(tmp_path: Path) -> None:
+    out = tmp_path / "f.jsonl"
+    before = datetime.now().astimezone()
+    done = contui("run", "01", "--jsonl", str(out), "--speed", "10", "--start-method", "spawn")
+    assert done.returncode == 0, done.stderr
+    first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    scenario = load_catalog()[0]
+    assert first == {"protocol": 2, "target": scenario.id, "path": str(scenario.path), "start_method": "spawn",
+                     "speed": 10.0, "args": [], "contui": version("contui"), "recorded": first["recorded"]}
+    recorded = datetime.fromisoformat(first["recorded"])
+    assert before - timedelta(seconds=1) <= recorded <= datetime.now().astimezone()
 
 
 def test_plain_prints_the_scripts_lines_and_one_line_per_event() -> None:
@@ -104,7 +117,6 @@ def test_a_scenario_runs_in_a_temp_folder_that_is_removed_after(tmp_path: Path) 
     out = tmp_path / "events.jsonl"
     done = contui("run", "ticket_lock", "--speed", "10", "--jsonl", str(out), cwd=str(tmp_path))
     assert done.returncode == 0
-    start = next(json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()
-                 if '"run.start"' in line)
+    start = next(e for e in read_recording(out)[1] if e.kind == "run.start")
     assert start["cwd"] != str(tmp_path) and not os.path.exists(start["cwd"])
     assert not (tmp_path / "db.txt").exists()

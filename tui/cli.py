@@ -44,7 +44,8 @@ def command_parser() -> argparse.ArgumentParser:
     run.add_argument("target", metavar="TARGET", help="scenario id or number, or path to a .py file")
     run.add_argument("--plain", action="store_true",
                      help="also print one readable line per process/thread/lock/queue event")
-    run.add_argument("--jsonl", metavar="FILE", help="write every event as one JSON object per line to FILE")
+    run.add_argument("--jsonl", metavar="FILE",
+                     help="record the run to FILE: a header line, then one JSON object per event")
     run.add_argument("--speed", type=_positive, default=1.0, metavar="X",
                      help="divide every sleep by X (default 1)")
     run.add_argument("--start-method", choices=START_METHODS, default=None,
@@ -93,15 +94,23 @@ def cmd_list(out: TextIO) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     target = resolve_target(args.target)
     from tui.engine.describe import EventDescriber
+    from tui.engine.jsonl import RecordingHeader, RecordingWriter
     from tui.engine.recording import record
 
+    writer: RecordingWriter | None = None
+    if args.jsonl is not None:
+        header = RecordingHeader.for_target(target, speed=args.speed, start_method=args.start_method)
+        try:  # before anything runs: a recording that cannot be written is bad input, not a failed run
+            writer = RecordingWriter(args.jsonl, header)
+        except OSError as exc:
+            print(f"contui: cannot write {args.jsonl}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
     describer = EventDescriber() if args.plain else None
     run = Run(target, speed=args.speed, start_method=args.start_method, stdin="inherit")
-    jsonl = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else None  # noqa: SIM115 (closed below)
 
     def on_event(event: ev.Event) -> None:
-        if jsonl is not None:
-            jsonl.write(event.to_json() + "\n")
+        if writer is not None:
+            writer.write(event)
         _show(event, describer)
 
     def on_timeout() -> None:
@@ -118,8 +127,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     finally:
-        if jsonl is not None:
-            jsonl.close()
+        if writer is not None:
+            writer.close()
         sys.stdout.flush()
     if recording.timed_out:
         return EXIT_TIMEOUT

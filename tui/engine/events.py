@@ -1,12 +1,12 @@
-"""The event record (protocol v1) that every part of contui speaks, its kinds, and its JSON form.
+"""The event record that every part of contui speaks, and its kinds (see tui/inside/kinds.py).
 
 An event is what one process or thread of a run did at one instant. Traced processes send events as plain tuples
 ``(t, kind, pid, tid, fields)`` (cheap to make and to pickle); :meth:`Event.from_wire` turns them into records.
+Their JSON form, in recordings, is tui/engine/jsonl.py's alone.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,23 +71,9 @@ class Event:
     def to_wire(self) -> Wire:
         return (self.t, self.kind, self.pid, self.tid, self.fields)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"t": self.t, "kind": self.kind, "pid": self.pid, "tid": self.tid, **self.fields}
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Event:
-        rest = {k: v for k, v in data.items() if k not in ("t", "kind", "pid", "tid", "v")}
-        return cls(int(data["t"]), str(data["kind"]), int(data["pid"]), int(data.get("tid", 0)), rest)
-
-    @classmethod
-    def from_json(cls, line: str) -> Event:
-        return cls.from_dict(json.loads(line))
-
 
 def read_jsonl(path: str) -> list[Event]:
-    """Load a recording written by ``contui run --jsonl``."""
-    with open(path, encoding="utf-8") as fh:
-        return [Event.from_json(line) for line in fh if line.strip()]
+    """The events of a recording written by ``contui run --jsonl`` (see tui/engine/jsonl.py, which reads it)."""
+    from tui.engine.jsonl import read_recording  # here, not at the top: jsonl imports this module
+
+    return read_recording(path)[1]

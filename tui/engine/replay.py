@@ -1,6 +1,7 @@
 """A recorded run shown as if live: the same face as :class:`Session`, fed from a JSON Lines recording.
 
-Snapshot tests and screenshots use it so a screen is the same every time.
+Snapshot tests and screenshots use it so a screen is the same every time. A file that is not a recording this
+contui reads raises :class:`~tui.engine.jsonl.RecordingError` (one line saying why).
 """
 
 from __future__ import annotations
@@ -8,16 +9,23 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from tui.engine.events import Event, read_jsonl
+from tui.engine.events import Event
+from tui.engine.jsonl import RecordingHeader, read_recording
 from tui.engine.model import Model
 from tui.engine.catalog import Target, resolve_target
 
 
 class ReplaySession:
-    """Folds a recording up to ``until`` (a share of its duration, or all of it) into ``model``; runs nothing."""
+    """Folds a recording up to ``until`` (a share of its duration, or all of it) into ``model``; runs nothing.
 
-    def __init__(self, recording: str | Path, target: Target | str | None = None, until: float = 1.0) -> None:
-        self.events: list[Event] = read_jsonl(str(recording))
+    ``recording=None`` replays nothing: an empty model, for a caller that sets its own model afterwards.
+    """
+
+    def __init__(self, recording: str | Path | None, target: Target | str | None = None, until: float = 1.0) -> None:
+        self.header: RecordingHeader | None = None
+        self.events: list[Event] = []
+        if recording is not None:
+            self.header, self.events = read_recording(recording)
         self.model = Model()
         self.model_lock = threading.Lock()
         self.speed = 1.0

@@ -1,12 +1,13 @@
-"""The event kinds of protocol v1 and the fields each carries; no imports, so a traced process loads it cheaply."""
+"""The event kinds of the protocol and the fields each carries; no imports, so a traced process loads it cheaply."""
 
-PROTOCOL_VERSION = 1
+# 2: recordings start with a header, and an event's fields sit under a key of their own (tui/engine/jsonl.py).
+PROTOCOL_VERSION = 2
 # The run's reaper names itself this (its process name, prctl PR_SET_NAME); views call its pid by it.
 REAPER_NAME = "contui-reaper"
 
 # Kinds, with the fields each carries beside t/kind/pid/tid. ``pid``/``tid`` are always the emitter's
 # (for ``sample`` the sampled process). Other processes are named in ``child``.
-RUN_START = "run.start"  # target, cwd, speed, start_method, reaper (pid of the run's subreaper)
+RUN_START = "run.start"  # target, cwd, speed, start_method, args, reaper (pid of the run's subreaper)
 RUN_END = "run.end"  # code: the main process's exit code (128+N style is the CLI's business: here -N)
 PROC_START = "proc.start"  # ppid, name, daemon, method ("main" for the script's own process)
 PROC_SPAWN = "proc.spawn"  # child, name, daemon, method: the parent saw start() return
