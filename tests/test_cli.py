@@ -1,7 +1,9 @@
-"""The command line as a user meets it: list, run (exit codes, --plain, --jsonl), and clear errors for bad input."""
+"""The command line as a user meets it: list, run (exit codes, --plain, --jsonl, the script's arguments), and clear
+errors for bad input."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import SCRIPTS, script
+from tui.cli import AppRequest, RunRequest, UsageError, app_targets, parse_app_argv, parse_run_argv
 from tui.engine.catalog import load_catalog
 from tui.engine.jsonl import read_recording
 
@@ -83,14 +86,17 @@ def test_jsonl_records_every_event_with_its_fields(tmp_path: Path) -> None:
 def test_a_recordings_first_line_is_its_header(tmp_path: Path) -> None:
     out = tmp_path / "f.jsonl"
     before = datetime.now().astimezone()
-    done = contui("run", "01", "--jsonl", str(out), "--speed", "10", "--start-method", "spawn")
+    done = contui("run", "01", "--jsonl", str(out), "--speed", "10", "--start-method", "spawn", "x", "y z")
     assert done.returncode == 0, done.stderr
     first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     scenario = load_catalog()[0]
     assert first == {"protocol": 2, "target": scenario.id, "path": str(scenario.path), "start_method": "spawn",
-                     "speed": 10.0, "args": [], "contui": version("contui"), "recorded": first["recorded"]}
+                     "speed": 10.0, "args": ["x", "y z"], "contui": version("contui"), "recorded": first["recorded"]}
     recorded = datetime.fromisoformat(first["recorded"])
     assert before - timedelta(seconds=1) <= recorded <= datetime.now().astimezone()
+    header, events = read_recording(out)
+    assert header.args == ("x", "y z")
+    assert next(e for e in events if e.kind == "run.start")["args"] == ["x", "y z"]
 
 
 def test_plain_prints_the_scripts_lines_and_one_line_per_event() -> None:
@@ -120,3 +126,99 @@ def test_a_scenario_runs_in_a_temp_folder_that_is_removed_after(tmp_path: Path) 
     start = next(e for e in read_recording(out)[1] if e.kind == "run.start")
     assert start["cwd"] != str(tmp_path) and not os.path.exists(start["cwd"])
     assert not (tmp_path / "db.txt").exists()
+
+
+# -- the script's arguments ----------------------------------------------------------------------------------------
+PRINT_ARGS = script("print_args.py")
+
+
+def printed_args(done: subprocess.CompletedProcess[str]) -> list[str]:
+    """What print_args.py printed: the one line of its output that is a list (--plain adds lines of its own)."""
+    assert done.returncode == 0, done.stderr
+    lists = [line for line in done.stdout.splitlines() if line.startswith("[") and line.endswith("]")
+             and not line.startswith("[ ")]
+    assert len(lists) == 1, done.stdout
+    return ast.literal_eval(lists[0])
+
+
+@pytest.mark.parametrize("argv, expected", [
+    ([PRINT_ARGS, "a", "b c"], ["a", "b c"]),
+    ([PRINT_ARGS], []),
+    ([PRINT_ARGS, "-v", "--plain"], ["-v", "--plain"]),  # after an argument of the script's, all is the script's
+    ([PRINT_ARGS, "--", "--plain"], ["--plain"]),
+    ([PRINT_ARGS, "--", "--", "x"], ["--", "x"]),  # only the first '--' is contui's
+    ([PRINT_ARGS, "-h"], ["-h"]),  # after TARGET, help is the script's
+    (["--speed", "5", PRINT_ARGS, "a"], ["a"]),
+    (["--speed=5", PRINT_ARGS, "--timeout=30", "--start-method", "spawn", "a", "--speed", "2"], ["a", "--speed", "2"]),
+    (["--", PRINT_ARGS, "--plain"], ["--plain"]),
+    ([PRINT_ARGS, "", "b"], ["", "b"]),
+])
+def test_a_script_gets_its_arguments_as_python_would_give_them(argv: list[str], expected: list[str]) -> None:
+    assert printed_args(contui("run", *argv)) == expected
+    if argv[0] == PRINT_ARGS and "--" not in argv:  # python itself would pass a '--' on
+        plain = subprocess.run([sys.executable, *argv], capture_output=True, text=True, timeout=30)
+        assert ast.literal_eval(plain.stdout.strip()) == expected
+
+
+def test_contuis_options_after_target_are_contuis_until_the_scripts_first_argument(tmp_path: Path) -> None:
+    out = tmp_path / "e.jsonl"
+    done = contui("run", PRINT_ARGS, "--plain", "--jsonl", str(out), "-v", "--jsonl", "x")
+    assert printed_args(done) == ["-v", "--jsonl", "x"]
+    assert "run ended: main process code 0" in done.stdout  # --plain was contui's
+    assert read_recording(out)[0].args == ("-v", "--jsonl", "x")
+
+
+def test_run_help_shows_where_the_scripts_arguments_go() -> None:
+    done = contui("run", "-h")
+    assert done.returncode == 0
+    assert done.stdout.startswith("usage: contui run [options] TARGET [ARGS ...]\n")
+    assert "sys.argv[1:]" in done.stdout and "contui run s.py -- --plain" in done.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run"], "run needs a TARGET"),
+    (["run", "zombie", "--speed"], "--speed needs a value"),
+    (["run", "zombie", "--jsonl", "--plain"], "--jsonl needs a value"),
+    (["run", "zombie", "--speed", "x"], "argument --speed: not a number: 'x'"),
+    (["run", "zombie", "--speed=0"], "argument --speed: must be a finite number greater than 0: 0"),
+    (["run", "--timeout", "-1", "zombie"], "argument --timeout: must be a finite number greater than 0: -1"),
+    (["run", "zombie", "--start-method", "threads"], "argument --start-method: invalid choice: 'threads'"),
+    (["run", "--bogus", "zombie"], "unknown option --bogus for 'contui run'"),
+    (["run", "zombie", "--jsonl", "/no/such/folder/e.jsonl"], "cannot write /no/such/folder/e.jsonl"),
+    (["list", "extra"], "unrecognized arguments: extra"),
+    (["--bogus"], "unrecognized arguments: --bogus"),
+    (["--", "a"], "arguments after '--' are for your scripts"),
+])
+def test_bad_command_lines_get_one_line_and_exit_2(args: list[str], message: str) -> None:
+    done = contui(*args)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("contui: ") and message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_run_options_parse_in_both_forms_before_and_after_target() -> None:
+    assert parse_run_argv(["--plain", "--speed=2", "s.py", "--jsonl", "f", "--timeout=3", "--start-method=fork",
+                           "a", "--plain"]) == RunRequest(target="s.py", args=("a", "--plain"), plain=True,
+                                                          jsonl="f", speed=2.0, start_method="fork", timeout=3.0)
+    assert parse_run_argv(["zombie"]) == RunRequest(target="zombie")
+    # Only whole option names are contui's: an abbreviation after TARGET is the script's.
+    assert parse_run_argv(["s.py", "--spe", "3"]).args == ("--spe", "3")
+    with pytest.raises(UsageError, match="unknown option --spe"):
+        parse_run_argv(["--spe", "3", "s.py"])
+
+
+# -- the app's command line (the app itself needs a terminal: only its parsing is run here) --------------------------
+def test_the_app_gives_the_arguments_after_dashes_to_the_users_scripts() -> None:
+    request = parse_app_argv([PRINT_ARGS, script("exit3.py"), "--projector", "--", "a", "b c", "--lang", "--"])
+    assert request == AppRequest(scripts=(PRINT_ARGS, script("exit3.py")), args=("a", "b c", "--lang", "--"),
+                                 projector=True)
+    targets = app_targets(request)
+    assert [t.path for t in targets] == [Path(PRINT_ARGS).resolve(), (SCRIPTS / "exit3.py").resolve()]
+    assert all(t.args == ("a", "b c", "--lang", "--") for t in targets)
+
+
+def test_the_app_without_dashes_gives_no_arguments() -> None:
+    request = parse_app_argv(["--lang", "zh", PRINT_ARGS])
+    assert request == AppRequest(scripts=(PRINT_ARGS,), lang="zh")
+    assert app_targets(request)[0].args == ()
+    assert parse_app_argv([]) == AppRequest()

@@ -1,4 +1,4 @@
-"""The command line: ``contui`` (the live app), ``contui list``, ``contui run TARGET``."""
+"""The command line: ``contui`` (the live app), ``contui list``, ``contui run TARGET [ARGS ...]``."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import argparse
 import gc
 import os
 import sys
-from typing import TextIO
+from dataclasses import dataclass
+from typing import NoReturn, TextIO
 
 from tui.engine import catalog
 from tui.engine import events as ev
-from tui.engine.catalog import TargetError, resolve_target
+from tui.engine.catalog import Target, TargetError, resolve_target
 from tui.engine.runner import START_METHODS, Run
 
 EXIT_USAGE = 2
@@ -18,13 +19,37 @@ EXIT_TIMEOUT = 124
 EXIT_INTERRUPTED = 130
 
 
+class UsageError(Exception):
+    """The command line is wrong; the message says how, in one line (printed as ``contui: <message>``)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose errors are one line: the usage block it would print buries the one line that matters."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+# -- contui (the app) -------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AppRequest:
+    """What ``contui [options] [SCRIPT.py ...] [-- ARGS ...]`` asks for."""
+
+    scripts: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()  # every script of the list gets these as its sys.argv[1:]
+    projector: bool = False
+    lang: str = "en"
+
+
 def app_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="contui",
+        usage="contui [--projector] [--lang {zh,en}] [SCRIPT.py ...] [-- ARGS ...]",
         description="Watch real Python processes, threads, locks and queues live. "
         "With no arguments, opens the classroom app with the course's scenarios.",
-        epilog="commands:\n  contui list                 list the course's scenarios\n"
-        "  contui run TARGET [...]     run a scenario or script without the app (see 'contui run -h')",
+        epilog="arguments after '--' go to your scripts: each sees them as sys.argv[1:]\n\n"
+        "commands:\n  contui list                 list the course's scenarios\n"
+        "  contui run TARGET [ARGS]    run a scenario or script without the app (see 'contui run -h')",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("scripts", nargs="*", metavar="SCRIPT.py",
@@ -34,17 +59,59 @@ def app_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def command_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="contui")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    sub.add_parser("list", help="list the course's scenarios (id and title)")
-    run = sub.add_parser("run", help="run a scenario or a script without the app, printing what happens",
-                         description="Run a scenario (id or number, see 'contui list') or a .py file, traced. "
-                         "Prints what the script prints; the exit code is the script's (128+N if signal N ended it).")
-    run.add_argument("target", metavar="TARGET", help="scenario id or number, or path to a .py file")
+def parse_app_argv(argv: list[str]) -> AppRequest:
+    """``contui``'s own arguments, then after the first ``--`` the scripts' (argparse would take them for scripts)."""
+    cut = argv.index("--") if "--" in argv else len(argv)
+    ours, args = argv[:cut], argv[cut + 1:]
+    ns = app_parser().parse_args(ours)
+    if args and not ns.scripts:
+        raise UsageError("arguments after '--' are for your scripts: name a SCRIPT.py before the '--'")
+    return AppRequest(scripts=tuple(ns.scripts), args=tuple(args), projector=ns.projector, lang=ns.lang)
+
+
+def app_targets(request: AppRequest) -> list[Target]:
+    return [resolve_target(path, args=request.args) for path in request.scripts]
+
+
+# -- contui list ------------------------------------------------------------------------------------------------------
+def list_parser() -> argparse.ArgumentParser:
+    return _Parser(prog="contui list", description="List the course's scenarios: number, id and title.")
+
+
+# -- contui run -------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RunRequest:
+    """What ``contui run [options] TARGET [ARGS ...]`` asks for."""
+
+    target: str
+    args: tuple[str, ...] = ()  # the script's sys.argv[1:]
+    plain: bool = False
+    jsonl: str | None = None
+    speed: float = 1.0
+    start_method: str | None = None
+    timeout: float | None = None
+
+
+def run_parser() -> argparse.ArgumentParser:
+    # allow_abbrev off: after TARGET, '--spe' must reach the script, not be read as --speed.
+    run = _Parser(
+        prog="contui run", usage="contui run [options] TARGET [ARGS ...]", allow_abbrev=False,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run a scenario (id or number, see 'contui list') or a .py file, traced. Prints what the\n"
+        "script prints; the exit code is the script's (128+N if signal N ended it).",
+        epilog="ARGS reach the script as sys.argv[1:], as with 'python SCRIPT ARGS'. contui's options may come\n"
+        "before or after TARGET; after TARGET, the first argument that is not one of them (or a '--')\n"
+        "starts ARGS, and everything from there goes to the script as it is:\n"
+        "  contui run s.py a 'b c'         the script gets ['a', 'b c']\n"
+        "  contui run s.py --plain -v      contui takes --plain; the script gets ['-v']\n"
+        "  contui run s.py -v --plain      the script gets ['-v', '--plain']\n"
+        "  contui run s.py -- --plain      the script gets ['--plain']",
+    )
+    run.add_argument("target", metavar="TARGET", nargs="?", help="scenario id or number, or path to a .py file")
+    run.add_argument("args", metavar="ARGS", nargs="*", help="the script's arguments (its sys.argv[1:])")
     run.add_argument("--plain", action="store_true",
                      help="also print one readable line per process/thread/lock/queue event")
-    run.add_argument("--jsonl", metavar="FILE",
+    run.add_argument("--jsonl", type=_file_name, metavar="FILE",
                      help="record the run to FILE: a header line, then one JSON object per event")
     run.add_argument("--speed", type=_positive, default=1.0, metavar="X",
                      help="divide every sleep by X (default 1)")
@@ -52,7 +119,54 @@ def command_parser() -> argparse.ArgumentParser:
                      help="default multiprocessing start method for the script")
     run.add_argument("--timeout", type=_positive, default=None, metavar="S",
                      help="stop the run after S seconds (exit code 124)")
-    return parser
+    return run
+
+
+def parse_run_argv(argv: list[str]) -> RunRequest:
+    """``contui run``'s arguments (without the ``run``): contui's options, TARGET, and the script's ARGS."""
+    parser = run_parser()
+    options, target, args = _split_run_argv(parser, argv)
+    ns = parser.parse_args(options)
+    if target is None:
+        raise UsageError("run needs a TARGET: a scenario id or number (see 'contui list') or a .py file")
+    return RunRequest(target=target, args=tuple(args), plain=ns.plain, jsonl=ns.jsonl, speed=ns.speed,
+                      start_method=ns.start_method, timeout=ns.timeout)
+
+
+def _split_run_argv(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[list[str], str | None, list[str]]:
+    """(contui's options, TARGET, the script's ARGS). argparse alone cannot do this: it takes options anywhere in
+    the line, so ``contui run s.py -v --plain`` would give --plain to contui and stop at the script's -v."""
+    flags = {name for action in parser._actions if action.nargs == 0 for name in action.option_strings}
+    valued = {name for action in parser._actions if action.nargs != 0 for name in action.option_strings}
+    helps = {"-h", "--help"}
+    options: list[str] = []
+    target: str | None = None
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        name = arg.partition("=")[0] if arg.startswith("--") else arg
+        if arg == "--":
+            if target is None:  # `contui run -- -odd-name.py ARGS`: the next one is TARGET, however it looks
+                return options, (argv[i + 1] if i + 1 < len(argv) else None), argv[i + 2:]
+            return options, target, argv[i + 1:]
+        if name in flags - helps or (name in helps and target is None):
+            options.append(arg)
+        elif name in valued and "=" in arg:
+            options.append(arg)
+        elif name in valued:
+            value = argv[i + 1] if i + 1 < len(argv) else None
+            if value is None or value == "--" or value.partition("=")[0] in flags | valued:
+                raise UsageError(f"{arg} needs a value (see 'contui run -h')")
+            options.append(f"{arg}={value}")  # one token: argparse would refuse a value that starts with '-'
+            i += 1
+        elif target is not None:
+            return options, target, argv[i:]
+        elif arg.startswith("-"):
+            raise UsageError(f"unknown option {arg} for 'contui run' (the script's own options go after TARGET)")
+        else:
+            target = arg
+        i += 1
+    return options, target, []
 
 
 def _positive(text: str) -> float:
@@ -60,25 +174,27 @@ def _positive(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0: {text}")
+    if not value > 0 or value == float("inf"):  # `not >` also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a finite number greater than 0: {text}")
     return value
+
+
+def _file_name(text: str) -> str:
+    if not text:
+        raise argparse.ArgumentTypeError("needs a file name")
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in ("list", "run"):
-        args = command_parser().parse_args(argv)
-    else:
-        args = app_parser().parse_args(argv)
-        args.command = None
     try:
-        if args.command == "list":
+        if argv[:1] == ["list"]:
+            list_parser().parse_args(argv[1:])
             return cmd_list(sys.stdout)
-        if args.command == "run":
-            return cmd_run(args)
-        return cmd_app(args)
-    except TargetError as exc:
+        if argv[:1] == ["run"]:
+            return cmd_run(parse_run_argv(argv[1:]))
+        return cmd_app(parse_app_argv(argv))
+    except (UsageError, TargetError) as exc:
         print(f"contui: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
@@ -91,22 +207,21 @@ def cmd_list(out: TextIO) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    target = resolve_target(args.target)
+def cmd_run(request: RunRequest) -> int:
+    target = resolve_target(request.target, args=request.args)
     from tui.engine.describe import EventDescriber
     from tui.engine.jsonl import RecordingHeader, RecordingWriter
     from tui.engine.recording import record
 
     writer: RecordingWriter | None = None
-    if args.jsonl is not None:
-        header = RecordingHeader.for_target(target, speed=args.speed, start_method=args.start_method)
+    if request.jsonl is not None:
+        header = RecordingHeader.for_target(target, speed=request.speed, start_method=request.start_method)
         try:  # before anything runs: a recording that cannot be written is bad input, not a failed run
-            writer = RecordingWriter(args.jsonl, header)
+            writer = RecordingWriter(request.jsonl, header)
         except OSError as exc:
-            print(f"contui: cannot write {args.jsonl}: {exc.strerror or exc}", file=sys.stderr)
-            return EXIT_USAGE
-    describer = EventDescriber() if args.plain else None
-    run = Run(target, speed=args.speed, start_method=args.start_method, stdin="inherit")
+            raise UsageError(f"cannot write {request.jsonl}: {exc.strerror or exc}") from None
+    describer = EventDescriber() if request.plain else None
+    run = Run(target, speed=request.speed, start_method=request.start_method, stdin="inherit")
 
     def on_event(event: ev.Event) -> None:
         if writer is not None:
@@ -114,10 +229,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         _show(event, describer)
 
     def on_timeout() -> None:
-        print(f"contui: --timeout {args.timeout:g}s reached, stopping the run", file=sys.stderr)
+        print(f"contui: --timeout {request.timeout:g}s reached, stopping the run", file=sys.stderr)
 
     try:
-        recording = record(run, timeout=args.timeout, on_event=on_event, on_timeout=on_timeout)
+        recording = record(run, timeout=request.timeout, on_event=on_event, on_timeout=on_timeout)
     except KeyboardInterrupt:
         run.close()
         print("\ncontui: interrupted, the run was stopped", file=sys.stderr)
@@ -152,8 +267,8 @@ def _show(event: ev.Event, describer: object | None) -> None:
             print(line, flush=True)
 
 
-def cmd_app(args: argparse.Namespace) -> int:
-    targets = [resolve_target(path) for path in args.scripts]  # a bad path is the more useful message
+def cmd_app(request: AppRequest) -> int:
+    targets = app_targets(request)  # before the terminal check: a bad path is the more useful message
     if not (sys.stdout.isatty() and sys.stdin.isatty()):
         print("contui: the app needs a terminal; to run a scenario without one use "
               "'contui run --plain TARGET' (see 'contui list')", file=sys.stderr)
@@ -164,7 +279,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     try:
         from tui.app import ContuiApp
 
-        app = ContuiApp(user_targets=targets, projector=args.projector, lang=args.lang)
+        app = ContuiApp(user_targets=targets, projector=request.projector, lang=request.lang)
         try:
             app.run()
         finally:
