@@ -536,7 +536,7 @@ def test_run_info() -> None:
 def _bumped(m: Model, event: Event) -> set[str]:
     before = dict(m.versions)
     m.apply(event)
-    return {k for k in m.versions if m.versions[k] != before[k]}
+    return {k.value for k in m.versions if m.versions[k] != before[k]}
 
 
 @pytest.mark.parametrize(

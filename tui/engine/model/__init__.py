@@ -1,0 +1,110 @@
+"""The run's state, folded from its events: processes and threads, locks, queues, output and the timeline.
+
+Every view (live TUI, ``--plain``, replay, export) renders a :class:`Model`; ``Model.apply(event)`` is the only way it
+changes, so the state is a pure function of the event sequence. No I/O, no Textual.
+
+The fold is split by domain, one mixin each (``processes``, ``locks``, ``queues``, ``output``, ``samples``) over the
+shared state of ``core``; :class:`Model` puts them together and dispatches each event kind to the handler that
+declared it with ``@handles``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from tui.engine.events import Event
+from tui.engine.model.core import Handler, ModelCore
+from tui.engine.model.locks import ACQUIRE_MARK_SPACING_NS, LockFold
+from tui.engine.model.output import OutputFold
+from tui.engine.model.processes import ProcessFold
+from tui.engine.model.queues import QueueFold
+from tui.engine.model.records import (
+    BUSY_CPU,
+    END_STATES,
+    LANE_STATES,
+    UNKNOWN,
+    AliveCheck,
+    ExceptionRecord,
+    JoinKind,
+    Key,
+    Lane,
+    LockState,
+    Mark,
+    MarkKind,
+    OsStatus,
+    OutputLine,
+    Part,
+    ProcessNode,
+    QueueState,
+    ReapedBy,
+    RunInfo,
+    Segment,
+    State,
+    Stream,
+    TerminateReason,
+    ThreadNode,
+)
+from tui.engine.model.samples import SampleFold
+
+__all__ = [
+    "ACQUIRE_MARK_SPACING_NS", "BUSY_CPU", "END_STATES", "LANE_STATES", "UNKNOWN", "AliveCheck", "ExceptionRecord",
+    "JoinKind", "Key", "Lane", "LockState", "Mark", "MarkKind", "Model", "OsStatus", "OutputLine", "Part",
+    "ProcessNode", "QueueState", "ReapedBy", "RunInfo", "Segment", "State", "Stream", "TerminateReason", "ThreadNode",
+]
+
+
+def _handler_names(cls: type) -> dict[str, str]:
+    """Event kind -> name of the method marked ``@handles(kind)`` on ``cls`` or its bases (each kind once)."""
+    names: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        for name, member in vars(klass).items():
+            for kind in getattr(member, "handles", ()):
+                if kind in names and names[kind] != name:
+                    raise TypeError(f"{kind} is handled twice: {names[kind]} and {name}")
+                names[kind] = name
+    return names
+
+
+class Model(ProcessFold, LockFold, QueueFold, OutputFold, SampleFold, ModelCore):
+    """Everything contui knows about one run; change it only with :meth:`apply`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._handlers: dict[str, Handler] = {kind: getattr(self, name) for kind, name in _HANDLERS.items()}
+
+    def apply(self, event: Event) -> None:
+        self.apply_wire(event.t, event.kind, event.pid, event.tid, event.fields)
+
+    def apply_wire(self, t: int, kind: str, pid: int, tid: int, fields: dict[str, Any]) -> None:
+        """Fold one event given as its wire parts (saves making an :class:`Event` on the hot path)."""
+        self.events += 1
+        handler = self._handlers.get(kind)
+        try:
+            if t > self.now:
+                self.now = t
+            if handler is None:
+                self.unknown += 1
+                return
+            handler(t, pid, tid, fields if fields is not None else {})
+        except Exception:  # a malformed event must never take the UI down; it is counted instead
+            self.rejected += 1
+
+    def apply_many(self, events: Iterable[Event]) -> None:
+        apply_wire = self.apply_wire
+        for e in events:
+            apply_wire(e.t, e.kind, e.pid, e.tid, e.fields)
+
+    def apply_wires(self, wires: Iterable[tuple[int, str, int, int, dict[str, Any]]]) -> None:
+        apply_wire = self.apply_wire
+        for t, kind, pid, tid, fields in wires:
+            apply_wire(t, kind, pid, tid, fields)
+
+    @classmethod
+    def from_events(cls, events: Iterable[Event]) -> Model:
+        model = cls()
+        model.apply_many(events)
+        return model
+
+
+_HANDLERS = _handler_names(Model)

@@ -1,0 +1,95 @@
+"""The fold of what the run printed: every line of every process and thread in arrival order, partial lines joined as
+they grow, and uncaught exceptions in their place among the lines. An exception's traceback normally follows on its
+process's stderr; if the process ends without printing it, the lines of the exception's record are added instead."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tui.engine.model.core import Fields, ModelCore, handles
+from tui.engine.model.records import ExceptionRecord, OutputLine, Part, ProcessNode, Stream
+from tui.inside import kinds as ev
+
+
+@dataclass(slots=True)
+class _AwaitedTraceback:
+    record: ExceptionRecord
+    last_line: str  # the traceback's last line: once its process prints it on stderr, it printed the traceback
+
+
+class OutputFold(ModelCore):
+    def __init__(self) -> None:
+        super().__init__()
+        self._partial: dict[tuple[int, int, str], int] = {}  # (pid, tid, stream) -> index of its growing line
+        self._awaited: list[_AwaitedTraceback] = []
+
+    @handles(ev.STDOUT)
+    def _stdout(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        if pid not in self.processes and pid != self.run.reaper:
+            self._proc(pid)
+        stream = Stream(f.get("stream", Stream.STDOUT))
+        if stream is Stream.EXCEPTION:
+            raise ValueError("a printed line cannot claim to be an exception")
+        text = f.get("text", "")
+        if not isinstance(text, str):
+            text = str(text)
+        partial = bool(f.get("partial", False))
+        key = (pid, tid, stream)
+        index = self._partial.get(key) if self._partial else None
+        if index is not None:
+            line = self.lines[index]
+            line.text += text
+            if not partial:
+                line.partial = False
+                del self._partial[key]
+            self.amended_lines.append(index)
+        else:
+            line = OutputLine(t, pid, tid, stream, text, partial)
+            if partial:
+                self._partial[key] = len(self.lines)
+            self.lines.append(line)
+        if self._awaited and stream is Stream.STDERR and not line.partial:
+            self._awaited = [a for a in self._awaited
+                             if not (a.record.pid == pid and line.text.strip() == a.last_line)]
+        self.touch(Part.OUTPUT)
+
+    @handles(ev.EXCEPTION)
+    def _exception(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        if pid not in self.processes:
+            self._proc(pid)
+        record = ExceptionRecord(
+            t, pid, tid, str(f.get("type", "")), str(f.get("message", "")), str(f.get("traceback", "")),
+            str(f.get("where", "")),
+        )
+        self.exceptions.append(record)
+        self.lines.append(OutputLine(t, pid, tid, Stream.EXCEPTION, f"{record.type}: {record.message}",
+                                     exception=record))
+        shown = [line.strip() for line in record.traceback.splitlines() if line.strip()]
+        if shown:
+            self._awaited.append(_AwaitedTraceback(record, shown[-1]))
+        self.touch(Part.OUTPUT)
+
+    # -- tracebacks never printed ---------------------------------------------------------------------------------
+    def _process_gone(self, p: ProcessNode, t: int) -> None:
+        self._give_up_waiting(lambda record: record.pid == p.pid)
+        super()._process_gone(p, t)
+
+    def _run_ended(self, t: int) -> None:
+        self._give_up_waiting(lambda record: True)
+        super()._run_ended(t)
+
+    def _give_up_waiting(self, over: Callable[[ExceptionRecord], bool]) -> None:
+        if not self._awaited:
+            return
+        still: list[_AwaitedTraceback] = []
+        for awaited in self._awaited:
+            record = awaited.record
+            if not over(record):
+                still.append(awaited)
+                continue
+            for text in record.traceback.splitlines():
+                self.lines.append(OutputLine(record.t, record.pid, record.tid, Stream.STDERR, text,
+                                             from_record=True))
+            self.touch(Part.OUTPUT)
+        self._awaited = still

@@ -1,0 +1,384 @@
+"""The model's records: typed states (enums) and the dataclasses every view reads (processes, threads, lanes, locks,
+queues, output lines). Plain data: the folds in this package change them, views only read them."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from enum import Enum, StrEnum
+
+Key = tuple[int, int]  # (pid, tid) of a thread
+UNKNOWN = "?"
+
+
+class Part(Enum):
+    """A part of the model that views render; the model counts a version per part (see ``ModelCore.touch``)."""
+
+    PROCESSES = "processes"
+    LOCKS = "locks"
+    QUEUES = "queues"
+    OUTPUT = "output"
+    TIMELINE = "timeline"
+    RUN = "run"
+
+
+class State(StrEnum):
+    """What a process or thread is doing, as every view shows it (a thread is one of the first five)."""
+
+    RUNNING = "running"
+    SLEEPING = "sleeping"
+    BLOCKED = "blocked"
+    JOINING = "joining"
+    EXITED = "exited"
+    ZOMBIE = "zombie"
+    STOPPED = "stopped"
+    TERMINATED = "terminated"
+    KILLED = "killed"
+    DAEMON_KILLED = "daemon-killed"
+
+
+# States a timeline lane is drawn in while its thread lives (a process's main lane adds zombie and stopped).
+LANE_STATES: tuple[State, ...] = (
+    State.RUNNING, State.SLEEPING, State.BLOCKED, State.JOINING, State.ZOMBIE, State.STOPPED,
+)
+# How a process ended, once it has.
+END_STATES = frozenset({State.EXITED, State.TERMINATED, State.KILLED, State.DAEMON_KILLED})
+
+
+class OsStatus(StrEnum):
+    """A process status as psutil reports it (``psutil.STATUS_*``)."""
+
+    RUNNING = "running"
+    SLEEPING = "sleeping"
+    DISK_SLEEP = "disk-sleep"
+    STOPPED = "stopped"
+    TRACING_STOP = "tracing-stop"
+    ZOMBIE = "zombie"
+    DEAD = "dead"
+    WAKE_KILL = "wake-kill"
+    WAKING = "waking"
+    IDLE = "idle"
+    LOCKED = "locked"
+    WAITING = "waiting"
+    SUSPENDED = "suspended"
+    PARKED = "parked"
+    UNKNOWN = UNKNOWN
+
+    @classmethod
+    def _missing_(cls, value: object) -> OsStatus:
+        return cls.UNKNOWN
+
+    @property
+    def waiting(self) -> bool:
+        """Not on a CPU: waiting for something."""
+        return self in _WAITING
+
+    @property
+    def stopped(self) -> bool:
+        return self in _STOPPED
+
+
+_WAITING = frozenset({OsStatus.SLEEPING, OsStatus.DISK_SLEEP, OsStatus.IDLE, OsStatus.WAKING, OsStatus.PARKED})
+_STOPPED = frozenset({OsStatus.STOPPED, OsStatus.TRACING_STOP})
+
+
+class ReapedBy(StrEnum):
+    PARENT = "parent"  # its parent's waitpid collected it
+    REAPER = "reaper"  # the run's reaper did (it was adopted, or it was the main process)
+    GONE = "gone"  # psutil lost it before any reap was reported
+
+
+class TerminateReason(StrEnum):
+    CALL = "call"  # the script called terminate() or kill()
+    DAEMON_AT_EXIT = "daemon-at-exit"  # multiprocessing ended a daemonic child as its parent exited
+
+
+class JoinKind(StrEnum):
+    PROCESS = "process"
+    THREAD = "thread"
+
+
+class MarkKind(StrEnum):
+    START = "start"
+    EXIT = "exit"
+    TERMINATE = "terminate"
+    ACQUIRE = "acquire"
+
+
+class Stream(StrEnum):
+    STDOUT = "stdout"
+    STDERR = "stderr"
+    EXCEPTION = "exception"  # an uncaught exception the tracer saw (its record is on the line)
+
+
+@dataclass(slots=True)
+class RunInfo:
+    target: str = ""
+    cwd: str = ""
+    speed: float = 1.0
+    start_method: str = ""
+    reaper: int | None = None
+    main: int | None = None
+    code: int | None = None  # the main process's exit code (-N: killed by signal N)
+    ended: bool = False
+    t_start: int | None = None
+    t_end: int | None = None
+
+
+@dataclass(slots=True)
+class Segment:
+    """One stretch of a lane in one state; ``t1`` is None while it lasts."""
+
+    state: State
+    t0: int
+    t1: int | None = None
+
+
+@dataclass(slots=True)
+class Mark:
+    t: int
+    kind: MarkKind
+    detail: str | None = None  # the lock id for "acquire", the reason for "terminate"
+
+
+@dataclass(slots=True)
+class Lane:
+    """One thread's row on the timeline."""
+
+    pid: int
+    tid: int
+    label: str
+    segments: list[Segment] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+
+    @property
+    def open(self) -> Segment | None:
+        segs = self.segments
+        if segs and segs[-1].t1 is None:
+            return segs[-1]
+        return None
+
+
+@dataclass(slots=True)
+class ThreadNode:
+    tid: int
+    pid: int
+    name: str
+    daemon: bool | None = None
+    started_t: int | None = None
+    ended_t: int | None = None
+    state: State = State.RUNNING  # running, sleeping, blocked, joining or exited
+    blocked_on: str | None = None  # lock or queue id
+    joining: int | None = None  # pid (proc.join) or native tid (thread.join) waited for
+    joining_kind: JoinKind | None = None  # what ``joining`` names
+    key: Key = (0, 0)
+    lane: Lane | None = field(default=None, repr=False)
+
+    @property
+    def alive(self) -> bool:
+        return self.state is not State.EXITED
+
+
+@dataclass(slots=True)
+class AliveCheck:
+    t: int
+    result: bool | None
+    asker_pid: int
+
+
+# Below this psutil cpu percent a process psutil calls sleeping is shown sleeping even if a thread is "running"
+# for the tracer (blocked in input(), accept(), recv(): waits the tracer does not see).
+BUSY_CPU = 1.0
+
+
+@dataclass(slots=True)
+class ProcessNode:
+    pid: int
+    ppid: int | None = None
+    original_ppid: int | None = None
+    name: str = UNKNOWN
+    daemon: bool | None = None
+    method: str | None = None
+    started_t: int | None = None
+    ended_t: int | None = None
+    exit_code: int | None = None
+    end: State | None = None  # how it ended: one of END_STATES
+    signal: int | None = None
+    reaped: bool = False
+    reaped_t: int | None = None
+    reaped_by: ReapedBy | None = None
+    os_status: OsStatus | None = None
+    os_status_t: int | None = None  # when psutil first reported the current status
+    cpu: float | None = None
+    thread_count: int | None = None
+    adopted_by: tuple[int, str] | None = None
+    adopted_t: int | None = None  # when it was seen adopted
+    alive_checks: list[AliveCheck] = field(default_factory=list)
+    terminated_by: tuple[int, TerminateReason] | None = None  # (pid of the caller, why)
+    terminate_signal: int | None = None
+    threads: dict[int, ThreadNode] = field(default_factory=dict)
+    # Private bookkeeping for convergence under out-of-order arrival.
+    _start_known: bool = field(default=False, repr=False)  # proc.start seen: ppid/started_t are authoritative
+    _reap_seen: bool = field(default=False, repr=False)  # a proc.reap (not just sample.gone) was folded
+    _sample_t: int = field(default=-1, repr=False)
+    _sample_parent: str | None = field(default=None, repr=False)
+
+    @property
+    def ended(self) -> bool:
+        return self.end is not None or self.reaped
+
+    @property
+    def stopped_by_os(self) -> bool:
+        return self.os_status is not None and self.os_status.stopped
+
+    @property
+    def state(self) -> State:
+        """The one state to display; psutil alone says zombie or stopped."""
+        if self.reaped:
+            return self.end or State.EXITED
+        status = self.os_status
+        if status is OsStatus.ZOMBIE:
+            return State.ZOMBIE
+        if self.end is not None:
+            return self.end
+        if status is not None and status.stopped:
+            return State.STOPPED
+        joining = sleeping = running = False
+        for th in self.threads.values():
+            s = th.state
+            if s is State.BLOCKED:
+                return State.BLOCKED
+            if s is State.JOINING:
+                joining = True
+            elif s is State.SLEEPING:
+                sleeping = True
+            elif s is State.RUNNING:
+                running = True
+        if joining:
+            return State.JOINING
+        if sleeping and not running:
+            return State.SLEEPING
+        # The tracer sees time.sleep, locks and queues; psutil also sees a wait in input(), accept(), recv()...
+        if status is not None and status.waiting and (self.cpu is None or self.cpu < BUSY_CPU):
+            return State.SLEEPING
+        return State.RUNNING
+
+    def _first_thread(self, state: State) -> ThreadNode | None:
+        for th in self.threads.values():
+            if th.state is state:
+                return th
+        return None
+
+    @property
+    def blocked_on(self) -> str | None:
+        th = self._first_thread(State.BLOCKED)
+        return th.blocked_on if th is not None else None
+
+    @property
+    def joining(self) -> int | None:
+        th = self._first_thread(State.JOINING)
+        return th.joining if th is not None else None
+
+    @property
+    def joining_kind(self) -> JoinKind | None:
+        th = self._first_thread(State.JOINING)
+        return th.joining_kind if th is not None else None
+
+    @property
+    def main_thread(self) -> ThreadNode | None:
+        return self.threads.get(self.pid)
+
+
+@dataclass(slots=True)
+class LockState:
+    id: str
+    type: str = UNKNOWN
+    name: str | None = None
+    site: str | None = None
+    owners: list[Key] = field(default_factory=list)
+    depth: int = 0  # holds of ``owner``: >1 only for RLock re-entry
+    waiters: list[Key] = field(default_factory=list)
+    acquired_t: int | None = None  # when ``owner`` got it
+    acquisitions: int = 0
+    timeouts: int = 0
+    created_by: int | None = None  # pid that made it (lock.new)
+    _since: dict[Key, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def owner(self) -> Key | None:
+        return self.owners[0] if self.owners else None
+
+    @property
+    def reentrant(self) -> bool:
+        return "RLock" in self.type
+
+    @property
+    def exclusive(self) -> bool:
+        """At most one owner: Lock and RLock. Semaphores (and locks of unknown type) may have several."""
+        return self.type.endswith("Lock")
+
+    @property
+    def dies_with_process(self) -> bool:
+        """A threading lock lives in its process's memory; a multiprocessing one outlives its holder."""
+        return self.type.startswith("threading.")
+
+
+@dataclass(slots=True)
+class QueueState:
+    id: str
+    type: str = UNKNOWN
+    name: str | None = None
+    maxsize: int = 0
+    site: str | None = None
+    items: deque[str] = field(default_factory=deque)
+    blocked_putters: list[Key] = field(default_factory=list)
+    blocked_getters: list[Key] = field(default_factory=list)
+    unfinished: int = 0
+    puts: int = 0
+    gets: int = 0
+    timeouts: int = 0
+    joiners: list[Key] = field(default_factory=list)
+    created_by: int | None = None
+    # A get or task_done that arrived before its put: the matching put is absorbed when it comes.
+    _early_gets: int = field(default=0, repr=False)
+    _early_done: int = field(default=0, repr=False)
+    # When the last queue.join returned: every put stamped before it had been task_done by then.
+    _settled_t: int = field(default=-1, repr=False)
+
+    @property
+    def capacity(self) -> int | None:
+        """maxsize, or None when unbounded (multiprocessing reports SEM_VALUE_MAX for "no limit")."""
+        m = self.maxsize
+        if not isinstance(m, int) or m <= 0 or m >= 2**31 - 1:
+            return None
+        return m
+
+    @property
+    def joinable(self) -> bool:
+        return self.type == "JoinableQueue" or self.type == UNKNOWN
+
+    def wait_lists(self) -> tuple[list[Key], list[Key], list[Key]]:
+        return self.blocked_putters, self.blocked_getters, self.joiners
+
+
+@dataclass(slots=True)
+class ExceptionRecord:
+    t: int
+    pid: int
+    tid: int
+    type: str
+    message: str
+    traceback: str
+    where: str  # "main" (the script), "process" (a Process's run()) or "thread"
+
+
+@dataclass(slots=True)
+class OutputLine:
+    t: int
+    pid: int
+    tid: int
+    stream: Stream
+    text: str
+    partial: bool = False  # more text for this line may still come
+    exception: ExceptionRecord | None = None  # on an EXCEPTION line: what was raised
+    from_record: bool = False  # a traceback line its process never printed, shown from the exception's record
