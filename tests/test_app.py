@@ -23,7 +23,8 @@ from tui.app import PROJECTOR_THEME, ContuiApp
 from tui.engine.catalog import resolve_target
 from tui.layout import PANES, Needs, default_panes, needs
 from tui.screens.help import HelpScreen
-from tui.widgets.narration import NarrationPane, wrap
+from tui.widgets.narration import NarrationPane
+from tui.widgets.wrapping import wrap
 from tui.widgets.stdin import StdinLine
 
 SPEED = 10.0  # scenario sleeps divided by 10: the five sleepers live 6 s, most scenarios end in well under 1 s
@@ -241,12 +242,12 @@ async def test_p_switches_projector_mode_with_the_panes_that_matter() -> None:
         assert app.theme == PROJECTOR_THEME.name and app.screen.has_class("-projector")
         for pane_id in ("tree", "locks", "queues", "output", "timeline"):
             assert app.query_one(f"#{pane_id}").projector is True  # type: ignore[attr-defined]
-        assert app._visible == {"tree", "locks", "output", "narration"}
+        assert app.shown_panes == {"tree", "locks", "output", "narration"}
         app.pick(index_of(app, "queue"))
         await pilot.pause()
-        assert app._visible == {"tree", "queues", "output", "narration"}
+        assert app.shown_panes == {"tree", "queues", "output", "narration"}
         await pilot.press("6")  # zombie: neither locks nor queues
-        assert app._visible == {"tree", "output", "narration"}
+        assert app.shown_panes == {"tree", "output", "narration"}
         assert not app.query_one("#picker").display
         await pilot.press("p")
         assert app.theme == "textual-dark" and not app.screen.has_class("-projector")

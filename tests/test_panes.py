@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
@@ -16,9 +17,9 @@ from tests.helpers import screen_text
 from tui.engine.events import Event, read_jsonl
 from tui.engine.model import Model
 from tui.engine.replay import ReplaySession
-from tui.widgets.badges import LOOKS, badge
+from tui.widgets.badges import LOOKS, Palette, badge
 from tui.widgets.locks import LockPane
-from tui.widgets.output import OutputPane
+from tui.widgets.output import DRAWN_LINES, OutputPane
 from tui.widgets.queues import QueuePane
 from tui.widgets.timeline import TimelinePane
 from tui.widgets.tree import ProcessTree
@@ -87,9 +88,10 @@ def test_every_state_has_its_own_letter_and_word_not_just_a_colour() -> None:
     words = [lk.word for lk in LOOKS.values()]
     assert len(set(letters)) == len(letters)
     assert len(set(words)) == len(words)
-    assert badge("zombie").plain.strip() == "Z"
-    assert badge("zombie", projector=True).plain.strip() == "† ZOMBIE"
-    assert badge("running", projector=True).plain == " ▶ RUNNING "
+    plain = Palette({}, {})
+    assert badge(plain, "zombie").plain.strip() == "Z"
+    assert badge(plain, "zombie", projector=True).plain.strip() == "† ZOMBIE"
+    assert badge(plain, "running", projector=True).plain == " ▶ RUNNING "
 
 
 # -- processes ------------------------------------------------------------------------------------------------
@@ -320,11 +322,11 @@ async def test_free_slots_show_and_a_narrow_pane_cuts_the_row_with_a_count() -> 
 
 # -- output ---------------------------------------------------------------------------------------------------
 @sync
-async def test_a_burst_of_20000_lines_keeps_the_last_lines_and_the_model_keeps_all() -> None:
-    pane = OutputPane(max_lines=5000)
+async def test_a_burst_of_20000_lines_is_counted_whole_and_only_what_is_seen_is_drawn() -> None:
+    pane = OutputPane()
     model = Model.from_events([E(1, "proc.start", 10, ppid=1, name="MainProcess"),
                                E(2, "proc.start", 11, ppid=10, name="Process-1")])
-    async with PaneApp(pane).run_test() as pilot:
+    async with PaneApp(pane).run_test(size=(80, 24)) as pilot:
         pane.update_from(model)
         t = 10
         for frame in range(20):  # 20 frames of 1,000 lines from two processes
@@ -333,29 +335,71 @@ async def test_a_burst_of_20000_lines_keeps_the_last_lines_and_the_model_keeps_a
                 n = frame * 1000 + i
                 model.apply(E(t, "stdout", 10 + n % 2, stream="stdout", text=f"line {n}"))
             pane.update_from(model)
-        await pilot.pause()
+            await pilot.pause()
         assert len(model.lines) == 20000
-        assert len(pane.lines) == 5000
-        assert pane.lines[-1] == "Process-1[11] │ line 19999"
-        assert pane.lines[0].endswith("line 15000")
+        assert pane.virtual_size.height == 20000  # every line of the model, one row each: no cap of its own
+        screen = screen_text(pilot.app, pane)
+        assert "Process-1[11] │ line 19999" in screen  # it follows the newest lines
+        assert len(pane._drawn) <= DRAWN_LINES < 20000  # rows are drawn as they are seen, not as they come
+        pane.scroll_home(animate=False)
+        await pilot.pause()
+        assert "MainProcess[10] │ line 0" in screen_text(pilot.app, pane)  # and the oldest are still there
 
 
 @sync
-async def test_a_full_output_pane_keeps_showing_the_newest_lines() -> None:
-    """Once max_lines is reached and the view is at the end, new lines must still be painted (Log alone does not)."""
-    pane = OutputPane(max_lines=500)
+async def test_the_output_pane_keeps_showing_the_newest_lines_until_scrolled_back() -> None:
+    pane = OutputPane()
     model = Model.from_events([E(1, "proc.start", 10, ppid=1, name="MainProcess")])
     async with PaneApp(pane).run_test(size=(60, 12)) as pilot:
         t = 1
-        for frame in range(10):
-            for i in range(100):
+
+        def more(count: int) -> None:
+            nonlocal t
+            for _ in range(count):
                 t += 1
-                model.apply(E(t, "stdout", 10, text=f"line {frame * 100 + i}"))
+                model.apply(E(t, "stdout", 10, text=f"line {len(model.lines)}"))
             pane.update_from(model)
+
+        for _ in range(10):
+            more(100)
             await pilot.pause()
-        # What the terminal shows, from the compositor's strips (as the app's own tests read it).
-        screen = [strip.text for strip in pilot.app.screen._compositor.render_strips()]
-        assert any("line 999" in row for row in screen), screen
+        assert "line 999" in screen_text(pilot.app, pane)
+        pane.scroll_to(y=0, animate=False)  # the reader scrolls back: new lines no longer pull the view down
+        await pilot.pause()
+        more(100)
+        await pilot.pause()
+        assert "line 0" in screen_text(pilot.app, pane) and "line 1099" not in screen_text(pilot.app, pane)
+        pane.scroll_end(animate=False)  # back at the end: it follows again
+        await pilot.pause()
+        more(100)
+        await pilot.pause()
+        assert "line 1199" in screen_text(pilot.app, pane)
+
+
+@sync
+async def test_long_lines_wrap_to_the_pane_width_under_their_text_and_cjk_counts_two_cells() -> None:
+    message = ("AssertionError: daemonic processes are not allowed to have children, and this line goes on to be "
+               "longer than the pane")
+    model = Model.from_events([E(1, "proc.start", 10, ppid=1, name="MainProcess"),
+                               E(2, "stdout", 10, stream="stderr", text=message),
+                               E(3, "stdout", 10, text="主进程" * 30)])
+    pane = OutputPane()
+    async with PaneApp(pane).run_test(size=(80, 12)) as pilot:
+        pane.update_from(model)
+        await pilot.pause()
+        rows = pane.row_texts()
+        width = pane.scrollable_content_region.width
+        assert all(cell_len(row) <= width for row in rows), rows
+        prefix = "MainProcess[10] ! "
+        error_rows = rows[:next(i for i, row in enumerate(rows) if "主" in row)]
+        assert error_rows[0].startswith(prefix) and len(error_rows) > 1
+        assert all(row.startswith(" " * len(prefix)) for row in error_rows[1:])  # hung under the text
+        assert " ".join(row.strip() for row in error_rows) == prefix + message  # no word cut, nothing lost
+        cjk_rows = rows[len(error_rows):]
+        assert "".join(row.strip().removeprefix("MainProcess[10] │") for row in cjk_rows).strip() == "主进程" * 30
+        assert len(cjk_rows) > 1
+        screen = screen_text(pilot.app, pane)
+        assert "longer than the pane" in screen  # the whole error reads on screen, no sideways scrolling
 
 
 @sync
@@ -366,7 +410,7 @@ async def test_partial_lines_stderr_and_uncaught_exceptions() -> None:
     pane = OutputPane()
     async with PaneApp(pane).run_test() as pilot:
         pane.update_from(model)
-        assert pane.lines[-1] == "MainProcess[10] │ Enter a number: "
+        assert pane.row_texts()[-1] == "MainProcess[10] │ Enter a number: "
         model.apply_many([
             E(3, "stdout", main, text="42"),
             E(4, "proc.start", child, ppid=main, name="Process-1"),
@@ -378,13 +422,13 @@ async def test_partial_lines_stderr_and_uncaught_exceptions() -> None:
         ])
         pane.update_from(model)
         await pilot.pause()
-        lines = list(pane.lines)
-        assert lines[0] == "MainProcess[10] │ Enter a number: 42"  # the partial line grew in place
-        assert lines[1] == "Process-1[11] ✖ uncaught ValueError: bad value  (in run())"
-        assert lines[2] == "Process-1[11] ! Traceback (most recent call last):"
-        assert lines[3] == "Process-1[11] ! ValueError: bad value"
-        assert lines[4] == "MainProcess[10] │ colour ␛[31mred\tand more"  # one row; no escape reaches the terminal
-        assert len(lines) == 5
+        rows = pane.row_texts()
+        assert rows[0] == "MainProcess[10] │ Enter a number: 42"  # the partial line grew in place
+        assert rows[1] == "Process-1[11] ✖ uncaught ValueError: bad value  (in run())"
+        assert rows[2] == "Process-1[11] ! Traceback (most recent call last):"
+        assert rows[3] == "Process-1[11] ! ValueError: bad value"
+        assert rows[4] == "MainProcess[10] │ colour ␛[31mred and more"  # one row; no escape reaches the terminal
+        assert len(rows) == 5
 
 
 @sync
@@ -399,7 +443,7 @@ async def test_a_traceback_never_printed_is_shown_from_the_exception_record() ->
     async with PaneApp(pane).run_test() as pilot:
         pane.update_from(model)
         await pilot.pause()
-        assert list(pane.lines) == [
+        assert pane.row_texts() == [
             "MainProcess[10] ✖ uncaught KeyError: 'k'  (in the script)",
             "MainProcess[10] ! Traceback (most recent call last):",
             "MainProcess[10] !   File \"x.py\", line 1",
@@ -415,8 +459,9 @@ async def test_output_of_a_recording_in_arrival_order_and_reset_on_a_new_model()
         pane.update_from(folded("zombie", 0.2))
         pane.update_from(model)  # another model object: starts over, no line twice
         await pilot.pause()
-        assert len(pane.lines) == len(model.lines)
-        for row, line in zip(pane.lines, model.lines):
+        rows = pane.row_texts()
+        assert len(rows) == len(model.lines)
+        for row, line in zip(rows, model.lines):
             p = model.processes[line.pid]
             assert row == f"{p.name}[{p.pid}] │ {line.text}"
 

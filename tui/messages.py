@@ -1,22 +1,20 @@
-"""Messages from the app's pump thread to the screen: new events were folded in, a control command finished."""
+"""Messages from the app's pump to the screen."""
 
 from __future__ import annotations
 
 from textual.message import Message
 
+from tui.status import RunState
+
 
 class RunUpdated(Message):
-    """The model changed: ``events`` were folded in since the last one. At most one is ever queued."""
+    """The model or the run's state changed. A newer one replaces one still queued: the screen draws the latest
+    state once, however far behind it is."""
 
-    def __init__(self, events: int) -> None:
+    def __init__(self, state: RunState, events: int) -> None:
         super().__init__()
-        self.events = events
+        self.state = state
+        self.events = events  # events folded since the last message was posted
 
-
-class ControlDone(Message):
-    """A start/stop/freeze/send asked of the session has been done (``error`` says why not)."""
-
-    def __init__(self, command: str, error: str | None = None) -> None:
-        super().__init__()
-        self.command = command
-        self.error = error
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RunUpdated)

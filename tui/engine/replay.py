@@ -48,10 +48,10 @@ class ReplaySession:
             self.model = model
 
     # The controls of a live session do nothing here.
-    def start(self, target: Target) -> None:
+    def start(self, target: Target, still_wanted: object = None) -> None:
         self.target = target
 
-    def stop(self) -> None: ...
+    def stop(self, still_wanted: object = None) -> None: ...
 
     def close(self) -> None: ...
 
@@ -63,11 +63,11 @@ class ReplaySession:
     def wake(self) -> None:
         self._woken.set()
 
-    def toggle_freeze(self) -> bool:
+    def set_frozen(self, frozen: bool) -> bool:
         return False
 
-    def change_speed(self, step: int) -> float:
-        return self.speed
+    def set_speed(self, speed: float) -> None:
+        self.speed = speed
 
     def send_line(self, text: str) -> bool:
         return False

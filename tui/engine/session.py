@@ -1,7 +1,8 @@
 """The app's live run: at most one at a time; start, switch, stop, freeze, speed and stdin, all without a screen.
 
-The app's thread worker calls :meth:`Session.poll`; the screen calls the rest from its own thread and reads
-``model`` while holding ``model_lock``.
+The app's pump calls :meth:`Session.poll` from a thread worker; each control action runs in a thread worker of its
+own; the screen reads ``model`` while holding ``model_lock``. Starts and stops are serialised here: an action that a
+later one has made pointless (``still_wanted`` says so) is dropped once its turn comes.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import select
 import threading
+from collections.abc import Callable
 
 from tui.engine.collector import Collector
 from tui.engine.events import Wire
@@ -17,6 +19,16 @@ from tui.engine.catalog import Target
 from tui.engine.runner import Run
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 10.0)
+
+
+def next_speed(speed: float, step: int) -> float:
+    """The next (``step`` > 0) or previous speed in SPEEDS from the one nearest ``speed``."""
+    here = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - speed))
+    return SPEEDS[max(0, min(len(SPEEDS) - 1, here + step))]
+
+
+def _always() -> bool:
+    return True
 
 
 class Session:
@@ -30,8 +42,11 @@ class Session:
         self.run: Run | None = None
         self.frozen = False
         self._collector: Collector | None = None
-        # Held for a whole poll and for a switch, so a run is never closed while its queue is being read.
-        self._switch_lock = threading.Lock()
+        # Held to start, switch and stop runs. A poll holds it only to pick its collector: the wait is outside, so an
+        # action never waits for a poll; a run's queue is closed only once no poll reads it (``_readers``).
+        self._switch = threading.Condition(threading.Lock())
+        self._readers = 0
+        self._freeze_lock = threading.Lock()
         # Written by wake(): ends a poll early, so the app can poll slowly while idle yet act on a key at once.
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
@@ -41,9 +56,11 @@ class Session:
         run = self.run  # read once: another thread may be switching runs
         return run is not None and run.running
 
-    def start(self, target: Target) -> None:
+    def start(self, target: Target, still_wanted: Callable[[], bool] = _always) -> None:
         """Start ``target``; a run still going is stopped and cleaned up first."""
-        with self._switch_lock:
+        with self._switch:
+            if not still_wanted():
+                return
             self._end_current()
             run = Run(target, speed=self.speed, start_method=self.start_method, stdin="pipe", grace=self.grace)
             model = Model()
@@ -54,36 +71,56 @@ class Session:
             run.start()
             self.run = run
             self._collector = Collector(run, model, lock=self.model_lock)
+        self.wake()
 
-    def stop(self) -> None:
-        with self._switch_lock:
-            if self.run is not None:
-                self.run.stop()
-            self.frozen = False
+    def stop(self, still_wanted: Callable[[], bool] = _always) -> None:
+        """End every process of the run (the poll goes on reading what they say as they go)."""
+        with self._switch:
+            if not still_wanted():
+                return
+            run = self.run
+        if run is not None:
+            run.stop()
+        self.set_frozen(False)
+        self.wake()
 
     def close(self) -> None:
-        with self._switch_lock:
+        with self._switch:
             self._end_current()
         self.wake()
 
     def _end_current(self) -> None:
-        if self.run is not None:
-            run, collector = self.run, self._collector
-            self.run = self._collector = None
-            run.stop()
-            if collector is not None:  # fold in what the old run said last (its exits), for the record
-                while not collector.finished and collector.poll(0.0):
-                    pass
-            run.close()
+        """Stop the current run and release it, once no poll reads its queue (called holding ``_switch``)."""
+        run, collector = self.run, self._collector
+        if run is None:
+            return
+        self.run = self._collector = None  # the next poll reads nothing of it
+        self.wake()  # a poll reading it now ends at once
+        self._switch.wait_for(lambda: self._readers == 0)
+        run.stop()
+        if collector is not None:  # fold in what the old run said last (its exits), for the record
+            while not collector.finished and collector.poll(0.0):
+                pass
+        run.close()
 
     def poll(self, timeout: float) -> list[Wire]:
         """Events of the current run folded into ``model`` in the last ``timeout`` seconds (empty if none)."""
-        with self._switch_lock:
+        with self._switch:
             collector = self._collector
-            idle = collector is None or collector.finished
-            batch = [] if idle else collector.poll_wires(timeout, wake=self._wake_r)  # type: ignore[union-attr]
-        if idle:
+            if collector is None or collector.finished:
+                collector = None
+            else:
+                self._readers += 1
+        if collector is None:
             select.select([self._wake_r], [], [], timeout)  # nothing to read: wait like a poll, without spinning
+            self._clear_wake()
+            return []
+        try:
+            batch = collector.poll_wires(timeout, wake=self._wake_r)
+        finally:
+            with self._switch:
+                self._readers -= 1
+                self._switch.notify_all()
         self._clear_wake()
         return batch
 
@@ -98,28 +135,30 @@ class Session:
         while select.select([self._wake_r], [], [], 0)[0]:
             os.read(self._wake_r, 4096)
 
-    def toggle_freeze(self) -> bool:
+    def set_frozen(self, frozen: bool) -> bool:
         """Freeze (SIGSTOP) or thaw (SIGCONT) every process of the run; returns whether it is now frozen."""
-        run = self.run
-        if run is None or not run.running:
-            self.frozen = False
-            return False
-        if self.frozen:
-            run.resume()
-        else:
-            run.freeze()
-        self.frozen = not self.frozen
-        return self.frozen
+        with self._freeze_lock:
+            run = self.run
+            if run is None or not run.running:
+                self.frozen = False
+            elif frozen != self.frozen:
+                if frozen:
+                    run.freeze()
+                else:
+                    run.resume()
+                self.frozen = frozen
+            frozen = self.frozen
+        self.wake()
+        return frozen
 
-    def change_speed(self, step: int) -> float:
-        """Next or previous speed in SPEEDS, for the run going now (from its next sleep) and the next ones."""
-        here = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
-        self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, here + step))]
+    def set_speed(self, speed: float) -> None:
+        """The speed for the run going now (from its next sleep) and the next ones."""
+        self.speed = speed
         run = self.run
         if run is not None:
-            run.set_speed(self.speed)
-        return self.speed
+            run.set_speed(speed)
 
     def send_line(self, text: str) -> bool:
+        """Send a line to the run's stdin; False if no run reads it."""
         run = self.run
         return run is not None and run.write_stdin(text + "\n")

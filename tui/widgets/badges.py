@@ -1,57 +1,111 @@
 """State badges: every process/thread state as a colour AND a letter/symbol AND a word, in a compact and a
-projector form, plus the sentence that says what the state is about (which lock, which child, which signal)."""
+projector form, plus the sentence that says what the state is about (which lock, which child, which signal).
+
+Colours come from the theme: a pane that draws states declares ``COMPONENT_CLASSES = STATE_CLASSES`` and reads its
+:class:`Palette` (``app.tcss`` maps each component class to a theme variable of ``tui/theme.py``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
+from textual.widget import Widget
 
-from tui.engine.describe import signal_name
-from tui.engine.model import Model, ProcessNode, ThreadNode
+from tui.engine.model import JoinKind, Model, ProcessNode, State, ThreadNode
+from tui.engine.plain import signal_name
+from tui.theme import STATE_COLOURS
 
 
 @dataclass(frozen=True, slots=True)
 class StateLook:
-    """How one state looks everywhere: badge, timeline glyph and colours."""
+    """How one state looks everywhere, besides its colour: badge letter, projector symbol, word, timeline glyph."""
 
     letter: str  # the compact badge, ps-like where ps has one
     symbol: str  # leads the projector badge
     word: str
-    badge_style: str  # foreground ON background: readable whatever the theme's background is
-    colour: str  # foreground only (timeline, text): mid-luminance so it reads on dark and on light
     glyph: str  # the timeline's fill for a stretch in this state
 
 
-# Backgrounds carry an explicit foreground so the pair reads the same on dark and light themes.
+ORPHANED = "orphaned"  # not a state: a mark beside one (the process lives on under an adopter)
+FAILED_EXIT = "failed-exit"  # an exit with a non-zero code is worth seeing: exited's letter and word, a warning colour
+
 LOOKS: dict[str, StateLook] = {
-    "running": StateLook("R", "▶", "running", "bold #000000 on #5fd75f", "#2e9e44", "█"),
-    "sleeping": StateLook("S", "z", "sleeping", "bold #000000 on #87afd7", "#3a7bd5", "─"),
-    "blocked": StateLook("B", "■", "blocked", "bold #ffffff on #c62828", "#d32f2f", "▒"),
-    "joining": StateLook("J", "⇥", "joining", "bold #000000 on #e0b000", "#b98900", "═"),
-    "zombie": StateLook("Z", "†", "zombie", "bold #ffffff on #7b1fa2", "#9c27b0", "░"),
-    "stopped": StateLook("T", "‖", "stopped", "bold #000000 on #ff9800", "#e65100", "╌"),
-    "exited": StateLook("E", "✓", "exited", "bold #ffffff on #616161", "#808080", " "),
-    "terminated": StateLook("X", "×", "terminated", "bold #ffffff on #ad1457", "#c2185b", " "),
-    "killed": StateLook("K", "×", "killed", "bold #ffffff on #b71c1c", "#c62828", " "),
-    "daemon-killed": StateLook("D", "×", "daemon-killed", "bold #ffffff on #8d4e00", "#a0522d", " "),
-    "orphaned": StateLook("O", "↑", "orphaned", "bold #000000 on #26c6da", "#00838f", " "),
+    State.RUNNING: StateLook("R", "▶", "running", "█"),
+    State.SLEEPING: StateLook("S", "z", "sleeping", "─"),
+    State.BLOCKED: StateLook("B", "■", "blocked", "▒"),
+    State.JOINING: StateLook("J", "⇥", "joining", "═"),
+    State.ZOMBIE: StateLook("Z", "†", "zombie", "░"),
+    State.STOPPED: StateLook("T", "‖", "stopped", "╌"),
+    State.EXITED: StateLook("E", "✓", "exited", " "),
+    State.TERMINATED: StateLook("X", "×", "terminated", " "),
+    State.KILLED: StateLook("K", "×", "killed", " "),
+    State.DAEMON_KILLED: StateLook("D", "×", "daemon-killed", " "),
+    ORPHANED: StateLook("O", "↑", "orphaned", " "),
 }
-UNKNOWN_LOOK = StateLook("?", "?", "unknown", "bold #000000 on #bdbdbd", "#808080", "?")
-# An exit with a non-zero code is worth seeing: same letter and word, a warning colour.
-FAILED_EXIT_STYLE = "bold #000000 on #ff8a65"
+UNKNOWN_LOOK = StateLook("?", "?", "unknown", "?")
 WORD_STYLE = Style(bold=True)
+
+# Component classes: ``state--X`` is the badge (the state's colour behind a contrasting word), ``state-fg--X`` the
+# state's colour as a foreground. One pair per colour of the theme's ``state-X`` variables.
+STATE_CLASSES: frozenset[str] = frozenset(
+    {f"state--{name}" for name in STATE_COLOURS} | {f"state-fg--{name}" for name in STATE_COLOURS}
+)
 
 
 def look(state: str) -> StateLook:
     return LOOKS.get(state, UNKNOWN_LOOK)
 
 
-def badge(state: str, projector: bool = False, *, failed: bool = False) -> Text:
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """The theme's colours for states, read from a widget's component classes."""
+
+    badges: dict[str, Style]
+    colours: dict[str, Style]
+
+    @classmethod
+    def of(cls, widget: Widget) -> Palette:
+        return cls(
+            {name: widget.get_component_rich_style(f"state--{name}") for name in STATE_COLOURS},
+            {name: widget.get_component_rich_style(f"state-fg--{name}", partial=True) for name in STATE_COLOURS},
+        )
+
+    def badge(self, key: str) -> Style:
+        return self.badges.get(key, Style(reverse=True))
+
+    def colour(self, key: str) -> Style:
+        return self.colours.get(key, Style())
+
+
+class Painted:
+    """For a widget that draws with the theme's state colours: its palette, made again when the styles change.
+    Mixed in before the widget class (whose ``COMPONENT_CLASSES`` must include :data:`STATE_CLASSES`)."""
+
+    _palette: Palette | None = None
+
+    @property
+    def palette(self) -> Palette:
+        palette = self._palette
+        if palette is None:
+            palette = self._palette = Palette.of(self)  # type: ignore[arg-type]
+        return palette
+
+    def notify_style_update(self) -> None:
+        self._palette = None
+        super().notify_style_update()  # type: ignore[misc]
+        self.palette_changed()
+
+    def palette_changed(self) -> None:
+        """The theme changed: whatever was drawn with the old colours must be drawn again."""
+
+
+def badge(palette: Palette, state: str, projector: bool = False, *, failed: bool = False) -> Text:
     """`R` (compact) or ` ▶ RUNNING ` (projector): never colour alone, the letter or word says it too."""
     lk = look(state)
-    style = FAILED_EXIT_STYLE if failed and state == "exited" else lk.badge_style
+    style = palette.badge(FAILED_EXIT if failed and state == State.EXITED else state)
     # The style goes on a span, not the Text's base style: appended text must not inherit the badge colours.
     text = Text()
     if projector:
@@ -65,11 +119,8 @@ def process_label(model: Model, pid: int | None) -> str:
     """`Process-1 [21049]`, or the reaper's name, or just the pid."""
     if pid is None:
         return "?"
-    p = model.processes.get(pid)
-    if p is not None:
-        return f"{p.name} [{pid}]"
-    if pid == model.run.reaper:
-        return f"contui-reaper [{pid}]"
+    if pid in model.processes or pid == model.run.reaper:
+        return f"{model.name_of(pid)} [{pid}]"
     return f"[{pid}]"
 
 
@@ -88,12 +139,9 @@ def waited_object(model: Model, oid: str | None) -> str:
     """A lock or queue id as the script names it: `mutex (Lock)`."""
     if oid is None:
         return "?"
-    lock = model.locks.get(oid)
-    if lock is not None:
-        return f"{lock.name or oid} ({short_type(lock.type)})"
-    q = model.queues.get(oid)
-    if q is not None:
-        return f"{q.name or oid} ({short_type(q.type)})"
+    found: Any = model.locks.get(oid) or model.queues.get(oid)
+    if found is not None:
+        return f"{found.name or oid} ({short_type(found.type)})"
     return oid
 
 
@@ -102,15 +150,15 @@ def short_type(type_name: str) -> str:
     return type_name.rsplit(".", 1)[-1]
 
 
-def state_detail(model: Model, state: str, *, blocked_on: str | None = None, joining: int | None = None,
-                 joining_kind: str | None = None, node: ProcessNode | None = None) -> str:
+def state_detail(model: Model, state: State, *, blocked_on: str | None = None, joining: int | None = None,
+                 joining_kind: JoinKind | None = None, node: ProcessNode | None = None) -> str:
     """What the state is about, in words: `on mutex (Lock)`, `for Process-2 [21013]`, `code 0`, `SIGTERM`."""
-    if state == "blocked":
+    if state is State.BLOCKED:
         return f"on {waited_object(model, blocked_on)}"
-    if state == "joining":
+    if state is State.JOINING:
         if joining is None:
             return ""
-        if joining_kind == "thread":
+        if joining_kind is JoinKind.THREAD:
             for p in model.processes.values():
                 th = p.threads.get(joining)
                 if th is not None:
@@ -119,41 +167,34 @@ def state_detail(model: Model, state: str, *, blocked_on: str | None = None, joi
         return f"for {process_label(model, joining)}"
     if node is None:
         return ""
-    if state == "exited":
+    if state is State.EXITED:
         return f"code {node.exit_code}" if node.exit_code is not None else ""
-    if state in ("terminated", "killed"):
+    if state in (State.TERMINATED, State.KILLED):
         return f"by {signal_name(node.signal or node.terminate_signal)}"
-    if state == "daemon-killed":
+    if state is State.DAEMON_KILLED:
         return "killed as a daemon at its parent's exit"
     return ""
 
 
-def process_state_text(model: Model, p: ProcessNode, projector: bool = False) -> Text:
+def process_state_text(model: Model, p: ProcessNode, palette: Palette, projector: bool = False) -> Text:
     """Badge + word + detail for a process, e.g. ` B  blocked on mutex (Lock)`."""
     state = p.state
-    detail = state_detail(model, state, blocked_on=p.blocked_on, joining=p.joining,
-                          joining_kind=_joining_kind(p), node=p)
-    return _state_text(state, detail, projector, failed=state == "exited" and bool(p.exit_code))
+    detail = state_detail(model, state, blocked_on=p.blocked_on, joining=p.joining, joining_kind=p.joining_kind,
+                          node=p)
+    return _state_text(palette, state, detail, projector, failed=state is State.EXITED and bool(p.exit_code))
 
 
-def thread_state_text(model: Model, th: ThreadNode, projector: bool = False) -> Text:
+def thread_state_text(model: Model, th: ThreadNode, palette: Palette, projector: bool = False) -> Text:
     detail = state_detail(model, th.state, blocked_on=th.blocked_on, joining=th.joining,
                           joining_kind=th.joining_kind)
-    return _state_text(th.state, detail, projector)
+    return _state_text(palette, th.state, detail, projector)
 
 
-def _state_text(state: str, detail: str, projector: bool, failed: bool = False) -> Text:
+def _state_text(palette: Palette, state: State, detail: str, projector: bool, failed: bool = False) -> Text:
     text = Text()
-    text.append_text(badge(state, projector, failed=failed))
+    text.append_text(badge(palette, state, projector, failed=failed))
     if not projector:
         text.append(f" {look(state).word}", style=WORD_STYLE)
     if detail:
         text.append(f" {detail}")
     return text
-
-
-def _joining_kind(p: ProcessNode) -> str | None:
-    for th in p.threads.values():
-        if th.state == "joining":
-            return th.joining_kind
-    return None

@@ -14,27 +14,29 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui.engine.model import Model
+from tui.widgets.badges import STATE_CLASSES, Painted, Palette
 
 DIM = Style(dim=True)
-CardText = Callable[[Any, int, bool], Text]
+CardText = Callable[[Any, int, bool, Palette], Text]
 
 
 class _Laid:
     """Laid out by Rich at the width it is given: Textual asks for the height at the width it will paint with,
     before the widget has a size, so the widget's own size cannot be used."""
 
-    def __init__(self, views: tuple[Any, ...], projector: bool, card: CardText, empty: str) -> None:
-        self.views, self.projector, self.card, self.empty = views, projector, card, empty
+    def __init__(self, views: tuple[Any, ...], projector: bool, card: CardText, empty: str, palette: Palette) -> None:
+        self.views, self.projector, self.card, self.empty, self.palette = views, projector, card, empty, palette
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if not self.views:
             yield Text(self.empty, style=DIM)
             return
         gap = "\n\n" if self.projector else "\n"
-        yield Text(gap).join(self.card(view, options.max_width, self.projector) for view in self.views)
+        yield Text(gap).join(self.card(view, options.max_width, self.projector, self.palette) for view in self.views)
 
 
-class CardBody(Widget):
+class CardBody(Painted, Widget):
+    COMPONENT_CLASSES = STATE_CLASSES
     DEFAULT_CSS = """
     CardBody { height: auto; width: 1fr; }
     """
@@ -47,7 +49,10 @@ class CardBody(Widget):
         self._empty = empty
 
     def render(self) -> _Laid:
-        return _Laid(self.views, self.projector, self._card, self._empty)
+        return _Laid(self.views, self.projector, self._card, self._empty, self.palette)
+
+    def palette_changed(self) -> None:
+        self.refresh()
 
     def show(self, views: tuple[Any, ...]) -> None:
         self.views = views
@@ -71,15 +76,6 @@ class CardPane(VerticalScroll):
     EMPTY = "nothing yet"
     BODY_ID = "cards-body"
 
-    DEFAULT_CSS = """
-    CardPane {
-        height: 1fr;
-        border: round $secondary;
-        border-title-color: $text;
-        &:focus { border: round $accent; }
-    }
-    """
-
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._body = CardBody(self.card, self.EMPTY, id=self.BODY_ID)
@@ -91,7 +87,7 @@ class CardPane(VerticalScroll):
         raise NotImplementedError
 
     @staticmethod
-    def card(view: Any, width: int, projector: bool) -> Text:
+    def card(view: Any, width: int, projector: bool, palette: Palette) -> Text:
         raise NotImplementedError
 
     def update_from(self, model: Model) -> None:

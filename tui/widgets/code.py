@@ -33,8 +33,8 @@ class CodePane(VerticalScroll):
 
     BORDER_TITLE = "Code"
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self._target: Target | None = None
         # Until the screen has painted once, the code is shown plain: pygments (import, lexer set-up, highlighting)
         # costs about a tenth of a second, which the first frame should not wait for.
@@ -42,6 +42,7 @@ class CodePane(VerticalScroll):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._first_paint_done)
+        self.app.theme_changed_signal.subscribe(self, lambda theme: self.restyle())
 
     def _first_paint_done(self) -> None:
         self._painted = True
@@ -76,8 +77,8 @@ class CodePane(VerticalScroll):
         self.scroll_home(animate=False)
 
     def restyle(self) -> None:
-        """The app's theme changed: draw again on the new background."""
-        self.show(self._target)
+        """The app's theme changed: draw again on the new background (once the app has its new colours)."""
+        self.call_after_refresh(self.show, self._target)
 
 
 def plain_code(source: str, first: int) -> Text:

@@ -3,22 +3,20 @@ order, and how often it was taken."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
-from tui.engine.model import LockState, Model
+from tui.engine.model import LockState, Model, Part, State
+from tui.widgets.badges import Palette, thread_label
 from tui.widgets.cards import CardPane
-from tui.widgets.badges import LOOKS, thread_label
 
 NAME_STYLE = Style(bold=True)
 DIM = Style(dim=True)
-# The chips reuse the state colours: a holder runs, a waiter is blocked.
-OWNER_CHIP = LOOKS["running"].badge_style
-WAITER_CHIP = LOOKS["blocked"].badge_style
-FREE_CHIP = LOOKS["exited"].badge_style
 
 
 def seconds(ns: int) -> str:
@@ -63,8 +61,9 @@ def flow(text: Text, parts: list[str], width: int, indent: int, style: Style = D
         line_width += len(part)
 
 
-def lock_text(view: LockView, width: int, projector: bool = False) -> Text:
-    """One lock as a few lines laid out for ``width``; too narrow for chip and name on one line, they stack."""
+def lock_text(view: LockView, width: int, projector: bool, palette: Palette) -> Text:
+    """One lock as a few lines laid out for ``width``; too narrow for chip and name on one line, they stack.
+    The chips reuse the state colours: a holder runs, a waiter is blocked."""
     chip_width = 11 if projector else 9
     indent = 2
     text = Text()
@@ -75,10 +74,10 @@ def lock_text(view: LockView, width: int, projector: bool = False) -> Text:
     side_by_side = indent + chip_width + 1 + max(len(b) for b in bodies) <= width
     body_indent = indent + chip_width + 1 if side_by_side else indent + 2
 
-    def row(chip: str, chip_style: str, first: bool, body: Text) -> None:
+    def row(chip: str, chip_style: Style, first: bool, body: Text) -> None:
         if first or side_by_side:
             text.append("\n" + " " * indent)
-            text.append(chip.ljust(chip_width) if first else " " * chip_width, style=chip_style if first else "")
+            text.append(chip.ljust(chip_width) if first else " " * chip_width, style=chip_style if first else Style())
         if side_by_side:
             text.append(" ")
         else:
@@ -92,13 +91,14 @@ def lock_text(view: LockView, width: int, projector: bool = False) -> Text:
                 held = f"held {seconds(view.held_ns)}" + (f", re-entered {view.depth}×" if view.depth > 1 else "")
                 fits = body_indent + body.cell_len + 2 + len(held) <= width
                 body.append("  " + held if fits else "\n" + " " * body_indent + held)
-            row(" ▶ HELD BY " if projector else " owner ", OWNER_CHIP, i == 0, body)
+            row(" ▶ HELD BY " if projector else " owner ", palette.badge(State.RUNNING), i == 0, body)
     else:
-        row(" ✓ FREE " if projector else " free ", FREE_CHIP, True, Text("nobody holds it", style=DIM))
+        row(" ✓ FREE " if projector else " free ", palette.badge(State.EXITED), True,
+            Text("nobody holds it", style=DIM))
     for i, waiter in enumerate(view.waiters, 1):
         body = Text(f"{i}. ", style=NAME_STYLE)
         body.append(waiter)
-        row(" ■ WAITING " if projector else " waiting ", WAITER_CHIP, i == 1, body)
+        row(" ■ WAITING " if projector else " waiting ", palette.badge(State.BLOCKED), i == 1, body)
     if not projector:  # last: a short pane shows what matters first
         text.append("\n ")
         facts = [f"{view.acquisitions} acquired" + (f", {view.timeouts} timed out" if view.timeouts else "")]
@@ -111,9 +111,14 @@ def lock_text(view: LockView, width: int, projector: bool = False) -> Text:
 class LockPane(CardPane):
     """Every lock of the run, in the order they were made."""
 
+    PART: ClassVar[Part] = Part.LOCKS
     BORDER_TITLE = "Locks"
     EMPTY = "no locks yet"
     BODY_ID = "locks-body"
+
+    def clock_key(self, model: Model, tick: int) -> Hashable:
+        # "held 2 s" moves only while some lock is held
+        return tick if any(lock.owners for lock in model.locks.values()) else None
 
     def views(self, model: Model) -> tuple[LockView, ...]:
         return tuple(LockView.of(model, lock) for lock in model.locks.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from rich.cells import cell_len, get_character_cell_size
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -13,9 +13,7 @@ from textual.events import Resize
 from textual.widgets import Static
 
 from tui.engine.catalog import Target
-
-# Never at the start of a line (Chinese line-breaking rules): they stay with the character before them.
-_CLOSING = set("，。、：；！？）」』》”’,.:;!?)")
+from tui.widgets.wrapping import wrap
 
 
 @dataclass(frozen=True)
@@ -61,66 +59,6 @@ def _docstring(target: Target) -> str:
         return ""
 
 
-def _tokens(text: str) -> list[str]:
-    """Words, runs of spaces, and single wide (CJK) characters: a line may break between any two of the last."""
-    out: list[str] = []
-    word = ""
-    for ch in text:
-        if ch in _CLOSING and (word or out):
-            if word:
-                word += ch
-            else:
-                out[-1] += ch
-            continue
-        wide = get_character_cell_size(ch) == 2
-        if ch.isspace() or wide:
-            if word:
-                out.append(word)
-                word = ""
-            if ch.isspace() and out and out[-1].isspace():
-                out[-1] += ch
-            else:
-                out.append(ch)
-        else:
-            word += ch
-    if word:
-        out.append(word)
-    return out
-
-
-def wrap(text: str, width: int, first: int = 0) -> list[str]:
-    """Greedy wrap to ``width`` cells (the first line has ``first`` cells fewer); Chinese breaks between
-    characters, where rich and Textual would move the whole unspaced sentence to the next line."""
-    width = max(width, 4)
-    lines: list[str] = []
-    line, used, space = "", first, ""
-    for token in _tokens(text):
-        if token.isspace():
-            space = token if line else ""
-            continue
-        size = cell_len(token)
-        if used + cell_len(space) + size <= width:
-            line += space + token
-            used += cell_len(space) + size
-        else:
-            if line or used:
-                lines.append(line)
-            line, used = "", 0
-            while size > width:  # a word longer than the line: cut it
-                cut = ""
-                for ch in token:
-                    if cell_len(cut + ch) > width:
-                        break
-                    cut += ch
-                lines.append(cut)
-                token = token[len(cut):]
-                size = cell_len(token)
-            line, used = token, size
-        space = ""
-    lines.append(line)
-    return lines
-
-
 def render(paras: list[Paragraph], width: int) -> Text:
     out = Text()
     for para in paras:
@@ -141,8 +79,8 @@ class NarrationPane(VerticalScroll):
 
     BORDER_TITLE = "Narration"
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self._paragraphs: list[Paragraph] = []
 
     def compose(self) -> ComposeResult:

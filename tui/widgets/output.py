@@ -1,39 +1,47 @@
-"""The Output pane: every line each process printed, interleaved as it arrived, tagged with the process by colour
-AND name; stderr marked with `!`, uncaught exceptions flagged. Built on ``Log`` to absorb bursts of lines."""
+"""The Output pane: every line each process printed, interleaved as it arrived, tagged with the process by colour AND
+name; stderr marked with `!`, uncaught exceptions flagged with `✖`.
+
+A line-API view over the model's lines: it keeps only where each line's rows start at the pane's width, and draws a
+row when it is on screen, so a run of a million lines costs what its visible rows cost. Long lines wrap to the pane's
+width (a wide character counts two cells), their continuation rows indented under the text.
+"""
 
 from __future__ import annotations
 
-import re
+import bisect
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len
-from rich.highlighter import Highlighter
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from textual.geometry import Size
 from textual.reactive import reactive
-from textual.widgets import Log
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
-from tui.engine.model import ExceptionRecord, Model, OutputLine
+from tui.engine.model import UNKNOWN, Model, OutputLine, Part, Stream
+from tui.theme import OUTPUT_TAG_COLOURS
+from tui.widgets.badges import Painted
+from tui.widgets.wrapping import wrap
 
-MAX_LINES = 10_000
 STDOUT_MARK = "│"
 STDERR_MARK = "!"
 EXCEPTION_MARK = "✖"
-# White on a mid-dark colour: the tag reads the same on dark and light themes.
-TAG_STYLES = tuple(Style.parse(f"bold #ffffff on {c}") for c in (
-    "#1565c0", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457", "#5d4037", "#455a64", "#c62828", "#283593", "#558b2f",
-))
-ERROR_STYLE = Style.parse("bold #e53935")
-EXCEPTION_STYLE = Style.parse("bold #ffffff on #b71c1c")
-MARKS = STDOUT_MARK + STDERR_MARK + EXCEPTION_MARK
-# `Process-1[21049] client-1 │ text`: the tag ends at the first mark; the pid is in the tag's brackets.
-_TAG = re.compile(rf"^(.*?\[(\d+)\][^{MARKS}]*?) ([{MARKS}]) ")
+MARKS = {Stream.STDOUT: STDOUT_MARK, Stream.STDERR: STDERR_MARK, Stream.EXCEPTION: EXCEPTION_MARK}
+WHERE = {"main": "the script", "process": "run()", "thread": "the thread"}
+TAG_CLASSES = tuple(f"output--tag-{i}" for i in range(len(OUTPUT_TAG_COLOURS)))
+# Rows of this many lines are kept drawn: a screenful several times over, so scrolling back and forth is cheap.
+DRAWN_LINES = 512
+WIDTH_BEFORE_LAYOUT = 80  # lines are counted in rows before the pane has a size; counted again once it has
 
 
 def _safe_table() -> dict[int, str]:
-    """Characters that would split one model line into several Log rows, or drive the terminal (ESC), made
-    harmless: one model line stays exactly one row and a script cannot repaint the screen."""
-    table = {c: "�" for c in (*range(0x00, 0x09), *range(0x0e, 0x20), 0x7f)}
+    """Characters that would split one model line into several rows, or drive the terminal (ESC), made harmless: a
+    script cannot repaint the screen."""
+    table = {c: "�" for c in (*range(0x00, 0x09), *range(0x0e, 0x20), 0x7f)}  # tabs: expanded (see safe)
     table.update({c: " " for c in (0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029)})
     table[0x1b] = "␛"
     return table
@@ -43,201 +51,209 @@ _SAFE = _safe_table()
 
 
 def safe(text: str) -> str:
-    return text.translate(_SAFE)
+    return text.expandtabs(8).translate(_SAFE)
 
 
-class TagHighlighter(Highlighter):
-    """Colours each row's process tag by its pid, and stderr / exception rows, from the row's own text."""
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """A line cut into rows at one width: the prefix (tag and mark) starts the first row, ``indent`` cells start
+    every other."""
 
-    def __init__(self, tag_style_of: dict[int, Style]) -> None:
-        self.tag_style_of = tag_style_of
-
-    def highlight(self, text: Text) -> None:
-        match = _TAG.match(text.plain)
-        if match is None:
-            return
-        end = match.end(1)
-        style = self.tag_style_of.get(int(match.group(2)))
-        if style is not None:
-            text.stylize(style, 0, end)
-        mark = match.group(3)
-        if mark == STDERR_MARK:
-            text.stylize(ERROR_STYLE, end)
-        elif mark == EXCEPTION_MARK:
-            text.stylize(EXCEPTION_STYLE, end)
+    prefix: str
+    pieces: tuple[str, ...]
+    indent: int
 
 
-@dataclass(slots=True)
-class _PendingTraceback:
-    """An uncaught exception whose traceback should follow on stderr; the record's own is shown if it never
-    does by the time its process has ended."""
+def line_text(line: OutputLine) -> str:
+    """The line's own text as shown (an exception says what was raised and where)."""
+    record = line.exception
+    if record is None:
+        return safe(line.text)
+    where = WHERE.get(record.where, record.where)
+    return safe(f"uncaught {record.type}: {record.message}") + (f"  (in {where})" if where else "")
 
-    record: ExceptionRecord
-    last_line: str
-    scan_from: int
+
+def layout(prefix: str, text: str, width: int) -> Layout:
+    """Cut ``prefix + text`` into rows of ``width`` cells; continuation rows are indented under the text, unless the
+    prefix takes so much of a narrow pane that the text would be left a sliver."""
+    used = cell_len(prefix)
+    if used + cell_len(text) <= width:
+        return Layout(prefix, (text,), used)
+    indent = used if used <= width // 3 else 2
+    pieces = wrap(text, max(width - indent, 4), first=used - indent)
+    return Layout(prefix, tuple(pieces), indent)
 
 
-class OutputPane(Log):
-    """What the processes printed. Appends only what is new since the last update, in one write."""
+class OutputPane(Painted, ScrollView):
+    """What the processes printed: rows drawn from the model's lines, wrapped to the pane's width."""
 
+    PART: ClassVar[Part] = Part.OUTPUT
     BORDER_TITLE = "Output"
+    COMPONENT_CLASSES = {*TAG_CLASSES, "output--stderr", "output--exception"}
     can_focus = True
     projector: reactive[bool] = reactive(False)
 
     DEFAULT_CSS = """
-    OutputPane {
-        height: 1fr;
-        border: round $secondary;
-        border-title-color: $text;
-        &:focus { border: round $accent; }
-        /* A projector audience cannot scroll sideways: no scrollbar eating a row. */
-        &.-projector { overflow-x: hidden; }
-    }
+    /* Rows are laid out at the pane's width: a scrollbar that comes and goes must not change it. */
+    OutputPane { overflow-x: hidden; scrollbar-gutter: stable; }
     """
 
-    def __init__(self, *, max_lines: int = MAX_LINES, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
-        super().__init__(highlight=True, max_lines=max_lines, auto_scroll=True, name=name, id=id, classes=classes)
-        self._tag_style_of: dict[int, Style] = {}
-        self.highlighter = TagHighlighter(self._tag_style_of)
-        self._last_model: Model | None = None
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._model: Model | None = None
         self._begin()
 
     def _begin(self) -> None:
-        self._next_line = 0  # model.lines[:_next_line] are written
-        self._next_amend = 0  # model.amended_lines[:_next_amend] are handled
-        self._next_exception = 0
-        self._rows_written = 0  # rows ever appended: with len(self.lines) it maps a row number to where it is now
-        self._partial_row: dict[int, int] = {}  # model line index -> row number, while the line may still grow
-        self._pending: list[_PendingTraceback] = []
-        self._tag_style_of.clear()
+        self._lines: list[OutputLine] = []  # the model's lines, as far as they are counted in rows
+        self._starts: list[int] = []  # row of each line's first row
+        self._rows = 0
+        self._next_amend = 0  # model.amended_lines[:_next_amend] are counted
+        self._tags: dict[tuple[int, int], str] = {}  # (pid, tid) -> its tag text
+        self._tag_class: dict[int, str] = {}  # pid -> its tag's component class, in order of first line
+        self._drawn: OrderedDict[int, list[Strip]] = OrderedDict()  # line index -> its rows, least recent first
+        self._width = 0
+        self._follow = True  # keep the newest rows in view, until the user scrolls back
 
-    # -- the contract with the app --------------------------------------------------------------------------
+    # -- the pane contract (tui/widgets/pane.py) -------------------------------------------------------------
+    def clock_key(self, model: Model, tick: int) -> Hashable:
+        return None  # no time shown
+
     def update_from(self, model: Model) -> None:
-        if model is not self._last_model:
-            self.clear()
+        """Count the model's new (and grown) lines in rows at the pane's width; drawing waits for the screen."""
+        if model is not self._model:
+            self._model = model
             self._begin()
-            self._last_model = model
+        width = self._text_width()
+        if width != self._width:
+            self._recount(model, width)
         self._amend(model)
-        rows = self._new_rows(model)
-        rows += self._unprinted_tracebacks(model)
-        if rows:
-            self._append(rows)
+        lines = model.lines
+        for index in range(len(self._lines), len(lines)):
+            line = lines[index]
+            self._lines.append(line)
+            self._starts.append(self._rows)
+            self._rows += self._count(model, line)
+        self._settle()
 
     def watch_projector(self, projector: bool) -> None:
-        self.set_class(projector, "-projector")  # the rows themselves are the same: tag and mark are short already
+        self.set_class(projector, "-projector")
 
-    def _update_size(self, updates: int, lines: list[str]) -> None:  # type: ignore[override]
-        """Textual's Log measures new lines in a thread worker that calls back into the app, and one still running
-        as the app exits fails the app (NoActiveAppError). Rows come here in batches at most ~30 times a second,
-        so they are measured at once instead."""
-        if lines:
-            self._update_maximum_width(updates, max(cell_len(self._process_line(line)) for line in lines))
-
-    def _append(self, rows: list[str]) -> None:
-        self.write_lines(rows)
-        self._rows_written += len(rows)
-        # Log repaints the rows where the new lines were before max_lines pruned the oldest; once full and at the
-        # end, nothing scrolls either, so the view would keep showing old lines. One repaint of what is visible.
+    def palette_changed(self) -> None:
+        self._drawn.clear()
         self.refresh()
 
-    # -- rows -----------------------------------------------------------------------------------------------
-    def _new_rows(self, model: Model) -> list[str]:
-        lines, exceptions = model.lines, model.exceptions
-        start, end = self._next_line, len(lines)
-        limit = self.max_lines
-        if limit is not None and end - start > limit:
-            # Only the last screenful-and-more can be kept anyway; skipped rows still count for the mapping.
-            self._rows_written += end - limit - start
-            start = end - limit
-        new_exceptions = exceptions[self._next_exception:]
-        self._next_exception = len(exceptions)
-        rows: list[str] = []
-        append = rows.append
-        row_of = self._row_of
-        first_row = self._rows_written
-        e = 0
-        for index in range(start, end):
-            line = lines[index]
-            # An exception is shown where it happened among the lines: before the first line stamped after it.
-            while e < len(new_exceptions) and new_exceptions[e].t <= line.t:
-                append(self._exception_row(model, new_exceptions[e], start_scan=index))
-                e += 1
-            if line.partial:
-                self._partial_row[index] = first_row + len(rows)
-            append(row_of(model, line))
-        for record in new_exceptions[e:]:
-            append(self._exception_row(model, record, start_scan=end))
-        self._next_line = end
-        return rows
+    # -- counting rows --------------------------------------------------------------------------------------
+    def _text_width(self) -> int:
+        return self.scrollable_content_region.width or WIDTH_BEFORE_LAYOUT
 
-    def _row_of(self, model: Model, line: OutputLine) -> str:
-        mark = STDERR_MARK if line.stream == "stderr" else STDOUT_MARK
-        return f"{self._tag(model, line.pid, line.tid)} {mark} {safe(line.text)}"
+    def _prefix(self, model: Model, line: OutputLine) -> str:
+        key = (line.pid, line.tid)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = f"{model.name_of(line.pid)}[{line.pid}]"
+            if line.tid and line.tid != line.pid:
+                th = model.thread(line.pid, line.tid)
+                tag += f" {th.name if th is not None else line.tid}"
+            tag = safe(tag)
+            if model.name_of(line.pid) != UNKNOWN:  # a name still to come is not kept
+                self._tags[key] = tag
+            if line.pid not in self._tag_class:
+                self._tag_class[line.pid] = TAG_CLASSES[len(self._tag_class) % len(TAG_CLASSES)]
+        return f"{tag} {MARKS[line.stream]} "
 
-    def _tag(self, model: Model, pid: int, tid: int) -> str:
-        if pid not in self._tag_style_of:
-            self._tag_style_of[pid] = TAG_STYLES[len(self._tag_style_of) % len(TAG_STYLES)]
-        p = model.processes.get(pid)
-        name = p.name if p is not None else ("contui-reaper" if pid == model.run.reaper else "?")
-        tag = f"{name}[{pid}]"
-        if tid and tid != pid:
-            th = model.thread(pid, tid)
-            tag += f" {th.name if th is not None else tid}"
-        return safe(tag)
+    def _layout(self, line: OutputLine) -> Layout:
+        assert self._model is not None
+        return layout(self._prefix(self._model, line), line_text(line), self._width)
 
-    def _exception_row(self, model: Model, record: ExceptionRecord, start_scan: int) -> str:
-        tb_lines = [t for t in record.traceback.splitlines() if t.strip()]
-        self._pending.append(_PendingTraceback(record, tb_lines[-1].strip() if tb_lines else "", start_scan))
-        where = {"main": "the script", "process": "run()", "thread": "the thread"}.get(record.where, record.where)
-        return (f"{self._tag(model, record.pid, record.tid)} {EXCEPTION_MARK} uncaught "
-                f"{safe(record.type)}: {safe(record.message)}" + (f"  (in {where})" if where else ""))
+    def _count(self, model: Model, line: OutputLine) -> int:
+        prefix = self._prefix(model, line)
+        text = line_text(line)
+        if cell_len(prefix) + cell_len(text) <= self._width:  # most lines: one row, no wrapping to work out
+            return 1
+        return len(layout(prefix, text, self._width).pieces)
 
-    def _unprinted_tracebacks(self, model: Model) -> list[str]:
-        """A traceback normally follows on stderr; if its process ended without printing it, show the record's."""
-        if not self._pending:
-            return []
-        rows: list[str] = []
-        still: list[_PendingTraceback] = []
-        lines = model.lines
-        for pending in self._pending:
-            record = pending.record
-            printed = any(
-                line.pid == record.pid and line.stream == "stderr" and line.text.strip() == pending.last_line
-                for line in lines[pending.scan_from:]
-            )
-            pending.scan_from = len(lines)
-            if printed:
-                continue
-            p = model.processes.get(record.pid)
-            if p is not None and p.ended or model.run.ended:
-                tag = self._tag(model, record.pid, record.tid)
-                rows.extend(f"{tag} {STDERR_MARK} {safe(t)}" for t in record.traceback.splitlines())
-            else:
-                still.append(pending)
-        self._pending = still
-        return rows
+    def _recount(self, model: Model, width: int) -> None:
+        self._width = width
+        self._drawn.clear()
+        self._rows = 0
+        for index, line in enumerate(self._lines):
+            self._starts[index] = self._rows
+            self._rows += self._count(model, line)
 
-    # -- lines that grew after they were written ------------------------------------------------------------
     def _amend(self, model: Model) -> None:
+        """Partial lines that grew: count them again, and the rows of every line after them move."""
         amended = model.amended_lines
-        if self._next_amend >= len(amended):
-            return
-        pruned = self._rows_written - len(self._lines)
+        first: int | None = None
         for index in amended[self._next_amend:]:
-            row = self._partial_row.get(index)
-            if row is None:
-                continue  # not written yet (it is written whole below) or already final
-            line = model.lines[index]
-            if not line.partial:
-                del self._partial_row[index]
-            y = row - pruned
-            if 0 <= y < len(self._lines):
-                self._lines[y] = self._row_of(model, line)
-                self.refresh_lines(y)
+            if index < len(self._lines):
+                first = index if first is None else min(first, index)
+                self._drawn.pop(index, None)
         self._next_amend = len(amended)
-        # Rows scrolled out of the Log can no longer be amended.
-        if self._partial_row and pruned > 0:
-            for index, row in list(self._partial_row.items()):
-                if row < pruned:
-                    del self._partial_row[index]
+        if first is None:
+            return
+        row = self._starts[first]
+        for index in range(first, len(self._lines)):
+            self._starts[index] = row
+            row += self._count(model, self._lines[index])
+        self._rows = row
+
+    def _settle(self) -> None:
+        self.virtual_size = Size(self._width, self._rows)
+        if self._follow and not self.is_vertical_scrollbar_grabbed:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self.refresh()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self.size.height:  # before the first layout every row count is provisional
+            self._follow = new >= self.max_scroll_y
+
+    def on_resize(self) -> None:
+        if self._model is not None and self._text_width() != self._width:
+            self._recount(self._model, self._text_width())
+            self._settle()
+
+    # -- drawing --------------------------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        style = self.rich_style
+        row = self.scroll_offset.y + y
+        if not 0 <= row < self._rows:
+            return Strip.blank(width, style)
+        index = bisect.bisect_right(self._starts, row) - 1
+        rows = self._rows_of(index)
+        offset = row - self._starts[index]
+        strip = rows[offset] if offset < len(rows) else Strip.blank(width, style)
+        return strip.apply_style(style).extend_cell_length(width, style).crop(0, width)
+
+    def _rows_of(self, index: int) -> list[Strip]:
+        drawn = self._drawn
+        rows = drawn.get(index)
+        if rows is not None:
+            drawn.move_to_end(index)
+            return rows
+        line = self._lines[index]
+        rows = drawn[index] = self._draw(line, self._layout(line))
+        if len(drawn) > DRAWN_LINES:
+            drawn.popitem(last=False)
+        return rows
+
+    def _draw(self, line: OutputLine, shape: Layout) -> list[Strip]:
+        tag_style = self.get_component_rich_style(self._tag_class.get(line.pid, TAG_CLASSES[0]), partial=False)
+        if line.stream is Stream.EXCEPTION:
+            text_style = self.get_component_rich_style("output--exception")
+        elif line.stream is Stream.STDERR:
+            text_style = self.get_component_rich_style("output--stderr", partial=True)
+        else:
+            text_style = Style()
+        tag, _, mark = shape.prefix.rstrip().rpartition(" ")
+        rows = [Strip([Segment(tag, tag_style), Segment(f" {mark} ", text_style), Segment(shape.pieces[0],
+                                                                                         text_style)])]
+        pad = " " * shape.indent
+        rows += [Strip([Segment(pad), Segment(piece, text_style)]) for piece in shape.pieces[1:]]
+        return rows
+
+    # -- for tests ------------------------------------------------------------------------------------------
+    def row_texts(self) -> list[str]:
+        """Every row as plain text, at the pane's width (for tests)."""
+        return [strip.text for index in range(len(self._lines)) for strip in self._rows_of(index)]

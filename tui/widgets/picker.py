@@ -26,11 +26,11 @@ class ScenarioPicker(OptionList, inherit_bindings=False):
         Binding("pageup", "page_up", "Page Up", show=False),
     ]
 
-    def __init__(self, targets: list[Target], *, id: str | None = None) -> None:
+    def __init__(self, targets: list[Target], *, id: str | None = None, classes: str | None = None) -> None:
         self.targets = list(targets)
         self._loaded: int | None = None
         self._state = ""
-        super().__init__(*(Option(self._prompt(i)) for i in range(len(self.targets))), id=id)
+        super().__init__(*(Option(self._prompt(i)) for i in range(len(self.targets))), id=id, classes=classes)
 
     def _prompt(self, index: int) -> Text:
         target = self.targets[index]

@@ -3,24 +3,23 @@ getting, and a JoinableQueue's unfinished tasks."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from itertools import islice
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
-from tui.engine.model import Model, QueueState
+from tui.engine.model import Model, Part, QueueState, State
+from tui.widgets.badges import Palette, thread_label
 from tui.widgets.cards import CardPane
-from tui.widgets.badges import LOOKS, thread_label
 from tui.widgets.locks import flow
 
 NAME_STYLE = Style(bold=True)
 DIM = Style(dim=True)
 ITEM_STYLE = Style(bold=True)
-WAITER_CHIP = LOOKS["blocked"].badge_style
-JOIN_CHIP = LOOKS["joining"].badge_style
-FULL_CHIP = LOOKS["blocked"].badge_style
 ITEM_WIDTH = 12  # an item's repr is cut to this many cells: a slot must stay a slot
 EMPTY_SLOT = "·"
 ITEMS_COPIED = 100
@@ -117,7 +116,8 @@ def slots_text(view: QueueView, width: int, suffix: Text | None = None, indent: 
     return Text("\n").join([top, middle, bottom])
 
 
-def queue_text(view: QueueView, width: int, projector: bool = False) -> Text:
+def queue_text(view: QueueView, width: int, projector: bool, palette: Palette) -> Text:
+    """One queue: its slots, how full, who is blocked putting or getting (blocked's colour), who waits in join()."""
     text = Text()
     text.append(view.title, style=NAME_STYLE)
     size = "∞" if view.capacity is None else str(view.capacity)
@@ -126,7 +126,7 @@ def queue_text(view: QueueView, width: int, projector: bool = False) -> Text:
     fill = Text(f"  {count}/{size}", style=NAME_STYLE)
     if view.capacity is not None and count >= view.capacity:
         fill.append(" ")
-        fill.append(" ■ FULL " if projector else " full ", style=FULL_CHIP)
+        fill.append(" ■ FULL " if projector else " full ", style=palette.badge(State.BLOCKED))
     elif count == 0:
         fill.append(" empty", style=DIM)
     text.append("\n")
@@ -141,14 +141,14 @@ def queue_text(view: QueueView, width: int, projector: bool = False) -> Text:
         if who:
             label = f" ■ BLOCKED IN {chip.upper()}() " if projector else f" blocked in {chip}() "
             text.append("\n  ")
-            text.append(label, style=WAITER_CHIP)
+            text.append(label, style=palette.badge(State.BLOCKED))
             flow(text, list(who), width, 4, NAME_STYLE)
     if view.joinable:
         text.append("\n  ")
         text.append(f"unfinished tasks: {view.unfinished}", style=NAME_STYLE if view.unfinished else DIM)
         if view.joiners:
             text.append("  ")
-            text.append(" ⇥ JOIN() " if projector else " in join() ", style=JOIN_CHIP)
+            text.append(" ⇥ JOIN() " if projector else " in join() ", style=palette.badge(State.JOINING))
             flow(text, list(view.joiners), width, 4, Style())
     if not projector:  # last: a short pane shows what matters first
         text.append("\n ")
@@ -162,9 +162,13 @@ def queue_text(view: QueueView, width: int, projector: bool = False) -> Text:
 class QueuePane(CardPane):
     """Every queue of the run, in the order they were made."""
 
+    PART: ClassVar[Part] = Part.QUEUES
     BORDER_TITLE = "Queues"
     EMPTY = "no queues yet"
     BODY_ID = "queues-body"
+
+    def clock_key(self, model: Model, tick: int) -> Hashable:
+        return None  # no time shown
 
     def views(self, model: Model) -> tuple[QueueView, ...]:
         return tuple(QueueView.of(model, q) for q in model.queues.values())

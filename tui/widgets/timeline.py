@@ -4,7 +4,9 @@ for start, exit, terminate and lock acquire, scaled so the whole run (0..now) fi
 from __future__ import annotations
 
 import bisect
+from collections.abc import Hashable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from rich.segment import Segment as RichSegment
 from rich.style import Style
@@ -13,15 +15,20 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.engine.model import Key, Model
-from tui.widgets.badges import look
+from tui.engine.model import LANE_STATES, Key, MarkKind, Model, Part, State
+from tui.widgets.badges import STATE_CLASSES, Painted, Palette, look
 
-LANE_STATES = ("running", "sleeping", "blocked", "joining", "zombie", "stopped")
 # When two states share a cell for equally long, the one a student must notice wins.
-PRIORITY = {"blocked": 6, "joining": 5, "zombie": 4, "stopped": 3, "running": 2, "sleeping": 1}
-MARK_GLYPH = {"start": "[", "exit": "]", "terminate": "×", "acquire": "◆"}
-MARK_PRIORITY = {"terminate": 4, "exit": 3, "start": 2, "acquire": 1}
-MARK_WORD = {"start": "start", "exit": "exit", "terminate": "terminate", "acquire": "lock acquired"}
+PRIORITY = {State.BLOCKED: 6, State.JOINING: 5, State.ZOMBIE: 4, State.STOPPED: 3, State.RUNNING: 2,
+            State.SLEEPING: 1}
+MARK_GLYPH = {MarkKind.START: "[", MarkKind.EXIT: "]", MarkKind.TERMINATE: "×", MarkKind.ACQUIRE: "◆"}
+MARK_PRIORITY = {MarkKind.TERMINATE: 4, MarkKind.EXIT: 3, MarkKind.START: 2, MarkKind.ACQUIRE: 1}
+MARK_WORD = {MarkKind.START: "start", MarkKind.EXIT: "exit", MarkKind.TERMINATE: "terminate",
+             MarkKind.ACQUIRE: "lock acquired"}
+# The axis and the lanes follow the run's clock every this many ticks: even a two-row repaint re-renders every pane
+# beside the timeline (Textual repaints all widgets under one parent), and a run that only sleeps must cost the app
+# next to nothing.
+CLOCK_TICKS = 2
 LABEL_MAX = 24
 BOLD = Style(bold=True)
 DIM = Style(dim=True)
@@ -46,7 +53,7 @@ class LaneCopy:
     ends: list[int] = field(default_factory=list)
     states: list[int] = field(default_factory=list)
     before: list[tuple[int, ...]] = field(default_factory=lambda: [(0,) * len(LANE_STATES)])
-    mark_times: dict[str, list[int]] = field(default_factory=dict)
+    mark_times: dict[MarkKind, list[int]] = field(default_factory=dict)
     marks_seen: int = 0
 
     def sync(self, lane_segments: list, lane_marks: list) -> None:
@@ -101,10 +108,10 @@ def _prefix_durations(lane: LaneCopy, bounds: list[float], scale: float) -> list
     return [[(b - a) * scale for a, b in zip(at[c], at[c + 1])] for c in range(len(bounds) - 1)]
 
 
-def lane_cells(lane: LaneCopy, now: int, width: int) -> tuple[list[str | None], list[str | None]]:
+def lane_cells(lane: LaneCopy, now: int, width: int) -> tuple[list[State | None], list[MarkKind | None]]:
     """Per cell: the state that filled most of it (None: not alive then) and the mark drawn on it, if any."""
-    states: list[str | None] = [None] * width
-    marks: list[str | None] = [None] * width
+    states: list[State | None] = [None] * width
+    marks: list[MarkKind | None] = [None] * width
     if width <= 0:
         return states, marks
     span = max(now, 1)
@@ -149,16 +156,19 @@ def lane_cells(lane: LaneCopy, now: int, width: int) -> tuple[list[str | None], 
 
 
 NO_STYLE = Style()
-# What one cell looks like for a state or a mark (mark kinds and state names do not overlap).
-CELL_LOOK: dict[str | None, tuple[str, Style]] = {
-    **{state: (look(state).glyph, Style(color=look(state).colour)) for state in LANE_STATES},
-    **{kind: (glyph, BOLD) for kind, glyph in MARK_GLYPH.items()},
-}
 
 
-def legend_entries() -> list[tuple[str, str, Style]]:
-    entries = [(look(s).glyph, s, Style(color=look(s).colour)) for s in LANE_STATES]
-    entries += [(MARK_GLYPH[k], MARK_WORD[k], BOLD) for k in ("start", "exit", "terminate", "acquire")]
+def cell_looks(palette: Palette) -> dict[object, tuple[str, Style]]:
+    """What one cell looks like for a state or a mark (mark kinds and state names do not overlap)."""
+    return {
+        **{state: (look(state).glyph, palette.colour(state)) for state in LANE_STATES},
+        **{kind: (glyph, BOLD) for kind, glyph in MARK_GLYPH.items()},
+    }
+
+
+def legend_entries(palette: Palette) -> list[tuple[str, str, Style]]:
+    entries = [(look(s).glyph, s.value, palette.colour(s)) for s in LANE_STATES]
+    entries += [(MARK_GLYPH[k], MARK_WORD[k], BOLD) for k in MarkKind]
     return entries
 
 
@@ -178,21 +188,17 @@ class _Frame:
     built: dict[int, Strip] = field(default_factory=dict)
 
 
-class TimelinePane(ScrollView):
+class TimelinePane(Painted, ScrollView):
     """Lanes in process-tree order (a process's main thread, then its other threads)."""
 
+    PART: ClassVar[Part] = Part.TIMELINE
     BORDER_TITLE = "Timeline"
+    COMPONENT_CLASSES = STATE_CLASSES
     can_focus = True
     projector: reactive[bool] = reactive(False)
 
     DEFAULT_CSS = """
-    TimelinePane {
-        height: 1fr;
-        border: round $secondary;
-        border-title-color: $text;
-        overflow-x: hidden;
-        &:focus { border: round $accent; }
-    }
+    TimelinePane { overflow-x: hidden; }
     """
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
@@ -204,8 +210,12 @@ class TimelinePane(ScrollView):
         # Rows are built one at a time as they are drawn, and kept until the lanes or the width change: only the
         # lanes on screen cost anything (a run of 500 processes has 1,500 lanes, a pane shows a dozen).
         self._frame: _Frame | None = None
+        self._looks: dict[object, tuple[str, Style]] | None = None
 
-    # -- the contract with the app --------------------------------------------------------------------------
+    # -- the pane contract (tui/widgets/pane.py) -------------------------------------------------------------
+    def clock_key(self, model: Model, tick: int) -> Hashable:
+        return tick // CLOCK_TICKS  # the lanes grow and rescale, the axis says the time
+
     def update_from(self, model: Model) -> None:
         if model is not self._last_model:
             self._lane_copies = {}
@@ -286,9 +296,9 @@ class TimelinePane(ScrollView):
     def on_resize(self) -> None:
         self._invalidate()
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
+    def palette_changed(self) -> None:
         self._frame = None
+        self._looks = None
 
     def _frame_for(self, width: int) -> _Frame:
         frame = self._frame
@@ -324,7 +334,7 @@ class TimelinePane(ScrollView):
         rows: list[Strip] = []
         line: list[RichSegment] = []
         used = 0
-        for glyph, word, style in legend_entries():
+        for glyph, word, style in legend_entries(self.palette):
             size = len(glyph) + 1 + len(word) + 2
             if line and used + size > width:
                 rows.append(Strip(line))
@@ -352,13 +362,16 @@ class TimelinePane(ScrollView):
             label = label[:label_width - 1] + "…"
         segments = [RichSegment(label.ljust(label_width) + " ", base + BOLD), RichSegment("│", base + DIM)]
         states, marks = lane_cells(lane, self._now, cells_width)
+        looks = self._looks
+        if looks is None:
+            looks = self._looks = cell_looks(self.palette)
         # Cells in runs of one look: a mark, a state, or nothing (None).
-        cells = [mark if mark is not None else state for state, mark in zip(states, marks)]
+        cells: list[object] = [mark if mark is not None else state for state, mark in zip(states, marks)]
         start = 0
         for c in range(1, cells_width + 1):
             if c < cells_width and cells[c] == cells[start]:
                 continue
-            glyph, style = CELL_LOOK.get(cells[start], (" ", NO_STYLE))
+            glyph, style = looks.get(cells[start], (" ", NO_STYLE))
             segments.append(RichSegment(glyph * (c - start), base + style if base else style))
             start = c
         return Strip(segments)

@@ -3,7 +3,8 @@ adopters and the ``is_alive()`` answers the script got."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Hashable
+from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -11,8 +12,17 @@ from textual.reactive import reactive
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tui.engine.model import Model, ProcessNode, ThreadNode
-from tui.widgets.badges import badge, process_label, process_state_text, thread_state_text
+from tui.engine.model import Model, Part, ProcessNode, TerminateReason, ThreadNode
+from tui.widgets.badges import (
+    ORPHANED,
+    STATE_CLASSES,
+    Painted,
+    Palette,
+    badge,
+    process_label,
+    process_state_text,
+    thread_state_text,
+)
 
 # A node's data: ("p", pid) for a process, ("t", pid, tid) for a thread, ("i", pid, what) for a line of facts
 # about a process (adopted by, is_alive() answers, terminate() caller) kept off its own line so lines stay short.
@@ -34,7 +44,7 @@ def info_keys(p: ProcessNode) -> list[NodeKey]:
     keys = []
     if p.adopted_by is not None:
         keys.append(("i", p.pid, "adopted"))
-    if p.terminated_by is not None and p.terminated_by[1] == "call":
+    if p.terminated_by is not None and p.terminated_by[1] is TerminateReason.CALL:
         keys.append(("i", p.pid, "terminate"))
     if p.alive_checks:
         keys.append(("i", p.pid, "alive"))
@@ -46,23 +56,19 @@ def shows_threads(p: ProcessNode) -> bool:
     return len(p.threads) > 1 or any(tid != p.pid for tid in p.threads)
 
 
-class ProcessTree(Tree[Any]):
+class ProcessTree(Painted, Tree[Any]):
     """Processes by parent, threads under their process; labels are relabelled in place, the tree is only
     rebuilt when a process moves to another parent."""
 
+    PART: ClassVar[Part] = Part.PROCESSES
     BORDER_TITLE = "Processes"
+    COMPONENT_CLASSES = STATE_CLASSES
     can_focus = True
     projector: reactive[bool] = reactive(False)
 
     DEFAULT_CSS = """
-    ProcessTree {
-        height: 1fr;
-        border: round $secondary;
-        border-title-color: $text;
-        &:focus { border: round $accent; }
-        /* A projector audience cannot scroll: no scrollbar eating a row. */
-        &.-projector { overflow-x: hidden; }
-    }
+    /* A projector audience cannot scroll: no scrollbar eating a row. */
+    ProcessTree.-projector { overflow-x: hidden; }
     """
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
@@ -74,7 +80,10 @@ class ProcessTree(Tree[Any]):
         self._signatures: dict[NodeKey, tuple] = {}
         self._labels: dict[NodeKey, tuple[Text, Text]] = {}  # (normal, projector) form of each node's label
 
-    # -- the contract with the app --------------------------------------------------------------------------
+    # -- the pane contract (tui/widgets/pane.py) -------------------------------------------------------------
+    def clock_key(self, model: Model, tick: int) -> Hashable:
+        return None  # no time shown
+
     def update_from(self, model: Model) -> None:
         if model is not self._last_model:
             self._reset()
@@ -92,6 +101,10 @@ class ProcessTree(Tree[Any]):
             node = self._node_of.get(key)
             if node is not None:
                 node.set_label(forms[projector])
+
+    def palette_changed(self) -> None:
+        # Every label is made again, in the new colours, at the next update (the app feeds every pane then).
+        self._signatures = {}
 
     # -- structure ------------------------------------------------------------------------------------------
     def _reset(self) -> None:
@@ -174,6 +187,7 @@ class ProcessTree(Tree[Any]):
 
     # -- labels ---------------------------------------------------------------------------------------------
     def _relabel(self, model: Model) -> None:
+        palette = self.palette
         signatures = self._signatures
         node_of = self._node_of
         for key, node in node_of.items():
@@ -186,7 +200,7 @@ class ProcessTree(Tree[Any]):
                 if signatures.get(key) == sig:
                     continue
                 signatures[key] = sig
-                self._set(key, node, *(self.process_label_text(model, p, form) for form in (False, True)))
+                self._set(key, node, *(self.process_label_text(model, p, palette, form) for form in (False, True)))
                 # Its fact lines change with it (they are only re-made when it changed).
                 for what in ("adopted", "terminate", "alive"):
                     info_key = ("i", p.pid, what)
@@ -201,7 +215,7 @@ class ProcessTree(Tree[Any]):
                 sig = (th.state, th.name, th.daemon, th.blocked_on, th.joining)
                 if signatures.get(key) != sig:
                     signatures[key] = sig
-                    self._set(key, node, *(self.thread_label_text(model, th, form) for form in (False, True)))
+                    self._set(key, node, *(self.thread_label_text(model, th, palette, form) for form in (False, True)))
             elif key not in signatures:  # a new fact line of a process whose own label did not change
                 p = model.processes.get(key[1])
                 if p is not None:
@@ -221,29 +235,29 @@ class ProcessTree(Tree[Any]):
                 p.terminate_signal, p.terminated_by, len(p.alive_checks), p.blocked_on, joined, joined_name)
 
     @staticmethod
-    def process_label_text(model: Model, p: ProcessNode, projector: bool = False) -> Text:
+    def process_label_text(model: Model, p: ProcessNode, palette: Palette, projector: bool = False) -> Text:
         """`Process-1 [21049]  R  running  daemon  is_alive() → True (asked by MainProcess [21043])`."""
         text = Text()
         text.append(f"{p.name} [{p.pid}]", style=NAME_STYLE)
         text.append("  ")
-        text.append_text(process_state_text(model, p, projector))
+        text.append_text(process_state_text(model, p, palette, projector))
         if p.daemon:
             text.append("  daemon", style=DIM if not projector else NAME_STYLE)
         if p.adopted_by is not None:  # who adopted it is on its fact line, just below
             text.append("  ")
-            text.append_text(badge("orphaned", projector))
+            text.append_text(badge(palette, ORPHANED, projector))
             if not projector:
                 text.append(" orphaned", style=NAME_STYLE)
         return text
 
     @staticmethod
-    def thread_label_text(model: Model, th: ThreadNode, projector: bool = False) -> Text:
+    def thread_label_text(model: Model, th: ThreadNode, palette: Palette, projector: bool = False) -> Text:
         text = Text()
         text.append(th.name, style=NAME_STYLE)
         if not projector:
             text.append(f" tid {th.tid}", style=DIM)
         text.append("  ")
-        text.append_text(thread_state_text(model, th, projector))
+        text.append_text(thread_state_text(model, th, palette, projector))
         if th.daemon:
             text.append("  daemon", style=DIM if not projector else NAME_STYLE)
         return text

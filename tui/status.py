@@ -1,0 +1,114 @@
+"""What the status line says: the run's phase (ready, starting, running, frozen, exited ...), its clock, the target,
+speed and language, worked out from the model and what the app knows of the run. Pure: testable without a screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from tui.engine.catalog import Target
+from tui.engine.model import Model
+
+
+class Phase(StrEnum):
+    READY = "ready"
+    STARTING = "starting"
+    RUNNING = "running"
+    FROZEN = "frozen"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+    EXITED = "exited"
+    FAILED = "failed"
+    REPLAY = "replay"
+
+
+class Action(StrEnum):
+    """A control action on the run that takes a moment (the status line says so while it lasts)."""
+
+    START = "start"
+    STOP = "stop"
+    SWITCH = "switch"
+
+
+@dataclass(frozen=True)
+class RunState:
+    """The run's state as the pump last saw it: the screen reads this, never the run itself."""
+
+    running: bool = False
+    frozen: bool = False
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    label: str = ""  # "10 ticket_lock", or a script's file name
+    title: str = ""  # the scenario's title, in the narration's language
+    phase: Phase = Phase.READY
+    code: int | None = None  # the main process's exit code once the run has ended
+    seconds: float = 0.0  # run time so far, from the model's clock
+    speed: float = 1.0  # sleeps are divided by this, in the run going now and the next ones
+    lang: str = "en"
+    projector: bool = False
+
+    def only_clock_moved(self, before: StatusInfo | None) -> bool:
+        """Nothing but the run's clock differs from ``before``."""
+        return before is not None and replace(self, seconds=before.seconds) == before
+
+
+def phase_of(*, shown_is_run: bool, busy: Action | None, replay: bool, state: RunState, stopped_by_user: bool,
+             model: Model) -> Phase:
+    """``shown_is_run``: the panes show the session's run (its target is the picked one)."""
+    if busy is not None:
+        return Phase.STARTING if busy is Action.START else Phase.STOPPING
+    if not shown_is_run:
+        return Phase.READY
+    if replay:
+        return Phase.REPLAY
+    if state.frozen:
+        return Phase.FROZEN
+    if state.running:
+        return Phase.RUNNING
+    if stopped_by_user:
+        return Phase.STOPPED
+    if model.run.ended or model.run.code is not None:
+        return Phase.EXITED if model.run.code == 0 else Phase.FAILED
+    return Phase.READY
+
+
+def status_info(target: Target, model: Model, phase: Phase, *, shown_is_run: bool, clock_seconds: float,
+                speed: float, lang: str, projector: bool) -> StatusInfo:
+    """``clock_seconds``: the live clock in whole ticks (a tenth-of-a-second counter would repaint the status line
+    ten times a second while the run only sleeps); a finished run shows its length to a tenth."""
+    if not shown_is_run:
+        seconds = 0.0
+    elif phase in (Phase.RUNNING, Phase.FROZEN):
+        seconds = clock_seconds
+    else:
+        seconds = round(model.now / 1e9, 1)
+    return StatusInfo(
+        label=target_label(target),
+        title=target_title(target, lang),
+        phase=phase,
+        code=model.run.code if shown_is_run else None,
+        seconds=seconds,
+        speed=speed,
+        lang=lang,
+        projector=projector,
+    )
+
+
+def target_label(target: Target) -> str:
+    scenario = target.scenario
+    return target.path.name if scenario is None else f"{scenario.number} {scenario.id}"
+
+
+def target_title(target: Target, lang: str) -> str:
+    scenario = target.scenario
+    if scenario is None:
+        return ""
+    return scenario.title_zh if lang == "zh" and scenario.title_zh else scenario.title_en
+
+
+def picker_word(info: StatusInfo) -> str:
+    """The short state the scenario list shows beside the loaded target."""
+    return {Phase.RUNNING: "running", Phase.FROZEN: "frozen", Phase.STARTING: "…", Phase.STOPPING: "…"}.get(
+        info.phase, "")

@@ -1,0 +1,60 @@
+"""contui's themes and the colours it adds to Textual's: one per process/thread state, and one per output tag.
+
+Widgets never hold colours: they style component classes (``state--running``, ``output--tag-3`` ...) whose rules in
+``app.tcss`` read these theme variables, so a theme (dark, projector) can change every colour at once.
+"""
+
+from __future__ import annotations
+
+from textual.theme import Theme
+
+NORMAL_THEME = "textual-dark"
+
+# Mid-luminance colours: a badge draws its word in the contrasting colour (``color: auto``), and the same colour
+# as a foreground (timeline glyphs) reads on dark and light backgrounds.
+STATE_COLOURS: dict[str, str] = {
+    "running": "#5fd75f",
+    "sleeping": "#87afd7",
+    "blocked": "#d32f2f",
+    "joining": "#e0b000",
+    "zombie": "#9c27b0",
+    "stopped": "#ff9800",
+    "exited": "#808080",
+    "terminated": "#c2185b",
+    "killed": "#c62828",
+    "daemon-killed": "#a0522d",
+    "orphaned": "#26c6da",
+    "failed-exit": "#ff8a65",
+}
+# The Output pane tags each process's lines with one of these (a tag's word is drawn in the contrasting colour).
+OUTPUT_TAG_COLOURS: tuple[str, ...] = (
+    "#1565c0", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457", "#5d4037", "#455a64", "#c62828", "#283593", "#558b2f",
+)
+
+VARIABLE_DEFAULTS: dict[str, str] = {
+    **{f"state-{name}": colour for name, colour in STATE_COLOURS.items()},
+    **{f"output-tag-{i}": colour for i, colour in enumerate(OUTPUT_TAG_COLOURS)},
+}
+
+PROJECTOR_THEME = Theme(
+    name="contui-projector",
+    primary="#FFD700",
+    secondary="#00E5FF",
+    accent="#00E5FF",
+    warning="#FFB000",
+    error="#FF5050",
+    success="#3CFF3C",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#1A1A1A",
+    dark=True,
+    text_alpha=1.0,
+    # Brighter than the defaults: a projector washes colours out.
+    variables={"state-running": "#3cff3c", "state-sleeping": "#5fafff", "state-blocked": "#ff3030",
+               "state-joining": "#ffd700", "state-exited": "#a0a0a0"},
+)
+
+
+def theme_for(projector: bool) -> str:
+    return PROJECTOR_THEME.name if projector else NORMAL_THEME
