@@ -7,12 +7,15 @@ import gc
 import os
 import sys
 from dataclasses import dataclass
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from tui.engine import catalog
 from tui.engine import events as ev
 from tui.engine.catalog import Target, TargetError, resolve_target
 from tui.engine.runner import START_METHODS, Run
+
+if TYPE_CHECKING:  # the model is loaded by a run only: the app's start-up need not pay for it here
+    from tui.engine.model import Model
 
 EXIT_USAGE = 2
 EXIT_TIMEOUT = 124
@@ -209,8 +212,8 @@ def cmd_list(out: TextIO) -> int:
 
 def cmd_run(request: RunRequest) -> int:
     target = resolve_target(request.target, args=request.args)
-    from tui.engine.describe import EventDescriber
     from tui.engine.jsonl import RecordingHeader, RecordingWriter
+    from tui.engine.model import Model
     from tui.engine.recording import record
 
     writer: RecordingWriter | None = None
@@ -220,19 +223,20 @@ def cmd_run(request: RunRequest) -> int:
             writer = RecordingWriter(request.jsonl, header)
         except OSError as exc:
             raise UsageError(f"cannot write {request.jsonl}: {exc.strerror or exc}") from None
-    describer = EventDescriber() if request.plain else None
     run = Run(target, speed=request.speed, start_method=request.start_method, stdin="inherit")
+    model = Model()
+    plain = request.plain
 
     def on_event(event: ev.Event) -> None:
         if writer is not None:
             writer.write(event)
-        _show(event, describer)
+        _show(event, model if plain else None)
 
     def on_timeout() -> None:
         print(f"contui: --timeout {request.timeout:g}s reached, stopping the run", file=sys.stderr)
 
     try:
-        recording = record(run, timeout=request.timeout, on_event=on_event, on_timeout=on_timeout)
+        recording = record(run, timeout=request.timeout, on_event=on_event, on_timeout=on_timeout, model=model)
     except KeyboardInterrupt:
         run.close()
         print("\ncontui: interrupted, the run was stopped", file=sys.stderr)
@@ -253,16 +257,20 @@ def cmd_run(request: RunRequest) -> int:
     return code if code >= 0 else 128 - code
 
 
-def _show(event: ev.Event, describer: object | None) -> None:
+def _show(event: ev.Event, plain: Model | None) -> None:
+    """The script's own lines as they are; with ``--plain`` (``plain`` is the run's model, which has just folded the
+    event) a sentence for every other event worth one."""
     if event.kind == ev.STDOUT:
         stream = sys.stderr if event.fields.get("stream") == "stderr" else sys.stdout
         end = "" if event.fields.get("partial") else "\n"
         stream.write(str(event.fields.get("text", "")) + end)
-        if end == "" or describer is not None:
+        if end == "" or plain is not None:
             stream.flush()
         return
-    if describer is not None:
-        line = describer.describe(event)  # type: ignore[attr-defined]
+    if plain is not None:
+        from tui.engine.plain import describe
+
+        line = describe(event, plain)
         if line is not None:
             print(line, flush=True)
 

@@ -7,6 +7,7 @@ The same loop serves ``contui run`` (called from the main thread) and the app (c
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from operator import itemgetter
 
 from tui.engine import events as ev
@@ -42,11 +43,16 @@ class Collector:
         """Every process of the run is gone and everything it sent has been read."""
         return self.run.queue.eof
 
-    def poll(self, timeout: float) -> list[Event]:
-        """Wait up to ``timeout`` for events; apply them and any samples now due; return them in time order."""
-        return [Event(*wire) for wire in self.poll_wires(timeout)]
+    def poll(self, timeout: float, after_each: Callable[[Event], None] | None = None) -> list[Event]:
+        """Wait up to ``timeout`` for events; apply them and any samples now due; return them in time order.
 
-    def poll_wires(self, timeout: float, wake: int | None = None) -> list[Wire]:
+        ``after_each`` is called with each event right after the model has folded it (``--plain`` words each event
+        from the model as it stood then)."""
+        each = None if after_each is None else (lambda wire: after_each(Event(*wire)))
+        return [Event(*wire) for wire in self.poll_wires(timeout, after_each=each)]
+
+    def poll_wires(self, timeout: float, wake: int | None = None,
+                   after_each: Callable[[Wire], None] | None = None) -> list[Wire]:
         """As :meth:`poll`, as wire tuples: the app only folds them, and a record per event costs a third of that."""
         if self._sample and self.sampler is None and self.run.t0:
             self.sampler = Sampler(self.run.t0)
@@ -75,7 +81,13 @@ class Collector:
         batch.sort(key=_by_time)
         self.events_seen += len(batch)
         with self.lock:
-            self.model.apply_wires(batch)
+            if after_each is None:
+                self.model.apply_wires(batch)
+            else:
+                apply_wire = self.model.apply_wire
+                for wire in batch:
+                    apply_wire(*wire)
+                    after_each(wire)
         return batch
 
 

@@ -55,21 +55,26 @@ def record(
     timeout: float | None = None,
     on_event: Callable[[Event], None] | None = None,
     on_timeout: Callable[[], None] | None = None,
+    model: Model | None = None,
 ) -> Recording:
-    """Start ``run`` (if needed), collect until every process of it is gone, then close it."""
-    recording = Recording()
+    """Start ``run`` (if needed), collect until every process of it is gone, then close it. ``on_event`` sees each
+    event right after ``recording.model`` (``model``, if given) has folded it."""
+    recording = Recording() if model is None else Recording(model=model)
     collector = Collector(run, recording.model)
+
+    def take(event: Event) -> None:
+        recording.events.append(event)
+        if event.kind == ev.RUN_END:
+            recording.code = event.get("code")
+        if on_event is not None:
+            on_event(event)
+
     try:
         if run.reaper is None:
             run.start()
         deadline = time.monotonic() + timeout if timeout else None
         while not collector.finished:
-            for event in collector.poll(0.05):
-                recording.events.append(event)
-                if event.kind == ev.RUN_END:
-                    recording.code = event.get("code")
-                if on_event is not None:
-                    on_event(event)
+            collector.poll(0.05, after_each=take)
             if deadline is not None and not recording.timed_out and time.monotonic() > deadline:
                 recording.timed_out = True
                 if on_timeout is not None:
