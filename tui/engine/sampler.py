@@ -22,6 +22,8 @@ IDLE_INTERVAL = 1.0
 
 class Sampler:
     def __init__(self, t0: int, budget: float = CPU_BUDGET, min_interval: float = MIN_INTERVAL) -> None:
+        import psutil  # noqa: F401  # here, not at the first sample: its import is not a sample's cost
+
         self.t0 = t0
         self.budget = budget
         self.min_interval = min_interval
@@ -31,6 +33,7 @@ class Sampler:
         self._gone: set[int] = set()
         self._last: dict[int, tuple[object, ...]] = {}
         self._quiet = MIN_INTERVAL
+        self._cost_interval = 0.0  # the interval the last sample's CPU cost asks for, to stay within the budget
         self._next = 0.0
 
     def due(self) -> bool:
@@ -43,6 +46,7 @@ class Sampler:
         """Something happened in the run: sample at the normal rate again."""
         if self._quiet > self.min_interval:
             self._quiet = self.min_interval
+            self.interval = max(self._quiet, self._cost_interval)
             self._next = min(self._next, time.monotonic() + self.interval)
 
     def sample(self, pids: Iterable[int]) -> list[Event]:
@@ -67,7 +71,8 @@ class Sampler:
                 self._last[pid] = seen
         spent = time.thread_time() - started
         self._quiet = self.min_interval if changed or not out else min(IDLE_INTERVAL, self._quiet * 2)
-        self.interval = max(self._quiet, spent / self.budget)
+        self._cost_interval = spent / self.budget
+        self.interval = max(self._quiet, self._cost_interval)
         self._next = time.monotonic() + self.interval
         return out
 
