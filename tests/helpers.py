@@ -13,10 +13,13 @@ from typing import Any
 
 import psutil
 
-from tui.engine.recording import Recording, record
-from tui.inside.env import ENV_OWNER
+from tui.engine import events as ev
 from tui.engine.catalog import resolve_target
+from tui.engine.events import Event
+from tui.engine.model import Model
+from tui.engine.recording import Recording, record
 from tui.engine.runner import Run
+from tui.inside.env import ENV_OWNER
 
 SCRIPTS = Path(__file__).parent / "scripts"
 
@@ -26,19 +29,45 @@ def script(name: str) -> str:
 
 
 def run_traced(target: str, *, timeout: float = 60.0, speed: float = 1.0, start_method: str | None = None,
-               on_event: Callable[..., None] | None = None, stdin: str = "null") -> Recording:
+               on_event: Callable[[Event], None] | None = None, stdin: str = "null") -> Recording:
     run = Run(resolve_target(target), speed=speed, start_method=start_method, stdin=stdin)  # type: ignore[arg-type]
+    return record_run(run, target, timeout=timeout, on_event=on_event)
+
+
+def record_run(run: Run, target: str, *, timeout: float = 60.0,
+               on_event: Callable[[Event], None] | None = None) -> Recording:
+    """Record ``run`` to its end: it must finish in time, and its model must have taken every event it got."""
     recording = record(run, timeout=timeout, on_event=on_event)
     assert not recording.timed_out, f"{target} did not finish within {timeout}s"
+    assert_model_took_every_event(recording.model, target)
     return recording
+
+
+def assert_model_took_every_event(model: Model, target: str) -> None:
+    """A live run's events all made sense to the model: none of a kind it does not know, none it had to reject."""
+    assert model.unknown == 0, f"{target}: {model.unknown} event(s) of a kind the model does not know"
+    assert model.rejected == 0, f"{target}: the model rejected {model.rejected} event(s)"
+
+
+def read_after(recording: Recording, pid: int, t: int) -> list[Event]:
+    """psutil's samples of ``pid`` (``sample`` and ``sample.gone``) that were read after ``t``.
+
+    A sample is stamped when its read ends, so the first one stamped after ``t`` may have been read before it (a
+    zombie sampled as its parent reaps it): that one is left out, every later one was read wholly after ``t``."""
+    return [e for e in recording.of(ev.SAMPLE, ev.SAMPLE_GONE) if e.pid == pid and e.t > t][1:]
+
+
+def plain_python(path: str, cwd: str | None = None, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
+    """``python SCRIPT`` as a student runs it, untraced: what it printed on stdout and stderr, and its exit code."""
+    # Unbuffered, two threads printing at once tear each other's lines; a pipe is block-buffered by default.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    return subprocess.run([sys.executable, path], capture_output=True, text=True, timeout=timeout, cwd=cwd,
+                          stdin=subprocess.DEVNULL, env=env)
 
 
 def plain_python_lines(path: str, cwd: str | None = None, timeout: float = 60.0) -> tuple[Counter[str], int]:
     """The lines ``python SCRIPT`` prints (stdout), and its exit code."""
-    # Unbuffered, two threads printing at once tear each other's lines; a pipe is block-buffered by default.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    done = subprocess.run([sys.executable, path], capture_output=True, text=True, timeout=timeout, cwd=cwd,
-                          stdin=subprocess.DEVNULL, env=env)
+    done = plain_python(path, cwd, timeout)
     return Counter(done.stdout.splitlines()), done.returncode
 
 
