@@ -1,8 +1,10 @@
-"""Every test must leave no process behind: none of its own children, and no process of any contui run."""
+"""Every test must leave no process behind: none of its own children, and no process of any contui run. Every
+Python the tests start imports this checkout's contui."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import psutil
 import pytest
@@ -10,6 +12,10 @@ import pytest
 from tests.helpers import run_processes, wait_until
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+# ``python -m tui`` started from another folder would import whatever checkout the virtualenv's editable install
+# points at, which need not be this one (a second clone run with the first one's venv): put this one first.
+_CHECKOUT = str(Path(__file__).resolve().parent.parent)
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_CHECKOUT, os.environ.get("PYTHONPATH", "")) if p)
 
 
 @pytest.fixture(autouse=True)
