@@ -9,11 +9,23 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import psutil
 import pytest
 
-from tests.helpers import plain_python_lines, run_processes, run_traced, script, wait_until
+import tui
+from tests.helpers import (
+    assert_model_took_every_event,
+    plain_python,
+    plain_python_lines,
+    read_after,
+    record_run,
+    run_processes,
+    run_traced,
+    script,
+    wait_until,
+)
 from tui.engine import events as ev
 from tui.engine.catalog import load_catalog
 from tui.engine.model import Model
@@ -86,7 +98,11 @@ def test_everything_is_recorded(method: str) -> None:
         assert len(acquires) == len(releases) == pairs
         assert Counter((e.pid, e.tid) for e in acquires) == Counter((e.pid, e.tid) for e in releases)
         assert overlapping_owners(rec, lock_id) == []
-    assert rec.of(ev.LOCK_WAIT), "three buyers on one lock: someone must have waited"
+    # Whether two buyers meet at the lock is up to when each one starts (a wait that must happen: see
+    # test_an_acquire_that_cannot_succeed_reports_its_wait_then_its_timeout); each one that waited got it in the end.
+    for wait in rec.of(ev.LOCK_WAIT):
+        assert any(e.pid == wait.pid and e.tid == wait.tid and e["lock"] == wait["lock"] and e.t > wait.t
+                   for e in rec.of(ev.LOCK_ACQUIRE)), wait
 
     queues = {e["queue"]: e for e in rec.of(ev.QUEUE_NEW)}
     assert sorted(e["type"] for e in queues.values()) == ["JoinableQueue", "Queue"]
@@ -126,14 +142,19 @@ def test_exit_codes_and_exceptions_match_plain_python() -> None:
     assert (exc["type"], exc["message"], exc["where"]) == ("ValueError", "bad value", "main")
     err = rec.lines("stderr")
     assert err[0] == "Traceback (most recent call last):" and err[-1] == "ValueError: bad value"
-    assert not any("runpy" in line or "tui" in line for line in err), "contui's own frames leaked into it"
+    # Read from the frames' files, not from the text: the checkout's own path may well contain "tui".
+    package = Path(tui.__file__).resolve().parent
+    frames = [Path(line.split('"')[1]).resolve() for line in err if line.startswith('  File "')]
+    assert frames and not [f for f in frames if f.is_relative_to(package)], "contui's own frames leaked into it"
+    assert err == plain_python(script("raises.py")).stderr.splitlines()  # exactly as under plain python
 
 
 def test_speed_factor_scales_sleeps() -> None:
     rec = run_traced(script("sleep3.py"), speed=10, timeout=30)
     begin, end = rec.of(ev.SLEEP)
     assert begin["secs"] == 3 and begin["phase"] == "begin" and end["phase"] == "end"
-    assert (end.t - begin.t) / 1e9 < 1.0
+    # At least the scaled 0.3 s, and short of the 3 s an unscaled sleep cannot take less than.
+    assert 0.3e9 <= end.t - begin.t < 3e9
     assert rec.lines() == ["slept"]
 
 
@@ -147,13 +168,14 @@ def test_zombie_is_sampled_then_reaped() -> None:
     assert reap.pid == main and reap["by"] == "parent"
     main_exit = next(e for e in rec.of(ev.PROC_EXIT) if e.pid == main)
     assert zombie_samples[0].t < reap.t < main_exit.t, "the zombie was seen while its parent lived"
-    assert not [e for e in rec.of(ev.SAMPLE) if e.pid == child and e.t > reap.t and e["status"] == "zombie"]
+    assert not [e for e in read_after(rec, child, reap.t) if e.kind == ev.SAMPLE and e["status"] == "zombie"]
 
     model = Model()
     for e in rec.events:
         model.apply(e)
         if e is zombie_samples[0]:
             assert model.processes[child].state == "zombie"
+    assert_model_took_every_event(model, "zombie_child.py")
     assert model.processes[child].state == "exited"
     assert model.processes[child].reaped
 
@@ -173,12 +195,12 @@ def test_orphan_is_adopted_by_the_reaper() -> None:
 
 
 def test_killed_writers_never_block_or_lose_other_processes_events() -> None:
-    """SIGKILL 10 of 20 busy writers at random moments: the others' events all arrive, and the run ends."""
+    """SIGKILL 10 of 20 busy writers at random moments: the others' events all arrive, and the run ends (in
+    run_traced's time: a writer killed holding a lock others need would block them for good)."""
     rng = random.Random(1234)
     writers: list[int] = []
     killed: set[int] = set()
     kill_at: dict[int, float] = {}
-    started = time.monotonic()
 
     def on_event(e: ev.Event) -> None:
         now = time.monotonic()
@@ -196,7 +218,6 @@ def test_killed_writers_never_block_or_lose_other_processes_events() -> None:
                 killed.add(pid)
 
     rec = run_traced(script("busy_writers.py"), timeout=60, on_event=on_event)
-    assert time.monotonic() - started < 10 + 5  # + start-up and interpreter exits on a loaded 2-core box
     assert len(writers) == 20 and len(killed) >= 8
     for pid in writers:
         if pid in killed:
@@ -204,7 +225,7 @@ def test_killed_writers_never_block_or_lose_other_processes_events() -> None:
         lines = rec.lines(pid=pid)
         n = lines[0].split()[0] if lines else "?"
         assert lines == [f"{n} {i}" for i in range(LINES)], f"writer {pid} lost events"
-    assert rec.code == 0 or rec.code is not None
+    assert rec.code == 0  # the main joins its writers, killed or not, and ends normally
 
 
 def test_stop_ends_every_process_including_orphans() -> None:
@@ -223,8 +244,11 @@ def test_stop_ends_every_process_including_orphans() -> None:
         run.stop()
         assert not [pid for pid in pids if psutil.pid_exists(pid) and
                     psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+        while not collector.finished and collector.poll(0.0):  # what the run said last, for the model check
+            pass
     finally:
         run.close()
+    assert_model_took_every_event(collector.model, "five_sleepers.py")
 
 
 def test_sigkill_of_contui_ends_the_whole_run_within_2s() -> None:
@@ -262,22 +286,24 @@ def test_speed_can_be_turned_while_the_run_goes() -> None:
     from tui.engine.runner import Run
 
     run = Run(resolve_target(script("ticks.py")), stdin="null")
-    turned: list[int] = []
+    turning: list[int] = []  # when the turn began, on the run's clock: no sleep that ended before saw it
 
     def on_event(e: ev.Event) -> None:
-        if e.kind == ev.STDOUT and e["text"] == "tick 2" and not turned:
+        if e.kind == ev.STDOUT and e["text"] == "tick 2" and not turning:
+            turning.append(time.monotonic_ns() - run.t0)
             run.set_speed(20)
-            turned.append(e.t)
 
-    from tui.engine.recording import record
-
-    rec = record(run, timeout=30, on_event=on_event)
-    ticks = [e.t for e in rec.of(ev.STDOUT)]
-    assert len(ticks) == 30 and turned
-    before = [b - a for a, b in zip(ticks[:3], ticks[1:3])]
-    after = [b - a for a, b in zip(ticks[5:], ticks[6:])]
-    assert min(before) > 0.08e9  # real time: 0.1 s a tick
-    assert max(after) < 0.05e9  # 20 times faster: 5 ms a tick (and some scheduling)
+    rec = record_run(run, "ticks.py", timeout=30, on_event=on_event)
+    assert len(rec.of(ev.STDOUT)) == 30 and turning
+    sleeps = rec.of(ev.SLEEP)  # one thread: begin, end, begin, end, ...
+    spans = [(begin.t, end.t) for begin, end in zip(sleeps[::2], sleeps[1::2], strict=True)]
+    assert len(spans) == 30 and all(begin["secs"] == 0.1 for begin in sleeps[::2])
+    before = [end - begin for begin, end in spans if end < turning[0]]
+    after = [end - begin for begin, end in spans if begin > turning[0]]
+    assert len(before) >= 3 and min(before) >= 0.1e9  # real time: 0.1 s a tick, up to tick 2 at least
+    # The speed is read at each sleep. At real time the sleeps begun since the turn would take 0.1 s each at least;
+    # they took less, all together (one may have read the speed just before it changed; the rest: 5 ms each).
+    assert after and sum(after) < 0.1e9 * len(after)
 
 
 @pytest.mark.parametrize("method", ["fork", "forkserver"])
@@ -302,6 +328,17 @@ def test_a_script_that_only_starts_processes_loads_no_queue_or_lock_machinery() 
     assert rec.lines() == ["loaded: []", "locked"]
     assert [e["type"] for e in rec.of(ev.LOCK_NEW)] == ["mp.Lock"]
     assert len(rec.of(ev.LOCK_ACQUIRE)) == 1 and len(rec.of(ev.LOCK_RELEASE)) == 1
+
+
+def test_an_acquire_that_cannot_succeed_reports_its_wait_then_its_timeout() -> None:
+    rec = run_traced(script("lock_wait.py"))
+    [child] = [e["child"] for e in rec.of(ev.PROC_SPAWN)]
+    [lock] = rec.of(ev.LOCK_NEW)
+    mine = [(e.kind, e.pid) for e in rec.of(ev.LOCK_WAIT, ev.LOCK_ACQUIRE, ev.LOCK_TIMEOUT, ev.LOCK_RELEASE)
+            if e["lock"] == lock["lock"]]
+    main = rec.main_pid
+    assert mine == [(ev.LOCK_ACQUIRE, main), (ev.LOCK_WAIT, child), (ev.LOCK_TIMEOUT, child), (ev.LOCK_RELEASE, main)]
+    assert rec.lines() == ["gave up", "released"]
 
 
 def test_each_acquire_names_its_own_line() -> None:
