@@ -4,7 +4,8 @@ start with no compiled bytecode of contui's own modules.
 
 Python caches compiled modules in ``__pycache__`` at the first start (pip does it at install for the packages it
 installs), so every later start is the one a class sees. These machines set ``PYTHONDONTWRITEBYTECODE=1``, which would
-make every start a first one: the benchmark compiles ``tui`` once first, as that first start would have."""
+make every start a first one. So the measured starts import a copy of contui in a temporary folder, compiled there as
+that first start would have (or left uncompiled, for the cold figure): the checkout itself is never written to."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ import compileall
 import fcntl
 import os
 import pty
+import shutil
 import struct
 import subprocess
 import sys
-import shutil
+import tempfile
 import termios
 import time
+from pathlib import Path
 
 import tui
 from benchmarks.common import SCRIPTS, Figure
@@ -32,14 +35,36 @@ FIGURES = [
 REPEATS = 5
 
 
-def headless(env: dict[str, str] | None = None) -> tuple[float, float]:
+def contui_copy(folder: str, compiled: bool) -> str:
+    """Copy contui's package, and the scenarios package it lists, into ``folder`` without any bytecode; compile the
+    copy if ``compiled``. A start whose sys.path begins with ``folder`` (see :func:`started_in`) imports it."""
+    checkout = Path(tui.__file__).resolve().parent.parent
+    for package in ("tui", "scenarios"):
+        shutil.copytree(checkout / package, Path(folder) / package, ignore=shutil.ignore_patterns("__pycache__"))
+    if compiled:
+        compileall.compile_dir(folder, quiet=1)
+    return folder
+
+
+def started_in(copy: str) -> tuple[dict[str, str], str]:
+    """Environment and working folder for a start that imports ``copy``'s contui and writes no bytecode anywhere.
+    The folder comes first on sys.path for ``python -m``; PYTHONPATH puts it before the checkout's editable install
+    for a script."""
+    path = os.pathsep.join(p for p in (copy, os.environ.get("PYTHONPATH", "")) if p)
+    return dict(os.environ, PYTHONPATH=path, PYTHONDONTWRITEBYTECODE="1"), copy
+
+
+def headless(copy: str) -> tuple[float, float]:
+    env, cwd = started_in(copy)
     began = time.monotonic_ns()
     done = subprocess.run([sys.executable, str(SCRIPTS / "first_frame.py")], capture_output=True, text=True,
-                          timeout=60, stdin=subprocess.DEVNULL, env=env)
+                          timeout=60, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
     if done.returncode != 0 or not done.stdout.strip():
         raise RuntimeError(f"first_frame.py failed: {done.stderr[-2000:]}")
-    started, painted = map(int, done.stdout.split()[-2:])
-    return (painted - began) / 1e9, (started - began) / 1e9
+    started, painted, package = done.stdout.splitlines()[-1].split(" ", 2)
+    if Path(package).resolve().parent != Path(copy).resolve():
+        raise RuntimeError(f"first_frame.py imported contui from {package}, not from the copy in {copy}")
+    return (int(painted) - began) / 1e9, (int(started) - began) / 1e9
 
 
 def bare_python() -> float:
@@ -48,15 +73,17 @@ def bare_python() -> float:
     return (time.monotonic_ns() - began) / 1e9
 
 
-def in_terminal(timeout: float = 20.0) -> float:
-    """The real ``contui`` in a 120x40 pseudo-terminal: until the first scenario's title is on the screen."""
+def in_terminal(copy: str, timeout: float = 20.0) -> float:
+    """The real ``contui`` (``copy``'s) in a 120x40 pseudo-terminal: until the first scenario's title is on the
+    screen."""
     needle = load_catalog()[0].title_en.encode()
+    env, cwd = started_in(copy)
+    env.update(TERM="xterm-256color", COLUMNS="120", LINES="40")
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40")
     began = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "tui"], stdin=slave, stdout=slave, stderr=slave, env=env,
-                            start_new_session=True)
+                            cwd=cwd, start_new_session=True)
     os.close(slave)
     seen = b""
     found: float | None = None
@@ -94,27 +121,17 @@ def in_terminal(timeout: float = 20.0) -> float:
     return found
 
 
-def tui_bytecode(compiled: bool) -> None:
-    """Compile contui's own modules, as its first start does where bytecode may be written; or remove them."""
-    package = os.path.dirname(tui.__file__)
-    if compiled:
-        compileall.compile_dir(package, quiet=1)
-        return
-    for folder, dirs, _files in os.walk(package):
-        if "__pycache__" in dirs:
-            shutil.rmtree(os.path.join(folder, "__pycache__"))
-            dirs.remove("__pycache__")
-
-
 def measure(quick: bool) -> dict[str, float]:
-    tui_bytecode(compiled=False)
-    cold, _ = headless(dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
-    tui_bytecode(compiled=True)
-    frame, interpreter = headless()
+    with tempfile.TemporaryDirectory(prefix="contui-cold-") as cold_copy, \
+            tempfile.TemporaryDirectory(prefix="contui-compiled-") as compiled_copy:
+        cold, _ = headless(contui_copy(cold_copy, compiled=False))
+        contui_copy(compiled_copy, compiled=True)
+        frame, interpreter = headless(compiled_copy)
+        pty_frame = in_terminal(compiled_copy)
     return {
         "first_frame.headless_s": frame,
         "first_frame.python_s": bare_python(),
-        "first_frame.pty_s": in_terminal(),
+        "first_frame.pty_s": pty_frame,
         "first_frame.cold_s": cold,
         "first_frame.interpreter_up_s": interpreter,
     }

@@ -1,13 +1,14 @@
 """The benchmarks still run: each once at a tiny size (``python -m benchmarks --quick``), every figure in the JSON.
 
-Only that they work is checked here; whether they meet their targets is for ``python -m benchmarks`` on a quiet
-machine, not for the test suite's time budget.
+Only that they work, and leave the checkout as they found it, is checked here; whether they meet their targets is for
+``python -m benchmarks`` on a quiet machine, not for the test suite's time budget.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,13 +18,39 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def cache_and_benchmark_files() -> dict[str, tuple[int, int]]:
+    """What a benchmark could write or delete in the checkout: every bytecode cache (each ``__pycache__`` folder and
+    ``.pyc`` file, outside .git and .venv) and everything under benchmarks/, with its size and mtime."""
+    found: dict[str, tuple[int, int]] = {}
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in (".git", ".venv")]
+        here = Path(folder).relative_to(ROOT)
+        watched = "__pycache__" in here.parts or here.parts[:1] == ("benchmarks",)
+        for name in [*dirs, *files]:
+            path = here / name
+            if watched or name == "__pycache__" or name.endswith(".pyc"):
+                stat = (ROOT / path).stat()
+                found[str(path)] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
 @pytest.mark.timeout(300)
-def test_quick_benchmarks_report_every_figure(tmp_path: Path) -> None:
+def test_quick_benchmarks_report_every_figure_and_leave_the_checkout_alone(tmp_path: Path) -> None:
     from benchmarks.__main__ import MODULES, _load
 
     out = tmp_path / "quick.json"
-    done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--out", str(out)], cwd=ROOT,
+    before = cache_and_benchmark_files()
+    # The interpreter's own bytecode caching is not the benchmarks' doing: with it off, whatever changes in the
+    # checkout's caches was written (or deleted) by a benchmark.
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--out", str(out)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=280)
+    after = cache_and_benchmark_files()
+    assert after == before, (
+        f"the benchmarks changed the checkout: added {sorted(after.keys() - before.keys())[:10]}, "
+        f"removed {sorted(before.keys() - after.keys())[:10]}, "
+        f"rewrote {sorted(k for k in after.keys() & before.keys() if after[k] != before[k])[:10]}"
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["quick"] is True
