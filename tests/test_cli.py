@@ -109,6 +109,15 @@ def test_plain_prints_the_scripts_lines_and_one_line_per_event() -> None:
     assert lines[-1].endswith("run ended: main process code 0")
 
 
+def test_plain_says_when_the_orphan_is_adopted_as_psutil_sees_it() -> None:
+    # At speed 1 the grandchild lives on for over two seconds after its parent: several samples, at any interval
+    # the sampler may take.
+    done = contui("run", "orphan", "--plain")
+    assert done.returncode == 0
+    adopted = [line for line in done.stdout.splitlines() if "orphaned: adopted by" in line]
+    assert len(adopted) == 1 and "Process-1:1[" in adopted[0] and "(contui-reaper)" in adopted[0], done.stdout
+
+
 def test_timeout_stops_the_run_with_124() -> None:
     done = contui("run", script("five_sleepers.py"), "--timeout", "1.5")
     assert done.returncode == 124 and "--timeout 1.5s reached" in done.stderr

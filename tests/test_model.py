@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tui.engine.events import Event
-from tui.engine.model import Model, OutputLine, Segment
+from tui.engine.model import Model, OsStatus, OutputLine, Segment, State, Stream
 
 REAPER, MAIN, A, B, C = 100, 200, 301, 302, 303
 
@@ -566,3 +566,66 @@ def test_late_release_of_a_displaced_owner_changes_nothing() -> None:
                               E(10, "lock.acquire", A, lock="L"), E(21, "lock.acquire", B, lock="L")])
     assert _bumped(m, E(20, "lock.release", A, lock="L")) == set()
     assert m.locks["L"].owner == (B, B)
+
+
+# -- one dispatcher, typed states -------------------------------------------------------------------------------
+
+def test_every_kind_of_the_protocol_has_exactly_one_handler() -> None:
+    from tui.engine.model import _HANDLERS
+    from tui.inside.kinds import KINDS
+
+    assert set(_HANDLERS) == set(KINDS)
+
+
+def test_states_are_enum_members_not_strings() -> None:
+    m = fold(started(A) + [E(20, "sleep", A, secs=1, phase="begin"),
+                           Event(21, "sample", A, 0, {"ppid": MAIN, "status": "sleeping", "threads": 1, "cpu": 0.0})])
+    p = m.processes[A]
+    assert p.state is State.SLEEPING and p.threads[A].state is State.SLEEPING
+    assert p.os_status is OsStatus.SLEEPING and p.os_status.waiting
+    assert m.lanes[(A, A)].segments[-1].state is State.SLEEPING
+
+
+def test_a_state_psutil_has_no_name_for_is_known_as_unknown_and_a_bad_reason_is_rejected() -> None:
+    m = Model.from_events(started(A) + [
+        Event(20, "sample", A, 0, {"ppid": MAIN, "status": "no-such-status", "threads": 1, "cpu": 0.0}),
+        E(21, "proc.terminate", MAIN, child=A, signal=15, reason="no-such-reason"),
+    ])
+    assert m.processes[A].os_status is OsStatus.UNKNOWN
+    assert m.rejected == 1 and m.processes[A].terminated_by is None
+
+
+# -- exceptions are output lines --------------------------------------------------------------------------------
+
+TRACEBACK = "Traceback (most recent call last):\n  File \"x.py\", line 1\nKeyError: 'k'\n"
+
+
+def test_an_uncaught_exception_is_a_line_among_the_output_where_it_happened() -> None:
+    m = fold(started(A) + [
+        E(20, "stdout", A, stream="stdout", text="before"),
+        E(21, "exception", A, type="KeyError", message="'k'", where="process", traceback=TRACEBACK),
+        E(22, "stdout", A, stream="stderr", text="Traceback (most recent call last):"),
+        E(23, "stdout", A, stream="stderr", text="KeyError: 'k'"),
+        E(24, "proc.exit", A, code=1),
+    ])
+    assert [(line.stream, line.text) for line in m.lines] == [
+        (Stream.STDOUT, "before"), (Stream.EXCEPTION, "KeyError: 'k'"),
+        (Stream.STDERR, "Traceback (most recent call last):"), (Stream.STDERR, "KeyError: 'k'"),
+    ]
+    assert m.lines[1].exception is m.exceptions[0]
+    assert not any(line.from_record for line in m.lines)  # it printed its traceback: nothing added
+
+
+def test_a_traceback_its_process_never_printed_comes_from_the_record_when_the_process_ends() -> None:
+    m = fold(started(A) + [
+        E(21, "exception", A, type="KeyError", message="'k'", where="process", traceback=TRACEBACK),
+    ])
+    assert len(m.lines) == 1  # still waiting for the process to print it
+    m.apply(E(30, "proc.reap", MAIN, child=A, code=-9, by="parent"))
+    assert [line.text for line in m.lines[1:]] == TRACEBACK.splitlines()
+    assert all(line.from_record and line.stream is Stream.STDERR for line in m.lines[1:])
+
+
+def test_a_printed_line_cannot_claim_to_be_an_exception() -> None:
+    m = Model.from_events(started() + [E(20, "stdout", MAIN, stream="exception", text="fake")])
+    assert m.rejected == 1 and not m.lines

@@ -86,6 +86,11 @@ def _bindings() -> list[Binding]:
                 tooltip="quit as well, from anywhere"),
         Binding("i", "focus_stdin", "type", id="stdin", priority=True,
                 tooltip="type a line for the run's stdin (Enter sends it, Esc leaves the input)"),
+        # Textual's own focus keys, here so that the help lists them too.
+        Binding("tab", "app.focus_next", "next pane", id="focus-next", show=False,
+                tooltip="move the focus to the next pane"),
+        Binding("shift+tab", "app.focus_previous", "previous pane", id="focus-previous", show=False,
+                tooltip="move the focus to the previous pane"),
     ]
     keys += [
         Binding(p.key, f"toggle_pane('{p.id}')", p.title, id=f"pane-{p.id}", priority=True, group=_PANES,

@@ -16,7 +16,8 @@ from textual.widgets import Static
 # How a key is written in the help (the key bar uses the bindings' short ``key_display``).
 KEY_NAMES = {
     "up": "↑", "down": "↓", "enter": "Enter", "space": "Space", "plus": "+", "equals_sign": "=", "minus": "-",
-    "underscore": "_", "question_mark": "?", "ctrl+c": "Ctrl+C", "escape": "Esc",
+    "underscore": "_", "question_mark": "?", "ctrl+c": "Ctrl+C", "escape": "Esc", "tab": "Tab",
+    "shift+tab": "Shift+Tab",
 }
 
 
@@ -24,7 +25,7 @@ def key_names(binding: Binding) -> list[str]:
     return [KEY_NAMES.get(key, key) for key in binding.key.split(",")]
 
 
-def help_rows(bindings: Iterable[BindingType], extra: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+def help_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
     """(keys, what they do) for every binding, in order. Bindings of one group that do the same thing (the same
     tooltip) share a row: the nine digit keys are one row "1-9"."""
     rows: list[tuple[str, str]] = []
@@ -41,7 +42,7 @@ def help_rows(bindings: Iterable[BindingType], extra: Iterable[tuple[str, str]] 
             rows.append((", ".join(keys), text))
         else:
             rows[at] = (_join_keys(rows[at][0], keys), text)
-    return rows + list(extra)
+    return rows
 
 
 def _join_keys(before: str, more: list[str]) -> str:
@@ -59,7 +60,7 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, bindings: Iterable[BindingType], intro: str = "") -> None:
         super().__init__()
-        self.rows = help_rows(bindings, extra=[("Tab, Shift+Tab", "move the focus between the panes")])
+        self.rows = help_rows(bindings)
         self.intro = intro
 
     def compose(self) -> ComposeResult:
