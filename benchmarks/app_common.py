@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -95,16 +93,11 @@ def paint_log() -> PaintLog:
 
 
 class ModelSession(ReplaySession):
-    """A session that shows a given model and runs nothing: a replay of an empty recording, then the model."""
+    """A session that shows a given model and runs nothing: a replay of no recording, then the model."""
 
     def __init__(self, model: Model, target: Target) -> None:
         # Through ReplaySession's own constructor, so every attribute the app relies on exists.
-        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as empty:
-            path = empty.name
-        try:
-            super().__init__(path, target)
-        finally:
-            os.unlink(path)
+        super().__init__(None, target)
         with self.model_lock:
             self.model = model
 
@@ -134,7 +127,7 @@ def frame_times(model: Model, quick: bool, prefix: str, target_path: Path | None
             times: list[float] = []
             for _ in range(frames):
                 await pilot.pause()
-                app._seen.clear()  # every pane redraws, as if each part of the model had changed
+                app._feeder.forget()  # every pane redraws, as if each part of the model had changed
                 t0 = time.monotonic_ns()
                 app.refresh_panes()
                 panes_ns = time.monotonic_ns() - t0

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from benchmarks.app_common import SIZE, contui_app, paint_log
-from benchmarks.common import Figure, env, percentile, script_target
+from benchmarks.common import Figure, env, patched, percentile, script_target
 from tui.engine.model import Model
 
 FIGURES = [
@@ -27,36 +29,29 @@ class _Probe:
         self.rendered: list[tuple[int, int]] = []  # (monotonic ns, acquisitions the pane was given)
 
 
-def _install(probe: _Probe) -> list[tuple[Any, str, Any]]:
-    # Only the app's contract with its panes is used (update_from(model)), not how the pane draws.
+@contextmanager
+def _probed(probe: _Probe) -> Iterator[None]:
+    """Note every acquisition the model folds and every model the Locks pane is handed. Only the app's contract
+    with its panes is used (update_from(model)), not how the pane draws."""
     from tui.widgets.locks import LockPane
 
-    originals = [(Model, "_lock_acquire", Model.__dict__["_lock_acquire"])]
-    if "update_from" in LockPane.__dict__:
-        originals.append((LockPane, "update_from", LockPane.__dict__["update_from"]))
-    model_acquire = Model._lock_acquire
-    pane_update = LockPane.update_from
+    def on_acquire(original: Any) -> Any:
+        def acquire(self: Model, t: int, pid: int, tid: int, f: dict[str, Any]) -> None:
+            original(self, t, pid, tid, f)
+            probe.acquired[sum(lock.acquisitions for lock in self.locks.values())] = t
 
-    def acquire(self: Model, t: int, pid: int, tid: int, f: dict[str, Any]) -> None:
-        model_acquire(self, t, pid, tid, f)
-        probe.acquired[sum(lock.acquisitions for lock in self.locks.values())] = t
+        return acquire
 
-    def update_from(self: LockPane, model: Model) -> None:
-        pane_update(self, model)
-        probe.rendered.append((time.monotonic_ns(), sum(lock.acquisitions for lock in model.locks.values())))
+    def on_update(original: Any) -> Any:
+        def update_from(self: LockPane, model: Model) -> None:
+            original(self, model)
+            probe.rendered.append((time.monotonic_ns(), sum(lock.acquisitions for lock in model.locks.values())))
 
-    Model._lock_acquire = acquire  # type: ignore[method-assign]
-    LockPane.update_from = update_from  # type: ignore[method-assign]
-    return originals
+        return update_from
 
-
-def _restore(originals: list[tuple[Any, str, Any]]) -> None:
-    from tui.widgets.locks import LockPane
-
-    if "update_from" in LockPane.__dict__ and all(owner is not LockPane for owner, _, _ in originals):
-        del LockPane.update_from  # it was inherited: drop our override
-    for owner, name, original in originals:
-        setattr(owner, name, original)
+    # On Model, before the app makes its models: each binds its handlers by name when it is made.
+    with patched(Model, "_lock_acquire", on_acquire), patched(LockPane, "update_from", on_update):
+        yield
 
 
 def _latencies(probe: _Probe, t0: int, paints: list[Any]) -> list[float]:
@@ -76,7 +71,6 @@ def measure(quick: bool) -> dict[str, float]:
 
     turns = 3 if quick else 15
     probe = _Probe()
-    originals = _install(probe)
     target = script_target("handoff.py")
 
     async def go() -> list[float]:
@@ -97,11 +91,8 @@ def measure(quick: bool) -> dict[str, float]:
             await pilot.press("q")
         return result
 
-    try:
-        with env(BENCH_TURNS=str(turns), BENCH_HOLD="0.1"):
-            lat = asyncio.run(go())
-    finally:
-        _restore(originals)
+    with _probed(probe), env(BENCH_TURNS=str(turns), BENCH_HOLD="0.1"):
+        lat = asyncio.run(go())
     if len(lat) < turns:
         raise RuntimeError(f"only {len(lat)} of {2 * turns} owner changes were seen on screen")
     return {

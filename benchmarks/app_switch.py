@@ -12,7 +12,7 @@ import psutil
 from textual import events
 
 from benchmarks.app_common import SIZE, contui_app
-from benchmarks.common import Figure, script_target
+from benchmarks.common import Figure, patched, script_target
 from tui.engine.model import Model
 from tui.engine.session import Session
 
@@ -54,11 +54,13 @@ def measure(quick: bool) -> dict[str, float]:
 
     old_target, new_target = script_target("ten_children.py"), script_target("hello.py")
     started: list[tuple[float, Model]] = []  # (monotonic s, model) for every run.start folded into a model
-    original = Model.__dict__["_run_start"]
 
-    def run_start(self: Model, t: int, pid: int, tid: int, f: dict[str, Any]) -> None:
-        original(self, t, pid, tid, f)
-        started.append((time.monotonic(), self))
+    def noting(original: Any) -> Any:
+        def run_start(self: Model, t: int, pid: int, tid: int, f: dict[str, Any]) -> None:
+            original(self, t, pid, tid, f)
+            started.append((time.monotonic(), self))
+
+        return run_start
 
     async def go() -> tuple[float, int]:
         app = contui_app([old_target, new_target])
@@ -96,9 +98,7 @@ def measure(quick: bool) -> dict[str, float]:
             await pilot.press("q")
         return new_start - began, left
 
-    Model._run_start = run_start  # type: ignore[method-assign]
-    try:
+    # On Model, before the app makes its models: each binds its handlers by name when it is made.
+    with patched(Model, "_run_start", noting):
         seconds, left = asyncio.run(go())
-    finally:
-        Model._run_start = original  # type: ignore[method-assign]
     return {"switch.seconds": seconds, "switch.left": float(left), "switch.cold_start_s": cold_start()}

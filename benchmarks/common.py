@@ -177,6 +177,24 @@ def assert_no_leftovers(timeout: float = 5.0) -> None:
     raise RuntimeError(f"processes left behind: {names}")
 
 
+@contextmanager
+def patched(owner: type, name: str, wrap: Callable[[Any], Any]) -> Iterator[None]:
+    """``owner.name`` is ``wrap(original)`` inside the block; afterwards exactly what was there before: the class's
+    own attribute, or nothing if it was inherited. The original is looked up through the MRO, so a handler that lives
+    on a mixin (the model's folds) is found, and patching the class that dispatches to it (``Model``, which binds its
+    handlers by name when it is made) leaves the mixin and every other class alone."""
+    had = name in owner.__dict__
+    own = owner.__dict__.get(name)
+    setattr(owner, name, wrap(getattr(owner, name)))
+    try:
+        yield
+    finally:
+        if had:
+            setattr(owner, name, own)
+        else:
+            delattr(owner, name)
+
+
 def cpu_share(cpu_seconds: float, wall_seconds: float) -> float:
     """CPU time as a percentage of one core over the wall time."""
     return 100.0 * cpu_seconds / wall_seconds if wall_seconds > 0 else float("nan")
