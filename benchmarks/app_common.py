@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from textual.app import App
 from textual.screen import Screen
 
 from tui.engine.model import Model
@@ -26,8 +27,12 @@ SIZE = (120, 40)  # the classroom layout the notes measured a full repaint at
 
 @dataclass
 class Paint:
+    """One frame: from the start of the screen update that made it to the moment it was ready for the terminal."""
+
     start: int  # monotonic ns
     end: int
+    cpu_ns: int  # CPU time of the app's thread in between (every frame is made on that thread)
+    output: str | None = None  # what a terminal would be sent, if the log keeps it (``paint_log(keep_output=True)``)
 
     @property
     def ms(self) -> float:
@@ -36,8 +41,9 @@ class Paint:
 
 @dataclass
 class PaintLog:
-    """Every screen update of the current app: when it started and when it was ready for the terminal."""
+    """Every frame of the current app: when it started, when it was ready for the terminal, what it cost."""
 
+    keep_output: bool = False
     paints: list[Paint] = field(default_factory=list)
 
     def after(self, t_ns: int) -> Paint | None:
@@ -59,36 +65,39 @@ class PaintLog:
 
 _log: PaintLog | None = None
 _installed = False
+_update_began: tuple[int, int] | None = None  # (monotonic ns, thread CPU ns) when the screen update under way began
 
 
-def paint_log() -> PaintLog:
-    """Start a fresh log; the first call patches Textual's screen update (in this process only)."""
+def paint_log(keep_output: bool = False) -> PaintLog:
+    """Start a fresh log; the first call patches Textual (in this process only). A frame is logged where it leaves
+    the app, ``App._display``, whichever path made it (the screen's update timer, a layout refresh), and is encoded
+    there as a real terminal's would be; it is timed from the start of the screen update that made it."""
     global _log, _installed
-    _log = PaintLog()
+    _log = PaintLog(keep_output)
     if not _installed:
         _installed = True
-        original = Screen._on_timer_update
+        update, display = Screen._on_timer_update, App._display
 
-        def timed(self: Screen[Any]) -> None:
-            start = time.monotonic_ns()
-            app = self.app
-            encoded: list[object] = []
-            display = app._display
-
-            def encode(screen: Screen[Any], renderable: Any) -> None:
-                display(screen, renderable)
-                if renderable is not None and hasattr(renderable, "render_segments") and not app._batch_count:
-                    encoded.append(renderable.render_segments(app.console))
-
-            app._display = encode  # type: ignore[method-assign]
+        def timed_update(self: Screen[Any]) -> None:
+            global _update_began
+            _update_began = (time.monotonic_ns(), time.thread_time_ns())
             try:
-                original(self)
+                update(self)
             finally:
-                del app._display
-            if encoded and _log is not None:
-                _log.paints.append(Paint(start, time.monotonic_ns()))
+                _update_began = None
 
-        Screen._on_timer_update = timed  # type: ignore[method-assign]
+        def logged_display(self: App[Any], screen: Screen[Any], renderable: Any) -> None:
+            began = _update_began or (time.monotonic_ns(), time.thread_time_ns())
+            display(self, screen, renderable)
+            if renderable is None or self._batch_count or not hasattr(renderable, "render_segments"):
+                return  # nothing is sent to a terminal for these
+            output = renderable.render_segments(self.console)
+            if _log is not None:
+                _log.paints.append(Paint(began[0], time.monotonic_ns(), time.thread_time_ns() - began[1],
+                                         output if _log.keep_output else None))
+
+        Screen._on_timer_update = timed_update  # type: ignore[method-assign]
+        App._display = logged_display  # type: ignore[method-assign]
     return _log
 
 
