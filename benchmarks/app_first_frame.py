@@ -27,10 +27,10 @@ from benchmarks.common import SCRIPTS, Figure
 from tui.engine.catalog import load_catalog
 
 FIGURES = [
-    Figure("first_frame.headless_s", "first frame: contui start -> painted (headless)", "s", 0.6),
-    Figure("first_frame.python_s", "first frame floor: bare python start+exit", "s"),
-    Figure("first_frame.pty_s", "first frame in a real pseudo-terminal", "s"),
-    Figure("first_frame.cold_s", "first frame, contui's bytecode not compiled yet", "s"),
+    Figure("first_frame.headless_s", "first frame: contui start -> painted (headless, wall)", "s", 0.6),
+    Figure("first_frame.python_s", "first frame floor: bare python start+exit (wall)", "s"),
+    Figure("first_frame.pty_s", "first frame in a real pseudo-terminal (wall)", "s"),
+    Figure("first_frame.cold_s", "first frame, contui's bytecode not compiled yet (wall)", "s"),
 ]
 REPEATS = 5
 

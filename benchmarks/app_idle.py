@@ -12,8 +12,8 @@ from benchmarks.common import SCRIPTS, Figure, cpu_share, env
 from benchmarks.terminal import Terminal
 
 FIGURES = [
-    Figure("idle.app_cpu", "idle: app CPU while the run sleeps", "% core", 1.0),
-    Figure("idle.run_cpu", "idle: the run's own processes meanwhile", "% core"),
+    Figure("idle.app_cpu", "idle: app CPU time (every thread) while the run sleeps", "% core", 1.0),
+    Figure("idle.run_cpu", "idle: CPU time of the run's own processes meanwhile", "% core"),
 ]
 REPEATS = 3
 

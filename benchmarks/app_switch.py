@@ -17,9 +17,9 @@ from tui.engine.model import Model
 from tui.engine.session import Session
 
 FIGURES = [
-    Figure("switch.seconds", "switch: key -> first event of the new run", "s", 0.3),
+    Figure("switch.seconds", "switch: key -> first event of the new run (wall)", "s", 0.3),
     Figure("switch.left", "switch: processes of the old run left", "procs", 0),
-    Figure("switch.cold_start_s", "switch floor: start -> first event, nothing to stop", "s"),
+    Figure("switch.cold_start_s", "switch floor: start -> first event, nothing to stop (wall)", "s"),
 ]
 REPEATS = 3
 

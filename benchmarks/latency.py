@@ -15,11 +15,11 @@ from tui.engine.runner import Run
 PROCS = 4
 RATE = 1000.0
 FIGURES = [
-    Figure("latency.p50_ms", "emit -> model latency p50", "ms"),
-    Figure("latency.p95_ms", "emit -> model latency p95", "ms"),
-    Figure("latency.p99_ms", "emit -> model latency p99", "ms", 10.0),
-    Figure("latency.rate", "emit -> model: events/s seen", "ev/s"),
-    Figure("latency.bare_p99_ms", "latency ceiling: bare mp.Queue put -> get p99", "ms"),
+    Figure("latency.p50_ms", "emit -> model latency p50 (wall)", "ms"),
+    Figure("latency.p95_ms", "emit -> model latency p95 (wall)", "ms"),
+    Figure("latency.p99_ms", "emit -> model latency p99 (wall)", "ms", 10.0),
+    Figure("latency.rate", "emit -> model: events/s seen (wall)", "ev/s"),
+    Figure("latency.bare_p99_ms", "latency ceiling: bare mp.Queue put -> get p99 (wall)", "ms"),
 ]
 REPEATS = 3
 # Samples are stamped by the collector itself, not by a tracer: they say nothing about the path.

@@ -16,11 +16,12 @@ from benchmarks.common import SCRIPTS, Figure, collect, env, script_target
 from tui.engine.runner import Run
 
 FIGURES = [
-    Figure("overhead.thread_lock_us", "overhead: threading.Lock acquire+release", "µs", 5.0),
-    Figure("overhead.mp_lock_us", "overhead: mp.Lock acquire+release", "µs", 5.0),
-    Figure("overhead.queue_ratio", "overhead: mp.Queue put+get, traced/plain", "ratio", 1.5),
+    Figure("overhead.thread_lock_us", "overhead: threading.Lock acquire+release (CPU time in the script)", "µs", 5.0),
+    Figure("overhead.mp_lock_us", "overhead: mp.Lock acquire+release (CPU time in the script)", "µs", 5.0),
+    Figure("overhead.queue_ratio", "overhead: mp.Queue put+get, traced/plain (CPU time in the script)", "ratio", 1.5),
     Figure("overhead.print_ratio", "overhead: print, traced/plain (terminal)", "ratio", 1.5),
-    Figure("overhead.process_ratio", "overhead: Process start+join, traced/plain", "ratio", 1.5),
+    Figure("overhead.process_ratio", "overhead: Process start+join, traced/plain (wall time in the script)", "ratio",
+           1.5),
 ]
 REPEATS = 5
 _KEYS = {

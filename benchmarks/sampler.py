@@ -13,10 +13,10 @@ from benchmarks.common import SCRIPTS, Figure, cpu_share
 from tui.engine.sampler import Sampler
 
 FIGURES = [
-    Figure("sampler.cpu_50", "sampler: CPU at 50 processes", "% core", 5.0),
-    Figure("sampler.cpu_500", "sampler: CPU at 500 processes", "% core", 10.0),
-    Figure("sampler.interval_500", "sampler: interval it settles at, 500 processes", "s"),
-    Figure("sampler.sample_ms_500", "sampler: one sample of 500 processes", "ms"),
+    Figure("sampler.cpu_50", "sampler: CPU time of its thread at 50 processes", "% core", 5.0),
+    Figure("sampler.cpu_500", "sampler: CPU time of its thread at 500 processes", "% core", 10.0),
+    Figure("sampler.interval_500", "sampler: interval it settles at, 500 processes (its setting)", "s"),
+    Figure("sampler.sample_ms_500", "sampler: one sample of 500 processes, CPU time", "ms"),
 ]
 REPEATS = 3
 

@@ -1,5 +1,6 @@
 """Scale: a real run of 500 processes and 1,000 threads; the model's memory (tracemalloc) and the app's frame time
-(headless: every pane updated from that model, then one paint, in CPU-busy time; target <= 100 ms)."""
+(headless: every pane updated from that model, then one paint; target <= 100 ms of CPU time on the app's thread, where
+a frame's work is all done, so the rest of a busy machine does not count; its wall time beside it)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from tui.engine.runner import Run
 
 FIGURES = [
     Figure("scale.model_mb", "scale: model memory, 500 procs + 1,000 threads", "MB"),
-    Figure("scale.fold_ms", "scale: folding the whole run into a model", "ms"),
-    Figure("scale.frame_ms", "scale: app frame time at 500 procs (headless)", "ms", 100.0),
-    Figure("scale.first_frame_ms", "scale: first frame of that model", "ms"),
+    Figure("scale.fold_ms", "scale: folding the whole run into a model (wall)", "ms"),
+    Figure("scale.frame_ms", "scale: app frame at 500 procs, CPU time of the app's thread (headless)", "ms", 100.0),
+    Figure("scale.frame_wall_ms", "scale: that frame's wall time (other threads and load count too)", "ms"),
+    Figure("scale.first_frame_ms", "scale: first frame of that model (wall, from making the app)", "ms"),
 ]
 REPEATS = 2
 
