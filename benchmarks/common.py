@@ -22,6 +22,7 @@ from tui.engine.catalog import Target
 from tui.engine.runner import Run
 
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
+CHECKOUT = Path(__file__).resolve().parent.parent  # the checkout these benchmarks are in: its contui is measured
 
 
 def end_bare(procs: list[Any], q: Any) -> None:

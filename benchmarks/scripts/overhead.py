@@ -1,9 +1,11 @@
 """Times common operations from inside the script, so the same file run traced and untraced can be compared.
 
-Writes {operation: ns per operation} as JSON to the file named by BENCH_OUT. Each figure is the best of a few rounds
-(the least disturbed by the rest of a noisy machine). Operations that only compute are timed in CPU time of the whole
-process (the tracer's flusher thread included), which other load on the machine hardly changes; starting a process
-is mostly waiting, so it is timed on the wall clock.
+Writes {operation: ns per operation} as JSON to the file named by BENCH_OUT; BENCH_OPS (a comma-separated list of
+those names) times only some. Each figure is the best of a few rounds (the least disturbed by the rest of a noisy
+machine). Operations that only compute are timed in CPU time of the whole process (the tracer's flusher thread
+included), which other load on the machine hardly changes; starting a process is mostly waiting, so it is timed on
+the wall clock. Printing is timed both ways: "print wall" is what the script's author waits for, a write blocked
+because its reader (a terminal, or contui passing the lines on) is behind included.
 """
 import json
 import multiprocessing
@@ -70,14 +72,21 @@ if __name__ == "__main__":
     MP_LOCK = multiprocessing.Lock()
     QUEUE = multiprocessing.Queue()
     n = max(1, int(20000 * SCALE))
-    result = {
-        "threading.Lock pair": best(thread_lock_pairs, n),
-        "mp.Lock pair": best(mp_lock_pairs, n),
-        "mp.Queue put+get": best(queue_put_get, max(1, n // 4)),
-        "print": best(prints, n),
+    timings = {
+        "threading.Lock pair": lambda: best(thread_lock_pairs, n),
+        "mp.Lock pair": lambda: best(mp_lock_pairs, n),
+        "mp.Queue put+get": lambda: best(queue_put_get, max(1, n // 4)),
+        "print": lambda: best(prints, n),
+        "print wall": lambda: best(prints, n, time.perf_counter_ns),
         # Wall time, so more and longer rounds: the best of few is at the mercy of whatever else the machine does.
-        "Process start+join": best(process_start_join, max(1, int(20 * SCALE)), time.perf_counter_ns, rounds=8),
+        "Process start+join": lambda: best(process_start_join, max(1, int(20 * SCALE)), time.perf_counter_ns,
+                                           rounds=8),
     }
-    sys.stdout.flush()
+    wanted = os.environ.get("BENCH_OPS")
+    result = {}
+    for name, timing in timings.items():
+        if not wanted or name in wanted.split(","):
+            result[name] = timing()
+            sys.stdout.flush()  # what one timing printed is out before the next is timed
     with open(os.environ["BENCH_OUT"], "w") as fh:
         json.dump(result, fh)
