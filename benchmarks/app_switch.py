@@ -1,6 +1,6 @@
 """Switch: the headless app runs a script with 10 sleeping children; from the keys for another (down, Enter) to the
-new run's first event folded into the app's model (target <= 0.3 s), and the old run's processes left then (target
-0). The floor beside it: the same new run started by the engine alone with nothing to stop."""
+new run's first event folded into the app's model (wall time; target <= 0.3 s), and the old run's processes left
+then (target 0). The floor beside it: the same new run started by the engine alone with nothing to stop."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Emit → model latency: 4 traced processes emitting 1,000 events/s in all; from the tracer's timestamp to the moment
-the collector folds the event into the model (p50/p95/p99; target p99 <= 10 ms). The ceiling beside it is a bare
-``multiprocessing.Queue`` put → get at the same rate (one event per put)."""
+the collector folds the event into the model (wall time, one clock for both ends; p50/p95/p99; target p99 <= 10 ms).
+The ceiling beside it is a bare ``multiprocessing.Queue`` put → get at the same rate (one event per put)."""
 
 from __future__ import annotations
 

@@ -62,4 +62,6 @@ def test_quick_benchmarks_report_every_figure_and_leave_the_checkout_alone(tmp_p
             assert figure.key in got, f"{name}: {figure.key} missing"
             value = got[figure.key]["median"]
             assert isinstance(value, (int, float)) and math.isfinite(value), f"{figure.key}: {value!r}"
+            # In the table too, met or missed: a figure that misses its target is reported, never left out.
+            assert figure.label in done.stdout, f"{figure.key} is not in the printed table"
     assert "figure" in done.stdout and "median" in done.stdout  # the table was printed
