@@ -8,6 +8,7 @@ import importlib
 import json
 import os
 import platform
+import statistics
 import sys
 import time
 import traceback
@@ -26,10 +27,12 @@ def _load(name: str) -> ModuleType:
     return importlib.import_module(f"benchmarks.{name}")
 
 
-def run_module(module: ModuleType, quick: bool, repeats: int | None) -> tuple[list[Result], dict[str, float], str]:
+def run_module(module: ModuleType, quick: bool,
+               repeats: int | None) -> tuple[list[Result], dict[str, list[float]], str]:
+    """Each figure's values over the repeats, and those of the details (what a benchmark reports beside its figures)."""
     figures: list[Figure] = module.FIGURES
     results = {f.key: Result(f) for f in figures}
-    details: dict[str, float] = {}
+    details: dict[str, list[float]] = {}
     error = ""
     n = 1 if quick else (repeats or module.REPEATS)
     for _ in range(n):
@@ -50,7 +53,7 @@ def run_module(module: ModuleType, quick: bool, repeats: int | None) -> tuple[li
             if key in results:
                 results[key].values.append(float(value))
             else:
-                details[key] = float(value)
+                details.setdefault(key, []).append(float(value))
     return list(results.values()), details, error
 
 
@@ -93,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         results += module_results
         report["benchmarks"][name] = {  # type: ignore[index]
             "doc": " ".join((module.__doc__ or "").split()), "seconds": round(time.monotonic() - began, 1),
-            "figures": [r.to_dict() for r in module_results], "details": details, "error": error or None,
+            "figures": [r.to_dict() for r in module_results], "error": error or None,
+            # Their median over the repeats, as for the figures: the last repeat alone is whatever it happened to be.
+            "details": {k: statistics.median(v) for k, v in details.items()}, "details_values": details,
         }
         for r in module_results:
             log(f"   {r.figure.label}: {fmt(r.median)} {r.figure.unit} {r.figure.target_text}")
