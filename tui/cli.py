@@ -235,8 +235,19 @@ def cmd_run(request: RunRequest) -> int:
     def on_timeout() -> None:
         print(f"contui: --timeout {request.timeout:g}s reached, stopping the run", file=sys.stderr)
 
+    def on_batch() -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+    # The script's lines are written out once per batch of events, not one write per line: a terminal's line
+    # buffering made the traced script wait for contui at every print. A batch is at most a few ms of the run.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and stream.isatty():
+            reconfigure(line_buffering=False)
     try:
-        recording = record(run, timeout=request.timeout, on_event=on_event, on_timeout=on_timeout, model=model)
+        recording = record(run, timeout=request.timeout, on_event=on_event, on_timeout=on_timeout,
+                           on_batch=on_batch, model=model, keep_events=False)
     except KeyboardInterrupt:
         run.close()
         print("\ncontui: interrupted, the run was stopped", file=sys.stderr)
@@ -261,10 +272,11 @@ def _show(event: ev.Event, plain: Model | None) -> None:
     """The script's own lines as they are; with ``--plain`` (``plain`` is the run's model, which has just folded the
     event) a sentence for every other event worth one."""
     if event.kind == ev.STDOUT:
-        stream = sys.stderr if event.fields.get("stream") == "stderr" else sys.stdout
+        stream, other = (sys.stderr, sys.stdout) if event.fields.get("stream") == "stderr" else (sys.stdout, sys.stderr)
+        other.flush()  # lines of the two streams reach a shared terminal in the order they were written
         end = "" if event.fields.get("partial") else "\n"
         stream.write(str(event.fields.get("text", "")) + end)
-        if end == "" or plain is not None:
+        if end == "":  # a prompt shows at once (a partial line), as it would in a terminal
             stream.flush()
         return
     if plain is not None:

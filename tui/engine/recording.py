@@ -55,15 +55,20 @@ def record(
     timeout: float | None = None,
     on_event: Callable[[Event], None] | None = None,
     on_timeout: Callable[[], None] | None = None,
+    on_batch: Callable[[], None] | None = None,
     model: Model | None = None,
+    keep_events: bool = True,
 ) -> Recording:
     """Start ``run`` (if needed), collect until every process of it is gone, then close it. ``on_event`` sees each
-    event right after ``recording.model`` (``model``, if given) has folded it."""
+    event right after ``recording.model`` (``model``, if given) has folded it; ``on_batch`` runs after each batch of
+    events (``contui run`` writes the script's lines out then). ``keep_events=False``: the events are handed to
+    ``on_event`` and not kept (``contui run`` writes them as they come)."""
     recording = Recording() if model is None else Recording(model=model)
     collector = Collector(run, recording.model)
 
     def take(event: Event) -> None:
-        recording.events.append(event)
+        if keep_events:
+            recording.events.append(event)
         if event.kind == ev.RUN_END:
             recording.code = event.get("code")
         if on_event is not None:
@@ -74,7 +79,8 @@ def record(
             run.start()
         deadline = time.monotonic() + timeout if timeout else None
         while not collector.finished:
-            collector.poll(0.05, after_each=take)
+            if collector.poll(0.05, after_each=take) and on_batch is not None:
+                on_batch()
             if deadline is not None and not recording.timed_out and time.monotonic() > deadline:
                 recording.timed_out = True
                 if on_timeout is not None:

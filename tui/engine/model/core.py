@@ -70,11 +70,12 @@ class ModelCore:
         self._tree_version = 0
 
     # -- one way to say what changed ------------------------------------------------------------------------------
-    def touch(self, *parts: Part) -> None:
+    def touch(self, part: Part, *more: Part) -> None:
         """Mark parts of the model changed: a view redraws a part when its version moves."""
         versions = self.versions
-        for part in parts:
-            versions[part] += 1
+        versions[part] += 1
+        for other in more:
+            versions[other] += 1
 
     def _reshape(self) -> None:
         """Who is whose parent may have changed: the tree is worked out again when next asked for."""

@@ -18,6 +18,10 @@ class _AwaitedTraceback:
     last_line: str  # the traceback's last line: once its process prints it on stderr, it printed the traceback
 
 
+# The streams a printed line may come from (an exception is not printed: it has an event of its own).
+_PRINTED = {Stream.STDOUT.value: Stream.STDOUT, Stream.STDERR.value: Stream.STDERR}
+
+
 class OutputFold(ModelCore):
     def __init__(self) -> None:
         super().__init__()
@@ -28,9 +32,7 @@ class OutputFold(ModelCore):
     def _stdout(self, t: int, pid: int, tid: int, f: Fields) -> None:
         if pid not in self.processes and pid != self.run.reaper:
             self._proc(pid)
-        stream = Stream(f.get("stream", Stream.STDOUT))
-        if stream is Stream.EXCEPTION:
-            raise ValueError("a printed line cannot claim to be an exception")
+        stream = _PRINTED[f.get("stream", "stdout")]  # KeyError for anything else: the event is rejected
         text = f.get("text", "")
         if not isinstance(text, str):
             text = str(text)
