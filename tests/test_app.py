@@ -158,6 +158,8 @@ async def test_picking_another_scenario_stops_the_running_one_first() -> None:
         assert app.session.target is not None and app.session.target.scenario is not None
         assert app.session.target.scenario.id == "process_function"
         assert not any(alive(p) for p in old)
+        await pilot.press("down")  # the run has ended: picking another stops nothing, so it says nothing about it
+        assert app._busy() is None and "STOPPING" not in pane_text(app, "status")
         # And with the arrows: back to the sleepers, run them, go up to another scenario.
         await pilot.press("end")  # a key the app does not use changes nothing
         app.pick(len(app.targets) - 1)
@@ -176,6 +178,20 @@ async def test_s_stops_the_run() -> None:
         await wait_for(pilot, lambda: not any(alive(p) for p in old), what="every process of the run to end")
         await wait_for(pilot, lambda: "STOPPED" in pane_text(app, "status"), what="the status line to say stopped")
         assert not app.run_state.running
+
+
+@sync
+async def test_s_stops_a_run_the_pump_has_not_reported_yet() -> None:
+    """Right after Enter the pump may not have said the run is running: s must not be ignored then."""
+    app = app_with("five_sleepers.py", speed=1.0)  # they sleep a minute: only a stop ends them within the test
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.session.start(app.picked_target)  # as the start worker does; no message is handled in between
+        assert not app.run_state.running  # so the app has not heard of it yet
+        assert app.check_action("stop", ()) is True and app.check_action("freeze", ()) is True
+        await pilot.press("s")
+        await wait_for(pilot, lambda: not app.session.running, what="the run to be stopped")
+        await wait_for(pilot, lambda: "STOPPED" in pane_text(app, "status"), what="the status line to say so")
 
 
 @sync
@@ -334,12 +350,12 @@ async def test_stdin_line_feeds_the_echo_client_and_keeps_its_keys() -> None:
         assert app.focused is stdin
         # Letters that are app keys elsewhere (s stop, q quit, p projector, l language) are text here, and so is
         # space; Enter sends the line instead of restarting the run.
-        await pilot.press(*"spql", "space", *"hello", "enter")
-        assert stdin.value == ""
+        await pilot.press(*"spql", "space", *"hello", "plus", "minus", "enter")
+        assert stdin.value == "" and app.speed == SPEED  # + and - were text, not the speed keys
 
         def echoed() -> bool:
             with app.session.model_lock:
-                return any("SPQL HELLO" in line.text for line in app.session.model.lines)
+                return any("SPQL HELLO+-" in line.text for line in app.session.model.lines)
 
         await wait_for(pilot, echoed, what="the upper-cased echo")
         assert app.run_state.running and main_pid(app) == first

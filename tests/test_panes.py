@@ -353,27 +353,30 @@ async def test_the_output_pane_keeps_showing_the_newest_lines_until_scrolled_bac
     async with PaneApp(pane).run_test(size=(60, 12)) as pilot:
         t = 1
 
-        def more(count: int) -> None:
+        async def more(count: int) -> None:
             nonlocal t
             for _ in range(count):
                 t += 1
                 model.apply(E(t, "stdout", 10, text=f"line {len(model.lines)}"))
             pane.update_from(model)
-
-        for _ in range(10):
-            more(100)
             await pilot.pause()
-        assert "line 999" in screen_text(pilot.app, pane)
-        pane.scroll_to(y=0, animate=False)  # the reader scrolls back: new lines no longer pull the view down
-        await pilot.pause()
-        more(100)
-        await pilot.pause()
-        assert "line 0" in screen_text(pilot.app, pane) and "line 1099" not in screen_text(pilot.app, pane)
-        pane.scroll_end(animate=False)  # back at the end: it follows again
-        await pilot.pause()
-        more(100)
-        await pilot.pause()
-        assert "line 1199" in screen_text(pilot.app, pane)
+
+        for _ in range(14):  # one line at a time: the first line that no longer fits is shown too
+            await more(1)
+            assert f"line {len(model.lines) - 1}" in screen_text(pilot.app, pane)
+        await more(1000)
+        assert "line 1013" in screen_text(pilot.app, pane)
+        pane.focus()
+        await pilot.press("home")  # the reader scrolls back: new lines no longer pull the view down
+        await more(100)
+        assert "line 0" in screen_text(pilot.app, pane) and "line 1113" not in screen_text(pilot.app, pane)
+        await pilot.press("end")  # back at the end: it follows again
+        await more(100)
+        await more(1)
+        assert "line 1214" in screen_text(pilot.app, pane)
+        await pilot.press("pageup", "pagedown", "pagedown")  # scrolling down to the end anchors it too
+        await more(1)
+        assert "line 1215" in screen_text(pilot.app, pane)
 
 
 @sync

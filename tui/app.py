@@ -74,7 +74,7 @@ def _bindings() -> list[Binding]:
         Binding("space", "freeze", "freeze", id="freeze", priority=True,
                 tooltip="freeze / resume the whole run (SIGSTOP / SIGCONT: the processes show as stopped)"),
         Binding("plus,equals_sign", "speed(1)", "faster", id="speed-up", key_display="+", priority=True,
-                group=_SPEED, tooltip="faster: divides the scenario's sleeps, in the run going now too"),
+                group=_SPEED, tooltip="faster: divides the scenario's sleeps, from its next sleep (the run going now too)"),
         Binding("minus,underscore", "speed(-1)", "slower", id="speed-down", key_display="-", priority=True,
                 group=_SPEED, tooltip="slower"),
         Binding("l", "toggle_lang", "中/EN", id="lang", priority=True, tooltip="narration in Chinese / English"),
@@ -427,12 +427,16 @@ class ContuiApp(App[int]):
         if isinstance(self.screen, ModalScreen):
             return False  # the help screen's own keys only
         typing = isinstance(self.focused, Input)
-        if typing and action in ("run", "pick_step"):
-            return False  # Enter sends the line; up/down stay in the input
+        if typing and action in ("run", "pick_step", "speed"):
+            return False  # Enter sends the line; up/down stay in the input; + and - are text
         if action == "focus_stdin":
             return self.stdin_line.display and not typing
-        if action in ("stop", "freeze"):
-            return True if self.run_state.running else None
+        if action == "stop":
+            # Also while a start is on its way or before the pump has said the run is running: a teacher's s
+            # right after Enter must stop that run, not be ignored.
+            return True if self.run_state.running or self.session.running or self._busy() is Action.START else None
+        if action == "freeze":
+            return True if self.run_state.running or self.session.running else None
         return True
 
     def action_pick_number(self, number: int) -> None:
@@ -449,8 +453,9 @@ class ContuiApp(App[int]):
         if self.picker.highlighted != index:
             self.picker.highlighted = index
         if self._asked is not None and not same_target(self._asked, self.picked_target):
-            # Stop whatever runs, or is about to (a start may still be queued); a stop of nothing costs nothing.
-            self._switch()
+            # Stop whatever runs, or is about to (a start may still be queued).
+            if self.session.running or self._busy() is Action.START:
+                self._switch()
             self._asked = None
         self._show_picked()
 

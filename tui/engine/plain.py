@@ -69,7 +69,10 @@ def _sentence(e: Event, model: Model) -> str | None:
         case ev.PROC_EXIT:
             return f"{me} finished its code ({describe_code(f.get('code'))})"
         case ev.PROC_REAP:
-            by = "its parent" if f.get("by") == "parent" else "the reaper (adopted)"
+            if f.get("by") == "parent":
+                by = "its parent"
+            else:  # the reaper is the main process's parent; any other process it reaps, it adopted first
+                by = "the reaper (its parent)" if child == model.run.main else "the reaper (adopted)"
             return f"{target} reaped by {by}: {describe_code(f.get('code'))}"
         case ev.PROC_TERMINATE:
             why = " (daemon, parent exiting)" if f.get("reason") == "daemon-at-exit" else ""

@@ -79,9 +79,11 @@ def layout(prefix: str, text: str, width: int) -> Layout:
     used = cell_len(prefix)
     if used + cell_len(text) <= width:
         return Layout(prefix, (text,), used)
-    indent = used if used <= width // 3 else 2
-    pieces = wrap(text, max(width - indent, 4), first=used - indent)
-    return Layout(prefix, tuple(pieces), indent)
+    indent = used if used <= width // 2 else 2
+    body = text.lstrip(" ")
+    lead = len(text) - len(body)  # a traceback's indentation stays on its first row
+    pieces = wrap(body, max(width - indent, 4), first=used + lead - indent)
+    return Layout(prefix, (" " * lead + pieces[0], *pieces[1:]), indent)
 
 
 class OutputPane(Painted, ScrollView):
@@ -112,7 +114,6 @@ class OutputPane(Painted, ScrollView):
         self._tag_class: dict[int, str] = {}  # pid -> its tag's component class, in order of first line
         self._drawn: OrderedDict[int, list[Strip]] = OrderedDict()  # line index -> its rows, least recent first
         self._width = 0
-        self._follow = True  # keep the newest rows in view, until the user scrolls back
 
     # -- the pane contract (tui/widgets/pane.py) -------------------------------------------------------------
     def clock_key(self, model: Model, tick: int) -> Hashable:
@@ -123,6 +124,8 @@ class OutputPane(Painted, ScrollView):
         if model is not self._model:
             self._model = model
             self._begin()
+            if self.is_mounted:
+                self.anchor()  # a new run: follow its output from the start
         width = self._text_width()
         if width != self._width:
             self._recount(model, width)
@@ -198,15 +201,17 @@ class OutputPane(Painted, ScrollView):
         self._rows = row
 
     def _settle(self) -> None:
+        # Anchored (see on_mount), Textual keeps the newest rows in view as the rows grow, until the reader scrolls
+        # back. A view left at the end follows again, however it got there (Textual releases the anchor on any
+        # scroll key, PageDown at the very end included).
+        at_end = self.scroll_y >= self.max_scroll_y
         self.virtual_size = Size(self._width, self._rows)
-        if self._follow and not self.is_vertical_scrollbar_grabbed:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        if at_end and self.is_mounted:
+            self.anchor()
         self.refresh()
 
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        if self.size.height:  # before the first layout every row count is provisional
-            self._follow = new >= self.max_scroll_y
+    def on_mount(self) -> None:
+        self.anchor()
 
     def on_resize(self) -> None:
         if self._model is not None and self._text_width() != self._width:

@@ -18,6 +18,7 @@ from tui.engine.model.records import (
 )
 from tui.inside import kinds as ev
 
+MAIN_PROCESS_NAME = "MainProcess"
 # A process that was never started shows after every started one in the tree.
 _NEVER = 1 << 62
 
@@ -34,6 +35,12 @@ class ProcessFold(ModelCore):
         run.reaper = f.get("reaper", pid)
         run.main = f.get("main", run.main)
         run.t_start = t
+        if run.main is not None:
+            # The script's main process, by the name multiprocessing gives it, until its own proc.start says more
+            # (a run frozen or stopped before its tracer is in never sends one).
+            main = self._proc(run.main)
+            if main.name == UNKNOWN:
+                main.name = MAIN_PROCESS_NAME
         self._reshape()
         self.touch(Part.RUN)
 
