@@ -10,6 +10,8 @@ import contextlib
 import functools
 import time
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -20,6 +22,8 @@ from textual.pilot import Pilot
 from tests.helpers import screen_text, script, wait_until
 from tui import cli
 from tui.app import PROJECTOR_THEME, ContuiApp
+from tui.engine.replay import ReplaySession
+from tui.status import Phase, StatusInfo
 from tui.engine.catalog import resolve_target
 from tui.layout import PANES, Needs, default_panes, needs
 from tui.screens.help import HelpScreen
@@ -29,6 +33,7 @@ from tui.widgets.stdin import StdinLine
 
 SPEED = 10.0  # scenario sleeps divided by 10: the five sleepers live 6 s, most scenarios end in well under 1 s
 SIZE = (120, 40)
+RECORDINGS = Path(__file__).parent / "recordings"
 
 
 def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
@@ -192,6 +197,21 @@ async def test_s_stops_a_run_the_pump_has_not_reported_yet() -> None:
         await pilot.press("s")
         await wait_for(pilot, lambda: not app.session.running, what="the run to be stopped")
         await wait_for(pilot, lambda: "STOPPED" in pane_text(app, "status"), what="the status line to say so")
+
+
+@sync
+async def test_a_clock_tick_drawn_a_frame_later_never_brings_back_an_older_state() -> None:
+    app = ContuiApp(session=ReplaySession(RECORDINGS / "zombie.jsonl", target="zombie"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        running = StatusInfo(label="6 zombie", phase=Phase.RUNNING, seconds=1.0)
+        infos = iter([running, replace(running, seconds=2.0), replace(running, phase=Phase.STOPPED, code=-15)])
+        app._status_info = lambda model: next(infos)  # type: ignore[method-assign]
+        app.refresh_panes()  # running: a new state, drawn at once
+        app.refresh_panes()  # only the clock moved: drawn in a frame of its own, after this one
+        app.refresh_panes()  # stopped: drawn at once, before that frame
+        await pilot.pause()
+        assert "STOPPED" in pane_text(app, "status") and "RUNNING" not in pane_text(app, "status")
 
 
 @sync

@@ -301,18 +301,25 @@ class ContuiApp(App[int]):
                 has = (bool(model.locks), bool(model.queues))
                 info = self._status_info(model)
             if info != self._status:
-                if info.only_clock_moved(self._status):
+                clock_only = info.only_clock_moved(self._status)
+                self._status = info
+                if clock_only:
                     # Only the run's clock moved: show it in a frame of its own. Textual repaints the box spanning
                     # every region changed in a frame, with every widget in it, and the line at the top of the
                     # screen with any pane below it is the whole screen, once a second while a run sleeps.
-                    self.call_after_refresh(self.status_line.show, info)
+                    self.call_after_refresh(self._show_status)
                 else:  # a key's effect (language, speed, state) shows in this very frame
-                    self.status_line.show(info)
-                self._status = info
+                    self._show_status()
                 self.picker.mark_loaded(self._loaded_index(), picker_word(info))
             if has != self._model_has:
                 self._model_has = has
                 self._apply_layout()
+
+    def _show_status(self) -> None:
+        """Show the newest status: a clock-only update deferred to the next frame must not bring back an older one
+        that a state change has replaced in between."""
+        if self._status is not None:
+            self.status_line.show(self._status)
 
     def _loaded_index(self) -> int | None:
         for i, target in enumerate(self.targets):
