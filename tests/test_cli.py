@@ -17,6 +17,7 @@ import pytest
 from tests.helpers import SCRIPTS, script
 from tui.cli import AppRequest, RunRequest, UsageError, app_targets, parse_app_argv, parse_run_argv
 from tui.engine.catalog import load_catalog
+from tui.engine.events import PROTOCOL_VERSION
 from tui.engine.jsonl import read_recording
 
 
@@ -90,7 +91,8 @@ def test_a_recordings_first_line_is_its_header(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     scenario = load_catalog()[0]
-    assert first == {"protocol": 2, "target": scenario.id, "path": str(scenario.path), "start_method": "spawn",
+    assert first == {"protocol": PROTOCOL_VERSION, "target": scenario.id, "path": str(scenario.path),
+                     "start_method": "spawn",
                      "speed": 10.0, "args": ["x", "y z"], "contui": version("contui"), "recorded": first["recorded"]}
     recorded = datetime.fromisoformat(first["recorded"])
     assert before - timedelta(seconds=1) <= recorded <= datetime.now().astimezone()

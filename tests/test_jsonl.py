@@ -84,7 +84,7 @@ def test_a_field_named_like_a_records_own_key_survives_without_clobbering_it(tmp
 
 def test_a_new_header_says_this_contui_and_now() -> None:
     header = RecordingHeader(target="x", path="/x.py")
-    assert header.protocol == PROTOCOL_VERSION == 2
+    assert header.protocol == PROTOCOL_VERSION
     assert header.contui == contui_version() == version("contui")
     assert header.recorded[:2] == "20" and header.recorded[10] == "T"
 
@@ -127,14 +127,26 @@ def test_a_protocol_1_recording_is_refused_naming_both_versions(tmp_path: Path, 
     path = tmp_path / "events.jsonl"
     path.write_text(V1_LINE * 3, encoding="utf-8")
     assert refusal(reader, path) == (f"{path} was recorded with protocol 1 (contui 0.1.0 or older); "
-                                     "this contui reads protocol 2")
+                                     f"this contui reads protocol {PROTOCOL_VERSION}")
+
+
+@pytest.mark.parametrize("reader", READERS.values(), ids=READERS.keys())
+def test_a_recording_from_an_older_protocol_with_a_header_is_refused_naming_both_versions(
+        tmp_path: Path, reader: Reader) -> None:
+    path = tmp_path / "events.jsonl"
+    old = PROTOCOL_VERSION - 1
+    path.write_text(json.dumps({**HEADER.to_dict(), "protocol": old, "contui": "0.1.1"}) + "\n", encoding="utf-8")
+    assert refusal(reader, path) == (f"{path} was recorded with protocol {old} (contui 0.1.1); "
+                                     f"this contui reads protocol {PROTOCOL_VERSION}")
 
 
 @pytest.mark.parametrize("reader", READERS.values(), ids=READERS.keys())
 def test_a_recording_from_a_newer_protocol_is_refused_naming_both_versions(tmp_path: Path, reader: Reader) -> None:
     path = tmp_path / "events.jsonl"
-    path.write_text(json.dumps({**HEADER.to_dict(), "protocol": 3, "contui": "0.5.0"}) + "\n", encoding="utf-8")
-    assert refusal(reader, path) == f"{path} was recorded with protocol 3 (contui 0.5.0); this contui reads protocol 2"
+    newer = PROTOCOL_VERSION + 1
+    path.write_text(json.dumps({**HEADER.to_dict(), "protocol": newer, "contui": "0.5.0"}) + "\n", encoding="utf-8")
+    assert refusal(reader, path) == (f"{path} was recorded with protocol {newer} (contui 0.5.0); "
+                                     f"this contui reads protocol {PROTOCOL_VERSION}")
 
 
 def _lines(*rows: dict[str, Any] | str) -> str:

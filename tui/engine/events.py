@@ -10,39 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.inside.kinds import (  # noqa: F401 (re-exported: every module says ev.KIND)
-    RUN_START,
-    RUN_END,
-    PROC_START,
-    PROC_SPAWN,
-    PROC_EXIT,
-    PROC_REAP,
-    PROC_TERMINATE,
-    PROC_JOIN,
-    PROC_ALIVE,
-    THREAD_START,
-    THREAD_EXIT,
-    THREAD_JOIN,
-    LOCK_NEW,
-    LOCK_WAIT,
-    LOCK_ACQUIRE,
-    LOCK_RELEASE,
-    LOCK_TIMEOUT,
-    QUEUE_NEW,
-    QUEUE_PUT,
-    QUEUE_GET,
-    QUEUE_BLOCK,
-    QUEUE_TIMEOUT,
-    QUEUE_TASK_DONE,
-    QUEUE_JOIN,
-    SLEEP,
-    STDOUT,
-    EXCEPTION,
-    SAMPLE,
-    SAMPLE_GONE,
-    PROTOCOL_VERSION,
-    KINDS,
-)
+from tui.inside.kinds import *  # noqa: F403 (re-exported: every module of contui says ev.KIND)
+from tui.inside.kinds import KINDS, PROTOCOL_VERSION  # noqa: F401 (named for readers; the * brings them too)
 
 Wire = tuple[int, str, int, int, dict[str, Any]]
 

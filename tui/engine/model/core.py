@@ -26,6 +26,7 @@ from tui.engine.model.records import (
     QueueState,
     RunInfo,
     Segment,
+    SignalRecord,
     State,
     ThreadNode,
 )
@@ -59,6 +60,7 @@ class ModelCore:
         # own cursor into this list to know which already-drawn lines to redraw.
         self.amended_lines: list[int] = []
         self.exceptions: list[ExceptionRecord] = []
+        self.signals: list[SignalRecord] = []
         self.lanes: dict[Key, Lane] = {}
         self._lanes_of: dict[int, list[Lane]] = {}  # by pid: a run of thousands of processes must not scan them all
         self.now = 0
@@ -159,6 +161,7 @@ class ModelCore:
         if th.state is state:
             return
         th.state = state
+        th.state_t = t
         self.touch(Part.PROCESSES)
         p = self.processes.get(th.pid)
         if p is not None and p.stopped_by_os:

@@ -15,6 +15,7 @@ from tui.engine.model.records import (
     ReapedBy,
     State,
     TerminateReason,
+    ThreadRole,
 )
 from tui.inside import kinds as ev
 
@@ -95,6 +96,9 @@ class ProcessFold(ModelCore):
                 p.daemon = f.get("daemon")
             if p.method is None:
                 p.method = f.get("method")
+            cmdline = f.get("cmdline")
+            if cmdline is not None:
+                p.cmdline = tuple(str(part) for part in cmdline)
             self._reshape()
         self.touch(Part.PROCESSES)
 
@@ -183,6 +187,7 @@ class ProcessFold(ModelCore):
         th = self._thread(pid, tid, t)
         th.name = f.get("name", th.name)
         th.daemon = f.get("daemon", th.daemon)
+        th.role = ThreadRole(f.get("role", th.role))
         if th.started_t is None or t < th.started_t:
             th.started_t = t
         if th.lane is not None:

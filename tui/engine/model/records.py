@@ -159,6 +159,12 @@ class Lane:
         return None
 
 
+class ThreadRole(StrEnum):
+    USER = "user"  # a thread the script made, or a process's main thread
+    POOL_WORKER = "pool-worker"  # runs the tasks of a pool or an executor (the script's code, not its thread)
+    POOL_HELPER = "pool-helper"  # a pool's own feeder or handler thread
+
+
 @dataclass(slots=True)
 class ThreadNode:
     tid: int
@@ -167,10 +173,16 @@ class ThreadNode:
     daemon: bool | None = None
     started_t: int | None = None
     ended_t: int | None = None
-    state: State = State.RUNNING  # running, sleeping, blocked, joining or exited
-    blocked_on: str | None = None  # lock or queue id
+    state: State = State.RUNNING  # what the tracer saw: running, sleeping, blocked, joining or exited
+    state_t: int = 0  # when the tracer saw it change
+    blocked_on: str | None = None  # the id of the primitive it waits for (lock, queue, condition, pipe ...)
     joining: int | None = None  # pid (proc.join) or native tid (thread.join) waited for
     joining_kind: JoinKind | None = None  # what ``joining`` names
+    waits_in: str | None = None  # a blocking call the tracer knows it is in ("socket.accept", "input" ...)
+    os_status: OsStatus | None = None  # the OS's view of this thread at the last sample (/proc/<pid>/task/<tid>)
+    os_t: int = -1  # when that sample was taken
+    wchan: str | None = None  # the kernel's wait channel at that sample ("inet_csk_accept", "futex_wait_queue")
+    role: ThreadRole = ThreadRole.USER
     key: Key = (0, 0)
     lane: Lane | None = field(default=None, repr=False)
 
@@ -216,6 +228,7 @@ class ProcessNode:
     alive_checks: list[AliveCheck] = field(default_factory=list)
     terminated_by: tuple[int, TerminateReason] | None = None  # (pid of the caller, why)
     terminate_signal: int | None = None
+    cmdline: tuple[str, ...] | None = None  # a child made by exec (subprocess, os.posix_spawn): what it runs
     threads: dict[int, ThreadNode] = field(default_factory=dict)
     # Private bookkeeping for convergence under out-of-order arrival.
     _start_known: bool = field(default=False, repr=False)  # proc.start seen: ppid/started_t are authoritative
@@ -359,6 +372,17 @@ class QueueState:
 
     def wait_lists(self) -> tuple[list[Key], list[Key], list[Key]]:
         return self.blocked_putters, self.blocked_getters, self.joiners
+
+
+@dataclass(slots=True)
+class SignalRecord:
+    """A signal the script sent (``os.kill``, ``terminate()``, ``kill()``): who sent it, to whom, which."""
+
+    t: int
+    sender: Key
+    target: int
+    signal: int
+    call: str
 
 
 @dataclass(slots=True)

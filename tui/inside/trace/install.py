@@ -9,13 +9,14 @@ import time
 
 from tui.inside import kinds as ev
 from tui.inside.control import ControlPage
-from tui.inside.trace import locks, processes, queues, threads
+from tui.inside.trace import children, locks, pipes, processes, queues, shared, sync, tasks, threads, waits
 from tui.inside.trace.context import TraceContext
 from tui.inside.emitter import Emitter
 from tui.inside.env import ENV_CONTROL_FILE, ENV_FD, ENV_ROOT, ENV_START_METHOD, ENV_T0
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.output import LineCapture
 from tui.inside.trace.processes import die_of_sigterm
+from tui.inside.trace.sites import pickles_as
 
 
 # Prepended to the command of every interpreter that spawn or forkserver starts, so the tracer is in before
@@ -50,7 +51,13 @@ def install(fd: int, t0: int, control: ControlPage | None, root: str, role: str)
     processes.install(ctx, BOOT_PREFIX.format(root=root), imports)
     threads.install(ctx)
     locks.install(ctx, imports)
+    sync.install(ctx, imports)
     queues.install(ctx, imports)
+    pipes.install(ctx, imports)
+    shared.install(ctx, imports)
+    tasks.install(ctx, imports)
+    children.install(ctx, imports)
+    waits.install(ctx, imports)
     _default_start_method(os.environ.get(ENV_START_METHOD))
     _flush_on_sigterm(ctx)
     if role in ("main", "forkserver"):
@@ -74,7 +81,7 @@ def _scale_sleep(ctx: TraceContext) -> None:
         finally:
             emit(ev.SLEEP, {"secs": secs, "phase": "end"})
 
-    time.sleep = sleep
+    time.sleep = pickles_as(sleep, "time", "sleep")
 
 
 

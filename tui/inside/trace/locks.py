@@ -16,7 +16,7 @@ import time
 from tui.inside import kinds as ev
 from tui.inside.trace.context import TraceContext
 from tui.inside.trace.on_import import ImportWatch
-from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, site_of
+from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, pickles_as, site_of
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def install(ctx: TraceContext, imports: ImportWatch) -> None:
 
 
 def _install_threading(ctx: TraceContext) -> None:
-    def factory(raw_factory: Callable[[], Any], kind: str) -> Callable[[], Any]:
+    def factory(raw_factory: Callable[[], Any], kind: str, name: str) -> Callable[[], Any]:
         def make() -> Any:
             raw = raw_factory()
             frame = sys._getframe(1)
@@ -135,10 +135,11 @@ def _install_threading(ctx: TraceContext) -> None:
                 return raw
             return TracedLock(ctx, raw, kind, frame)
 
-        return make
+        # A manager's registry holds threading.Lock and RLock, and is pickled to its server under spawn.
+        return pickles_as(make, "threading", name)
 
-    threading.Lock = factory(threading.Lock, "threading.Lock")  # type: ignore[misc]
-    threading.RLock = factory(threading.RLock, "threading.RLock")  # type: ignore[misc]
+    threading.Lock = factory(threading.Lock, "threading.Lock", "Lock")  # type: ignore[misc]
+    threading.RLock = factory(threading.RLock, "threading.RLock", "RLock")  # type: ignore[misc]
 
     # Semaphores are classes a script may subclass, so they are traced in place rather than replaced.
     orig_init = threading.Semaphore.__init__

@@ -8,6 +8,10 @@ import sys
 import sysconfig
 from types import FrameType
 
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any
+
 _TRACE_DIR = os.path.dirname(os.path.abspath(__file__))
 _LIBRARY_PATHS = {
     p for key in ("stdlib", "platstdlib", "purelib", "platlib") if (p := sysconfig.get_paths().get(key))
@@ -61,3 +65,12 @@ def assigned_name(frame: FrameType | None) -> str | None:
 
     match = _ASSIGNED.match(linecache.getline(frame.f_code.co_filename, frame.f_lineno))
     return match.group(1) if match else None
+
+
+def pickles_as(wrapper: Any, module: str, name: str) -> Any:
+    """Name ``wrapper`` as what it replaces, ``module.name``, so pickle sends it as a reference to that name (which
+    in a traced process is the wrapper again). A pool task ``time.sleep`` or a manager's registry of lock factories
+    is pickled that way; under its own name, a closure of the tracer's cannot be pickled at all."""
+    wrapper.__module__ = module
+    wrapper.__qualname__ = wrapper.__name__ = name
+    return wrapper
