@@ -1,4 +1,5 @@
-"""psutil's view of the run's processes (status incl. zombie and stopped, ppid, threads, cpu), as events.
+"""psutil's view of the run's processes (status incl. zombie and stopped, ppid, cpu), and the OS's view of each of
+their threads (state and kernel wait channel, from /proc/<pid>/task/<tid>), as events.
 
 Only the run's own pids are read, with ``Process`` objects kept between samples; psutil never reaps anything, so a
 zombie stays visible until its parent collects it.
@@ -6,6 +7,7 @@ zombie stays visible until its parent collects it.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -18,6 +20,41 @@ CPU_BUDGET = 0.04
 MIN_INTERVAL = 0.1
 # While nothing changes (a run that sleeps), samples back off to this; any event brings them back at once.
 IDLE_INTERVAL = 1.0
+# /proc/<pid>/task/<tid>/stat's state letter, in psutil's words (psutil.STATUS_*).
+THREAD_STATUS = {
+    b"R": "running", b"S": "sleeping", b"D": "disk-sleep", b"T": "stopped", b"t": "tracing-stop", b"Z": "zombie",
+    b"X": "dead", b"x": "dead", b"I": "idle", b"W": "waking", b"P": "parked",
+}
+
+
+def _read_small(path: str) -> bytes:
+    """A /proc file at one read: os.open and os.read cost a fifth of open() here, and a sample reads two per thread."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return os.read(fd, 1024)
+    finally:
+        os.close(fd)
+
+
+def thread_states(pid: int) -> list[dict[str, object]]:
+    """Each thread of ``pid``: its native id, the OS's status word and the kernel's wait channel ("" while it runs).
+    A thread that ends while it is read is left out."""
+    out: list[dict[str, object]] = []
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for name in tids:
+        try:
+            stat = _read_small(f"/proc/{pid}/task/{name}/stat")
+            wchan = _read_small(f"/proc/{pid}/task/{name}/wchan")
+        except OSError:
+            continue
+        letter = stat.rsplit(b")", 1)[-1].split(None, 1)[0] if b")" in stat else b"?"
+        channel = wchan.decode("ascii", "replace").strip()
+        out.append({"tid": int(name), "status": THREAD_STATUS.get(letter, "?"),
+                    "wchan": "" if channel == "0" else channel})
+    return out
 
 
 class Sampler:
@@ -66,7 +103,8 @@ class Sampler:
                 out.append(Event(t, ev.SAMPLE_GONE, pid, 0, {}))
             else:
                 out.append(Event(t, ev.SAMPLE, pid, 0, fields))
-                seen = (fields["status"], fields["ppid"], fields["threads"], round(float(fields["cpu"])))
+                threads = tuple((th["tid"], th["status"], th["wchan"]) for th in fields["threads"])  # type: ignore[attr-defined]
+                seen = (fields["status"], fields["ppid"], threads, round(float(fields["cpu"])))  # type: ignore[arg-type]
                 changed = changed or self._last.get(pid) != seen
                 self._last[pid] = seen
         spent = time.thread_time() - started
@@ -87,10 +125,10 @@ class Sampler:
             with proc.oneshot():
                 status = proc.status()
                 ppid = proc.ppid()
-                threads = proc.num_threads() if status != psutil.STATUS_ZOMBIE else 0
                 cpu = proc.cpu_percent(None) if status != psutil.STATUS_ZOMBIE else 0.0
+            threads = thread_states(pid) if status != psutil.STATUS_ZOMBIE else []
         except psutil.ZombieProcess:
-            return {"ppid": proc.ppid() if proc else 0, "status": psutil.STATUS_ZOMBIE, "threads": 0, "cpu": 0.0,
+            return {"ppid": proc.ppid() if proc else 0, "status": psutil.STATUS_ZOMBIE, "threads": [], "cpu": 0.0,
                     "parent_name": ""}
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             return None

@@ -184,10 +184,46 @@ def process_state_text(model: Model, p: ProcessNode, palette: Palette, projector
     return _state_text(palette, state, detail, projector, failed=state is State.EXITED and bool(p.exit_code))
 
 
-def thread_state_text(model: Model, th: ThreadNode, palette: Palette, projector: bool = False) -> Text:
-    detail = state_detail(model, th.state, blocked_on=th.blocked_on, joining=th.joining,
-                          joining_kind=th.joining_kind)
-    return _state_text(palette, th.state, detail, projector)
+# Blocking calls the tracer reports, as a student would call them.
+CALL_WORDS = {
+    "socket.accept": "in accept()", "socket.recv": "in recv()", "socket.recv_into": "in recv()",
+    "socket.recvfrom": "in recvfrom()", "socket.recvfrom_into": "in recvfrom()", "socket.connect": "in connect()",
+    "select.select": "in select()", "input": "in input()", "stdin.read": "reading stdin",
+    "Future.result": "in Future.result()", "AsyncResult.get": "in AsyncResult.get()",
+    "AsyncResult.wait": "in AsyncResult.wait()",
+}
+# The kernel's wait channels (/proc/<pid>/task/<tid>/wchan) a class meets, in words; others are shown as they are.
+WCHAN_WORDS = {
+    "futex_wait_queue": "on a futex (a lock in C, or the GIL)", "futex_do_wait": "on a futex (a lock in C, or the GIL)",
+    "futex_wait_queue_me": "on a futex (a lock in C, or the GIL)", "inet_csk_accept": "in accept()",
+    "pipe_read": "reading a pipe", "anon_pipe_read": "reading a pipe", "pipe_wait": "on a pipe",
+    "do_select": "in select()", "do_sys_poll": "in poll()", "ep_poll": "in epoll()", "do_epoll_wait": "in epoll()",
+    "wait_woken": "reading a socket or terminal", "sk_wait_data": "reading a socket", "do_wait": "waiting for a child",
+    "hrtimer_nanosleep": "in a sleep", "do_nanosleep": "in a sleep", "n_tty_read": "reading the terminal",
+}
+
+
+def wait_detail(th: ThreadNode) -> str:
+    """What a thread shown sleeping waits in: the call the tracer saw, else the kernel's wait channel."""
+    if th.waits_in is not None:
+        return CALL_WORDS.get(th.waits_in, f"in {th.waits_in}")
+    if th.os_says_waiting and th.wchan:
+        return WCHAN_WORDS.get(th.wchan, f"(kernel: {th.wchan})")
+    return ""
+
+
+def thread_state_text(model: Model, th: ThreadNode, palette: Palette, projector: bool = False,
+                      stopped: bool = False) -> Text:
+    """Badge + word + detail for a thread; ``stopped``: its process is frozen (SIGSTOP), whatever it was doing."""
+    if stopped and th.alive:
+        return _state_text(palette, State.STOPPED, "", projector)
+    state = th.shown_state
+    if state is State.SLEEPING and th.state is State.RUNNING:
+        detail = wait_detail(th)
+    else:
+        detail = state_detail(model, state, blocked_on=th.blocked_on, joining=th.joining,
+                              joining_kind=th.joining_kind)
+    return _state_text(palette, state, detail, projector)
 
 
 def _state_text(palette: Palette, state: State, detail: str, projector: bool, failed: bool = False) -> Text:

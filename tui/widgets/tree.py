@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tui.engine.model import Model, Part, ProcessNode, TerminateReason, ThreadNode
+from tui.engine.model import Model, Part, ProcessNode, TerminateReason, ThreadNode, ThreadRole
 from tui.widgets.badges import (
     ORPHANED,
     STATE_CLASSES,
@@ -30,6 +30,7 @@ NodeKey = tuple
 NAME_STYLE = Style(bold=True)
 DIM = Style(dim=True)
 ALIVE_SHOWN = 3  # the last few is_alive() answers: enough to see "True, True, False"
+ROLE_WORDS = {ThreadRole.POOL_WORKER: "pool worker", ThreadRole.POOL_HELPER: "pool's own thread"}
 
 
 def process_key(pid: int) -> NodeKey:
@@ -212,10 +213,14 @@ class ProcessTree(Painted, Tree[Any]):
                 th = model.thread(key[1], key[2])
                 if th is None:
                     continue
-                sig = (th.state, th.name, th.daemon, th.blocked_on, th.joining)
+                p = model.processes.get(key[1])
+                stopped = p is not None and p.stopped_by_os
+                sig = (th.shown_state, th.name, th.daemon, th.blocked_on, th.joining, th.waits_in, th.wchan,
+                       th.role, stopped)
                 if signatures.get(key) != sig:
                     signatures[key] = sig
-                    self._set(key, node, *(self.thread_label_text(model, th, palette, form) for form in (False, True)))
+                    self._set(key, node, *(self.thread_label_text(model, th, palette, form, stopped)
+                                           for form in (False, True)))
             elif key not in signatures:  # a new fact line of a process whose own label did not change
                 p = model.processes.get(key[1])
                 if p is not None:
@@ -251,15 +256,19 @@ class ProcessTree(Painted, Tree[Any]):
         return text
 
     @staticmethod
-    def thread_label_text(model: Model, th: ThreadNode, palette: Palette, projector: bool = False) -> Text:
+    def thread_label_text(model: Model, th: ThreadNode, palette: Palette, projector: bool = False,
+                          stopped: bool = False) -> Text:
         text = Text()
         text.append(th.name, style=NAME_STYLE)
         if not projector:
             text.append(f" tid {th.tid}", style=DIM)
         text.append("  ")
-        text.append_text(thread_state_text(model, th, palette, projector))
+        text.append_text(thread_state_text(model, th, palette, projector, stopped))
         if th.daemon:
             text.append("  daemon", style=DIM if not projector else NAME_STYLE)
+        role = ROLE_WORDS.get(th.role)
+        if role:
+            text.append(f"  {role}", style=DIM if not projector else NAME_STYLE)
         return text
 
 

@@ -163,12 +163,21 @@ class ModelCore:
         th.state = state
         th.state_t = t
         self.touch(Part.PROCESSES)
+        self._show(th, t)
+
+    def _show(self, th: ThreadNode, t: int) -> None:
+        """The thread's lane follows what it is shown doing (its tracer state, or a wait the OS or a blocking call
+        says it is in)."""
         p = self.processes.get(th.pid)
         if p is not None and p.stopped_by_os:
             return  # the lane shows "stopped" until psutil says it runs again
         lane = th.lane
-        if lane is not None:
-            open_segment(lane, state, t)
+        seg = lane.open if lane is not None else None
+        if lane is None or seg is None:
+            return
+        shown = th.shown_state
+        if seg.state is not shown:
+            open_segment(lane, shown, t)
             self.touch(Part.TIMELINE)
 
     def _finish_thread(self, th: ThreadNode, t: int) -> None:

@@ -201,6 +201,22 @@ class ProcessFold(ModelCore):
             self._finish_thread(th, t)
             self._forget_waits(pid, th.tid)
 
+    @handles(ev.WAIT)
+    def _wait(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        """A blocking call the tracer knows (accept, recv, input, Future.result ...): the thread waits in it."""
+        th = self._thread(pid, tid, t)
+        if not th.alive:
+            return
+        if f.get("phase") == "begin":
+            th.waits_in = str(f.get("call") or UNKNOWN)
+            on = f.get("object")
+            th.waits_on = None if on is None else str(on)
+        else:
+            th.waits_in = th.waits_on = None
+        th.state_t = t  # a sample taken before this says nothing about the thread any more
+        self.touch(Part.PROCESSES)
+        self._show(th, t)
+
     @handles(ev.SLEEP)
     def _sleep(self, t: int, pid: int, tid: int, f: Fields) -> None:
         th = self._thread(pid, tid, t)

@@ -179,6 +179,7 @@ class ThreadNode:
     joining: int | None = None  # pid (proc.join) or native tid (thread.join) waited for
     joining_kind: JoinKind | None = None  # what ``joining`` names
     waits_in: str | None = None  # a blocking call the tracer knows it is in ("socket.accept", "input" ...)
+    waits_on: str | None = None  # what that call waits for, when it says (a task's id)
     os_status: OsStatus | None = None  # the OS's view of this thread at the last sample (/proc/<pid>/task/<tid>)
     os_t: int = -1  # when that sample was taken
     wchan: str | None = None  # the kernel's wait channel at that sample ("inet_csk_accept", "futex_wait_queue")
@@ -189,6 +190,22 @@ class ThreadNode:
     @property
     def alive(self) -> bool:
         return self.state is not State.EXITED
+
+    @property
+    def os_says_waiting(self) -> bool:
+        """The OS's last sample, taken after the tracer last saw this thread change, found it waiting."""
+        status = self.os_status
+        return status is not None and status.waiting and self.os_t >= self.state_t
+
+    @property
+    def shown_state(self) -> State:
+        """What every view shows: the tracer's state, except that a thread the tracer thinks is running is shown
+        sleeping while it is in a blocking call the tracer knows, or the OS says it waits (input, a socket, a lock
+        of C code, the GIL): a thread the OS reports sleeping is never drawn running."""
+        state = self.state
+        if state is State.RUNNING and (self.waits_in is not None or self.os_says_waiting):
+            return State.SLEEPING
+        return state
 
 
 @dataclass(slots=True)
@@ -257,8 +274,10 @@ class ProcessNode:
         if status is not None and status.stopped:
             return State.STOPPED
         joining = sleeping = running = False
+        threads_seen = False
         for th in self.threads.values():
-            s = th.state
+            threads_seen = threads_seen or th.os_status is not None
+            s = th.shown_state
             if s is State.BLOCKED:
                 return State.BLOCKED
             if s is State.JOINING:
@@ -271,8 +290,8 @@ class ProcessNode:
             return State.JOINING
         if sleeping and not running:
             return State.SLEEPING
-        # The tracer sees time.sleep, locks and queues; psutil also sees a wait in input(), accept(), recv()...
-        if status is not None and status.waiting and (self.cpu is None or self.cpu < BUSY_CPU):
+        # Without a per-thread sample (a recording of protocol 2), the process's own status and CPU have to do.
+        if not threads_seen and status is not None and status.waiting and (self.cpu is None or self.cpu < BUSY_CPU):
             return State.SLEEPING
         return State.RUNNING
 

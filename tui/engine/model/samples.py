@@ -32,9 +32,12 @@ class SampleFold(ModelCore):
             p.cpu = cpu
             changed = True
         threads = f.get("threads")
-        if threads is not None and threads != p.thread_count:
-            p.thread_count = threads
+        count = len(threads) if isinstance(threads, list) else threads  # a list since protocol 3
+        if count is not None and count != p.thread_count:
+            p.thread_count = count
             changed = True
+        if isinstance(threads, list) and not p.ended:
+            changed = self._thread_samples(pid, threads, t) or changed
         ppid = f.get("ppid")
         if ppid is not None:
             parent_name = f.get("parent_name")
@@ -53,6 +56,24 @@ class SampleFold(ModelCore):
                     changed = True
         if changed:
             self.touch(Part.PROCESSES)
+
+    def _thread_samples(self, pid: int, threads: list[dict[str, object]], t: int) -> bool:
+        """The OS's view of each thread the tracer knows (its own flusher and the library's helper threads are not
+        shown); True if what a view shows of any of them changed."""
+        changed = False
+        known = self._threads
+        for info in threads:
+            th = known.get((pid, info["tid"]))  # type: ignore[arg-type]
+            if th is None or not th.alive:
+                continue
+            before = (th.shown_state, th.os_status, th.wchan)
+            th.os_status = OsStatus(info.get("status"))
+            th.wchan = str(info.get("wchan") or "") or None
+            th.os_t = t
+            if (th.shown_state, th.os_status, th.wchan) != before:
+                changed = True
+                self._show(th, t)
+        return changed
 
     def _status_lanes(self, p: ProcessNode, old: OsStatus | None, new: OsStatus, t: int) -> None:
         """Zombie and stopped are psutil's: they show on the lanes as stretches of their own."""
@@ -73,7 +94,7 @@ class SampleFold(ModelCore):
         elif was_stopped and not new.stopped:
             for th in p.threads.values():
                 if th.alive and th.lane is not None:
-                    open_segment(th.lane, th.state, t)
+                    open_segment(th.lane, th.shown_state, t)
             self.touch(Part.TIMELINE)
 
     @handles(ev.SAMPLE_GONE)

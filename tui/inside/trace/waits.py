@@ -1,10 +1,106 @@
-"""Hooks on blocking calls the tracer knows: socket accept/recv/connect, select, input() and reads of stdin."""
+"""Hooks on blocking calls the tracer knows: socket accept/recv/connect, select.select, input() and reads of stdin.
+
+A thread in one of them waits for something outside the run's own primitives (a client, a line typed, a peer): the
+``wait`` events say which call, so the views can say "waiting in accept()" rather than leave the thread drawn running.
+A call inside another (input() reads stdin) is reported once, as the outer one.
+"""
 
 from __future__ import annotations
 
+import _thread
+import builtins
+import sys
+
+from tui.inside import kinds as ev
 from tui.inside.trace.context import TraceContext
 from tui.inside.trace.on_import import ImportWatch
+from tui.inside.trace.sites import pickles_as
+
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
+if TYPE_CHECKING:
+    from types import ModuleType
+    from typing import Any, Callable
+
+_native_id = _thread.get_native_id
+_SOCKET_CALLS = ("accept", "recv", "recv_into", "recvfrom", "recvfrom_into", "connect")
+
+
+class _Waits:
+    """Emits a wait's begin and end; a thread already in a reported wait reports nothing more (nested calls)."""
+
+    def __init__(self, ctx: TraceContext) -> None:
+        self._emit = ctx.emitter.emit
+        self._inside: dict[int, int] = {}  # native tid -> depth of reported waits (a dict: no locking needed)
+
+    def wrap(self, call: str, func: Callable[..., Any]) -> Callable[..., Any]:
+        emit = self._emit
+        inside = self._inside
+        begin = {"call": call, "phase": "begin"}
+        end = {"call": call, "phase": "end"}
+
+        def waiting(*args: Any, **kwargs: Any) -> Any:
+            tid = _native_id()
+            depth = inside.get(tid, 0)
+            inside[tid] = depth + 1
+            if not depth:
+                emit(ev.WAIT, begin)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                inside[tid] = depth
+                if not depth:
+                    emit(ev.WAIT, end)
+
+        return waiting
+
+
+class _Stdin:
+    """Stands in for ``sys.stdin``: its reads are waits; everything else is the real stream's."""
+
+    def __init__(self, real: Any, waits: _Waits) -> None:
+        self._real = real
+        self.read = waits.wrap("stdin.read", real.read)
+        self.readline = waits.wrap("stdin.read", real.readline)
+        self.readlines = waits.wrap("stdin.read", real.readlines)
+
+    def __iter__(self) -> _Stdin:
+        return self
+
+    def __next__(self) -> str:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
 
 
 def install(ctx: TraceContext, imports: ImportWatch) -> None:
-    """Nothing yet."""
+    waits = _Waits(ctx)
+    builtins.input = pickles_as(waits.wrap("input", builtins.input), "builtins", "input")
+    if sys.stdin is not None:
+        sys.stdin = _Stdin(sys.stdin, waits)  # type: ignore[assignment]
+    imports.when_imported("socket", lambda module: _install_socket(waits, module))
+    imports.when_imported("select", lambda module: _install_select(waits, module))
+
+
+def _install_socket(waits: _Waits, socket_module: ModuleType) -> None:
+    cls = socket_module.socket
+    for name in _SOCKET_CALLS:
+        original = getattr(cls, name)
+        traced = waits.wrap(f"socket.{name}", original)
+
+        def method(self: Any, *args: Any, __traced: Any = traced, __original: Any = original, **kwargs: Any) -> Any:
+            # A non-blocking socket never waits: no events for its calls.
+            if self.gettimeout() == 0.0:
+                return __original(self, *args, **kwargs)
+            return __traced(self, *args, **kwargs)
+
+        method.__name__ = method.__qualname__ = name
+        setattr(cls, name, method)
+
+
+def _install_select(waits: _Waits, select_module: ModuleType) -> None:
+    original = select_module.select
+    select_module.select = pickles_as(waits.wrap("select.select", original), "select", "select")
