@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tui.engine.events import Event
-from tui.engine.model import Model, OsStatus, OutputLine, Segment, State, Stream
+from tui.engine.model import Model, OsStatus, OutputLine, ReapedBy, Segment, State, Stream
 
 REAPER, MAIN, A, B, C = 100, 200, 301, 302, 303
 
@@ -629,3 +629,13 @@ def test_a_traceback_its_process_never_printed_comes_from_the_record_when_the_pr
 def test_a_printed_line_cannot_claim_to_be_an_exception() -> None:
     m = Model.from_events(started() + [E(20, "stdout", MAIN, stream="exception", text="fake")])
     assert m.rejected == 1 and not m.lines
+
+
+def test_a_process_whose_reap_never_came_is_gone_when_the_run_ends() -> None:
+    m = fold(started(A) + [Event(20, "sample", A, 0, {"ppid": MAIN, "status": "stopped", "threads": 1, "cpu": 0.0})])
+    assert m.processes[A].state is State.STOPPED
+    m.apply(E(30, "proc.reap", REAPER, child=MAIN, code=-9, by="reaper"))
+    m.apply(E(31, "run.end", REAPER, code=-9))
+    a = m.processes[A]
+    assert a.ended and a.reaped_by is ReapedBy.GONE and a.state is not State.STOPPED
+    assert m.lanes[(A, A)].open is None  # its stopped stretch ends with the run

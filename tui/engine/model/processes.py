@@ -51,6 +51,13 @@ class ProcessFold(ModelCore):
         run.code = f.get("code")
         run.ended = True
         run.t_end = t
+        # The reaper says this once every process of the run is gone: one whose reap never reached us (its parent
+        # was killed before it could say so) is gone too, not left showing its last sampled state.
+        for p in self.processes.values():
+            if not p.reaped and pid != p.pid:
+                if p.reaped_by is None:
+                    p.reaped_by = ReapedBy.GONE
+                self._reaped(p, t)
         self._run_ended(t)
         self.touch(Part.RUN)
 
