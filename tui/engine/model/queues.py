@@ -1,21 +1,61 @@
-"""The fold of queues (multiprocessing Queue, JoinableQueue, SimpleQueue): the items in them, who is blocked putting
-or getting, unfinished tasks and who waits in join(). Events of one queue come from many processes and may arrive out
-of order: a get before its put, a task_done before its put, and the counts still converge."""
+"""The fold of queues (multiprocessing Queue, JoinableQueue, SimpleQueue; the thread queues queue.Queue, LifoQueue,
+PriorityQueue, SimpleQueue): the items in them in the order they will be got, who is blocked putting or getting,
+unfinished tasks and who waits in join(). Events of one queue come from many processes and may arrive out of order: a
+get before its put, a task_done before its put, and the counts still converge."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
 
 from tui.engine.model.core import Fields, ModelCore, drop_keys, gone_from, handles
 from tui.engine.model.records import UNKNOWN, Key, Part, QueueState, State, ThreadNode
 from tui.inside import kinds as ev
 
+# The thread queues whose tasks count (task_done/join): every queue.* type but SimpleQueue.
+_THREAD_JOINABLE = frozenset({"queue.Queue", "queue.LifoQueue", "queue.PriorityQueue"})
+
+
+class Discipline(StrEnum):
+    """Which item a get takes: the oldest, the newest, or the smallest."""
+
+    FIFO = "fifo"
+    LIFO = "lifo"
+    PRIORITY = "priority"
+
+
+@dataclass(slots=True)
+class QueueRecord(QueueState):
+    """A queue as protocol 3 folds it: QueueState, plus calls refused at once told apart from timeouts, and the
+    thread queues' disciplines. ``items`` is kept in the order the queue gives them out (front first)."""
+
+    refused_puts: int = 0  # put(block=False) that raised Full at once (not counted in ``timeouts``)
+    refused_gets: int = 0  # get(block=False) that raised Empty at once
+
+    @property
+    def refused(self) -> int:
+        return self.refused_puts + self.refused_gets
+
+    @property
+    def joinable(self) -> bool:
+        return self.type in _THREAD_JOINABLE or self.type == "JoinableQueue" or self.type == UNKNOWN
+
+    @property
+    def discipline(self) -> Discipline:
+        if self.type == "queue.LifoQueue":
+            return Discipline.LIFO
+        if self.type == "queue.PriorityQueue":
+            return Discipline.PRIORITY
+        return Discipline.FIFO
+
 
 class QueueFold(ModelCore):
-    def _queue(self, f: Fields) -> QueueState:
+    def _queue(self, f: Fields) -> QueueRecord:
         qid = f["queue"]
         q = self.queues.get(qid)
         if q is None:
-            q = self.queues[qid] = QueueState(str(qid), f.get("type") or UNKNOWN)
-        return q
+            q = self.queues[qid] = QueueRecord(str(qid), f.get("type") or UNKNOWN)
+        return q  # type: ignore[return-value]  # every queue is made here
 
     @handles(ev.QUEUE_NEW)
     def _queue_new(self, t: int, pid: int, tid: int, f: Fields) -> None:
@@ -44,7 +84,7 @@ class QueueFold(ModelCore):
         if q._early_gets:
             q._early_gets -= 1  # its get was already folded
         else:
-            q.items.append(f.get("item", UNKNOWN))
+            _place(q, f.get("item", UNKNOWN), f.get("rank"))
         if q.joinable and t > q._settled_t:
             if q._early_done:
                 q._early_done -= 1
@@ -60,13 +100,15 @@ class QueueFold(ModelCore):
         q.gets += 1
         items = q.items
         if items:
+            # The front is the item the discipline gives out next; an equal repr elsewhere is the one taken when
+            # the order here is not the queue's (an unranked priority put).
             item = f.get("item")
             if items[0] == item:
                 items.popleft()
             else:
                 try:
                     items.remove(item)
-                except ValueError:  # a repr that differs in this process (an address): the oldest went
+                except ValueError:  # a repr that differs in this process (an address): the front one went
                     items.popleft()
         else:
             q._early_gets += 1  # the put is still on its way
@@ -90,7 +132,13 @@ class QueueFold(ModelCore):
         q = self._queue(f)
         th = self._thread(pid, tid, t)
         self._unwait(th, self._waiting_list(q, f), q.id, t)
-        q.timeouts += 1
+        if f.get("block", True) is False:  # refused at once: it never waited, so it did not time out
+            if f.get("op") == "put":
+                q.refused_puts += 1
+            else:
+                q.refused_gets += 1
+        else:
+            q.timeouts += 1
         self.touch(Part.QUEUES)
 
     @handles(ev.QUEUE_TASK_DONE)
@@ -137,3 +185,15 @@ class QueueFold(ModelCore):
             if changed:
                 self.touch(Part.QUEUES)
         super()._forget_waits(pid, tid)
+
+
+def _place(q: QueueRecord, item: str, rank: object) -> None:
+    """Put ``item`` where the queue will give it out from: last (FIFO), first (LIFO), or after the ``rank`` items
+    that a PriorityQueue gives out before it (the tracer counts them; without a rank, last)."""
+    discipline = q.discipline
+    if discipline is Discipline.LIFO:
+        q.items.appendleft(item)
+    elif discipline is Discipline.PRIORITY and isinstance(rank, int) and 0 <= rank < len(q.items):
+        q.items.insert(rank, item)
+    else:
+        q.items.append(item)

@@ -1,4 +1,6 @@
-"""Hooks on the script's own multiprocessing queues: put, get, blocking on full/empty, timeouts, task_done, join."""
+"""Hooks on the script's own queues: multiprocessing's (Queue, JoinableQueue, SimpleQueue) and the thread queues of
+the ``queue`` module (Queue, LifoQueue, PriorityQueue, SimpleQueue): put, get, blocking on full/empty, timeouts,
+task_done, join. Queues the standard library makes for itself (a Pool's, an executor's, a manager's) are not traced."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import termios
 from tui.inside import kinds as ev
 from tui.inside.trace.context import TraceContext, short_repr
 from tui.inside.trace.on_import import ImportWatch
-from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, site_of
+from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, pickles_as, site_of
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 _ids = itertools.count(1)
 
 
-def _waiting_bytes(conn: Any) -> int:
+def waiting_bytes(conn: Any) -> int:
     """Bytes waiting in a pipe's read end (one ioctl); -1 if it cannot say."""
     try:
         return int.from_bytes(fcntl.ioctl(conn.fileno(), termios.FIONREAD, b"\0\0\0\0"), sys.byteorder)
@@ -36,6 +38,15 @@ class _Mark(tuple):  # type: ignore[type-arg]
 
 def install(ctx: TraceContext, imports: ImportWatch) -> None:
     imports.when_imported("multiprocessing.queues", lambda module: _install_queues(ctx, module))
+    imports.when_imported("queue", lambda module: _install_thread_queues(ctx, module))
+
+
+def _announce(ctx: TraceContext, queue: Any, type_name: str, maxsize: int, frame: Any) -> None:
+    """Give the script's new queue an id and report it."""
+    qid = f"Q{os.getpid()}.{next(_ids)}"
+    queue._contui = qid
+    ctx.emit(ev.QUEUE_NEW, {"queue": qid, "type": type_name, "maxsize": maxsize, "site": site_of(frame),
+                            "name": assigned_name(frame)})
 
 
 def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
@@ -55,10 +66,7 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
             frame = caller_outside(self, skip_files=(context_file,))
             if frame is None or not is_user_file(frame.f_code.co_filename):
                 return
-            qid = f"Q{os.getpid()}.{next(_ids)}"
-            self._contui = qid
-            emit(ev.QUEUE_NEW, {"queue": qid, "type": type(self).__name__, "maxsize": getattr(self, "_maxsize", 0),
-                                "site": site_of(frame), "name": assigned_name(frame)})
+            _announce(ctx, self, type(self).__name__, getattr(self, "_maxsize", 0), frame)
 
         cls.__init__ = __init__
 
@@ -104,7 +112,7 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
                     # Nothing in the pipe yet: this get waits (for a put, or for the putter's feeder thread). One
                     # ioctl tells, where get(False) first would build a selector to poll the pipe, which made a
                     # traced get cost up to twice a plain one whenever the feeder thread lagged.
-                    if _waiting_bytes(self._reader) == 0:
+                    if waiting_bytes(self._reader) == 0:
                         emit(ev.QUEUE_BLOCK, {"queue": qid, "op": "get"})
                         t = None
                     item = orig_get(self, True, ctx.scaled(timeout))
@@ -191,3 +199,170 @@ def _install_joinable(ctx: TraceContext, cls: type) -> None:
 
     cls.task_done = task_done
     cls.join = join
+
+
+# A PriorityQueue put says where its item now ranks (how many waiting items come out first), so the model can keep
+# the items in the order they will be got; past this many items it is not worked out (a scan per put).
+RANK_LIMIT = 200
+
+
+def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
+    """queue.Queue and its subclasses are traced in place (a script may subclass them); put and get events are
+    sent from inside ``_put``/``_get``, under the queue's own mutex, so their order is the queue's real order."""
+    Queue = queue_mod.Queue
+    Full, Empty = queue_mod.Full, queue_mod.Empty
+    emit = ctx.emitter.emit
+    orig_init = Queue.__init__
+
+    def stdlib_type(cls: type) -> str:
+        base = next((c for c in cls.__mro__ if c.__module__ == "queue"), cls)
+        return f"queue.{base.__name__}"
+
+    def __init__(self: Any, maxsize: int = 0) -> None:
+        orig_init(self, maxsize)
+        frame = caller_outside(self)
+        if frame is not None and is_user_file(frame.f_code.co_filename):
+            _announce(ctx, self, stdlib_type(type(self)), maxsize, frame)
+
+    def traced_put_get(cls: type, ranked: bool) -> None:
+        orig_put_item = cls.__dict__["_put"]
+        orig_get_item = cls.__dict__["_get"]
+
+        def _put(self: Any, item: Any) -> None:
+            qid = self.__dict__.get("_contui")
+            if qid is not None:
+                fields = {"queue": qid, "item": short_repr(item)}
+                if ranked:
+                    fields["rank"] = _rank(self.queue, item)
+                emit(ev.QUEUE_PUT, fields)
+            orig_put_item(self, item)
+
+        def _get(self: Any) -> Any:
+            item = orig_get_item(self)
+            qid = self.__dict__.get("_contui")
+            if qid is not None:
+                emit(ev.QUEUE_GET, {"queue": qid, "item": short_repr(item)})
+            return item
+
+        cls._put = _put
+        cls._get = _get
+
+    orig_put = Queue.put
+    orig_get = Queue.get
+    orig_task_done = Queue.task_done
+    orig_join = Queue.join
+
+    def try_then_wait(qid: str, op: str, Error: type, block: bool, timeout: float | None, call: Any,
+                      *args: Any) -> Any:
+        """``call(*args, block, timeout)`` without waiting first; if it would have to, report that and wait (or
+        report the refusal of a non-blocking call: it raised at once, it did not time out)."""
+        try:
+            return call(*args, False)
+        except Error:
+            if not block:
+                emit(ev.QUEUE_TIMEOUT, {"queue": qid, "op": op, "error": Error.__name__, "block": False})
+                raise
+        emit(ev.QUEUE_BLOCK, {"queue": qid, "op": op})
+        try:
+            return call(*args, True, _scaled(ctx, timeout))
+        except Error:
+            emit(ev.QUEUE_TIMEOUT, {"queue": qid, "op": op, "error": Error.__name__, "block": True})
+            raise
+
+    def put(self: Any, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        qid = self.__dict__.get("_contui")
+        if qid is None or self.maxsize <= 0:  # unbounded: a put never waits (its event comes from _put)
+            return orig_put(self, item, block, timeout)
+        try_then_wait(qid, "put", Full, block, timeout, orig_put, self, item)
+
+    def get(self: Any, block: bool = True, timeout: float | None = None) -> Any:
+        qid = self.__dict__.get("_contui")
+        if qid is None:
+            return orig_get(self, block, timeout)
+        return try_then_wait(qid, "get", Empty, block, timeout, orig_get, self)
+
+    def task_done(self: Any) -> None:
+        qid = self.__dict__.get("_contui")
+        if qid is not None and self.unfinished_tasks > 0:  # one too many raises ValueError: nothing is done then
+            emit(ev.QUEUE_TASK_DONE, {"queue": qid})
+        orig_task_done(self)
+
+    def join(self: Any) -> None:
+        qid = self.__dict__.get("_contui")
+        if qid is None:
+            return orig_join(self)
+        emit(ev.QUEUE_JOIN, {"queue": qid, "phase": "begin"})
+        orig_join(self)
+        emit(ev.QUEUE_JOIN, {"queue": qid, "phase": "end"})
+
+    Queue.__init__ = __init__
+    Queue.put = put
+    Queue.get = get
+    Queue.task_done = task_done
+    Queue.join = join
+    traced_put_get(Queue, False)
+    traced_put_get(queue_mod.LifoQueue, False)
+    traced_put_get(queue_mod.PriorityQueue, True)
+    queue_mod.SimpleQueue = _traced_simple_queue(ctx, queue_mod.SimpleQueue, Empty)
+
+
+def _scaled(ctx: TraceContext, timeout: float | None) -> float | None:
+    """The speed dial's timeout; a negative one is left for the queue to refuse (ValueError) as it would."""
+    return timeout if timeout is None or timeout < 0 else ctx.scaled(timeout)
+
+
+def _rank(heap: list[Any], item: Any) -> int | None:
+    """How many of the waiting items a PriorityQueue gives out before ``item`` (those not greater than it)."""
+    if len(heap) > RANK_LIMIT:
+        return None
+    try:
+        return sum(1 for other in heap if not item < other)
+    except Exception:  # items that do not compare: the heap itself only compares along one path
+        return None
+
+
+def _traced_simple_queue(ctx: TraceContext, raw: type, Empty: type) -> type:
+    """queue.SimpleQueue is a C type whose methods cannot be replaced: the script gets a subclass of it that reports,
+    named as the original. The standard library's own SimpleQueues (an executor's, a Pool's) stay plain ones."""
+    emit = ctx.emitter.emit
+    raw_put, raw_get, raw_empty = raw.put, raw.get, raw.empty
+
+    class SimpleQueue(raw):  # type: ignore[misc, valid-type]
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+            frame = sys._getframe(1)
+            if cls is SimpleQueue and not is_user_file(frame.f_code.co_filename):
+                return raw()
+            self = raw.__new__(cls)
+            _announce(ctx, self, "queue.SimpleQueue", 0, frame)
+            return self
+
+        def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+            t = ctx.emitter.now()  # stamped before: a getter in another thread may report its get first
+            raw_put(self, item, block, timeout)
+            emit(ev.QUEUE_PUT, {"queue": self._contui, "item": short_repr(item)}, t)
+
+        def get(self, block: bool = True, timeout: float | None = None) -> Any:
+            qid = self._contui
+            try:
+                if block and raw_empty(self):
+                    emit(ev.QUEUE_BLOCK, {"queue": qid, "op": "get"})
+                    item = raw_get(self, True, _scaled(ctx, timeout))
+                else:
+                    item = raw_get(self, block, timeout)
+            except Empty:
+                emit(ev.QUEUE_TIMEOUT, {"queue": qid, "op": "get", "error": "Empty", "block": block})
+                raise
+            emit(ev.QUEUE_GET, {"queue": qid, "item": short_repr(item)})
+            return item
+
+        def put_nowait(self, item: Any) -> None:
+            self.put(item, False)
+
+        def get_nowait(self) -> Any:
+            return self.get(False)
+
+        def __reduce_ex__(self, protocol: Any) -> Any:
+            # The C type refuses with its own name; a subclass would be refused under "SimpleQueue".
+            raise TypeError(f"cannot pickle '{raw.__module__}.{raw.__name__}' object")
+
+    return pickles_as(SimpleQueue, raw.__module__, raw.__name__)
