@@ -1,4 +1,5 @@
-"""Drains one run's event queue, adds psutil samples of its pids, and folds everything into the model.
+"""Drains one run's event queue, adds psutil samples of its pids and reads of its shared values, and folds everything
+into the model.
 
 The same loop serves ``contui run`` (called from the main thread) and the app (called from a thread worker): each
 ``poll`` returns the batch it applied, sorted by time, so callers can print, record or post it.
@@ -15,6 +16,7 @@ from tui.engine.events import Event, Wire
 from tui.engine.model import Model
 from tui.engine.runner import Run
 from tui.engine.sampler import Sampler
+from tui.engine.values import ValueReader
 
 _NEW_PIDS = {ev.PROC_START: None, ev.PROC_SPAWN: "child", ev.RUN_START: "main"}
 # After a poll that found events, the next one lets events gather this long before it reads (a key press still ends
@@ -33,6 +35,7 @@ class Collector:
         self.lock = lock if lock is not None else threading.Lock()
         self._sample = sample
         self.sampler: Sampler | None = None  # made at the first poll: it needs the run's start time
+        self.values: ValueReader | None = None  # made with the sampler; reads shared values when it samples
         self.pids: set[int] = set()
         self.events_seen = 0
         self.ended = False
@@ -56,6 +59,7 @@ class Collector:
         """As :meth:`poll`, as wire tuples: the app only folds them, and a record per event costs a third of that."""
         if self._sample and self.sampler is None and self.run.t0:
             self.sampler = Sampler(self.run.t0)
+            self.values = ValueReader(self.run.t0)
         wait = timeout
         if self.sampler is not None and self.pids:
             wait = min(timeout, self.sampler.seconds_until_due())
@@ -76,6 +80,9 @@ class Collector:
                     pids.add(pid)
         if self.sampler is not None and pids and not self.ended and self.sampler.due():
             batch.extend(e.to_wire() for e in self.sampler.sample(sorted(pids)))
+            if self.values is not None:
+                # The model as folded so far: this thread alone changes it, so it is read here without the lock.
+                batch.extend(self.values.read(self.model))
         if not batch:
             return batch
         batch.sort(key=_by_time)
