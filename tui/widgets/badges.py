@@ -190,7 +190,7 @@ CALL_WORDS = {
     "socket.recvfrom": "in recvfrom()", "socket.recvfrom_into": "in recvfrom()", "socket.connect": "in connect()",
     "select.select": "in select()", "input": "in input()", "stdin.read": "reading stdin",
     "Future.result": "in Future.result()", "AsyncResult.get": "in AsyncResult.get()",
-    "AsyncResult.wait": "in AsyncResult.wait()",
+    "AsyncResult.wait": "in AsyncResult.wait()", "threading._shutdown": "at exit, waiting for its threads to end",
 }
 # The kernel's wait channels (/proc/<pid>/task/<tid>/wchan) a class meets, in words; others are shown as they are.
 WCHAN_WORDS = {

@@ -1,4 +1,5 @@
-"""Hooks on blocking calls the tracer knows: socket accept/recv/connect, select.select, input() and reads of stdin.
+"""Hooks on blocking calls the tracer knows: socket accept/recv/connect, select.select, input(), reads of stdin, and
+the main thread's wait for the other threads at exit.
 
 A thread in one of them waits for something outside the run's own primitives (a client, a line typed, a peer): the
 ``wait`` events say which call, so the views can say "waiting in accept()" rather than leave the thread drawn running.
@@ -81,6 +82,11 @@ def install(ctx: TraceContext, imports: ImportWatch) -> None:
     builtins.input = pickles_as(waits.wrap("input", builtins.input), "builtins", "input")
     if sys.stdin is not None:
         sys.stdin = _Stdin(sys.stdin, waits)  # type: ignore[assignment]
+    # At exit the main thread waits here for every other non-daemon thread: the course's "the main thread waits for
+    # its threads" happens inside the interpreter, in this function.
+    import threading
+
+    threading._shutdown = waits.wrap("threading._shutdown", threading._shutdown)  # type: ignore[attr-defined]
     imports.when_imported("socket", lambda module: _install_socket(waits, module))
     imports.when_imported("select", lambda module: _install_select(waits, module))
 
