@@ -1,12 +1,17 @@
-"""Hooks on the script's own locks: threading Lock/RLock/Semaphore and multiprocessing Lock/RLock/Semaphore.
+"""Hooks on the script's own locks and semaphores: threading Lock/RLock/Semaphore/BoundedSemaphore and
+multiprocessing Lock/RLock/Semaphore/BoundedSemaphore. Locks report ``lock.*`` events, semaphores ``sem.*``.
 
 A lock made inside the standard library (a Queue's, a Condition's, an Event's) is left untouched and unreported.
 Release is reported before the real release and acquire after the real acquire, so in time order two owners of one
 lock never overlap, whatever order the events arrive in.
+
+Conditions (``sync.py``) build on this: a condition's lock is a :class:`TracedLock` (threading) or a tagged SemLock
+(multiprocessing), so ``with cond:`` and ``cond.wait()`` report who holds the condition's lock.
 """
 
 from __future__ import annotations
 
+import _thread
 import itertools
 import os
 import sys
@@ -20,12 +25,22 @@ from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, 
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
-    from types import ModuleType
+    from types import FrameType, ModuleType
     from typing import Any, Callable
 
 
 _ids = itertools.count(1)
+# The real locks, as the standard library makes them (threading.Lock and RLock are this module's factories).
+RAW_LOCKS = (_thread.LockType, _thread.RLock)
+raw_rlock = _thread.RLock
 
+# What each kind of primitive reports: (id field, acquired, has to wait, gave up, failed try, released).
+LOCK_KINDS = ("lock", ev.LOCK_ACQUIRE, ev.LOCK_WAIT, ev.LOCK_TIMEOUT, ev.LOCK_FAIL, ev.LOCK_RELEASE)
+SEM_KINDS = ("sem", ev.SEM_ACQUIRE, ev.SEM_WAIT, ev.SEM_TIMEOUT, ev.SEM_FAIL, ev.SEM_RELEASE)
+
+# How many frames up from the call the user's own line may be: `with cond:` goes through __enter__, a condition's
+# lock is taken back inside Condition.wait, a barrier breaks inside Barrier._wait.
+_USER_DEPTH = 8
 
 # (code, bytecode offset) of the user's call -> "file.py:line". Keyed by the user's own frame: frame 2 is
 # __enter__ for every `with lock:`, so a key taken there gave all of a process's `with` statements the first one's
@@ -34,9 +49,10 @@ _sites: dict[tuple[object, int], str] = {}
 _getframe = sys._getframe
 
 
-def _user_site(depth: int = 2) -> str:
+def user_site(depth: int = 2) -> str:
+    """``file.py:line`` of the script's own line that led to this call, ``depth`` frames up (or the nearest)."""
     frame = _getframe(depth)
-    for _ in range(3):  # `with lock:` goes through __enter__ first
+    for _ in range(_USER_DEPTH):  # the first frame is the user's on the hot path: the loop ends at once
         if frame is None or is_user_file(frame.f_code.co_filename):
             break
         frame = frame.f_back
@@ -50,37 +66,53 @@ def _user_site(depth: int = 2) -> str:
 
 
 def traced_methods(
-    ctx: TraceContext, raw_acquire: Callable[..., bool], raw_release: Callable[[], Any], lock_id: str
+    ctx: TraceContext, raw_acquire: Callable[..., bool], raw_release: Callable[[], Any], obj_id: str,
+    kinds: tuple[str, str, str, str, str, str] = LOCK_KINDS, mp: bool = False,
 ) -> tuple[Callable[..., bool], Callable[[], Any]]:
+    """An acquire and a release that report ``kinds`` for ``obj_id`` around the raw ones. ``mp``: multiprocessing's
+    signature (``block``, and a negative timeout means "do not wait") rather than threading's (``blocking``, and a
+    negative timeout means "wait for ever")."""
     emit = ctx.emitter.emit  # bound once: this is the hottest path of a traced script
     now = time.monotonic_ns
-    acquired = ev.LOCK_ACQUIRE
-    released = ev.LOCK_RELEASE
+    key, acquired, waiting, gave_up, failed, released = kinds
     # One fields dict per lock (and per site), shared by all its events: nothing changes an event's fields once
     # made, and pickle sends an object it has already sent in a frame as a two-byte reference.
-    released_fields = {"lock": lock_id}
+    released_fields = {key: obj_id}
     at_site: dict[str, dict[str, str]] = {}
 
-    def fields_here() -> dict[str, str]:
-        site = _user_site(3)  # past this function and acquire
+    def fields_at(depth: int) -> dict[str, str]:
+        site = user_site(depth + 1)
         fields = at_site.get(site)
         if fields is None:
-            fields = at_site[site] = {"lock": lock_id, "site": site}
+            fields = at_site[site] = {key: obj_id, "site": site}
         return fields
 
-    def acquire(blocking: bool = True, timeout: float | None = None) -> bool:
-        if raw_acquire(False):
-            emit(acquired, fields_here())
-            return True
+    def contended(blocking: bool, timeout: float | None) -> bool:
+        """The first try found it taken."""
+        fields = fields_at(3)  # past this function and acquire
         if not blocking:
+            emit(failed, fields)
             return False
-        emit(ev.LOCK_WAIT, fields_here())
-        if timeout is None or timeout < 0:
+        emit(waiting, fields)
+        if timeout is None or (timeout < 0 and not mp):
             ok = raw_acquire(True)
         else:
             ok = raw_acquire(True, ctx.scaled(timeout))
-        emit(acquired if ok else ev.LOCK_TIMEOUT, fields_here())
+        emit(acquired if ok else gave_up, fields)
         return ok
+
+    # Two front ends, one per signature: a keyword the script passes must mean what it means untraced.
+    def acquire(blocking: bool = True, timeout: float | None = None) -> bool:
+        if raw_acquire(False):
+            emit(acquired, fields_at(2))
+            return True
+        return contended(blocking, timeout)
+
+    def acquire_mp(block: bool = True, timeout: float | None = None) -> bool:
+        if raw_acquire(False):
+            emit(acquired, fields_at(2))
+            return True
+        return contended(block, timeout)
 
     def release() -> Any:
         t = now()  # stamped before the real release, so the next owner's acquire is always later
@@ -88,21 +120,46 @@ def traced_methods(
         emit(released, released_fields, t)
         return result
 
-    return acquire, release
+    def release_at_site() -> Any:
+        """A semaphore's release says where: anyone may release one, and where it happened is worth seeing."""
+        t = now()
+        result = raw_release()
+        emit(released, fields_at(2), t)
+        return result
+
+    return (acquire_mp if mp else acquire), (release if key == "lock" else release_at_site)
 
 
-def _new_lock(ctx: TraceContext, kind: str, frame: Any) -> str:
+def new_lock_id(ctx: TraceContext, kind: str, frame: FrameType | None, within: str | None = None,
+                name: str | None = None) -> str:
+    """Report a new lock of the script's. ``within``: the condition whose lock it is (made by the condition, not by
+    the script's own hand), so views show it inside that condition."""
     lock_id = f"L{os.getpid()}.{next(_ids)}"
-    ctx.emit(ev.LOCK_NEW, {"lock": lock_id, "type": kind, "site": site_of(frame), "name": assigned_name(frame)})
+    fields: dict[str, Any] = {"lock": lock_id, "type": kind, "site": site_of(frame),
+                              "name": name if within is not None else assigned_name(frame)}
+    if within is not None:
+        fields["within"] = within
+    ctx.emit(ev.LOCK_NEW, fields)
     return lock_id
 
 
-class TracedLock:
-    """Stands in for a threading lock the script made; everything not about ownership goes to the real one."""
+def _new_sem_id(ctx: TraceContext, kind: str, value: int, frame: FrameType | None) -> str:
+    sem_id = f"S{os.getpid()}.{next(_ids)}"
+    ctx.emit(ev.SEM_NEW, {"sem": sem_id, "type": kind, "value": value, "site": site_of(frame),
+                          "name": assigned_name(frame)})
+    return sem_id
 
-    def __init__(self, ctx: TraceContext, raw: Any, kind: str, frame: Any) -> None:
+
+class TracedLock:
+    """Stands in for a threading lock the script made; everything not about ownership goes to the real one.
+
+    A threading.Condition made on it uses its ``_release_save``/``_acquire_restore``/``_is_owned``: ``wait()``
+    gives the lock up wholly (every level of an RLock) and takes it back, and both are reported."""
+
+    def __init__(self, ctx: TraceContext, raw: Any, kind: str, frame: Any, within: str | None = None) -> None:
         self._raw = raw
-        self._contui_id = _new_lock(ctx, kind, frame)
+        self._ctx = ctx
+        self._contui_id = new_lock_id(ctx, kind, frame, within)
         self.acquire, self.release = traced_methods(ctx, raw.acquire, raw.release, self._contui_id)
 
     def __enter__(self) -> bool:
@@ -113,6 +170,49 @@ class TracedLock:
 
     def locked(self) -> bool:
         return self._raw.locked()
+
+    def _is_owned(self) -> bool:
+        raw = self._raw
+        owned = getattr(raw, "_is_owned", None)
+        if owned is not None:
+            return owned()
+        if raw.acquire(False):  # what Condition does for a plain Lock, on the raw lock so nothing is reported
+            raw.release()
+            return False
+        return True
+
+    def _release_save(self) -> Any:
+        """Condition.wait() lets go of the lock: every level of it."""
+        raw = self._raw
+        t = self._ctx.emitter.now()
+        save = getattr(raw, "_release_save", None)
+        if save is None:
+            raw.release()
+            state, holds = None, 1
+        else:
+            state = save()
+            holds = state[0]
+        fields = {"lock": self._contui_id}
+        for _ in range(holds):
+            self._ctx.emit(ev.LOCK_RELEASE, fields, t)
+        return state
+
+    def _acquire_restore(self, state: Any) -> None:
+        """Condition.wait() takes the lock back, as deep as it held it; waiting for it if another thread has it."""
+        raw = self._raw
+        holds = 1 if state is None else state[0]
+        fields = {"lock": self._contui_id, "site": user_site(2)}
+        if raw.acquire(False):
+            for _ in range(holds - 1):  # an RLock: the same thread takes it again at once
+                raw.acquire()
+        else:
+            self._ctx.emit(ev.LOCK_WAIT, fields)
+            if state is None:
+                raw.acquire()
+            else:
+                raw._acquire_restore(state)
+        for _ in range(holds):
+            self._ctx.emit(ev.LOCK_ACQUIRE, fields)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._raw, name)
@@ -140,20 +240,28 @@ def _install_threading(ctx: TraceContext) -> None:
 
     threading.Lock = factory(threading.Lock, "threading.Lock", "Lock")  # type: ignore[misc]
     threading.RLock = factory(threading.RLock, "threading.RLock", "RLock")  # type: ignore[misc]
+    _install_threading_semaphores(ctx)
 
+
+def _install_threading_semaphores(ctx: TraceContext) -> None:
     # Semaphores are classes a script may subclass, so they are traced in place rather than replaced.
-    orig_init = threading.Semaphore.__init__
-    orig_acquire = threading.Semaphore.acquire
-    orig_release = threading.Semaphore.release
+    Semaphore = threading.Semaphore
+    Bounded = threading.BoundedSemaphore
+    orig_init = Semaphore.__init__
+    orig_acquire = Semaphore.acquire
+    # BoundedSemaphore has a release of its own (it refuses to go past its first value).
+    orig_releases = {Semaphore: Semaphore.release, Bounded: Bounded.release}
 
     def __init__(self: threading.Semaphore, value: int = 1) -> None:
         orig_init(self, value)
         frame = caller_outside(self)
         if frame is not None and is_user_file(frame.f_code.co_filename):
-            kind = f"threading.{type(self).__name__}"
-            lock_id = _new_lock(ctx, kind, frame)
-            bound_release = orig_release.__get__(self)
-            self._contui = traced_methods(ctx, orig_acquire.__get__(self), bound_release, lock_id)
+            base = Bounded if isinstance(self, Bounded) else Semaphore
+            orig_release = orig_releases[base]
+            sem_id = _new_sem_id(ctx, f"threading.{base.__name__}", value, frame)
+            acquire, release = traced_methods(ctx, orig_acquire.__get__(self), orig_release.__get__(self), sem_id,
+                                              SEM_KINDS)
+            self._contui = (acquire, release, sem_id, orig_release)
 
     def acquire(self: threading.Semaphore, blocking: bool = True, timeout: float | None = None) -> bool:
         traced = self.__dict__.get("_contui")
@@ -161,16 +269,40 @@ def _install_threading(ctx: TraceContext) -> None:
             return orig_acquire(self, blocking, timeout)
         return traced[0](blocking, timeout)
 
-    def release(self: threading.Semaphore, n: int = 1) -> None:
-        traced = self.__dict__.get("_contui")
-        if traced is None or n != 1:
-            return orig_release(self, n)
-        traced[1]()
+    def released_by(base: type) -> Callable[..., None]:
+        orig_release = orig_releases[base]
 
-    threading.Semaphore.__init__ = __init__  # type: ignore[method-assign]
-    threading.Semaphore.acquire = acquire  # type: ignore[method-assign]
-    threading.Semaphore.__enter__ = acquire  # type: ignore[method-assign]
-    threading.Semaphore.release = release  # type: ignore[method-assign]
+        def release(self: threading.Semaphore, n: int = 1) -> None:
+            traced = self.__dict__.get("_contui")
+            if traced is None:
+                return orig_release(self, n)
+            if n == 1:
+                return traced[1]()
+            t = ctx.emitter.now()  # release(n): one event that says how many seats it gives back
+            traced[3](self, n)
+            ctx.emit(ev.SEM_RELEASE, {"sem": traced[2], "site": user_site(2), "n": n}, t)
+            return None
+
+        return release
+
+    Semaphore.__init__ = __init__  # type: ignore[method-assign]
+    Semaphore.acquire = acquire  # type: ignore[method-assign]
+    Semaphore.__enter__ = acquire  # type: ignore[method-assign]
+    Semaphore.release = released_by(Semaphore)  # type: ignore[method-assign]
+    Bounded.release = released_by(Bounded)  # type: ignore[method-assign]
+
+
+def tag_semlock(ctx: TraceContext, lock: Any, frame: FrameType | None, within: str | None = None,
+                name: str | None = None) -> str:
+    """Make a multiprocessing lock made by the standard library report as the script's (a condition's own lock),
+    unless it already does; its id either way."""
+    known = lock.__dict__.get("_contui")
+    if known is not None:
+        return known
+    lock_id = new_lock_id(ctx, f"mp.{type(lock).__name__}", frame, within, name)
+    lock._contui = lock_id
+    lock._make_methods()
+    return lock_id
 
 
 def _install_multiprocessing(ctx: TraceContext, synchronize: ModuleType) -> None:
@@ -178,28 +310,34 @@ def _install_multiprocessing(ctx: TraceContext, synchronize: ModuleType) -> None
 
     context_file = mp_context.__file__
     SemLock = synchronize.SemLock
-    user_kinds = (synchronize.Lock, synchronize.RLock, synchronize.Semaphore, synchronize.BoundedSemaphore)
+    lock_kinds = (synchronize.Lock, synchronize.RLock)
+    sem_kinds = (synchronize.Semaphore, synchronize.BoundedSemaphore)
     orig_init = SemLock.__init__
     orig_make = SemLock._make_methods
     orig_getstate = SemLock.__getstate__
     orig_setstate = SemLock.__setstate__
 
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        orig_init(self, *args, **kwargs)
-        if type(self) not in user_kinds:
+    def __init__(self: Any, kind: int, value: int, *args: Any, **kwargs: Any) -> None:
+        orig_init(self, kind, value, *args, **kwargs)
+        cls = type(self)
+        if cls not in lock_kinds and cls not in sem_kinds:
             return
         frame = caller_outside(self, skip_files=(context_file,))
         if frame is None or not is_user_file(frame.f_code.co_filename):
             return
-        self._contui = _new_lock(ctx, f"mp.{type(self).__name__}", frame)
+        if cls in sem_kinds:
+            self._contui = _new_sem_id(ctx, f"mp.{cls.__name__}", value, frame)
+        else:
+            self._contui = new_lock_id(ctx, f"mp.{cls.__name__}", frame)
         self._make_methods()
 
     def _make_methods(self: Any) -> None:
         orig_make(self)
-        lock_id = self.__dict__.get("_contui")
-        if lock_id is not None:
+        obj_id = self.__dict__.get("_contui")
+        if obj_id is not None:
+            kinds = SEM_KINDS if isinstance(self, synchronize.Semaphore) else LOCK_KINDS
             self.acquire, self.release = traced_methods(
-                ctx, self._semlock.acquire, self._semlock.release, lock_id
+                ctx, self._semlock.acquire, self._semlock.release, obj_id, kinds, mp=True
             )
 
     # The lock's identity travels with it to spawned children.
@@ -225,3 +363,5 @@ def _install_multiprocessing(ctx: TraceContext, synchronize: ModuleType) -> None
     SemLock.__setstate__ = __setstate__  # type: ignore[method-assign]
     SemLock.__enter__ = __enter__  # type: ignore[method-assign]
     SemLock.__exit__ = __exit__  # type: ignore[method-assign]
+
+
