@@ -1,22 +1,62 @@
-"""The fold of locks (threading and multiprocessing Lock, RLock, Semaphore): who holds each, since when and how deep,
-who waits in what order, how often it was taken and how often an acquire gave up."""
+"""The fold of locks (threading and multiprocessing Lock and RLock, and a condition's lock): who holds each, since
+when and how deep, who waits in what order, how often it was taken, how often an acquire gave up or a try failed.
+
+Events of different processes arrive in batches, not in the order they happened, so the fold leans on their times:
+an acquire older than the current owner's, or than a release already folded, is a hold that already ended; and a thread that began waiting after the
+lock's last known release found it held by someone whose acquire is still on its way (``owner_unreported``) - the
+lock is never shown free while its last holder waits for it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from tui.engine.model.core import Fields, ModelCore, drop_keys, gone_from, handles
-from tui.engine.model.records import UNKNOWN, Key, LockState, Mark, MarkKind, Part, ProcessNode, State
+from tui.engine.model.records import UNKNOWN, Key, LockState, Mark, MarkKind, Part, ProcessNode, State, ThreadNode
 from tui.inside import kinds as ev
 
 # At most one "acquire" mark per lane in this many ns (see LockFold._lock_acquire).
 ACQUIRE_MARK_SPACING_NS = 1_000_000
+NEVER = -1  # no release seen yet
+
+
+@dataclass(slots=True)
+class LockRecord(LockState):
+    """A lock as protocol 3 knows it: :class:`LockState` and what came with conditions and failed tries."""
+
+    fails: int = 0  # acquire(blocking=False) found it taken
+    within: str | None = None  # the condition whose own lock this is (it made it): views show it inside that one
+    seq: int = 0  # the model's event count when it was first mentioned: views list primitives in this order
+    _waiting_t: dict[Key, int] = field(default_factory=dict, repr=False)  # when each waiter began to wait
+    _released_t: int = field(default=NEVER, repr=False)  # the latest release folded
+
+    @property
+    def owner_unreported(self) -> bool:
+        """Held, but by whom is still on its way: nobody holds it as far as the events say, yet a thread began
+        waiting after its last known release, so someone had taken it by then."""
+        if self.owners or not self.exclusive:
+            return False
+        released = self._released_t
+        return any(t > released for t in self._waiting_t.values())
+
+    @property
+    def free(self) -> bool:
+        return not self.owners and not self.owner_unreported
 
 
 class LockFold(ModelCore):
-    def _lock(self, f: Fields) -> LockState:
+    locks: dict[str, LockRecord]  # type: ignore[assignment]  # the core's dict, of this fold's records
+    # A thread waits for a condition's lock or takes it: it is out of the condition's wait(). The conditions' fold
+    # (sync.py) defines it; declared, not defined, here, so that one is found.
+    _taking_back: Callable[[str, ThreadNode, int], None]
+
+    def _lock(self, f: Fields) -> LockRecord:
         lid = f["lock"]
         lock = self.locks.get(lid)
         if lock is None:
-            lock = self.locks[lid] = LockState(str(lid), f.get("type") or UNKNOWN, site=f.get("site"))
+            lock = self.locks[lid] = LockRecord(str(lid), f.get("type") or UNKNOWN, site=f.get("site"),
+                                                  seq=self.events)
         return lock
 
     @handles(ev.LOCK_NEW)
@@ -25,6 +65,7 @@ class LockFold(ModelCore):
         lock.type = f.get("type") or lock.type
         lock.name = f.get("name", lock.name)
         lock.site = f.get("site", lock.site)
+        lock.within = f.get("within", lock.within)
         lock.created_by = pid
         self.touch(Part.LOCKS)
 
@@ -32,22 +73,36 @@ class LockFold(ModelCore):
     def _lock_wait(self, t: int, pid: int, tid: int, f: Fields) -> None:
         lock = self._lock(f)
         th = self._thread(pid, tid, t)
+        self._wait_for_lock(lock, th, t)
+        self.touch(Part.LOCKS)
+
+    def _wait_for_lock(self, lock: LockRecord, th: ThreadNode, t: int) -> None:
         if th.alive and th.key not in lock.waiters:
             lock.waiters.append(th.key)
+            lock._waiting_t[th.key] = t
         self._set_state(th, State.BLOCKED, t, lock.id)
-        self.touch(Part.LOCKS)
+        if lock.within is not None:
+            self._taking_back(lock.within, th, t)
+
+    def _unwait_lock(self, lock: LockRecord, key: Key) -> None:
+        waiters = lock.waiters
+        if waiters and key in waiters:
+            waiters.remove(key)
+        lock._waiting_t.pop(key, None)
 
     @handles(ev.LOCK_ACQUIRE)
     def _lock_acquire(self, t: int, pid: int, tid: int, f: Fields) -> None:
         lock = self._lock(f)
         th = self._thread(pid, tid, t)
         key = th.key
-        waiters = lock.waiters
-        if waiters and key in waiters:
-            waiters.remove(key)
+        self._unwait_lock(lock, key)
         owners = lock.owners
         if key in owners and lock.reentrant:
             lock.depth += 1
+        elif lock.exclusive and (t < lock._released_t or (owners and lock._since.get(owners[0], t) > t)):
+            # A hold that ended before the current owner's began, or before a release already seen: holds of one
+            # lock never overlap, so its report came late and it is over.
+            pass
         else:
             if owners and lock.exclusive:
                 # Whoever held it has released it, even if that release is still on its way: it clears nothing
@@ -63,6 +118,8 @@ class LockFold(ModelCore):
         lock.acquisitions += 1
         if th.state is not State.RUNNING:
             self._set_state(th, State.RUNNING, t)
+        if lock.within is not None:
+            self._taking_back(lock.within, th, t)
         lane = th.lane
         if lane is not None:
             marks = lane.marks
@@ -76,6 +133,11 @@ class LockFold(ModelCore):
     def _lock_release(self, t: int, pid: int, tid: int, f: Fields) -> None:
         lock = self._lock(f)
         key = (pid, tid or pid)
+        if t > lock._released_t:
+            unreported = lock.owner_unreported
+            lock._released_t = t
+            if unreported is not lock.owner_unreported:
+                self.touch(Part.LOCKS)
         if key not in lock.owners:
             return  # a late release of a hold that a later acquire already ended
         if lock.reentrant and lock.depth > 1 and lock.owners[0] == key:
@@ -88,10 +150,14 @@ class LockFold(ModelCore):
     def _lock_timeout(self, t: int, pid: int, tid: int, f: Fields) -> None:
         lock = self._lock(f)
         th = self._thread(pid, tid, t)
-        if th.key in lock.waiters:
-            lock.waiters.remove(th.key)
+        self._unwait_lock(lock, th.key)
         lock.timeouts += 1
         self._set_state(th, State.RUNNING, t)
+        self.touch(Part.LOCKS)
+
+    @handles(ev.LOCK_FAIL)
+    def _lock_fail(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        self._lock(f).fails += 1
         self.touch(Part.LOCKS)
 
     # -- when threads and processes end ---------------------------------------------------------------------------
@@ -99,6 +165,8 @@ class LockFold(ModelCore):
         gone = gone_from(pid, tid)
         for lock in self.locks.values():
             if drop_keys(lock.waiters, gone):
+                for key in [k for k in lock._waiting_t if gone(k)]:
+                    del lock._waiting_t[key]
                 self.touch(Part.LOCKS)
         super()._forget_waits(pid, tid)
 
