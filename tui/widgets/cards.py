@@ -1,10 +1,14 @@
-"""A pane of text cards (one per lock, one per queue) that Rich lays out at the pane's own width."""
+"""A pane of text cards (one per synchronisation primitive, one per queue) that Rich lays out at the pane's own
+width, and the pieces cards are laid out with: words that flow onto the next line, and rows of a coloured chip
+(`owner`, `waiting`, `seats` ...) beside what it is about."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.style import Style
 from rich.text import Text
@@ -17,7 +21,76 @@ from tui.engine.model import Model
 from tui.widgets.badges import STATE_CLASSES, Painted, Palette
 
 DIM = Style(dim=True)
+NAME_STYLE = Style(bold=True)
 CardText = Callable[[Any, int, bool, Palette], Text]
+CARD_INDENT = 2  # rows sit this far in from the card's title
+
+
+def flow(text: Text, parts: list[str], width: int, indent: int, style: Style = DIM) -> None:
+    """Append ``parts`` after ``text``'s last line, two spaces apart, starting a new indented line for a part that
+    would not fit: words are never cut in the middle by the pane's wrapping."""
+    line_width = cell_len(text.plain[text.plain.rfind("\n") + 1:])
+    for part in parts:
+        if line_width + 2 + len(part) <= width:
+            text.append("  ", style=style)
+            line_width += 2
+        else:
+            text.append("\n" + " " * indent)
+            line_width = indent
+        text.append(part, style=style)
+        line_width += len(part)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of a card: a chip (a coloured word; the same chip as the row before draws blank, so a group reads
+    as one) and its body. ``body`` is what must fit beside the chip; ``after`` may go on a line of its own."""
+
+    chip: str
+    chip_style: Style
+    body: Text
+    after: str = ""
+
+
+def card_title(title: str, kind: str, width: int) -> Text:
+    """The card's first line: the primitive's name, then its type (on the next line if it does not fit)."""
+    text = Text()
+    text.append(title, style=NAME_STYLE)
+    flow(text, [kind], width, CARD_INDENT, Style())
+    return text
+
+
+def add_rows(text: Text, rows: Sequence[Row], width: int, chip_width: int, measure: Sequence[str] = ()) -> None:
+    """Append ``rows`` below ``text``: bodies beside their chips when the widest of them (and of ``measure``) fits
+    there, else each body on a line of its own under its chip."""
+    indent = CARD_INDENT
+    widest = max([row.body.cell_len for row in rows] + [cell_len(m) for m in measure], default=0)
+    side_by_side = indent + chip_width + 1 + widest <= width
+    body_indent = indent + chip_width + 1 if side_by_side else indent + 2
+    previous = None
+    for row in rows:
+        first = row.chip != previous
+        previous = row.chip
+        if first or side_by_side:
+            text.append("\n" + " " * indent)
+            text.append(row.chip.ljust(chip_width) if first else " " * chip_width,
+                        style=row.chip_style if first else Style())
+        text.append(" " if side_by_side else "\n" + " " * body_indent)
+        text.append_text(row.body)
+        if row.after:
+            fits = body_indent + row.body.cell_len + 2 + cell_len(row.after) <= width
+            text.append("  " + row.after if fits else "\n" + " " * body_indent + row.after, style=row.body.style)
+
+
+def add_facts(text: Text, facts: list[str], width: int) -> None:
+    """The card's last line, dim: counts and where it was made."""
+    text.append("\n ")
+    flow(text, facts, width, CARD_INDENT + 1)
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """`1 failed try`, `3 failed tries`."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 class _Laid:

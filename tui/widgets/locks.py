@@ -1,115 +1,305 @@
-"""The Locks pane: each lock by its variable name and type, who holds it and for how long, who waits in what
-order, and how often it was taken."""
+"""The synchronisation pane (still ``LockPane``): a card per primitive the script made, in the shape students know
+it, by its variable name and type.
+
+- a lock or RLock: who holds it and for how long (how deep, for an RLock), who waits in what order;
+- a semaphore: its seats as boxes (`■■□ 2 of 3 taken`), who holds a seat, who waits for one;
+- an event: its flag, SET or CLEAR, and who waits for it;
+- a barrier: how many of its parties are at it, and whether it is broken;
+- a condition: who waits in its wait(), and who holds its lock.
+
+Chips reuse the state colours: a holder runs, a waiter is blocked.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
-from tui.engine.model import LockState, Model, Part, State
+from tui.engine.model import Model, Part, State
+from tui.engine.model.locks import LockRecord
+from tui.engine.model.sync import BarrierState, ConditionState, EventState, SemaphoreState, SyncRecord
 from tui.widgets.badges import Palette, thread_label
-from tui.widgets.cards import CardPane
+from tui.widgets.cards import DIM, NAME_STYLE, CardPane, Row, add_facts, add_rows, card_title, counted, flow
 
-NAME_STYLE = Style(bold=True)
-DIM = Style(dim=True)
+__all__ = ["LockPane", "flow", "sync_card"]
+
+SEATS_DRAWN = 24  # a semaphore with more seats shows its counts alone
 
 
 def seconds(ns: int) -> str:
     return f"{max(ns, 0) / 1e9:.2f} s"
 
 
-@dataclass(frozen=True, slots=True)
-class LockView:
-    """What the pane shows of one lock, copied out of the model: it is laid out later, outside the model's lock."""
+def names(model: Model, keys: list[tuple[int, int]]) -> tuple[str, ...]:
+    return tuple(thread_label(model, pid, tid) for pid, tid in keys)
 
-    title: str
+
+# The chips: compact and projector words, and the state whose colour each wears.
+@dataclass(frozen=True, slots=True)
+class Chip:
+    compact: str
+    projector: str
+    state: str
+
+    def word(self, projector: bool) -> str:
+        return self.projector if projector else self.compact
+
+    def style(self, palette: Palette) -> Style:
+        return palette.badge(self.state)
+
+
+OWNER = Chip(" owner ", " ▶ HELD BY ", State.RUNNING)
+HELD = Chip(" held ", " ▶ HELD ", State.RUNNING)
+FREE = Chip(" free ", " ✓ FREE ", State.EXITED)
+WAITING = Chip(" waiting ", " ■ WAITING ", State.BLOCKED)
+SEATS = Chip(" seats ", " ▦ SEATS ", State.SLEEPING)
+HOLDER = Chip(" holder ", " ▶ HOLDER ", State.RUNNING)
+SET = Chip(" set ", " ⚑ SET ", State.RUNNING)
+CLEAR = Chip(" clear ", " ⚑ CLEAR ", State.BLOCKED)
+WOKEN = Chip(" woken ", " ↻ WOKEN ", State.JOINING)
+PARTIES = Chip(" parties ", " ⧗ PARTIES ", State.SLEEPING)
+BROKEN = Chip(" broken ", " × BROKEN ", State.KILLED)
+IN_WAIT = Chip(" in wait ", " ■ IN WAIT ", State.BLOCKED)
+
+
+def chip_width(projector: bool) -> int:
+    return 11 if projector else 9
+
+
+def row(chip: Chip, body: Text, projector: bool, palette: Palette, after: str = "") -> Row:
+    return Row(chip.word(projector), chip.style(palette), body, after)
+
+
+def numbered(chip: Chip, who: tuple[str, ...], projector: bool, palette: Palette) -> list[Row]:
+    """`1. Process-2 [124]`, `2. ...`: a queue of waiters, first in line first."""
+    out = []
+    for i, name in enumerate(who, 1):
+        body = Text(f"{i}. ", style=NAME_STYLE)
+        body.append(name)
+        out.append(row(chip, body, projector, palette))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """What every card shows, copied out of the model: cards are laid out later, outside the model's lock."""
+
+    title: str  # the variable it was assigned to, or its id
     type: str
     site: str | None
+
+
+def card(view: CardView, rows: list[Row], fact: str, width: int, projector: bool,
+         measure: tuple[str, ...] = ()) -> Text:
+    text = card_title(view.title, view.type, width)
+    add_rows(text, rows, width, chip_width(projector), measure)
+    if not projector:  # last: a short pane shows what matters first
+        add_facts(text, [fact] + ([view.site] if view.site else []), width)
+    return text
+
+
+# -- locks ------------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class LockView(CardView):
     owners: tuple[str, ...]
     held_ns: int | None  # how long the first owner has held it, by the model's clock
     depth: int
     waiters: tuple[str, ...]
     acquisitions: int
     timeouts: int
+    fails: int = 0
+    unreported: bool = False  # held, but the owner's acquire has not arrived yet
 
     @classmethod
-    def of(cls, model: Model, lock: LockState) -> LockView:
+    def of(cls, model: Model, lock: LockRecord) -> LockView:
         held = model.now - lock.acquired_t if lock.owners and lock.acquired_t is not None else None
-        return cls(lock.name or lock.id, lock.type, lock.site,
-                   tuple(thread_label(model, pid, tid) for pid, tid in lock.owners), held, lock.depth,
-                   tuple(thread_label(model, pid, tid) for pid, tid in lock.waiters), lock.acquisitions,
-                   lock.timeouts)
+        return cls(lock.name or lock.id, lock.type, lock.site, names(model, lock.owners), held, lock.depth,
+                   names(model, lock.waiters), lock.acquisitions, lock.timeouts, lock.fails, lock.owner_unreported)
 
 
-def flow(text: Text, parts: list[str], width: int, indent: int, style: Style = DIM) -> None:
-    """Append ``parts`` after ``text``'s last line, two spaces apart, starting a new indented line for a part that
-    would not fit: words are never cut in the middle by the pane's wrapping."""
-    line_width = cell_len(text.plain[text.plain.rfind("\n") + 1:])
-    for part in parts:
-        if line_width + 2 + len(part) <= width:
-            text.append("  ", style=style)
-            line_width += 2
-        else:
-            text.append("\n" + " " * indent)
-            line_width = indent
-        text.append(part, style=style)
-        line_width += len(part)
+def holding_rows(view: LockView, projector: bool, palette: Palette, free_text: str = "nobody holds it") -> list[Row]:
+    """Who holds the lock and for how long; or that it is held by someone whose report is on its way; or free."""
+    if view.owners:
+        out = []
+        for i, owner in enumerate(view.owners):
+            after = ""
+            if i == 0 and view.held_ns is not None:
+                after = f"held {seconds(view.held_ns)}" + (f", re-entered {view.depth}×" if view.depth > 1 else "")
+            out.append(row(OWNER, Text(owner, style=NAME_STYLE), projector, palette, after))
+        return out
+    if view.unreported:
+        return [row(HELD, Text("its owner's report is on its way", style=DIM), projector, palette)]
+    return [row(FREE, Text(free_text, style=DIM), projector, palette)]
+
+
+def taken_facts(view: LockView | SemaphoreView) -> str:
+    """`12 acquired, 1 timed out, 2 failed tries`: a lock's or a semaphore's."""
+    fact = f"{view.acquisitions} acquired"
+    if view.timeouts:
+        fact += f", {view.timeouts} timed out"
+    if view.fails:
+        fact += f", {counted(view.fails, 'failed try', 'failed tries')}"
+    return fact
 
 
 def lock_text(view: LockView, width: int, projector: bool, palette: Palette) -> Text:
-    """One lock as a few lines laid out for ``width``; too narrow for chip and name on one line, they stack.
-    The chips reuse the state colours: a holder runs, a waiter is blocked."""
-    chip_width = 11 if projector else 9
-    indent = 2
+    """One lock as a few lines laid out for ``width``; too narrow for chip and body on one line, they stack."""
+    rows = holding_rows(view, projector, palette) + numbered(WAITING, view.waiters, projector, palette)
+    return card(view, rows, taken_facts(view), width, projector, measure=("nobody holds it",))
+
+
+# -- semaphores -------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SemaphoreView(CardView):
+    seats: int
+    taken: int
+    holders: tuple[tuple[str, int], ...]  # who holds seats, and how many, in the order they took the first
+    waiters: tuple[str, ...]
+    acquisitions: int
+    timeouts: int
+    fails: int
+
+    @classmethod
+    def of(cls, model: Model, s: SemaphoreState) -> SemaphoreView:
+        held = Counter(names(model, s.holders))
+        return cls(s.name or s.id, s.type, s.site, s.seats, s.taken, tuple(held.items()), names(model, s.waiters),
+                   s.acquisitions, s.timeouts, s.fails)
+
+
+def seats_text(view: SemaphoreView, palette: Palette) -> Text:
+    """`■■□ 2 of 3 taken`: a box per seat, taken ones in the running colour."""
     text = Text()
-    text.append(view.title, style=NAME_STYLE)
-    flow(text, [view.type], width, indent, Style())
-
-    bodies = [*view.owners, *(f"{i}. {w}" for i, w in enumerate(view.waiters, 1)), "nobody holds it"]
-    side_by_side = indent + chip_width + 1 + max(len(b) for b in bodies) <= width
-    body_indent = indent + chip_width + 1 if side_by_side else indent + 2
-
-    def row(chip: str, chip_style: Style, first: bool, body: Text) -> None:
-        if first or side_by_side:
-            text.append("\n" + " " * indent)
-            text.append(chip.ljust(chip_width) if first else " " * chip_width, style=chip_style if first else Style())
-        if side_by_side:
-            text.append(" ")
-        else:
-            text.append("\n" + " " * body_indent)
-        text.append_text(body)
-
-    if view.owners:
-        for i, owner in enumerate(view.owners):
-            body = Text(owner, style=NAME_STYLE)
-            if i == 0 and view.held_ns is not None:
-                held = f"held {seconds(view.held_ns)}" + (f", re-entered {view.depth}×" if view.depth > 1 else "")
-                fits = body_indent + body.cell_len + 2 + len(held) <= width
-                body.append("  " + held if fits else "\n" + " " * body_indent + held)
-            row(" ▶ HELD BY " if projector else " owner ", palette.badge(State.RUNNING), i == 0, body)
-    else:
-        row(" ✓ FREE " if projector else " free ", palette.badge(State.EXITED), True,
-            Text("nobody holds it", style=DIM))
-    for i, waiter in enumerate(view.waiters, 1):
-        body = Text(f"{i}. ", style=NAME_STYLE)
-        body.append(waiter)
-        row(" ■ WAITING " if projector else " waiting ", palette.badge(State.BLOCKED), i == 1, body)
-    if not projector:  # last: a short pane shows what matters first
-        text.append("\n ")
-        facts = [f"{view.acquisitions} acquired" + (f", {view.timeouts} timed out" if view.timeouts else "")]
-        if view.site:
-            facts.append(view.site)
-        flow(text, facts, width, indent + 1)
+    if view.seats <= SEATS_DRAWN:
+        text.append("■" * view.taken, style=palette.colour(State.RUNNING))
+        text.append("□" * (view.seats - view.taken), style=DIM)
+        text.append(" ")
+    text.append(f"{view.taken} of {view.seats} taken", style=NAME_STYLE)
     return text
 
 
+def semaphore_text(view: SemaphoreView, width: int, projector: bool, palette: Palette) -> Text:
+    rows = [row(SEATS, seats_text(view, palette), projector, palette)]
+    for name, n in view.holders:
+        rows.append(row(HOLDER, Text(name + (f" ×{n}" if n > 1 else ""), style=NAME_STYLE), projector, palette))
+    rows += numbered(WAITING, view.waiters, projector, palette)
+    return card(view, rows, taken_facts(view), width, projector)
+
+
+# -- events -----------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class EventView(CardView):
+    is_set: bool
+    woken: tuple[str, ...]  # set() woke them; their return is on its way
+    waiters: tuple[str, ...]
+    sets: int
+    clears: int
+    timeouts: int
+
+    @classmethod
+    def of(cls, model: Model, e: EventState) -> EventView:
+        woken = e.woken
+        return cls(e.name or e.id, e.type, e.site, e.is_set, names(model, woken),
+                   names(model, [k for k in e.waiters if k not in woken]), e.sets, e.clears, e.timeouts)
+
+
+def event_text(view: EventView, width: int, projector: bool, palette: Palette) -> Text:
+    if view.is_set:
+        rows = [row(SET, Text("wait() returns at once", style=DIM), projector, palette)]
+    else:
+        rows = [row(CLEAR, Text("wait() waits for set()", style=DIM), projector, palette)]
+    rows += [row(WOKEN, Text(name, style=NAME_STYLE), projector, palette) for name in view.woken]
+    rows += numbered(WAITING, view.waiters, projector, palette)
+    fact = f"{view.sets} set, {view.clears} cleared" + (f", {view.timeouts} timed out" if view.timeouts else "")
+    return card(view, rows, fact, width, projector)
+
+
+# -- barriers ---------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class BarrierView(CardView):
+    parties: int | None
+    waiting: tuple[str, ...]
+    broken: bool
+    passes: int
+    aborts: int
+    resets: int
+
+    @classmethod
+    def of(cls, model: Model, b: BarrierState) -> BarrierView:
+        return cls(b.name or b.id, b.type, b.site, b.parties, names(model, b.waiting), b.broken, b.passes, b.aborts,
+                   b.resets)
+
+
+def barrier_text(view: BarrierView, width: int, projector: bool, palette: Palette) -> Text:
+    parties = "?" if view.parties is None else str(view.parties)
+    rows = [row(PARTIES, Text(f"{len(view.waiting)} of {parties} at the barrier", style=NAME_STYLE), projector,
+                palette)]
+    if view.broken:
+        rows.append(row(BROKEN, Text("wait() raises BrokenBarrierError", style=DIM), projector, palette))
+    rows += numbered(WAITING, view.waiting, projector, palette)
+    fact = f"{counted(view.passes, 'pass', 'passes')}"
+    if view.aborts:
+        fact += f", broken {counted(view.aborts, 'time')}"
+    if view.resets:
+        fact += f", reset {counted(view.resets, 'time')}"
+    return card(view, rows, fact, width, projector)
+
+
+# -- conditions -------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ConditionView(CardView):
+    lock: LockView | None  # its lock: who holds it, who waits to take it (back)
+    room: tuple[str, ...]  # in wait(), in the order they began
+    waits: int
+    notifies: int
+    timeouts: int
+
+    @classmethod
+    def of(cls, model: Model, c: ConditionState) -> ConditionView:
+        lock = model.locks.get(c.lock) if c.lock is not None else None
+        return cls(c.name or c.id, c.type, c.site, LockView.of(model, lock) if lock is not None else None,
+                   names(model, c.room), c.waits, c.notifies, c.timeouts)
+
+
+def condition_text(view: ConditionView, width: int, projector: bool, palette: Palette) -> Text:
+    """Its waiting room first (who is in wait()), then its lock: who holds it, who waits to take it (back)."""
+    rows = numbered(IN_WAIT, view.room, projector, palette)
+    lock = view.lock
+    if lock is not None:
+        rows += holding_rows(lock, projector, palette, "nobody holds its lock")
+        rows += numbered(WAITING, lock.waiters, projector, palette)
+    fact = f"{counted(view.waits, 'wait')}, {counted(view.notifies, 'notify', 'notifies')}"
+    if view.timeouts:
+        fact += f", {view.timeouts} timed out"
+    if lock is not None:
+        fact += f", its lock a {lock.type}"
+    return card(view, rows, fact, width, projector)
+
+
+# -- the pane ---------------------------------------------------------------------------------------------------------
+SyncView = LockView | SemaphoreView | EventView | BarrierView | ConditionView
+
+_VIEWS = {LockRecord: LockView, SemaphoreState: SemaphoreView, EventState: EventView, BarrierState: BarrierView,
+          ConditionState: ConditionView}
+_CARDS = {LockView: lock_text, SemaphoreView: semaphore_text, EventView: event_text, BarrierView: barrier_text,
+          ConditionView: condition_text}
+
+
+def view_of(model: Model, record: SyncRecord) -> SyncView:
+    return _VIEWS[type(record)].of(model, record)  # type: ignore[attr-defined]
+
+
+def sync_card(view: SyncView, width: int, projector: bool, palette: Palette) -> Text:
+    """Each primitive's card in its own shape."""
+    return _CARDS[type(view)](view, width, projector, palette)  # type: ignore[operator]
+
+
 class LockPane(CardPane):
-    """Every lock of the run, in the order they were made."""
+    """Every synchronisation primitive of the run, in the order they were made."""
 
     PART: ClassVar[Part] = Part.LOCKS
     BORDER_TITLE = "Locks"
@@ -120,7 +310,7 @@ class LockPane(CardPane):
         # "held 2 s" moves only while some lock is held
         return tick if any(lock.owners for lock in model.locks.values()) else None
 
-    def views(self, model: Model) -> tuple[LockView, ...]:
-        return tuple(LockView.of(model, lock) for lock in model.locks.values())
+    def views(self, model: Model) -> tuple[SyncView, ...]:
+        return tuple(view_of(model, record) for record in model.primitives())
 
-    card = staticmethod(lock_text)
+    card = staticmethod(sync_card)
