@@ -209,7 +209,8 @@ def test_semaphore_seats_holders_and_a_failed_try_at_chosen_moments(method: str)
     m, says = check(models, "CHECK seats")
     seats = by_name(m.semaphores, "seats")
     assert (seats.type, seats.value, seats.seats, seats.taken) == ("mp.Semaphore", int(says["free"]), 2, 2)
-    assert seats.fails == int(says["fails"]) and sorted(who(m, seats.holders)) == ["sitter-0", "sitter-1"]
+    assert (seats.fails, seats.timeouts) == (int(says["fails"]), int(says["timeouts"]))
+    assert sorted(who(m, seats.holders)) == ["sitter-0", "sitter-1"] and seats.waiters == []
     ends = [m for line, m in models.items() if "nobody seated" in line]
     assert [(s.taken, s.value) for m in ends for s in m.semaphores.values() if s.acquisitions] == \
         [(0, 3), (0, 3), (0, 2)]

@@ -127,6 +127,18 @@ def test_multiprocessing_notify_names_nobody_a_waiter_leaves_when_it_takes_the_l
     assert state_of(m, MAIN, T2) == (State.RUNNING, None)
 
 
+def test_a_condition_on_the_scripts_own_lock_keeps_the_lock_a_card_of_its_own() -> None:
+    m = fold(started() + threads(T1) + [
+        E(20, "lock.new", MAIN, lock="L", type="mp.Lock", site="s", name="mutex"),
+        E(21, "cond.new", MAIN, cond="C", type="mp.Condition", lock="L", site="s:1", name="cv"),
+        E(22, "lock.acquire", MAIN, T1, lock="L"), E(23, "cond.wait", MAIN, T1, cond="C", phase="begin"),
+        E(24, "lock.release", MAIN, T1, lock="L"), E(25, "lock.acquire", MAIN, lock="L"),
+        E(26, "cond.notify", MAIN, cond="C", n=1), E(27, "lock.wait", MAIN, T1, lock="L"),
+    ])
+    assert m.conditions["C"].room == [] and m.locks["L"].waiters == [(MAIN, T1)]
+    assert [p.id for p in m.primitives()] == ["L", "C"] and m.waited_name("L") == "mutex (Lock)"
+
+
 def test_a_wait_that_timed_out_is_counted() -> None:
     m = cond_with_two_waiters("threading")
     m.apply_many([E(31, "lock.release", MAIN, lock="R"), E(40, "lock.acquire", MAIN, T1, lock="R"),

@@ -1,5 +1,6 @@
 """Semaphores at chosen moments, each announced by a CHECK line that says what the script itself knows then: two of
-three seats of a threading.BoundedSemaphore taken; both seats of an mp.Semaphore taken, and a try that found none."""
+three seats of a threading.BoundedSemaphore taken; both seats of an mp.Semaphore taken, and tries that found none
+(one without waiting, one that gave up)."""
 import multiprocessing as mp
 import queue
 import threading
@@ -34,6 +35,7 @@ if __name__ == "__main__":
 
     def try_one():
         print("try without waiting:", seats.acquire(False))
-        print(f"CHECK seats free={seats.get_value()} of 2 fails=1")
+        print("try for a moment:", seats.acquire(timeout=0.05))
+        print(f"CHECK seats free={seats.get_value()} of 2 fails=1 timeouts=1")
 
     two_sit(seats, mp.Process, mp.Queue(), mp.Event(), seats.get_value, try_one)

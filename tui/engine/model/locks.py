@@ -27,6 +27,7 @@ class LockRecord(LockState):
 
     fails: int = 0  # acquire(blocking=False) found it taken
     within: str | None = None  # the condition whose own lock this is (it made it): views show it inside that one
+    conditions: tuple[str, ...] = ()  # the conditions made on this lock (its own, or one the script gave them)
     seq: int = 0  # the model's event count when it was first mentioned: views list primitives in this order
     _waiting_t: dict[Key, int] = field(default_factory=dict, repr=False)  # when each waiter began to wait
     _released_t: int = field(default=NEVER, repr=False)  # the latest release folded
@@ -49,7 +50,7 @@ class LockFold(ModelCore):
     locks: dict[str, LockRecord]  # type: ignore[assignment]  # the core's dict, of this fold's records
     # A thread waits for a condition's lock or takes it: it is out of the condition's wait(). The conditions' fold
     # (sync.py) defines it; declared, not defined, here, so that one is found.
-    _taking_back: Callable[[str, ThreadNode, int], None]
+    _taking_back: Callable[[LockRecord, ThreadNode], None]
 
     def _lock(self, f: Fields) -> LockRecord:
         lid = f["lock"]
@@ -81,8 +82,8 @@ class LockFold(ModelCore):
             lock.waiters.append(th.key)
             lock._waiting_t[th.key] = t
         self._set_state(th, State.BLOCKED, t, lock.id)
-        if lock.within is not None:
-            self._taking_back(lock.within, th, t)
+        if lock.conditions:
+            self._taking_back(lock, th)
 
     def _unwait_lock(self, lock: LockRecord, key: Key) -> None:
         waiters = lock.waiters
@@ -118,8 +119,8 @@ class LockFold(ModelCore):
         lock.acquisitions += 1
         if th.state is not State.RUNNING:
             self._set_state(th, State.RUNNING, t)
-        if lock.within is not None:
-            self._taking_back(lock.within, th, t)
+        if lock.conditions:
+            self._taking_back(lock, th)
         lane = th.lane
         if lane is not None:
             marks = lane.marks

@@ -203,7 +203,9 @@ class SyncFold(ModelCore):
         lock_id = f.get("lock")
         if lock_id is not None:
             c.lock = str(lock_id)
-            self._lock({"lock": lock_id})
+            lock = self._lock({"lock": lock_id})
+            if c.id not in lock.conditions:
+                lock.conditions += (c.id,)
 
     @handles(ev.COND_WAIT)
     def _cond_wait(self, t: int, pid: int, tid: int, f: Fields) -> None:
@@ -237,11 +239,12 @@ class SyncFold(ModelCore):
                     self._wait_for_lock(lock, th, t)
         self.touch(Part.LOCKS)
 
-    def _taking_back(self, cond_id: str, th: ThreadNode, t: int) -> None:
-        """A thread waits for a condition's lock or takes it: it is out of the condition's wait()."""
-        c = self.conditions.get(cond_id)
-        if c is not None and c.room and th.key in c.room:
-            c.room.remove(th.key)
+    def _taking_back(self, lock: LockRecord, th: ThreadNode) -> None:
+        """A thread waits for a condition's lock or takes it: it is out of that condition's wait()."""
+        for cond_id in lock.conditions:
+            c = self.conditions.get(cond_id)
+            if c is not None and c.room and th.key in c.room:
+                c.room.remove(th.key)
 
     # -- events ---------------------------------------------------------------------------------------------------
     def _event(self, f: Fields) -> EventState:
