@@ -89,8 +89,9 @@ def test_lost_updates_show_in_the_values_read_and_end_at_what_the_script_printed
     [counter] = rec.model.values.values()
     samples = [int(e["repr"]) for e in rec.of(ev.VALUE_SAMPLE)]
     # Whether updates were lost is up to the OS; what contui read last is what the script found, either way.
+    # (A lost update can even make the value go down between two reads: no order is asserted.)
     assert counter.value == said(rec, "counter") == str(samples[-1])
-    assert samples == sorted(samples) and samples[-1] <= 8000
+    assert 0 < samples[-1] <= 8000
 
 
 # -- managers -----------------------------------------------------------------------------------------------------
