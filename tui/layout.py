@@ -37,8 +37,9 @@ PANES: tuple[Pane, ...] = (
 )
 PANE_IDS = tuple(p.id for p in PANES)
 
-_LOCKS = re.compile(r"\b(?:R?Lock|BoundedSemaphore|Semaphore|Condition)\s*\(")
-_QUEUES = re.compile(r"\b(?:Joinable|Simple)?Queue\s*\(")
+_LOCKS = re.compile(r"\b(?:R?Lock|BoundedSemaphore|Semaphore|Condition|Event|Barrier)\s*\(")
+_QUEUES = re.compile(
+    r"\b(?:(?:Joinable|Simple|Lifo|Priority)?Queue|Pipe|Value|Array|RawValue|RawArray|Manager|SyncManager)\s*\(")
 _STDIN = re.compile(r"\binput\s*\(|\bsys\.stdin\b|\bstdin\.read")
 
 

@@ -142,6 +142,12 @@ def waited_object(model: Model, oid: str | None) -> str:
     found: Any = model.locks.get(oid) or model.queues.get(oid)
     if found is not None:
         return f"{found.name or oid} ({short_type(found.type)})"
+    pipe_end = model.pipe_end(oid)
+    if pipe_end is not None:
+        return f"{pipe_end[1].name or oid} (Pipe end)"
+    manager = model.managers.get(oid)
+    if manager is not None:
+        return f"{manager.name or manager.type} (manager)"
     return oid
 
 

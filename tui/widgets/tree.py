@@ -236,8 +236,10 @@ class ProcessTree(Painted, Tree[Any]):
         """Everything the label shows, cheap to compare: only changed labels are rebuilt."""
         joined = p.joining
         joined_name = model.processes[joined].name if joined in model.processes else None
+        manager = model.manager_of_server(p.pid)
         return (p.state, p.name, p.daemon, p.adopted_by, p.original_ppid, p.exit_code, p.signal,
-                p.terminate_signal, p.terminated_by, len(p.alive_checks), p.blocked_on, joined, joined_name)
+                p.terminate_signal, p.terminated_by, len(p.alive_checks), p.blocked_on, joined, joined_name,
+                manager.id if manager is not None else None, p.cmdline)
 
     @staticmethod
     def process_label_text(model: Model, p: ProcessNode, palette: Palette, projector: bool = False) -> Text:
@@ -248,6 +250,11 @@ class ProcessTree(Painted, Tree[Any]):
         text.append_text(process_state_text(model, p, palette, projector))
         if p.daemon:
             text.append("  daemon", style=DIM if not projector else NAME_STYLE)
+        manager = model.manager_of_server(p.pid)
+        if manager is not None:
+            text.append(f"  server of {manager.name or manager.type}", style=DIM if not projector else NAME_STYLE)
+        if p.cmdline:
+            text.append(f"  $ {' '.join(p.cmdline)}", style=DIM)
         if p.adopted_by is not None:  # who adopted it is on its fact line, just below
             text.append("  ")
             text.append_text(badge(palette, ORPHANED, projector))

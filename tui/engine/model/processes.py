@@ -210,9 +210,10 @@ class ProcessFold(ModelCore):
 
     @handles(ev.WAIT)
     def _wait(self, t: int, pid: int, tid: int, f: Fields) -> None:
-        """A blocking call the tracer knows (accept, recv, input, Future.result ...): the thread waits in it."""
-        th = self._thread(pid, tid, t)
-        if not th.alive:
+        """A blocking call the tracer knows (accept, recv, input, Future.result ...): the thread waits in it. Only
+        for threads the tracer has shown: a library's own thread is not made one by waiting."""
+        th = self.thread(pid, tid)
+        if th is None or not th.alive:
             return
         if f.get("phase") == "begin":
             th.waits_in = str(f.get("call") or UNKNOWN)

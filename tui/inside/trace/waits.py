@@ -15,7 +15,7 @@ import sys
 from tui.inside import kinds as ev
 from tui.inside.trace.context import TraceContext
 from tui.inside.trace.on_import import ImportWatch
-from tui.inside.trace.sites import pickles_as
+from tui.inside.trace.sites import is_user_file, pickles_as
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
@@ -33,13 +33,18 @@ class _Waits:
         self._emit = ctx.emitter.emit
         self._inside: dict[int, int] = {}  # native tid -> depth of reported waits (a dict: no locking needed)
 
-    def wrap(self, call: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    def wrap(self, call: str, func: Callable[..., Any], users_only: bool = True) -> Callable[..., Any]:
+        """``users_only``: report the call only when the script's own code makes it (a manager's server accepts
+        connections in threads of the library's, which are not the script's to see)."""
         emit = self._emit
         inside = self._inside
         begin = {"call": call, "phase": "begin"}
         end = {"call": call, "phase": "end"}
+        getframe = sys._getframe
 
         def waiting(*args: Any, **kwargs: Any) -> Any:
+            if users_only and not is_user_file(getframe(1).f_code.co_filename):
+                return func(*args, **kwargs)
             tid = _native_id()
             depth = inside.get(tid, 0)
             inside[tid] = depth + 1
@@ -86,7 +91,8 @@ def install(ctx: TraceContext, imports: ImportWatch) -> None:
     # its threads" happens inside the interpreter, in this function.
     import threading
 
-    threading._shutdown = waits.wrap("threading._shutdown", threading._shutdown)  # type: ignore[attr-defined]
+    threading._shutdown = waits.wrap(  # type: ignore[attr-defined]
+        "threading._shutdown", threading._shutdown, users_only=False)  # type: ignore[attr-defined]
     imports.when_imported("socket", lambda module: _install_socket(waits, module))
     imports.when_imported("select", lambda module: _install_select(waits, module))
 
@@ -95,11 +101,12 @@ def _install_socket(waits: _Waits, socket_module: ModuleType) -> None:
     cls = socket_module.socket
     for name in _SOCKET_CALLS:
         original = getattr(cls, name)
-        traced = waits.wrap(f"socket.{name}", original)
+        traced = waits.wrap(f"socket.{name}", original, users_only=False)
+        getframe = sys._getframe
 
         def method(self: Any, *args: Any, __traced: Any = traced, __original: Any = original, **kwargs: Any) -> Any:
-            # A non-blocking socket never waits: no events for its calls.
-            if self.gettimeout() == 0.0:
+            # A non-blocking socket never waits, and a library's calls (a manager's server) are not the script's.
+            if self.gettimeout() == 0.0 or not is_user_file(getframe(1).f_code.co_filename):
                 return __original(self, *args, **kwargs)
             return __traced(self, *args, **kwargs)
 
