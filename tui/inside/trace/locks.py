@@ -81,7 +81,8 @@ def traced_methods(
     at_site: dict[str, dict[str, str]] = {}
 
     def fields_at(depth: int) -> dict[str, str]:
-        site = user_site(depth + 1)
+        """The fields for the user's line ``depth`` frames up from user_site (past it and this function)."""
+        site = user_site(depth)
         fields = at_site.get(site)
         if fields is None:
             fields = at_site[site] = {key: obj_id, "site": site}
@@ -89,7 +90,7 @@ def traced_methods(
 
     def contended(blocking: bool, timeout: float | None) -> bool:
         """The first try found it taken."""
-        fields = fields_at(3)  # past this function and acquire
+        fields = fields_at(4)  # past this function and acquire
         if not blocking:
             emit(failed, fields)
             return False
@@ -104,13 +105,13 @@ def traced_methods(
     # Two front ends, one per signature: a keyword the script passes must mean what it means untraced.
     def acquire(blocking: bool = True, timeout: float | None = None) -> bool:
         if raw_acquire(False):
-            emit(acquired, fields_at(2))
+            emit(acquired, fields_at(3))
             return True
         return contended(blocking, timeout)
 
     def acquire_mp(block: bool = True, timeout: float | None = None) -> bool:
         if raw_acquire(False):
-            emit(acquired, fields_at(2))
+            emit(acquired, fields_at(3))
             return True
         return contended(block, timeout)
 
@@ -124,7 +125,7 @@ def traced_methods(
         """A semaphore's release says where: anyone may release one, and where it happened is worth seeing."""
         t = now()
         result = raw_release()
-        emit(released, fields_at(2), t)
+        emit(released, fields_at(3), t)
         return result
 
     return (acquire_mp if mp else acquire), (release if key == "lock" else release_at_site)
