@@ -346,4 +346,5 @@ def test_each_acquire_names_its_own_line() -> None:
     rec = run_traced(script("lock_sites.py"))
     sites = [(e["lock"].rsplit(".", 1)[1], e["site"]) for e in rec.of(ev.LOCK_ACQUIRE)]
     assert sites == [("1", "lock_sites.py:7"), ("1", "lock_sites.py:9"), ("2", "lock_sites.py:11"),
-                     ("2", "lock_sites.py:13"), ("3", "lock_sites.py:14")]
+                     ("2", "lock_sites.py:13")]
+    assert [e["site"] for e in rec.of(ev.SEM_ACQUIRE)] == ["lock_sites.py:14"]  # a semaphore has kinds of its own

@@ -28,7 +28,7 @@ class Pane:
 PANES: tuple[Pane, ...] = (
     Pane("picker", "Scenarios", "a"),
     Pane("tree", "Processes", "r"),
-    Pane("locks", "Locks", "k"),
+    Pane("locks", "Sync", "k"),
     Pane("queues", "Queues", "u"),
     Pane("output", "Output", "o"),
     Pane("timeline", "Timeline", "t"),

@@ -136,10 +136,13 @@ def thread_label(model: Model, pid: int, tid: int, *, always: bool = False) -> s
 
 
 def waited_object(model: Model, oid: str | None) -> str:
-    """A lock or queue id as the script names it: `mutex (Lock)`."""
+    """A primitive's id as the script names it: `mutex (Lock)`, `ready (Event)`, `a (Pipe end)`."""
     if oid is None:
         return "?"
-    found: Any = model.locks.get(oid) or model.queues.get(oid)
+    name = model.waited_name(oid)  # locks, conditions, events, barriers, semaphores
+    if name is not None:
+        return name
+    found: Any = model.queues.get(oid)
     if found is not None:
         return f"{found.name or oid} ({short_type(found.type)})"
     pipe_end = model.pipe_end(oid)

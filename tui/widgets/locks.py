@@ -302,7 +302,7 @@ class LockPane(CardPane):
     """Every synchronisation primitive of the run, in the order they were made."""
 
     PART: ClassVar[Part] = Part.LOCKS
-    BORDER_TITLE = "Locks"
+    BORDER_TITLE = "Sync"
     EMPTY = "no locks yet"
     BODY_ID = "locks-body"
 
