@@ -52,10 +52,17 @@ _getframe = sys._getframe
 def user_site(depth: int = 2) -> str:
     """``file.py:line`` of the script's own line that led to this call, ``depth`` frames up (or the nearest)."""
     frame = _getframe(depth)
+    generated = None  # code made by exec ("<string>"): a Value's .value property is; the user's line is further up
     for _ in range(_USER_DEPTH):  # the first frame is the user's on the hot path: the loop ends at once
-        if frame is None or is_user_file(frame.f_code.co_filename):
+        if frame is None:
             break
+        filename = frame.f_code.co_filename
+        if is_user_file(filename):
+            if not filename.startswith("<"):
+                break
+            generated = generated or frame
         frame = frame.f_back
+    frame = frame or generated
     if frame is None:
         return site_of(frame)
     key = (frame.f_code, frame.f_lasti)
