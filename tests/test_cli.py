@@ -105,8 +105,8 @@ def test_plain_prints_the_scripts_lines_and_one_line_per_event() -> None:
     done = contui("run", "ticket_lock", "--speed", "10", "--plain")
     assert done.returncode == 0
     lines = done.stdout.splitlines()
-    assert any("acquired mp.Lock mutex" in line for line in lines)
-    assert any("waits for mp.Lock mutex" in line for line in lines)
+    assert any("acquired mutex (Lock)" in line for line in lines)
+    assert any("waits for mutex (Lock)" in line for line in lines)
     assert any(line.endswith("购票成功") for line in lines)
     assert lines[-1].endswith("run ended: main process code 0")
 

@@ -108,3 +108,10 @@ def test_help_comes_from_the_bindings_one_row_for_the_digits() -> None:
 def test_a_newer_run_update_replaces_one_still_queued() -> None:
     older, newer = RunUpdated(RunState(running=True), 10), RunUpdated(RunState(), 1)
     assert newer.can_replace(older) and older.can_replace(newer)
+
+
+def test_plain_has_a_sentence_for_every_kind() -> None:
+    from tui.engine.plain import SENTENCES
+    from tui.inside.kinds import KINDS
+
+    assert set(SENTENCES) == set(KINDS)
