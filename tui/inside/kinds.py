@@ -23,14 +23,15 @@ THREAD_START = "thread.start"  # name, daemon, ident, role ("user"; "pool-worker
 # "pool-helper": a pool's own feeder/handler thread)
 THREAD_EXIT = "thread.exit"  # name
 THREAD_JOIN = "thread.join"  # child (native id of the joined thread), name, phase
-LOCK_NEW = "lock.new"  # lock (id), type ("mp.Lock", "threading.RLock", ...), site ("file:line")
+LOCK_NEW = "lock.new"  # lock (id), type ("mp.Lock", "threading.RLock", ...), site ("file:line"), name, within
+# (the condition it was made for, if it is a condition's own lock)
 LOCK_WAIT = "lock.wait"  # lock, type, site: the acquire would block
 LOCK_ACQUIRE = "lock.acquire"  # lock, type, site
 LOCK_RELEASE = "lock.release"  # lock, type
 LOCK_TIMEOUT = "lock.timeout"  # lock, type: an acquire gave up
 LOCK_FAIL = "lock.fail"  # lock, site: acquire(blocking=False) found it taken and returned False
 QUEUE_NEW = "queue.new"  # queue (id), type ("Queue", "JoinableQueue", "SimpleQueue"), maxsize, site
-QUEUE_PUT = "queue.put"  # queue, item (short repr)
+QUEUE_PUT = "queue.put"  # queue, item (short repr), rank (a PriorityQueue: how many waiting items come out first)
 QUEUE_GET = "queue.get"  # queue, item
 QUEUE_BLOCK = "queue.block"  # queue, op ("put"/"get"): the call has to wait
 QUEUE_TIMEOUT = "queue.timeout"  # queue, op, error ("Full"/"Empty"), block (False: a non-blocking call)
@@ -63,23 +64,24 @@ BARRIER_RESET = "barrier.reset"  # barrier, site
 SEM_NEW = "sem.new"  # sem (id), type ("threading.Semaphore", "mp.BoundedSemaphore", ...), value, site, name
 SEM_WAIT = "sem.wait"  # sem, site: an acquire has to wait (no seat free)
 SEM_ACQUIRE = "sem.acquire"  # sem, site
-SEM_RELEASE = "sem.release"  # sem, site
+SEM_RELEASE = "sem.release"  # sem, site, n (only for release(n) with n != 1)
 SEM_TIMEOUT = "sem.timeout"  # sem, site: an acquire gave up
 SEM_FAIL = "sem.fail"  # sem, site: acquire(blocking=False) found no seat
 # Pipes: multiprocessing.Pipe(); each end has an id, the pipe one too.
-PIPE_NEW = "pipe.new"  # pipe (id), ends ([id, id]), duplex, site, name
+PIPE_NEW = "pipe.new"  # pipe (id), ends ([id, id]), duplex, site, name, names ([end a's name, end b's])
 PIPE_SEND = "pipe.send"  # pipe, end, item (short repr)
-PIPE_RECV = "pipe.recv"  # pipe, end, item
+PIPE_RECV = "pipe.recv"  # pipe, end, item; or error ("EOFError") when every copy of the other end is closed
 PIPE_BLOCK = "pipe.block"  # pipe, end: a recv has to wait
 PIPE_CLOSE = "pipe.close"  # pipe, end
 # Shared memory: multiprocessing Value and Array.
-VALUE_NEW = "value.new"  # value (id), type ("Value", "Array"), typecode, length (Array), lock (its lock's id, or
+VALUE_NEW = "value.new"  # value (id), type ("Value", "Array", "RawValue", "RawArray"), typecode, ctype, length (Array),
+# lock (its lock's id, or
 # None), site, name, addr (where it is in this process's memory), size (bytes)
 VALUE_MAP = "value.map"  # value, addr, size: this process maps it too (a spawned child)
-VALUE_SAMPLE = "value.sample"  # value, value (repr of what contui read from the process's memory)
+VALUE_SAMPLE = "value.sample"  # value, repr (what contui read from a process's memory, when it changed)
 # Managers: the server process, and each call of a proxy.
 MANAGER_NEW = "manager.new"  # manager (id), type ("SyncManager", ...), server (its process's pid), site, name
-MANAGER_CALL = "manager.call"  # manager, object (the proxy's referent id), type, method, phase
+MANAGER_CALL = "manager.call"  # manager, object (the proxy's referent id), type, method, site, phase; error (end)
 # Tasks of multiprocessing.Pool and concurrent.futures executors.
 POOL_NEW = "pool.new"  # pool (id), type ("Pool", "ThreadPoolExecutor", "ProcessPoolExecutor"), workers, site, name
 TASK_SUBMIT = "task.submit"  # task (id), pool, func, args (short repr)
