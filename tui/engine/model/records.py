@@ -103,6 +103,8 @@ class MarkKind(StrEnum):
     EXIT = "exit"
     TERMINATE = "terminate"
     ACQUIRE = "acquire"
+    SIGNAL_SENT = "signal-sent"  # on the sender's lane
+    SIGNAL_RECEIVED = "signal-received"  # on the receiver's main lane
 
 
 class Stream(StrEnum):
@@ -138,7 +140,7 @@ class Segment:
 class Mark:
     t: int
     kind: MarkKind
-    detail: str | None = None  # the lock id for "acquire", the reason for "terminate"
+    detail: str | None = None  # the lock id for "acquire", the reason for "terminate", the signal's number for signals
 
 
 @dataclass(slots=True)

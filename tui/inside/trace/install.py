@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import sys
@@ -15,7 +16,7 @@ from tui.inside.emitter import Emitter
 from tui.inside.env import ENV_CONTROL_FILE, ENV_FD, ENV_ROOT, ENV_START_METHOD, ENV_T0
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.output import LineCapture
-from tui.inside.trace.processes import die_of_sigterm
+from tui.inside.trace.processes import die_of_sigterm, flush_at_exit
 from tui.inside.trace.sites import pickles_as
 
 
@@ -60,6 +61,9 @@ def install(fd: int, t0: int, control: ControlPage | None, root: str, role: str)
     waits.install(ctx, imports)
     _default_start_method(os.environ.get(ENV_START_METHOD))
     _flush_on_sigterm(ctx)
+    # a spawned child that dies before multiprocessing's _bootstrap (a script without the __main__ guard) still
+    # sends its last lines; for every other process this finds nothing left to send
+    atexit.register(flush_at_exit, ctx)
     if role in ("main", "forkserver"):
         import threading
 
@@ -82,7 +86,6 @@ def _scale_sleep(ctx: TraceContext) -> None:
             emit(ev.SLEEP, {"secs": secs, "phase": "end"})
 
     time.sleep = pickles_as(sleep, "time", "sleep")
-
 
 
 def _default_start_method(method: str | None) -> None:

@@ -8,6 +8,7 @@ import sys
 from multiprocessing import popen_fork, process, util
 
 from tui.inside import kinds as ev
+from tui.inside.trace.children import finish_children
 from tui.inside.trace.context import TraceContext
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.sites import is_user_file
@@ -28,16 +29,26 @@ def _method(proc: process.BaseProcess) -> str:
     return getattr(proc._popen, "method", None) or getattr(proc, "_start_method", None) or "fork"
 
 
+class _Children(set):  # type: ignore[type-arg]
+    """multiprocessing's set of the children this process started (``process._children``): ``start()`` adds each one
+    as soon as it runs. The spawn is said here, not around ``start()``, which would put a frame of the tracer's in
+    the traceback of an error that ``start()`` raises (a spawned child of a script without the __main__ guard)."""
+
+    def __init__(self, ctx: TraceContext) -> None:
+        super().__init__()
+        self._emit = ctx.emitter.emit
+
+    def add(self, proc: Any) -> None:
+        super().add(proc)
+        self._emit(ev.PROC_SPAWN, {"child": proc.pid, "name": proc.name, "daemon": proc.daemon,
+                                   "method": _method(proc)})
+
+
 def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
     BaseProcess = process.BaseProcess
     emit = ctx.emitter.emit
     control = ctx.control
-
-    orig_start = BaseProcess.start
-
-    def start(self: process.BaseProcess) -> None:
-        orig_start(self)
-        emit(ev.PROC_SPAWN, {"child": self.pid, "name": self.name, "daemon": self.daemon, "method": _method(self)})
+    process._children = _Children(ctx)  # type: ignore[attr-defined]
 
     orig_bootstrap = BaseProcess._bootstrap
 
@@ -51,6 +62,7 @@ def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
         user_run = self.run
 
         def run() -> None:
+            process._children = _Children(ctx)  # type: ignore[attr-defined]  # _bootstrap has just emptied it
             try:
                 user_run()
             except (SystemExit, KeyboardInterrupt):
@@ -102,9 +114,10 @@ def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
             caller = sys._getframe(2).f_code.co_name
             reason = "daemon-at-exit" if caller == "_exit_function" else "call"
             emit(ev.PROC_TERMINATE, {"child": self.pid, "signal": int(sig), "reason": reason})
+            # Popen.terminate or Popen.kill, whoever called it
+            emit(ev.SIGNAL_SEND, {"child": self.pid, "signal": int(sig), "call": sys._getframe(1).f_code.co_name})
         orig_send_signal(self, sig)
 
-    BaseProcess.start = start  # type: ignore[method-assign]
     BaseProcess._bootstrap = _bootstrap  # type: ignore[method-assign]
     BaseProcess.join = join  # type: ignore[method-assign]
     BaseProcess.is_alive = is_alive  # type: ignore[method-assign]
@@ -152,23 +165,36 @@ def exception_fields(exc: BaseException, where: str) -> dict[str, Any]:
 
 def finish_process(ctx: TraceContext, code: int | None) -> None:
     """The process's own code is over: finish half-written lines, say so (once), and send everything now."""
-    for stream in (sys.stdout, sys.stderr):
-        finish = getattr(stream, "finish", None)
-        if finish is not None:
-            finish()
+    finish_lines(ctx)
     if ctx.finished_pid != os.getpid():  # a child's os._exit comes after its _bootstrap already said it
         ctx.finished_pid = os.getpid()
         ctx.emit(ev.PROC_EXIT, {"code": code})
     ctx.emitter.flush()
 
 
+def finish_lines(ctx: TraceContext) -> None:
+    """What this process has printed, and what its exec'd children have so far, goes out as lines now: a
+    half-written line as a line of its own, as a terminal would show it."""
+    finish_children(ctx)
+    for stream in (sys.stdout, sys.stderr):
+        finish = getattr(stream, "finish", None)
+        if finish is not None:
+            finish()
+
+
+def flush_at_exit(ctx: TraceContext) -> None:
+    """At the interpreter's exit: send everything said so far. A spawned child whose script has no ``__main__``
+    guard dies before multiprocessing's _bootstrap (which says ``proc.exit``): its last lines, the RuntimeError
+    that explains the mistake, are sent by this."""
+    if ctx.emitter.pid == os.getpid():
+        finish_lines(ctx)
+        ctx.emitter.flush()
+
+
 def die_of_sigterm(ctx: TraceContext) -> None:
     """Send what this process has said, then die of SIGTERM, as it would have without the tracer."""
     if ctx.emitter.pid == os.getpid():  # right after a fork, until its reset, the emitter is still the parent's
-        for stream in (sys.stdout, sys.stderr):
-            finish = getattr(stream, "finish", None)
-            if finish is not None:
-                finish()
+        finish_lines(ctx)
         ctx.emitter.flush(timeout=0.1)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.kill(os.getpid(), signal.SIGTERM)

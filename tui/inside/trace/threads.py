@@ -1,4 +1,5 @@
-"""Hooks on threading.Thread: start, exit, join, and uncaught exceptions, for the script's own threads only."""
+"""Hooks on threading.Thread: start, exit, join, and uncaught exceptions, for the script's own threads and the threads
+of its pools and executors (each with its role: the script's, a pool's worker, a pool's helper)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from tui.inside import kinds as ev
 from tui.inside.trace.context import TraceContext
 from tui.inside.trace.processes import exception_fields
 from tui.inside.trace.sites import is_user_file
+from tui.inside.trace.tasks import pool_role
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
@@ -26,6 +28,11 @@ def _is_users(thread: threading.Thread) -> bool:
     return code is not None and is_user_file(code.co_filename)
 
 
+def _role(thread: threading.Thread) -> str | None:
+    """Why this thread is shown: the script made it (``user``), or it is one of a pool's the script made."""
+    return "user" if _is_users(thread) else pool_role(thread)
+
+
 def install(ctx: TraceContext) -> None:
     Thread = threading.Thread
     emit = ctx.emitter.emit
@@ -33,10 +40,12 @@ def install(ctx: TraceContext) -> None:
     orig_inner = Thread._bootstrap_inner
 
     def _bootstrap_inner(self: threading.Thread) -> None:
-        traced = _is_users(self)
+        role = _role(self)
+        traced = role is not None
         self._contui_traced = traced  # type: ignore[attr-defined]
         if traced:
-            emit(ev.THREAD_START, {"name": self.name, "daemon": self.daemon, "ident": threading.get_ident()})
+            emit(ev.THREAD_START, {"name": self.name, "daemon": self.daemon, "ident": threading.get_ident(),
+                                   "role": role})
         try:
             orig_inner(self)
         finally:
