@@ -298,7 +298,9 @@ class ContuiApp(App[int]):
                     self._tick = model.now // CLOCK_TICK_NS
                 self._shown = model
                 self._feeder.feed(model, self._tick, (p for p in self.model_panes if p.id in self.shown_panes))
-                has = (bool(model.locks), bool(model.queues or model.pipes or model.values or model.managers))
+                has = (bool(model.locks or model.conditions or model.sync_events or model.barriers
+                            or model.semaphores),
+                       bool(model.queues or model.pipes or model.values or model.managers or model.pools))
                 info = self._status_info(model)
             if info != self._status:
                 clock_only = info.only_clock_moved(self._status)

@@ -39,7 +39,8 @@ PANE_IDS = tuple(p.id for p in PANES)
 
 _LOCKS = re.compile(r"\b(?:R?Lock|BoundedSemaphore|Semaphore|Condition|Event|Barrier)\s*\(")
 _QUEUES = re.compile(
-    r"\b(?:(?:Joinable|Simple|Lifo|Priority)?Queue|Pipe|Value|Array|RawValue|RawArray|Manager|SyncManager)\s*\(")
+    r"\b(?:(?:Joinable|Simple|Lifo|Priority)?Queue|Pipe|Value|Array|RawValue|RawArray|Manager|SyncManager|Pool|ThreadPool"
+    r"|ProcessPoolExecutor|ThreadPoolExecutor)\s*\(")
 _STDIN = re.compile(r"\binput\s*\(|\bsys\.stdin\b|\bstdin\.read")
 
 

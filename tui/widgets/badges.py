@@ -212,10 +212,17 @@ WCHAN_WORDS = {
 }
 
 
-def wait_detail(th: ThreadNode) -> str:
-    """What a thread shown sleeping waits in: the call the tracer saw, else the kernel's wait channel."""
+def wait_detail(model: Model, th: ThreadNode) -> str:
+    """What a thread shown sleeping waits in: the call the tracer saw (with the task it waits for), else the
+    kernel's wait channel."""
     if th.waits_in is not None:
-        return CALL_WORDS.get(th.waits_in, f"in {th.waits_in}")
+        call = CALL_WORDS.get(th.waits_in, f"in {th.waits_in}")
+        tasks = model.tasks_waited(th.waits_on)
+        if len(tasks) == 1:
+            return f"{call} for {tasks[0].call}"
+        if tasks:
+            return f"{call} for {len(tasks)} tasks of a map"
+        return call
     if th.os_says_waiting and th.wchan:
         return WCHAN_WORDS.get(th.wchan, f"(kernel: {th.wchan})")
     return ""
@@ -228,7 +235,7 @@ def thread_state_text(model: Model, th: ThreadNode, palette: Palette, projector:
         return _state_text(palette, State.STOPPED, "", projector)
     state = th.shown_state
     if state is State.SLEEPING and th.state is State.RUNNING:
-        detail = wait_detail(th)
+        detail = wait_detail(model, th)
     else:
         detail = state_detail(model, state, blocked_on=th.blocked_on, joining=th.joining,
                               joining_kind=th.joining_kind)

@@ -2,7 +2,7 @@
 queues) as a row of slots holding its items in the order they will be got, its maxsize, who is blocked putting or
 getting, and unfinished tasks; each Pipe with its two ends, the messages in flight each way and who waits in recv();
 each shared Value or Array with its value as last read and its lock; each manager with its server and the calls made
-on it."""
+on it; each pool or executor with its tasks and workers (tui/widgets/pools.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from tui.engine.model.shared import ManagerCall, ManagerState, ValueState
 from tui.widgets.badges import Palette, process_label, thread_label
 from tui.widgets.cards import CardPane
 from tui.widgets.locks import flow
+from tui.widgets.pools import PoolView, pool_text
 
 NAME_STYLE = Style(bold=True)
 DIM = Style(dim=True)
@@ -412,8 +413,9 @@ def manager_text(view: ManagerView, width: int, projector: bool, palette: Palett
     return text
 
 
-CardView = QueueView | PipeView | ValueView | ManagerView
-_CARDS = {QueueView: queue_text, PipeView: pipe_text, ValueView: value_text, ManagerView: manager_text}
+CardView = QueueView | PipeView | ValueView | ManagerView | PoolView
+_CARDS = {QueueView: queue_text, PipeView: pipe_text, ValueView: value_text, ManagerView: manager_text,
+          PoolView: pool_text}
 
 
 def any_card(view: CardView, width: int, projector: bool, palette: Palette) -> Text:
@@ -421,7 +423,7 @@ def any_card(view: CardView, width: int, projector: bool, palette: Palette) -> T
 
 
 class QueuePane(CardPane):
-    """Every queue of the run in the order they were made, then every pipe, shared value and manager."""
+    """Every queue of the run in the order they were made, then every pipe, shared value, manager and pool."""
 
     PART: ClassVar[Part] = Part.QUEUES
     BORDER_TITLE = "Queues"
@@ -438,6 +440,7 @@ class QueuePane(CardPane):
         return (*(QueueView.of(model, q) for q in model.queues.values()),
                 *(PipeView.of(model, p) for p in model.pipes.values()),
                 *(ValueView.of(model, v) for v in model.values.values()),
-                *(ManagerView.of(model, m) for m in model.managers.values()))
+                *(ManagerView.of(model, m) for m in model.managers.values()),
+                *(PoolView.of(model, p) for p in sorted(model.pools.values(), key=lambda p: p.seq)))
 
     card = staticmethod(any_card)

@@ -215,8 +215,10 @@ class ProcessTree(Painted, Tree[Any]):
                     continue
                 p = model.processes.get(key[1])
                 stopped = p is not None and p.stopped_by_os
-                sig = (th.shown_state, th.name, th.daemon, th.blocked_on, th.joining, th.waits_in, th.wchan,
-                       th.role, stopped)
+                running = model.task_running(th.pid, th.tid)
+                sig = (th.shown_state, th.name, th.daemon, th.blocked_on, th.joining, th.waits_in, th.waits_on,
+                       th.wchan, th.role, stopped, running.id if running is not None else None,
+                       model.tasks_ran(th.pid, th.tid))
                 if signatures.get(key) != sig:
                     signatures[key] = sig
                     self._set(key, node, *(self.thread_label_text(model, th, palette, form, stopped)
@@ -237,9 +239,11 @@ class ProcessTree(Painted, Tree[Any]):
         joined = p.joining
         joined_name = model.processes[joined].name if joined in model.processes else None
         manager = model.manager_of_server(p.pid)
+        running = model.task_running(p.pid, p.pid)
         return (p.state, p.name, p.daemon, p.adopted_by, p.original_ppid, p.exit_code, p.signal,
                 p.terminate_signal, p.terminated_by, len(p.alive_checks), p.blocked_on, joined, joined_name,
-                manager.id if manager is not None else None, p.cmdline)
+                manager.id if manager is not None else None, p.cmdline, running.id if running is not None else None,
+                model.tasks_ran(p.pid, p.pid))
 
     @staticmethod
     def process_label_text(model: Model, p: ProcessNode, palette: Palette, projector: bool = False) -> Text:
@@ -255,6 +259,10 @@ class ProcessTree(Painted, Tree[Any]):
             text.append(f"  server of {manager.name or manager.type}", style=DIM if not projector else NAME_STYLE)
         if p.cmdline:
             text.append(f"  $ {' '.join(p.cmdline)}", style=DIM)
+        main = p.threads.get(p.pid)
+        if main is not None and main.role is ThreadRole.POOL_WORKER:  # a pool's worker process runs its tasks itself
+            text.append(f"  {ROLE_WORDS[main.role]}", style=DIM if not projector else NAME_STYLE)
+            text.append_text(worker_tasks_text(model, main))
         if p.adopted_by is not None:  # who adopted it is on its fact line, just below
             text.append("  ")
             text.append_text(badge(palette, ORPHANED, projector))
@@ -276,7 +284,21 @@ class ProcessTree(Painted, Tree[Any]):
         role = ROLE_WORDS.get(th.role)
         if role:
             text.append(f"  {role}", style=DIM if not projector else NAME_STYLE)
+        text.append_text(worker_tasks_text(model, th))
         return text
+
+
+def worker_tasks_text(model: Model, th: ThreadNode) -> Text:
+    """`  runs square(7) · 3 done`: a pool worker's task now, and how many it has finished (nothing for others)."""
+    text = Text()
+    running = model.task_running(th.pid, th.tid)
+    ran = model.tasks_ran(th.pid, th.tid)
+    if running is not None:
+        text.append("  runs ", style=DIM)
+        text.append(running.call, style=NAME_STYLE)
+    if ran:
+        text.append(f"{' ·' if running is not None else ' '} {ran} done", style=DIM)
+    return text
 
 
 def info_text(model: Model, p: ProcessNode, what: str, projector: bool = False) -> Text:
