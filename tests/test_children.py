@@ -11,7 +11,7 @@ import pytest
 
 from tests.helpers import plain_python, run_traced, script
 from tui.engine import events as ev
-from tui.engine.model.records import ReapedBy, State
+from tui.engine.model.records import MarkKind, ReapedBy, State
 
 
 def lines_of(model, pid: int, stream: str = "stdout") -> list[str]:
@@ -90,6 +90,13 @@ def test_signals_are_records_from_sender_to_receiver() -> None:
                     ((main, main), worker.pid, signal.SIGTERM, "terminate")]
     assert model.signals_to(sleep.pid)[0].t < sleep.reaped_t
     assert (sleep.exit_code, worker.end) == (-signal.SIGUSR1, State.TERMINATED)
+    # the timeline draws each from sender to receiver: a mark on the sender's lane and one on the receiver's
+    def marks(pid: int, tid: int, kind: MarkKind) -> list[str | None]:
+        return [m.detail for m in model.lanes[(pid, tid)].marks if m.kind is kind]
+
+    assert marks(main, main, MarkKind.SIGNAL_SENT) == [str(int(signal.SIGUSR1)), str(int(signal.SIGTERM))]
+    assert marks(sleep.pid, sleep.pid, MarkKind.SIGNAL_RECEIVED) == [str(int(signal.SIGUSR1))]
+    assert marks(worker.pid, worker.pid, MarkKind.SIGNAL_RECEIVED) == [str(int(signal.SIGTERM))]
 
 
 def test_an_unguarded_spawned_child_says_everything_it_printed() -> None:

@@ -107,6 +107,10 @@ class ProcessFold(ModelCore):
             if cmdline is not None:
                 p.cmdline = tuple(str(part) for part in cmdline)
             self._reshape()
+            if p.method == "exec" and not p.ended:
+                # a program the tracer is not in says nothing of itself: its lane is its one thread, drawn from
+                # the OS's samples until its parent reaps it
+                self._thread(child, child, t)
         self.touch(Part.PROCESSES)
 
     @handles(ev.PROC_EXIT)

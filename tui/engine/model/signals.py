@@ -17,12 +17,13 @@ class SignalFold(ModelCore):
         record = SignalRecord(t, sender.key, int(f["child"]), int(f["signal"]), str(f.get("call") or "os.kill"))
         # batches of different processes arrive out of order: the list stays in time order
         insort(self.signals, record, key=lambda r: r.t)
-        # drawn from sender to receiver: a mark on each lane (a receiver the run does not trace has no lane); marks
-        # are appended, as every lane's are, whatever their order: views copy them incrementally and sort the times
-        for key, kind in ((sender.key, MarkKind.SIGNAL_SENT), ((record.target, record.target), MarkKind.SIGNAL_RECEIVED)):
-            lane = self.lanes.get(key)
-            if lane is not None:
-                lane.marks.append(Mark(t, kind, str(record.signal)))
+        # Drawn from sender to receiver: a mark on each lane. The receiver's own events may not have come yet (a
+        # child terminated as it starts): its lane is made now. A pid that is not the run's (the reaper's, or any
+        # other) has none. Marks are appended whatever their time: views copy them incrementally and sort the times.
+        detail = str(record.signal)
+        self._lane(*sender.key).marks.append(Mark(t, MarkKind.SIGNAL_SENT, detail))
+        if record.target in self.processes:
+            self._lane(record.target, record.target).marks.append(Mark(t, MarkKind.SIGNAL_RECEIVED, detail))
         self.touch(Part.TIMELINE, Part.PROCESSES)
 
     def signals_to(self, pid: int) -> list[SignalRecord]:
