@@ -2,16 +2,11 @@
 
 Each sync_*.py script prints a CHECK line at a moment it chose, saying what it knows then (from the real object:
 ``n_waiting``, a semaphore's value, who holds what); the model folded from the events up to that line must say the
-same. The docs_*.py scripts are the Python documentation's examples: under ``contui run`` they print the same lines
-and end with the same code as under ``python``."""
+same. (The documentation's examples: tests/test_docs_examples.py.)"""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from collections import Counter
 
 import pytest
 
@@ -217,29 +212,3 @@ def test_semaphore_seats_holders_and_a_failed_try_at_chosen_moments(method: str)
     # Semaphores report as semaphores, and only the script's: the queues' are not.
     assert [e["type"] for e in rec.of(ev.SEM_NEW)] == ["threading.BoundedSemaphore", "mp.Semaphore"]
     assert rec.of(ev.LOCK_NEW) == [] and rec.of(ev.COND_NEW) == []
-
-
-# -- the documentation's examples -----------------------------------------------------------------------------------
-def python_lines(path: str, *args: str) -> tuple[Counter[str], int]:
-    """``python SCRIPT ARGS`` untraced (block-buffered, as helpers.plain_python has it): its lines and exit code."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    done = subprocess.run([sys.executable, path, *args], capture_output=True, text=True, timeout=60,
-                          stdin=subprocess.DEVNULL, env=env)
-    return Counter(done.stdout.splitlines()), done.returncode
-
-
-DOCS = [("docs_condition.py", None, ev.COND_WAIT)] + [
-    (name, method, kind) for name, kind in (("docs_event.py", ev.EVENT_WAIT), ("docs_barrier.py", ev.BARRIER_WAIT),
-                                            ("docs_semaphore.py", ev.SEM_ACQUIRE))
-    for method in METHODS
-]
-
-
-@pytest.mark.parametrize(("name", "method", "kind"), DOCS)
-def test_documentation_examples_print_the_same_under_contui_as_under_python(name: str, method: str | None,
-                                                                          kind: str) -> None:
-    rec = traced(name, method, speed=1.0)
-    expected, code = python_lines(script(name), *([method] if method else []))
-    assert rec.line_counts() == expected
-    assert rec.code == code == 0
-    assert rec.of(kind), f"{name} reported no {kind}"
