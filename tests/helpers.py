@@ -57,12 +57,14 @@ def read_after(recording: Recording, pid: int, t: int) -> list[Event]:
     return [e for e in recording.of(ev.SAMPLE, ev.SAMPLE_GONE) if e.pid == pid and e.t > t][1:]
 
 
-def plain_python(path: str, cwd: str | None = None, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
-    """``python SCRIPT`` as a student runs it, untraced: what it printed on stdout and stderr, and its exit code."""
+def plain_python(path: str, cwd: str | None = None, timeout: float = 60.0,
+                 stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``python SCRIPT`` as a student runs it, untraced: what it printed on stdout and stderr, and its exit code.
+    ``stdin``: what it reads (nothing by default)."""
     # Unbuffered, two threads printing at once tear each other's lines; a pipe is block-buffered by default.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     return subprocess.run([sys.executable, path], capture_output=True, text=True, timeout=timeout, cwd=cwd,
-                          stdin=subprocess.DEVNULL, env=env)
+                          input=stdin, stdin=subprocess.DEVNULL if stdin is None else None, env=env)
 
 
 def plain_python_lines(path: str, cwd: str | None = None, timeout: float = 60.0) -> tuple[Counter[str], int]:

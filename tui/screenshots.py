@@ -1,4 +1,5 @@
-"""``python -m tui.screenshots``: an SVG and a PNG of every scenario mid-run, normal layout and projector mode.
+"""``python -m tui.screenshots``: an SVG and a PNG of every scenario and of every example of ``docs/examples/``
+mid-run, normal layout and projector mode.
 
 Each picture is of a REAL run: the scenario is started in a headless app, and the shot is taken once the run shows
 what the scenario is about (a zombie, an adopted orphan, a held lock with waiters, items in a queue...).
@@ -7,7 +8,9 @@ what the scenario is about (a zombie, an adopted orphan, a held lock with waiter
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
+import functools
 import html
 import re
 import sys
@@ -19,8 +22,9 @@ from pathlib import Path
 from rich.cells import cell_len, get_character_cell_size
 
 from tui.app import ContuiApp
-from tui.engine.catalog import Scenario, load_catalog
+from tui.engine.catalog import Scenario, load_catalog, resolve_target
 from tui.engine.model import Model
+from tui.engine.model.tasks import TaskState
 
 NORMAL = (120, 40)
 PROJECTOR = (100, 30)
@@ -81,11 +85,53 @@ MOMENTS: dict[str, Moment] = {
 TYPED = {"echo_server": ["hello", "world"]}
 
 
+def _event_waiters(n: int) -> Moment:
+    return lambda m: any(len(e.waiters) >= n for e in m.sync_events.values())
+
+
+def _pool_busy(m: Model) -> bool:
+    counts = [m.task_counts(p) for p in m.pools]
+    return any(c[TaskState.RUNNING] >= 2 for c in counts)
+
+
+# docs/examples/: one script per primitive, each holding its point until Enter. The moment that shows it, and the
+# lines typed before it (the signals are sent only after Enter).
+EXAMPLES: dict[str, tuple[Moment, list[str]]] = {
+    "event": (_event_waiters(3), []),
+    "semaphore": (lambda m: any(len(s.holders) == 2 and len(s.waiters) == 2 for s in m.semaphores.values()), []),
+    "barrier": (lambda m: any(len(b.waiting) == 2 for b in m.barriers.values()), []),
+    "condition": (lambda m: any(len(c.room) == 2 for c in m.conditions.values()), []),
+    "rlock": (lambda m: any(lock.depth == 2 and lock.waiters for lock in m.locks.values()), []),
+    "pipe_in_flight": (lambda m: any(len(end.incoming) == 2 for p in m.pipes.values() for end in p.ends), []),
+    "value": (lambda m: _event_waiters(2)(m) and all(v.value is not None for v in m.values.values()), []),
+    "manager": (said("press Enter"), []),
+    "pool": (_pool_busy, []),
+    "futures": (_pool_busy, []),
+    "queue_threads": (lambda m: any(len(q.items) == 2 and q.blocked_putters for q in m.queues.values()), []),
+    "signals": (said("napper ended"), [""]),
+}
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "docs" / "examples"
+EXAMPLE_HOLD = 2.0
+
+
 async def shoot(scenario: Scenario, out: Path, speed: float) -> list[Path]:
     app = ContuiApp(speed=speed)
     index = next(i for i, t in enumerate(app.targets) if t.scenario is not None and t.scenario.id == scenario.id)
     moment = MOMENTS.get(scenario.id, lines(1))
-    stem = f"{scenario.number:02d}_{scenario.id}"
+    return await _shoot(app, index, moment, TYPED.get(scenario.id, []), out, f"{scenario.number:02d}_{scenario.id}")
+
+
+async def shoot_example(name: str, out: Path, speed: float) -> list[Path]:
+    app = ContuiApp(user_targets=[resolve_target(str(EXAMPLES_DIR / f"{name}.py"))], speed=speed)
+    moment, typed = EXAMPLES[name]
+    # an example holds its point until Enter: its lanes are given time to show it as a stretch, not a dot
+    return await _shoot(app, len(app.targets) - 1, moment, typed, out, f"example_{name}", hold=EXAMPLE_HOLD)
+
+
+async def _shoot(app: ContuiApp, index: int, moment: Moment, typed: list[str], out: Path, stem: str,
+                 hold: float = 0.0) -> list[Path]:
+    """Run the target at ``index``, type ``typed``, and shoot once ``moment`` (or the run's end) is on screen, and
+    ``hold`` seconds after it."""
     written: list[Path] = []
     async with app.run_test(size=NORMAL) as pilot:
         app.pick(index)
@@ -103,10 +149,12 @@ async def shoot(scenario: Scenario, out: Path, speed: float) -> list[Path]:
                 await pilot.pause(0.02)
 
         await wait(lambda: app.run_state.running)
-        for line in TYPED.get(scenario.id, []):
+        for line in typed:
             await wait(lambda: len(app.session.model.lines) >= 1)
             await pilot.press("i", *line, "enter", "escape")
         await wait(reached)
+        if hold:
+            await pilot.pause(hold)
         seen = app.updates
         await wait(lambda: app.updates > seen)  # the moment has been drawn
         await pilot.pause()
@@ -133,22 +181,29 @@ _TEXT = re.compile(r'<text class="([^"]*)" x="([\d.]+)" y="([\d.]+)" textLength=
                    r'clip-path="([^"]*)">([^<]*)</text>')
 
 
+def _plain(char: str) -> bool:
+    """Drawn one cell wide by the SVG's monospace font (rich writes spaces as no-break spaces)."""
+    return char.isascii() or char == "\xa0"
+
+
 def _split_wide(match: re.Match[str]) -> str:
+    """A text run with characters outside ASCII, split so that each such character sits at its own cell: cairosvg
+    ignores textLength, and draws CJK and block glyphs (a lane's ▒) from fallback fonts of other widths."""
     cls, x, y, length, clip, body = match.groups()
     text = html.unescape(body)
-    cells = cell_len(text)
-    if cells == len(text) or cells == 0:
+    if all(_plain(c) for c in text):
         return match.group(0)
     per_cell = float(length) / len(text)  # rich's textLength counts characters, not cells
     pos = float(x)
     parts = []
-    for wide, chars in groupby(text, key=lambda c: get_character_cell_size(c) == 2):
-        chunk = "".join(chars)
-        width = cell_len(chunk) * per_cell
-        font = f' style="font-family: {WIDE_FONT}"' if wide else ""
-        parts.append(f'<text class="{cls}" x="{pos:.1f}" y="{y}" textLength="{width:.1f}" clip-path="{clip}"{font}>'
-                     f'{html.escape(chunk, quote=False).replace(chr(0xA0), "&#160;")}</text>')
-        pos += width
+    for plain, chars in groupby(text, key=_plain):
+        for chunk in ["".join(chars)] if plain else list(chars):
+            width = cell_len(chunk) * per_cell
+            font = f' style="font-family: {WIDE_FONT}"' if get_character_cell_size(chunk[0]) == 2 else ""
+            parts.append(f'<text class="{cls}" x="{pos:.1f}" y="{y}" textLength="{width:.1f}" '
+                         f'clip-path="{clip}"{font}>{html.escape(chunk, quote=False).replace(chr(0xA0), "&#160;")}'
+                         '</text>')
+            pos += width
     return "".join(parts)
 
 
@@ -162,36 +217,53 @@ def svg_to_png(svg: str, path: Path) -> None:
 
 def write_index(out: Path, scenarios: list[Scenario]) -> None:
     rows = ["# contui screenshots", "",
-            "Made by `python -m tui.screenshots` from real runs: each scenario is started in a headless app and "
-            f"shot once its point is on screen, in the normal layout ({NORMAL[0]}×{NORMAL[1]}) and in projector "
-            f"mode ({PROJECTOR[0]}×{PROJECTOR[1]}). The SVGs are what Textual exported; the PNGs are the same "
-            "pictures rendered with cairosvg (the Chinese text needs a CJK font such as Debian's fonts-noto-cjk, "
-            "else it shows as boxes; the SVGs render in any browser).", "",
+            "Made by `python -m tui.screenshots` from real runs: each scenario (and each example of "
+            "`docs/examples/`) is started in a headless app and shot once its point is on screen, in the normal "
+            f"layout ({NORMAL[0]}×{NORMAL[1]}) and in projector mode ({PROJECTOR[0]}×{PROJECTOR[1]}). The SVGs are "
+            "what Textual exported; the PNGs are the same pictures rendered with cairosvg (the Chinese text needs a "
+            "CJK font such as Debian's fonts-noto-cjk, else it shows as boxes; the SVGs render in any browser).", "",
+            "## The course's scenarios", "",
             "| # | scenario | normal | projector |", "|---|---|---|---|"]
     for s in scenarios:
-        stem = f"{s.number:02d}_{s.id}"
-        rows.append(f"| {s.number} | {s.title_en} · {s.title_zh} | [png]({stem}.png) · [svg]({stem}.svg) "
-                    f"| [png]({stem}_projector.png) · [svg]({stem}_projector.svg) |")
+        rows.append(f"| {s.number} | {s.title_en} · {s.title_zh} | {_links(f'{s.number:02d}_{s.id}')} |")
+    rows += ["", "## One script per primitive (`docs/examples/`)", "",
+             "| example | what it holds until Enter | normal | projector |", "|---|---|---|---|"]
+    for name in EXAMPLES:
+        rows.append(f"| [{name}.py](../docs/examples/{name}.py) | {_first_line(name)} | {_links(f'example_{name}')} |")
     (out / "README.md").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def _links(stem: str) -> str:
+    return f"[png]({stem}.png) · [svg]({stem}.svg) | [png]({stem}_projector.png) · [svg]({stem}_projector.svg)"
+
+
+def _first_line(name: str) -> str:
+    """The example's docstring up to its first full stop: what it shows."""
+    doc = ast.get_docstring(ast.parse((EXAMPLES_DIR / f"{name}.py").read_text(encoding="utf-8"))) or name
+    return " ".join(doc.split(".")[0].split()).replace("|", "\\|") + "."
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tui.screenshots", description=__doc__)
-    parser.add_argument("ids", nargs="*", help="only these scenario ids (default: all)")
+    parser.add_argument("ids", nargs="*", help="only these scenario ids or example names (default: all)")
     parser.add_argument("--out", type=Path, default=OUT, help="folder to write (default: screenshots/)")
     parser.add_argument("--speed", type=float, default=1.0, help="run speed (default 1)")
     args = parser.parse_args(argv)
     catalog = load_catalog()
-    chosen = [s for s in catalog if not args.ids or s.id in args.ids]
+    unknown = set(args.ids) - {s.id for s in catalog} - set(EXAMPLES)
+    if unknown:
+        parser.error(f"no scenario or example named {', '.join(sorted(unknown))}")
+    shots = [(s.id, functools.partial(shoot, s)) for s in catalog if not args.ids or s.id in args.ids]
+    shots += [(name, functools.partial(shoot_example, name)) for name in EXAMPLES if not args.ids or name in args.ids]
     args.out.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
-    for scenario in chosen:
+    for name, shot in shots:
         t0 = time.monotonic()
-        paths = asyncio.run(shoot(scenario, args.out, args.speed))
-        print(f"{scenario.id:<20} {time.monotonic() - t0:5.1f}s  " + "  ".join(p.name for p in paths), flush=True)
+        paths = asyncio.run(shot(args.out, args.speed))
+        print(f"{name:<20} {time.monotonic() - t0:5.1f}s  " + "  ".join(p.name for p in paths), flush=True)
     if not args.ids:
         write_index(args.out, catalog)
-    print(f"{len(chosen) * 2} screenshots in {args.out}/ in {time.monotonic() - began:.0f}s")
+    print(f"{len(shots) * 2} screenshots in {args.out}/ in {time.monotonic() - began:.0f}s")
     return 0
 
 
