@@ -15,6 +15,7 @@ from textual.widget import Widget
 
 from tests.helpers import screen_text
 from tui.engine.events import Event, read_jsonl
+from tui.engine.jsonl import read_recording
 from tui.engine.model import Model
 from tui.engine.replay import ReplaySession
 from tui.widgets.badges import LOOKS, Palette, badge
@@ -40,6 +41,23 @@ def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
 def folded(name: str, until: float = 1.0) -> Model:
     """The model of a recording folded up to a share of its duration, as a replay shows it."""
     return ReplaySession(RECORDINGS / f"{name}.jsonl", until=until).model
+
+
+def folded_until(name: str, moment: Callable[[Model], object]) -> Model:
+    """The model of a recording folded event by event (as they arrived) up to the first one after which ``moment``
+    holds: a moment chosen by what it shows, not by when a run happened to reach it."""
+    _, events = read_recording(RECORDINGS / f"{name}.jsonl")
+    model = Model()
+    for event in events:
+        model.apply(event)
+        if moment(model):
+            return model
+    pytest.fail(f"{name}.jsonl never reaches the moment")
+
+
+def thread_start_order(model: Model, pid: int) -> list[str]:
+    """The names of a process's threads in the order their starts were folded: the order tree and timeline use."""
+    return [th.name for th in sorted(model.processes[pid].threads.values(), key=lambda th: th.started_t)]
 
 
 def E(t: int, kind: str, pid: int, tid: int | None = None, **fields: Any) -> Event:
@@ -163,7 +181,10 @@ async def test_is_alive_answers_show_on_the_child_with_who_asked() -> None:
         child = next(p for p in model.processes.values() if p.alive_checks)
         asker = model.processes[child.alive_checks[-1].asker_pid]
         alive = str(tree._node_of[("i", child.pid, "alive")].label)
-        assert "is_alive() → True, True" in alive and f"asked by {asker.name} [{asker.pid}]" in alive
+        # the answers the script printed, in order
+        printed = [line.text.rsplit(" ", 1)[1] for line in model.lines if "is_alive():" in line.text]
+        assert printed and f"is_alive() → {', '.join(printed)}" in alive
+        assert f"asked by {asker.name} [{asker.pid}]" in alive
         label = label_of(tree, child.pid)
         assert "terminated" in label and "SIGTERM" in label
 
@@ -179,8 +200,9 @@ async def test_threads_show_under_their_process_and_labels_change_in_place() -> 
         tree.update_from(model)
         await pilot.pause()
         node = tree._node_of[("p", main)]
-        threads = [str(c.label).split()[0] for c in node.children]
-        assert threads[:4] == ["MainThread", "server", "client-1", "client-2"]
+        threads = [str(c.label).split(" tid ")[0] for c in node.children]
+        assert threads == thread_start_order(model, main)
+        assert {"MainThread", "server", "client-1", "client-2"} <= set(threads)
         # Same model object, one more event: the node is relabelled, not replaced.
         model.apply(E(model.now + 1, "sleep", main, main, secs=1, phase="begin"))
         tree.update_from(model)
@@ -281,14 +303,18 @@ async def test_full_queue_of_three_with_a_blocked_putter() -> None:
 
 @sync
 async def test_unbounded_joinable_queue_with_a_blocked_getter_and_unfinished_tasks() -> None:
-    model = folded("producer_consumer", 0.5)
+    def getter_waits_with_tasks_unfinished(m: Model) -> bool:
+        return any(q.blocked_getters and q.unfinished for q in m.queues.values())
+
+    model = folded_until("producer_consumer", getter_waits_with_tasks_unfinished)
+    (queue,) = model.queues.values()
     pane = QueuePane()
     async with PaneApp(pane).run_test(size=(80, 24)) as pilot:
         pane.update_from(model)
         await pilot.pause()
         text = body_text(pane)
         assert "JoinableQueue" in text and "maxsize ∞" in text
-        assert "unfinished tasks: 1" in text
+        assert f"unfinished tasks: {queue.unfinished}" in text
         assert "blocked in get()" in text
 
 
@@ -497,9 +523,11 @@ async def test_timeline_lanes_in_tree_order_with_state_glyphs_and_lock_marks() -
 async def test_timeline_thread_lanes_and_zombie_stretch() -> None:
     pane = TimelinePane()
     async with PaneApp(pane).run_test(size=(80, 24)) as pilot:
-        pane.update_from(folded("echo_server", 0.6))
+        echo = folded("echo_server", 0.6)
+        pane.update_from(echo)
         await pilot.pause()
-        assert pane.lane_labels()[1:4] == [" └ server", " └ client-1", " └ client-2"]
+        assert pane.lane_labels()[1:] == [f" └ {name}" for name in thread_start_order(echo, echo.run.main)[1:]]
+        assert {" └ server", " └ client-1", " └ client-2"} <= set(pane.lane_labels())
         model = folded("zombie")
         pane.update_from(model)  # a brand-new model: only its lanes
         await pilot.pause()
