@@ -84,9 +84,9 @@ MANAGER_NEW = "manager.new"  # manager (id), type ("SyncManager", ...), server (
 MANAGER_CALL = "manager.call"  # manager, object (the proxy's referent id), type, method, site, phase; error (end)
 # Tasks of multiprocessing.Pool and concurrent.futures executors.
 POOL_NEW = "pool.new"  # pool (id), type ("Pool", "ThreadPoolExecutor", "ProcessPoolExecutor"), workers, site, name
-TASK_SUBMIT = "task.submit"  # task (id), pool, func, args (short repr)
+TASK_SUBMIT = "task.submit"  # task (id), pool, func, args (short repr); by (tid that asked, for imap's tasks)
 TASK_START = "task.start"  # task, pool: this process/thread runs it now
-TASK_DONE = "task.done"  # task, pool; result (short repr) or error (exception type and message)
+TASK_DONE = "task.done"  # task, pool; result (short repr) or error (type and message), or cancelled
 
 KINDS: frozenset[str] = frozenset({
     RUN_START, RUN_END, PROC_START, PROC_SPAWN, PROC_EXIT, PROC_REAP, PROC_TERMINATE, PROC_JOIN, PROC_ALIVE,
