@@ -23,7 +23,7 @@ PRIORITY = {State.BLOCKED: 6, State.JOINING: 5, State.ZOMBIE: 4, State.STOPPED: 
             State.SLEEPING: 1}
 MARK_GLYPH = {MarkKind.START: "[", MarkKind.EXIT: "]", MarkKind.TERMINATE: "×", MarkKind.ACQUIRE: "◆",
               MarkKind.SIGNAL_SENT: "↯", MarkKind.SIGNAL_RECEIVED: "⇣"}
-MARK_PRIORITY = {MarkKind.TERMINATE: 6, MarkKind.SIGNAL_RECEIVED: 5, MarkKind.SIGNAL_SENT: 4, MarkKind.EXIT: 3,
+MARK_PRIORITY = {MarkKind.TERMINATE: 6, MarkKind.EXIT: 5, MarkKind.SIGNAL_RECEIVED: 4, MarkKind.SIGNAL_SENT: 3,
                  MarkKind.START: 2, MarkKind.ACQUIRE: 1}
 MARK_WORD = {MarkKind.START: "start", MarkKind.EXIT: "exit", MarkKind.TERMINATE: "terminate",
              MarkKind.ACQUIRE: "lock acquired", MarkKind.SIGNAL_SENT: "signal sent",
