@@ -16,7 +16,6 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from itertools import groupby
 from pathlib import Path
 
 from rich.cells import cell_len, get_character_cell_size
@@ -181,38 +180,37 @@ _TEXT = re.compile(r'<text class="([^"]*)" x="([\d.]+)" y="([\d.]+)" textLength=
                    r'clip-path="([^"]*)">([^<]*)</text>')
 
 
-def _plain(char: str) -> bool:
-    """Drawn one cell wide by the SVG's monospace font (rich writes spaces as no-break spaces)."""
-    return char.isascii() or char == "\xa0"
+def _blank(char: str) -> bool:
+    return char in " \xa0"  # rich writes spaces as no-break spaces
 
 
-def _split_wide(match: re.Match[str]) -> str:
-    """A text run with characters outside ASCII, split so that each such character sits at its own cell: cairosvg
-    ignores textLength, and draws CJK and block glyphs (a lane's ▒) from fallback fonts of other widths."""
+def _split_cells(match: re.Match[str]) -> str:
+    """A text run split so that each character sits at its own cell: cairosvg ignores textLength, and draws with
+    whatever fonts the machine has (Fira Code is seldom one), so a run drawn whole drifts from its cells: axis
+    labels crowd together, a badge's last letter spills out of its box, CJK and block glyphs (a lane's ▒) come from
+    fallback fonts of other widths. Blanks draw nothing and are left out."""
     cls, x, y, length, clip, body = match.groups()
     text = html.unescape(body)
-    if all(_plain(c) for c in text):
+    if len(text) <= 1:
         return match.group(0)
     per_cell = float(length) / len(text)  # rich's textLength counts characters, not cells
     pos = float(x)
     parts = []
-    for plain, chars in groupby(text, key=_plain):
-        for chunk in ["".join(chars)] if plain else list(chars):
-            width = cell_len(chunk) * per_cell
-            font = f' style="font-family: {WIDE_FONT}"' if get_character_cell_size(chunk[0]) == 2 else ""
+    for char in text:
+        width = cell_len(char) * per_cell
+        if not _blank(char):
+            font = f' style="font-family: {WIDE_FONT}"' if get_character_cell_size(char) == 2 else ""
             parts.append(f'<text class="{cls}" x="{pos:.1f}" y="{y}" textLength="{width:.1f}" '
-                         f'clip-path="{clip}"{font}>{html.escape(chunk, quote=False).replace(chr(0xA0), "&#160;")}'
-                         '</text>')
-            pos += width
+                         f'clip-path="{clip}"{font}>{html.escape(char, quote=False)}</text>')
+        pos += width
     return "".join(parts)
 
 
 def svg_to_png(svg: str, path: Path) -> None:
-    """Render with cairosvg; wide (CJK) runs get their own font and their exact place, since cairosvg would
-    draw them as boxes in Fira Code."""
+    """Render with cairosvg, every character at its own cell (see _split_cells); wide (CJK) ones in a CJK font."""
     import cairosvg
 
-    cairosvg.svg2png(bytestring=_TEXT.sub(_split_wide, svg).encode("utf-8"), write_to=str(path))
+    cairosvg.svg2png(bytestring=_TEXT.sub(_split_cells, svg).encode("utf-8"), write_to=str(path))
 
 
 def write_index(out: Path, scenarios: list[Scenario]) -> None:
@@ -238,9 +236,9 @@ def _links(stem: str) -> str:
 
 
 def _first_line(name: str) -> str:
-    """The example's docstring up to its first full stop: what it shows."""
+    """The first paragraph of the example's docstring: what it shows."""
     doc = ast.get_docstring(ast.parse((EXAMPLES_DIR / f"{name}.py").read_text(encoding="utf-8"))) or name
-    return " ".join(doc.split(".")[0].split()).replace("|", "\\|") + "."
+    return " ".join(doc.split("\n\n")[0].split()).replace("|", "\\|")
 
 
 def main(argv: list[str] | None = None) -> int:
