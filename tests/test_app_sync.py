@@ -4,6 +4,8 @@ state; after the line, they show each primitive let go. Driven by Pilot; every w
 
 from __future__ import annotations
 
+from textual import events
+
 from tests.test_app import app_with, pane_text, run_ended, sync, wait_for
 from tests.test_panes import body_text
 from tui.app import ContuiApp
@@ -75,8 +77,13 @@ async def test_each_primitive_is_shown_in_its_state_while_it_holds_and_let_go_af
         await wait_for(pilot, lambda: all(lane(pane_text(app, "timeline"), name).rstrip().endswith(blocked)
                                           for name in WAITERS), what="every waiting lane ending blocked")
 
-        await pilot.press("i", "enter")  # the line the script's input() waits for
+        # The line the script's input() waits for, typed fast: both keys are queued before the first is handled,
+        # so Enter must reach the stdin line that "i" focused, not restart the run.
+        main = app.session.model.run.main
+        app.post_message(events.Key("i", "i"))
+        app.post_message(events.Key("enter", "\r"))
         await wait_for(pilot, lambda: run_ended(app), what="the script to end")
+        assert app.session.model.run.main == main
         await wait_for(pilot, lambda: "wait() returns at once" in card(sync_pane(app), "go"), what="the event set")
         sync_text = sync_pane(app)
         assert "0 of 3 taken" in card(sync_text, "seats")

@@ -517,7 +517,9 @@ class ContuiApp(App[int]):
             self.panes[pane_id].focus()
 
     def action_focus_stdin(self) -> None:
-        self.stdin_line.focus()
+        # At once, not as Widget.focus() does it (after the keys already queued): "i" then Enter typed fast must
+        # send a line, not restart the run.
+        self.screen.set_focus(self.stdin_line)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # rich's Table and the modal: not needed for the first frame

@@ -252,6 +252,9 @@ class ProcessTree(Painted, Tree[Any]):
         text.append(f"{p.name} [{p.pid}]", style=NAME_STYLE)
         text.append("  ")
         text.append_text(process_state_text(model, p, palette, projector))
+        main = p.threads.get(p.pid)
+        if main is not None and main.role is ThreadRole.POOL_WORKER:  # a pool's worker process runs its tasks itself
+            text.append_text(worker_tasks_text(model, main))  # before the rest: a narrow pane must not cut it
         if p.daemon:
             text.append("  daemon", style=DIM if not projector else NAME_STYLE)
         manager = model.manager_of_server(p.pid)
@@ -259,10 +262,8 @@ class ProcessTree(Painted, Tree[Any]):
             text.append(f"  server of {manager.name or manager.type}", style=DIM if not projector else NAME_STYLE)
         if p.cmdline:
             text.append(f"  $ {' '.join(p.cmdline)}", style=DIM)
-        main = p.threads.get(p.pid)
-        if main is not None and main.role is ThreadRole.POOL_WORKER:  # a pool's worker process runs its tasks itself
+        if main is not None and main.role is ThreadRole.POOL_WORKER:
             text.append(f"  {ROLE_WORDS[main.role]}", style=DIM if not projector else NAME_STYLE)
-            text.append_text(worker_tasks_text(model, main))
         if p.adopted_by is not None:  # who adopted it is on its fact line, just below
             text.append("  ")
             text.append_text(badge(palette, ORPHANED, projector))
@@ -279,12 +280,12 @@ class ProcessTree(Painted, Tree[Any]):
             text.append(f" tid {th.tid}", style=DIM)
         text.append("  ")
         text.append_text(thread_state_text(model, th, palette, projector, stopped))
+        text.append_text(worker_tasks_text(model, th))  # before the rest: a narrow pane must not cut it
         if th.daemon:
             text.append("  daemon", style=DIM if not projector else NAME_STYLE)
         role = ROLE_WORDS.get(th.role)
         if role:
             text.append(f"  {role}", style=DIM if not projector else NAME_STYLE)
-        text.append_text(worker_tasks_text(model, th))
         return text
 
 
