@@ -275,6 +275,14 @@ class ProcessNode:
             return self.end
         if status is not None and status.stopped:
             return State.STOPPED
+        quiet = status is not None and status.waiting and (self.cpu is None or self.cpu < BUSY_CPU)
+        main = self.threads.get(self.pid)
+        if main is not None and main.alive:
+            # The process's row is its main thread's, as its timeline lane is: a thread blocked on a lock while the
+            # main thread waits in input() does not make the process blocked (its threads show under it).
+            shown = main.shown_state
+            # Without a per-thread sample (a recording of protocol 2), the process's own status and CPU have to do.
+            return State.SLEEPING if shown is State.RUNNING and main.os_status is None and quiet else shown
         joining = sleeping = running = False
         threads_seen = False
         for th in self.threads.values():
@@ -292,12 +300,15 @@ class ProcessNode:
             return State.JOINING
         if sleeping and not running:
             return State.SLEEPING
-        # Without a per-thread sample (a recording of protocol 2), the process's own status and CPU have to do.
-        if not threads_seen and status is not None and status.waiting and (self.cpu is None or self.cpu < BUSY_CPU):
+        if not threads_seen and quiet:
             return State.SLEEPING
         return State.RUNNING
 
     def _first_thread(self, state: State) -> ThreadNode | None:
+        """The thread whose wait the process's row names: its main thread's while it lives, as ``state`` says."""
+        main = self.threads.get(self.pid)
+        if main is not None and main.alive:
+            return main if main.shown_state is state else None
         for th in self.threads.values():
             if th.state is state:
                 return th
