@@ -487,12 +487,17 @@ def test_what_a_scenario_uses_is_read_from_its_code_not_its_comments() -> None:
     assert uses["echo_server"] == Needs(stdin=True)
     assert uses["zombie"] == Needs()
     assert uses["producer_consumer"] == Needs(queues=True)
+    pool = needs(resolve_target(str(Path(__file__).parent.parent / "docs" / "examples" / "pool.py")))
+    assert pool == Needs(locks=True, queues=True, stdin=True, carriers=True)  # its Event only holds the workers
 
 
 def test_default_panes_by_mode_and_size() -> None:
     both = Needs(locks=True, queues=True)
     assert default_panes(both, 100, 30, projector=True) == {"tree", "locks", "output", "narration"}
     assert default_panes(Needs(queues=True), 100, 30, projector=True) == {"tree", "queues", "output", "narration"}
+    # a script that moves data through a pipe, value, manager or pool: that is the lesson, not its Event
+    carriers = Needs(locks=True, queues=True, carriers=True)
+    assert default_panes(carriers, 100, 30, projector=True) == {"tree", "queues", "output", "narration"}
     assert default_panes(Needs(), 100, 30, projector=True) == {"tree", "output", "narration"}
     assert default_panes(Needs(), 120, 40, projector=False) == {p.id for p in PANES}
     assert default_panes(Needs(), 80, 24, projector=False) == {"picker", "tree", "output", "narration"}

@@ -241,7 +241,8 @@ class ContuiApp(App[int]):
                 f"This one is {width}×{height}: make it larger (or the font smaller)."
             )
         locks, queues = self._model_has
-        uses = Needs(self._needs.locks or locks, self._needs.queues or queues, self._needs.stdin)
+        uses = Needs(self._needs.locks or locks, self._needs.queues or queues, self._needs.stdin,
+                     self._needs.carriers)
         shown = visible_panes(default_panes(uses, width, height, self.projector), self._overrides)
         for pane_id, pane in self.panes.items():
             pane.display = pane_id in shown

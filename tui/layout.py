@@ -42,6 +42,9 @@ _QUEUES = re.compile(
     r"\b(?:(?:Joinable|Simple|Lifo|Priority)?Queue|Pipe|Value|Array|RawValue|RawArray|Manager|SyncManager|Pool|ThreadPool"
     r"|ProcessPoolExecutor|ThreadPoolExecutor)\s*\(")
 _STDIN = re.compile(r"\binput\s*\(|\bsys\.stdin\b|\bstdin\.read")
+# What the Queues pane shows besides queues: seldom incidental, unlike an Event a script uses to hold its workers.
+_CARRIERS = re.compile(r"\b(?:Pipe|Value|Array|RawValue|RawArray|Manager|SyncManager|Pool|ThreadPool"
+                       r"|ProcessPoolExecutor|ThreadPoolExecutor)\s*\(")
 
 
 @dataclass(frozen=True)
@@ -51,13 +54,15 @@ class Needs:
     locks: bool = False
     queues: bool = False
     stdin: bool = False
+    carriers: bool = False  # pipes, shared values, managers, pools: the Queues pane is the lesson
 
 
 @lru_cache(maxsize=64)
 def _needs_of_source(source: str) -> Needs:
     code = _strip_docstring(source)
     code = "\n".join(line.split("#", 1)[0] for line in code.splitlines())
-    return Needs(bool(_LOCKS.search(code)), bool(_QUEUES.search(code)), bool(_STDIN.search(code)))
+    return Needs(bool(_LOCKS.search(code)), bool(_QUEUES.search(code)), bool(_STDIN.search(code)),
+                 bool(_CARRIERS.search(code)))
 
 
 def _strip_docstring(source: str) -> str:
@@ -92,12 +97,13 @@ def default_panes(uses: Needs, width: int, height: int, projector: bool) -> set[
     """The panes shown before the user hides or shows any; ``uses`` says what the script (or its model) has."""
     if projector:
         # Only what the class should look at: one synchronisation pane, locks first (ticket_lock's
-        # result queue is incidental, its lock is the lesson).
+        # result queue is incidental, its lock is the lesson), unless the script moves data through pipes, shared
+        # values, managers or pools (an Event that holds their workers is incidental then).
         shown = {"tree", "output", "narration"}
-        if uses.locks:
-            shown.add("locks")
-        elif uses.queues:
+        if uses.queues and (uses.carriers or not uses.locks):
             shown.add("queues")
+        elif uses.locks:
+            shown.add("locks")
         return shown
     shown = {"picker", "tree", "output", "narration"}
     roomy = width >= ROOMY_WIDTH and height >= ROOMY_HEIGHT
