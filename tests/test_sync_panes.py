@@ -137,3 +137,15 @@ def test_a_narrow_pane_stacks_bodies_under_their_chips() -> None:
     assert lines[:2] == ["pool", "  mp.BoundedSemaphore"]  # the type goes under the name
     assert [line.strip() for line in lines[2:6]] == ["seats", "■■□ 2 of 3 taken", "holder", "Process-1 [301] ×2"]
     assert all(len(line) <= 22 for line in lines)
+
+
+def test_a_name_too_long_for_its_line_goes_on_indented_never_back_to_the_edge() -> None:
+    """`2. MainProcess [200] consumer-2` in a pane too narrow for it: its second line stays under the first, where
+    a reader does not take it for the next card's title."""
+    palette = Palette({}, {})
+    cv = next(view for view in LockPane().views(everything()) if view.title == "cv")
+    for width in (24, 28, 32):
+        lines = sync_card(cv, width, False, palette).plain.splitlines()
+        assert lines[0].startswith("cv") and all(line.startswith(" ") and line.strip() for line in lines[1:]), \
+            (width, lines)
+        assert "consumer-2" in "".join(lines)

@@ -4,6 +4,7 @@ width, and the pieces cards are laid out with: words that flow onto the next lin
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,21 +25,28 @@ DIM = Style(dim=True)
 NAME_STYLE = Style(bold=True)
 CardText = Callable[[Any, int, bool, Palette], Text]
 CARD_INDENT = 2  # rows sit this far in from the card's title
+MIN_HANG = 8  # narrower than this beside its indent, a body is left to the pane's own wrapping
 
 
 def flow(text: Text, parts: list[str], width: int, indent: int, style: Style = DIM) -> None:
     """Append ``parts`` after ``text``'s last line, two spaces apart, starting a new indented line for a part that
-    would not fit: words are never cut in the middle by the pane's wrapping."""
-    line_width = cell_len(text.plain[text.plain.rfind("\n") + 1:])
+    would not fit: words are never cut in the middle by the pane's wrapping, and a part too long for any line goes
+    on under itself."""
+    line = text.plain[text.plain.rfind("\n") + 1:]
+    line_width = cell_len(line)
+    blank = not line.strip()  # nothing on this line yet: a part starts here, however long
     for part in parts:
-        if line_width + 2 + len(part) <= width:
-            text.append("  ", style=style)
-            line_width += 2
-        else:
+        if not blank and line_width + 2 + len(part) > width:
             text.append("\n" + " " * indent)
             line_width = indent
-        text.append(part, style=style)
-        line_width += len(part)
+        else:
+            text.append("  ", style=style)
+            line_width += 2
+        blank = False
+        piece = hang(Text(part, style=style), width, line_width)
+        text.append_text(piece)
+        last = piece.plain.rsplit("\n", 1)
+        line_width = cell_len(last[-1]) if len(last) > 1 else line_width + cell_len(part)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +84,22 @@ def add_rows(text: Text, rows: Sequence[Row], width: int, chip_width: int, measu
             text.append(row.chip.ljust(chip_width) if first else " " * chip_width,
                         style=row.chip_style if first else Style())
         text.append(" " if side_by_side else "\n" + " " * body_indent)
-        text.append_text(row.body)
+        text.append_text(row.body if side_by_side else hang(row.body, width, body_indent))
         if row.after:
             fits = body_indent + row.body.cell_len + 2 + cell_len(row.after) <= width
             text.append("  " + row.after if fits else "\n" + " " * body_indent + row.after, style=row.body.style)
+
+
+def hang(body: Text, width: int, indent: int) -> Text:
+    """``body`` wrapped at word boundaries to fit beside ``indent`` cells, its later lines indented as much: a long
+    name (`MainProcess [11227] consumer-1`) never runs back to the pane's edge, where it would read as a card."""
+    room = width - indent
+    if body.cell_len <= room or room < MIN_HANG:
+        return body
+    lines = body.wrap(Console(width=room, file=io.StringIO()), room)
+    for line in lines:
+        line.rstrip()
+    return Text("\n" + " " * indent).join(lines)
 
 
 def add_facts(text: Text, facts: list[str], width: int) -> None:

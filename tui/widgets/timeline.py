@@ -33,6 +33,7 @@ MARK_WORD = {MarkKind.START: "start", MarkKind.EXIT: "exit", MarkKind.TERMINATE:
 # next to nothing.
 CLOCK_TICKS = 2
 LABEL_MAX = 24
+TAIL_KEPT = 5  # characters kept from the end of a lane label cut to fit
 BOLD = Style(bold=True)
 DIM = Style(dim=True)
 
@@ -362,7 +363,9 @@ class TimelinePane(Painted, ScrollView):
     def _lane_row(self, lane: LaneCopy, label_width: int, cells_width: int, base: Style) -> Strip:
         label = lane.label
         if len(label) > label_width:
-            label = label[:label_width - 1] + "…"
+            # cut in the middle: thread names often differ only at their end (ThreadPoolExecutor-0_0, -0_1)
+            tail = min(TAIL_KEPT, max(label_width - 2, 0) // 2)
+            label = label[:label_width - 1 - tail] + "…" + (label[-tail:] if tail else "")
         segments = [RichSegment(label.ljust(label_width) + " ", base + BOLD), RichSegment("│", base + DIM)]
         states, marks = lane_cells(lane, self._now, cells_width)
         looks = self._looks
