@@ -502,3 +502,15 @@ def test_default_panes_by_mode_and_size() -> None:
     assert default_panes(Needs(), 120, 40, projector=False) == {p.id for p in PANES}
     assert default_panes(Needs(), 80, 24, projector=False) == {"picker", "tree", "output", "narration"}
     assert default_panes(both, 80, 24, projector=False) == {"picker", "tree", "locks", "queues", "output", "narration"}
+
+
+def test_a_user_scripts_docstring_reflows_by_paragraph_in_either_language(tmp_path: Path) -> None:
+    from tui.widgets.narration import paragraphs
+
+    path = tmp_path / "mine.py"
+    path.write_text('"""Three threads wait\non one Event.\n\n主线程设置\n事件之后，它们继续。\n"""\nimport threading\n',
+                    encoding="utf-8")
+    texts = [p.text for p in paragraphs(resolve_target(str(path)), "en")]
+    assert "Three threads wait on one Event." in texts  # an editor's line break is not the pane's
+    assert "主线程设置事件之后，它们继续。" in texts  # no space is put between Chinese characters
+    assert texts[-1] == "Enter runs it; while it runs, i types a line for its stdin."

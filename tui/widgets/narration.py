@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -34,9 +34,12 @@ def paragraphs(target: Target | None, lang: str) -> list[Paragraph]:
     if scenario is None:
         out = [Paragraph(target.path.name, "bold"), Paragraph("你自己的脚本" if zh else "Your own script", "italic"),
                Paragraph(str(target.path), "dim"), Paragraph("")]
-        doc = _docstring(target)
-        out += [Paragraph(line) for line in doc.strip().splitlines()] + [Paragraph("")] if doc else []
-        out.append(Paragraph("按 Enter 运行。" if zh else "Press Enter to run it."))
+        # the docstring's paragraphs reflow to the pane's width (its own line breaks were for an editor's)
+        for block in _docstring(target).strip().split("\n\n"):
+            if block.strip():
+                out += [Paragraph(_reflow(block)), Paragraph("")]
+        out.append(Paragraph("按 Enter 运行；运行中按 i 给它的标准输入打一行。" if zh
+                             else "Enter runs it; while it runs, i types a line for its stdin."))
         return out
     title = (scenario.title_zh or scenario.title_en) if zh else scenario.title_en
     out = [Paragraph(title, "bold", prefix=f"{scenario.number}. ", hang=True)]
@@ -50,6 +53,17 @@ def paragraphs(target: Target | None, lang: str) -> list[Paragraph]:
         out += [Paragraph(""), Paragraph(scenario.modernised, "italic", prefix="Modernised: ",
                                          prefix_style="bold italic")]
     return out
+
+
+def _reflow(block: str) -> str:
+    """A paragraph's lines joined into one: with a space between words, with none between Chinese characters."""
+    text = ""
+    for line in (line.strip() for line in block.splitlines()):
+        if text and line:
+            wide = get_character_cell_size(text[-1]) == 2 and get_character_cell_size(line[0]) == 2
+            text += "" if wide else " "
+        text += line
+    return text
 
 
 def _docstring(target: Target) -> str:
