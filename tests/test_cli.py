@@ -53,6 +53,20 @@ def test_a_file_that_is_not_python_is_refused(tmp_path: Path) -> None:
     notes.write_text("hello\n")
     done = contui("run", str(notes))
     assert done.returncode == 2 and "not a Python script" in done.stderr and "Traceback" not in done.stderr
+    # named as it sits in the current folder, with no path to show it is one: still a file, not a scenario
+    done = contui("run", "notes.txt", cwd=str(tmp_path))
+    assert done.returncode == 2 and done.stderr == "contui: notes.txt is not a Python script (expected a .py file)\n"
+
+
+def test_what_the_terminal_cannot_encode_is_shown_escaped_and_the_run_goes_on(tmp_path: Path) -> None:
+    """A lone surrogate printed to a strict UTF-8 stdout: contui shows it escaped, and the script's exit code and
+    later lines come through."""
+    script_path = tmp_path / "surrogate.py"
+    script_path.write_text('print("a\\udcff b")\nprint("after")\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "tui", "run", str(script_path)], capture_output=True, timeout=60,
+                          stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode() == "a\\udcff b\nafter\n" and b"Traceback" not in done.stderr
 
 
 def test_the_app_without_a_terminal_points_to_plain_mode() -> None:
@@ -193,6 +207,11 @@ def test_run_help_shows_where_the_scripts_arguments_go() -> None:
     (["run", "zombie", "--speed", "x"], "argument --speed: not a number: 'x'"),
     (["run", "zombie", "--speed=0"], "argument --speed: must be a finite number greater than 0: 0"),
     (["run", "--timeout", "-1", "zombie"], "argument --timeout: must be a finite number greater than 0: -1"),
+    (["run", "--timeout", "nan", "zombie"], "argument --timeout: must be a finite number greater than 0: nan"),
+    (["run", "--timeout", "inf", "zombie"], "argument --timeout: must be a finite number greater than 0: inf"),
+    (["run", "zombie", "--speed", "nan"], "argument --speed: must be a finite number greater than 0: nan"),
+    (["run", "zombie", "--speed", "1e-300"], "argument --speed: must be between 0.01 and 100: 1e-300"),
+    (["run", "zombie", "--speed", "1000"], "argument --speed: must be between 0.01 and 100: 1000"),
     (["run", "zombie", "--start-method", "threads"], "argument --start-method: invalid choice: 'threads'"),
     (["run", "--bogus", "zombie"], "unknown option --bogus for 'contui run'"),
     (["run", "zombie", "--jsonl", "/no/such/folder/e.jsonl"], "cannot write /no/such/folder/e.jsonl"),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from tui.engine import catalog
 from tui.engine import events as ev
 from tui.engine.catalog import Target, TargetError, resolve_target
-from tui.engine.runner import START_METHODS, Run
+from tui.engine.runner import SPEED_MAX, SPEED_MIN, START_METHODS, Run
 
 if TYPE_CHECKING:  # the model is loaded by a run only: the app's start-up need not pay for it here
     from tui.engine.model import Model
@@ -116,8 +116,8 @@ def run_parser() -> argparse.ArgumentParser:
                      help="also print one readable line per process/thread/lock/queue event")
     run.add_argument("--jsonl", type=_file_name, metavar="FILE",
                      help="record the run to FILE: a header line, then one JSON object per event")
-    run.add_argument("--speed", type=_positive, default=1.0, metavar="X",
-                     help="divide every sleep by X (default 1)")
+    run.add_argument("--speed", type=_speed, default=1.0, metavar="X",
+                     help="divide every sleep by X, from 0.01 to 100 (default 1)")
     run.add_argument("--start-method", choices=START_METHODS, default=None,
                      help="default multiprocessing start method for the script")
     run.add_argument("--timeout", type=_positive, default=None, metavar="S",
@@ -182,6 +182,14 @@ def _positive(text: str) -> float:
     return value
 
 
+def _speed(text: str) -> float:
+    """A speed a run can keep: sleeps divided by 100 are still sleeps; by 1e-300 they overflow the OS's clock."""
+    value = _positive(text)
+    if not SPEED_MIN <= value <= SPEED_MAX:
+        raise argparse.ArgumentTypeError(f"must be between {SPEED_MIN:g} and {SPEED_MAX:g}: {text}")
+    return value
+
+
 def _file_name(text: str) -> str:
     if not text:
         raise argparse.ArgumentTypeError("needs a file name")
@@ -241,10 +249,13 @@ def cmd_run(request: RunRequest) -> int:
 
     # The script's lines are written out once per batch of events, not one write per line: a terminal's line
     # buffering made the traced script wait for contui at every print. A batch is at most a few ms of the run.
+    # What the terminal's encoding cannot show (a lone surrogate) is shown escaped: contui never dies of a print.
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None and stream.isatty():
-            reconfigure(line_buffering=False)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+            if stream.isatty():
+                reconfigure(line_buffering=False)
     try:
         recording = record(run, timeout=request.timeout, on_event=on_event, on_timeout=on_timeout,
                            on_batch=on_batch, model=model, keep_events=False)

@@ -139,9 +139,10 @@ def resolve_target(spec: str, scenarios: list[Scenario] | None = None, args: Seq
     looks_like_path = spec.endswith(".py") or os.sep in spec or spec.startswith(".")
     if not looks_like_path:
         found = find(scenarios if scenarios is not None else load_catalog(), spec)
-        if found is None:
+        if found is not None:
+            return Target(found.path, found, tuple(args))
+        if not os.path.isfile(spec):  # `contui run notes.txt` names a file, not a scenario: say what is wrong with it
             raise TargetError(f"unknown scenario {spec!r} (see 'contui list' for the ids)")
-        return Target(found.path, found, tuple(args))
     path = Path(spec).expanduser()
     if not path.exists():
         raise TargetError(f"no such file: {spec}")

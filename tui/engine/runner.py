@@ -22,6 +22,7 @@ from tui.engine.transport import EventQueue
 
 ROOT = str(Path(tui.__file__).resolve().parent.parent)
 START_METHODS = ("fork", "spawn", "forkserver")
+SPEED_MIN, SPEED_MAX = 0.01, 100.0  # what a run accepts: beyond, a scaled sleep is too long or too short to be one
 _LAUNCH = (
     f"import sys; sys.path.insert(0, {ROOT!r}); from tui.inside.launch import main; main()"
 )
