@@ -271,6 +271,9 @@ def cmd_run(request: RunRequest) -> int:
         if writer is not None:
             writer.close()
         sys.stdout.flush()
+    if recording.reaper_lost:
+        print("contui: the run's reaper was killed (by the script?); contui ended every process the run had left",
+              file=sys.stderr)
     if recording.timed_out:
         return EXIT_TIMEOUT
     code = recording.code

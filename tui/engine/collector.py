@@ -39,6 +39,7 @@ class Collector:
         self.pids: set[int] = set()
         self.events_seen = 0
         self.ended = False
+        self.reaper_lost = False  # the run's reaper was killed (by the script): contui ended what it left
         self._busy = False
 
     @property
@@ -65,6 +66,14 @@ class Collector:
             wait = min(timeout, self.sampler.seconds_until_due())
         batch = self.run.queue.drain(wait, wake=wake, gather=min(wait, GATHER) if self._busy else 0.0)
         self._busy = bool(batch)
+        if not self.ended and not self.reaper_lost:
+            reaper = self.run.reaper
+            code = reaper.poll() if reaper is not None else None
+            if code is not None and code < 0:
+                # Killed before it ended the run: nobody else will end what it leaves (setsid children hold the
+                # pipe open for ever). contui ends them by the mark they carry (Run.stop).
+                self.reaper_lost = True
+                self.run.stop()
         if batch and self.sampler is not None:
             self.sampler.hurry()
         pids = self.pids

@@ -20,6 +20,7 @@ class Recording:
     events: list[Event] = field(default_factory=list)
     code: int | None = None  # the main process's exit code (-N: signal N)
     timed_out: bool = False
+    reaper_lost: bool = False  # the script killed the run's reaper: contui ended every process it left
     model: Model = field(default_factory=Model)
 
     def of(self, *kinds: str) -> list[Event]:
@@ -88,6 +89,7 @@ def record(
                 run.stop()
     finally:
         run.close()
+    recording.reaper_lost = collector.reaper_lost
     return recording
 
 

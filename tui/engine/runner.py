@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 
 import tui
@@ -68,8 +68,8 @@ class Run:
         self._control = ControlPage(os.path.join(self._control_dir, "control"), initial_speed=self.speed)
         self.t0 = time.monotonic_ns()
         env = dict(os.environ)
-        env.update({ENV_FD: str(self.queue.writer_fd), ENV_T0: str(self.t0), ENV_CONTROL_FILE: self._control.path,
-                    ENV_ROOT: ROOT, ENV_OWNER: str(os.getpid())})
+        env.update({ENV_FD: str(self.queue.writer_fd), ENV_CONTROL_FILE: self._control.path, ENV_ROOT: ROOT,
+                    **self._mark()})
         if self.start_method:
             env[ENV_START_METHOD] = self.start_method
         control_r, self._control_w = os.pipe()
@@ -108,7 +108,10 @@ class Run:
         return True
 
     def stop(self, grace: float | None = None) -> None:
-        """End every process of the run: SIGTERM, then SIGKILL after the grace period; all of them reaped."""
+        """End every process of the run: SIGTERM, then SIGKILL after the grace period; all of them reaped.
+
+        The reaper does it; if the reaper was killed (by the script, or by us when it did not answer), the processes
+        it left are found by the mark every process of the run carries, and killed here."""
         if self.reaper is None:
             return
         if self.reaper.poll() is None:
@@ -120,6 +123,34 @@ class Run:
             if not self.wait(grace + 5.0):
                 self._kill_hard()
         self.wait()
+        if self.reaper.returncode is not None and self.reaper.returncode < 0:  # killed: it ended nothing
+            self._end_strays()
+
+    def _mark(self) -> dict[str, str]:
+        """The environment every process of this run inherits, and carries even when it leaves the reaper's tree
+        (a new session, a dead parent): whose run it is, and which of its runs."""
+        return {ENV_OWNER: str(os.getpid()), ENV_T0: str(self.t0)}
+
+    def _end_strays(self) -> None:
+        """SIGKILL every live process that carries this run's mark, and wait (2 s at most) until they are gone."""
+        import psutil  # only here: the app loads psutil after its first frame
+
+        mark = self._mark()
+        strays = []
+        for proc in psutil.process_iter():
+            try:
+                environ = proc.environ()
+                if all(environ.get(k) == v for k, v in mark.items()) and proc.status() != psutil.STATUS_ZOMBIE:
+                    proc.kill()
+                    strays.append(proc)
+            except psutil.Error:  # gone meanwhile, or not ours to read
+                continue
+        deadline = time.monotonic() + 2.0
+        while strays and time.monotonic() < deadline:
+            # dead is enough: a zombie holds no file and runs nothing; whoever adopted it reaps it
+            strays = [p for p in strays if _alive(p)]
+            if strays:
+                time.sleep(0.01)
 
     def _kill_hard(self) -> None:
         """The reaper did not answer: end it and everything under it ourselves."""
@@ -203,3 +234,13 @@ class Run:
         if self.running:
             assert self.reaper is not None
             self.reaper.send_signal(sig)
+
+
+def _alive(proc: Any) -> bool:
+    """A psutil process that still runs (not gone, not a zombie)."""
+    import psutil
+
+    try:
+        return proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False

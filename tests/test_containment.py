@@ -1,0 +1,40 @@
+"""Containment that does not depend on the run's reaper: a script that kills its reaper, or its whole process group
+after two children left it with setsid(), ends under contui with every one of its processes gone, however it was
+started, and contui says why in one line. (Under plain python those children would sleep on.)"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.helpers import run_processes, script, wait_until
+
+LOST = "contui: the run's reaper was killed (by the script?); contui ended every process the run had left\n"
+
+
+def contui_run(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    began = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "tui", "run", *args], capture_output=True, text=True, timeout=60,
+                          stdin=subprocess.DEVNULL)
+    return done, time.monotonic() - began
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_script_that_kills_its_reaper_leaves_nothing(method: str) -> None:
+    # --timeout is there to be kept: the run must not last until it (the script would sleep 60 s)
+    done, took = contui_run("--start-method", method, "--timeout", "20", script("kills_its_reaper.py"))
+    assert done.stdout == "children started\n"
+    assert done.stderr == LOST and done.returncode == 1
+    assert took < 20
+    assert wait_until(lambda: not run_processes(), 2.0), run_processes()
+
+
+def test_setsid_children_and_a_killed_process_group_leave_nothing() -> None:
+    done, took = contui_run(script("kills_its_group.py"))
+    assert done.stdout == "children in sessions of their own\n"
+    assert done.stderr == LOST and done.returncode == 1
+    assert wait_until(lambda: not run_processes(), 2.0), run_processes()
+
