@@ -271,6 +271,9 @@ def cmd_run(request: RunRequest) -> int:
         if writer is not None:
             writer.close()
         sys.stdout.flush()
+    if recording.dropped:
+        print(f"contui: {recording.dropped} malformed frame{'s' if recording.dropped > 1 else ''} on the event pipe "
+              "dropped (something in the run wrote to it)", file=sys.stderr)
     if recording.reaper_lost:
         print("contui: the run's reaper was killed (by the script?); contui ended every process the run had left",
               file=sys.stderr)

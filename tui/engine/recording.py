@@ -21,6 +21,7 @@ class Recording:
     code: int | None = None  # the main process's exit code (-N: signal N)
     timed_out: bool = False
     reaper_lost: bool = False  # the script killed the run's reaper: contui ended every process it left
+    dropped: int = 0  # pieces of what came through the event pipe that were not frames of events (see decoder.py)
     model: Model = field(default_factory=Model)
 
     def of(self, *kinds: str) -> list[Event]:
@@ -90,6 +91,7 @@ def record(
     finally:
         run.close()
     recording.reaper_lost = collector.reaper_lost
+    recording.dropped = run.queue.dropped
     return recording
 
 

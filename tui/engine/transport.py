@@ -3,7 +3,8 @@
 The stdlib ``multiprocessing.Queue`` serialises writers with a lock shared by every process; a writer killed while
 holding it blocks all others for good. Here every writer sends whole frames of at most ``PIPE_BUF`` bytes with one
 ``write()``, which the kernel makes atomic: a frame lands whole or not at all, whoever dies when. The wire format is
-the queue's own (4-byte length + pickle), so the reading side is a plain ``multiprocessing.Queue``.
+the queue's own (4-byte length + pickle); contui reads the pipe's bytes itself and decodes them as plain values only
+(tui/engine/decoder.py), since anything in the run can write to the pipe.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import fcntl
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.queues
-import pickle
+import os
 import time
 from typing import Any
 
+from tui.engine.decoder import FrameDecoder
 from tui.inside.frames import PIPE_BUF, FrameEncoder  # noqa: F401 (part of the transport's face)
 
 
 PIPE_SIZE = 1 << 20
+READ_SIZE = 1 << 16
 
 
 class EventQueue(multiprocessing.queues.Queue):  # type: ignore[type-arg]
@@ -33,6 +36,9 @@ class EventQueue(multiprocessing.queues.Queue):  # type: ignore[type-arg]
         # The fork context makes its semaphores without a resource-tracker process; contui itself never forks.
         super().__init__(ctx=multiprocessing.get_context("fork"))
         self._wlock = None  # writers never share a lock: each frame is one atomic write
+        # Read as raw bytes and decoded here, trusting nothing (tui/engine/decoder.py): never unpickled as they come.
+        os.set_blocking(self._reader.fileno(), False)
+        self._decoder = FrameDecoder()
         try:  # room for what a busy run writes while contui lets events gather (see Collector), so no writer waits
             fcntl.fcntl(self._writer.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
         except OSError:  # above the system's pipe-max-size: the default 64 KiB still works, writers just wait more
@@ -71,11 +77,29 @@ class EventQueue(multiprocessing.queues.Queue):  # type: ignore[type-arg]
                 return out
         elif self._reader not in multiprocessing.connection.wait([self._reader, wake], timeout):
             return out  # woken (or timed out) with nothing to read
-        try:
-            for _ in range(max_frames):
-                out.extend(pickle.loads(self._reader.recv_bytes()))
-                if not self._reader.poll(0):
-                    break
-        except EOFError:
+        fd = self._reader.fileno()
+        chunks: list[bytes] = []
+        room = max_frames * PIPE_BUF
+        drained = ended = False
+        while room > 0:
+            try:
+                chunk = os.read(fd, min(room, READ_SIZE))
+            except BlockingIOError:
+                drained = True
+                break
+            if not chunk:
+                drained = ended = True
+                break
+            chunks.append(chunk)
+            room -= len(chunk)
+        out.extend(self._decoder.feed(b"".join(chunks), drained=drained))
+        if ended:
+            self._decoder.finish()
             self.eof = True
         return out
+
+    @property
+    def dropped(self) -> int:
+        """Pieces of what came through the pipe that were not frames of the run's events (a script wrote to the
+        pipe, or forged a frame), skipped and counted."""
+        return self._decoder.dropped
