@@ -251,12 +251,15 @@ def test_stop_ends_every_process_including_orphans() -> None:
     assert_model_took_every_event(collector.model, "five_sleepers.py")
 
 
-def test_sigkill_of_contui_ends_the_whole_run_within_2s() -> None:
+def test_sigkill_of_contui_ends_the_whole_run_within_2s_and_its_temp_folders_go_with_it(tmp_path: Path) -> None:
+    # its own temp folder, so that what contui leaves there is this run's
     contui = subprocess.Popen([sys.executable, "-m", "tui", "run", script("five_sleepers.py")],
-                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "TMPDIR": str(tmp_path)})
     try:
         me = psutil.Process(contui.pid)
         assert wait_until(lambda: len(me.children(recursive=True)) >= 7, timeout=20), "run never started"
+        assert [p.name for p in tmp_path.iterdir()][0].startswith("contui-ctl-")
         tree = me.children(recursive=True)
         os.kill(contui.pid, signal.SIGKILL)
         contui.wait(5)
@@ -268,6 +271,8 @@ def test_sigkill_of_contui_ends_the_whole_run_within_2s() -> None:
             contui.kill()
             contui.wait()
     assert wait_until(lambda: not run_processes(), timeout=3.0)
+    # the reaper outlived contui long enough to end the run, and removed the folder contui could not
+    assert wait_until(lambda: not list(tmp_path.iterdir()), timeout=3.0), list(tmp_path.iterdir())
 
 
 def _alive(procs: list[psutil.Process]) -> list[int]:

@@ -79,6 +79,8 @@ class Run:
             "--speed", repr(self.speed), "--start-method", self.start_method or "",
             # JSON, so an argument that looks like an option is never taken for one of the reaper's
             "--args", json.dumps(list(self.target.args)),
+            # if contui is SIGKILLed, the reaper outlives it long enough to end the run: it removes these then
+            "--cleanup", json.dumps([d for d in (self.workdir, self._control_dir) if d is not None]),
             # After the script's path, as `python script.py ARGS` has them: launch makes sys.argv [script, *ARGS]
             "--", self.python, "-c", _LAUNCH, str(self.target.path), *self.target.args,
         ]

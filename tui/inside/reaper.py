@@ -44,10 +44,11 @@ def _die_with_parent() -> None:
 
 
 class Reaper:
-    def __init__(self, command: list[str], emitter: Emitter, grace: float) -> None:
+    def __init__(self, command: list[str], emitter: Emitter, grace: float, cleanup: list[str] | None = None) -> None:
         self.command = command
         self.emitter = emitter
         self.grace = grace
+        self.cleanup = cleanup or []  # contui's temp folders for this run: ours to remove if contui is gone
         self.main_pid = 0
         self.main_code: int | None = None
         self.contui_gone = False
@@ -69,6 +70,11 @@ class Reaper:
         self._loop()
         self.emitter.emit(ev.RUN_END, {"code": self.main_code})
         self.emitter.flush()
+        if self.contui_gone:  # contui was killed before it could remove them: nobody else will
+            import shutil
+
+            for folder in self.cleanup:
+                shutil.rmtree(folder, ignore_errors=True)
         # Nothing of the run is left and all is said: skip the interpreter's teardown, which only delays the stop
         # (and the next run's start) that contui is waiting for.
         os._exit(0)
@@ -167,12 +173,14 @@ def main() -> None:
     parser.add_argument("--speed", type=float, default=1.0)
     parser.add_argument("--start-method", default="")
     parser.add_argument("--args", default="[]", help="the script's arguments, a JSON list (for run.start)")
+    parser.add_argument("--cleanup", default="[]", help="contui's temp folders of the run, a JSON list: removed "
+                                                        "at the end if contui is gone by then")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.command[:1] == ["--"]:
         args.command = args.command[1:]
     emitter = Emitter(int(os.environ[ENV_FD]), int(os.environ[ENV_T0]))
-    reaper = Reaper(args.command, emitter, args.grace)
+    reaper = Reaper(args.command, emitter, args.grace, json.loads(args.cleanup))
     fields = {"target": args.target, "cwd": os.getcwd(), "speed": args.speed, "start_method": args.start_method,
               "args": json.loads(args.args)}
     reaper.run(args.control_fd, fields)
