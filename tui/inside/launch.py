@@ -22,6 +22,7 @@ def main() -> None:
     from tui.inside import kinds as ev
     from tui.inside.trace.install import install_from_env
     from tui.inside.trace.processes import exception_fields
+    from tui.inside.trace.tracebacks import strip
 
     try:
         ctx = state["ctx"] = install_from_env("main")
@@ -46,11 +47,13 @@ def main() -> None:
         raise
     except BaseException as exc:
         state["code"] = 1
+        exc.__traceback__ = _from_script(exc.__traceback__, script)
+        strip(exc)
         if ctx is not None:
             ctx.emit(ev.EXCEPTION, exception_fields(exc, "main"))
         import traceback
 
-        traceback.print_exception(type(exc), exc, _from_script(exc.__traceback__, script))
+        traceback.print_exception(type(exc), exc, exc.__traceback__)
         raise SystemExit(1) from None
 
 

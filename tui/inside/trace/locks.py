@@ -111,6 +111,8 @@ def traced_methods(
 
     # Two front ends, one per signature: a keyword the script passes must mean what it means untraced.
     def acquire(blocking: bool = True, timeout: float | None = None) -> bool:
+        if timeout is not None and timeout != -1 and (timeout < 0 or not blocking):
+            return raw_acquire(blocking, timeout)  # raises the ValueError python would, before anything is tried
         if raw_acquire(False):
             emit(acquired, fields_at(3))
             return True

@@ -12,6 +12,7 @@ from tui.inside.trace.children import finish_children
 from tui.inside.trace.context import TraceContext
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.sites import is_user_file
+from tui.inside.trace.tracebacks import strip
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
             except (SystemExit, KeyboardInterrupt):
                 raise
             except BaseException as exc:
+                strip(exc)  # this frame too: re-raised bare, the exception does not take it back
                 emit(ev.EXCEPTION, exception_fields(exc, "process"))
                 raise
 

@@ -9,6 +9,7 @@ from tui.inside import kinds as ev
 from tui.inside.trace.context import TraceContext
 from tui.inside.trace.processes import exception_fields
 from tui.inside.trace.sites import is_user_file
+from tui.inside.trace.tracebacks import strip
 from tui.inside.trace.tasks import pool_role
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
@@ -67,6 +68,8 @@ def install(ctx: TraceContext) -> None:
     orig_hook = threading.excepthook
 
     def excepthook(args: Any) -> None:
+        # the thread's traceback starts in threading's own frames, never in ours: its head stays
+        strip(args.exc_value)
         if args.exc_value is not None and not isinstance(args.exc_value, SystemExit):
             emit(ev.EXCEPTION, exception_fields(args.exc_value, "thread"))
         orig_hook(args)
