@@ -1,13 +1,16 @@
 """Containment that does not depend on the run's reaper: a script that kills its reaper, or its whole process group
 after two children left it with setsid(), ends under contui with every one of its processes gone, however it was
-started, and contui says why in one line. (Under plain python those children would sleep on.)"""
+started, and contui says why in one line. (Under plain python those children would sleep on.) Ctrl+C stops a run
+with one line too."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 
 from tests.helpers import run_processes, script, wait_until
@@ -38,3 +41,20 @@ def test_setsid_children_and_a_killed_process_group_leave_nothing() -> None:
     assert done.stderr == LOST and done.returncode == 1
     assert wait_until(lambda: not run_processes(), 2.0), run_processes()
 
+
+
+def test_ctrl_c_while_the_run_goes_stops_it_with_one_line() -> None:
+    contui = subprocess.Popen([sys.executable, "-m", "tui", "run", script("five_sleepers.py")], text=True,
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        me = psutil.Process(contui.pid)
+        assert wait_until(lambda: len(me.children(recursive=True)) >= 7, timeout=20), "run never started"
+        contui.send_signal(signal.SIGINT)
+        _, err = contui.communicate(timeout=30)
+    finally:
+        if contui.poll() is None:
+            contui.kill()
+            contui.wait()
+    assert contui.returncode == 130
+    assert err == "\ncontui: interrupted, the run was stopped\n"
+    assert wait_until(lambda: not run_processes(), 2.0), run_processes()

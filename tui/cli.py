@@ -208,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, TargetError) as exc:
         print(f"contui: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:  # before a run started, or after it ended: nothing to stop
+        print("\ncontui: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def cmd_list(out: TextIO) -> int:
