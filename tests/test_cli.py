@@ -252,3 +252,20 @@ def test_the_app_without_dashes_gives_no_arguments() -> None:
     assert request == AppRequest(scripts=(PRINT_ARGS,), lang="zh")
     assert app_targets(request)[0].args == ()
     assert parse_app_argv([]) == AppRequest()
+
+
+def test_long_lines_without_newlines_come_through_byte_for_byte(tmp_path: Path) -> None:
+    """Megabytes in one write and in half a million writes, and a last line left unterminated: contui run's stdout is
+    python's, byte for byte, and the model holds every character of each line."""
+    out = tmp_path / "events.jsonl"
+    done = subprocess.run([sys.executable, "-m", "tui", "run", "--jsonl", str(out), script("long_lines.py")],
+                          capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    plain = subprocess.run([sys.executable, script("long_lines.py")], capture_output=True, timeout=60,
+                           stdin=subprocess.DEVNULL)
+    assert done.returncode == plain.returncode == 0, done.stderr
+    assert done.stdout == plain.stdout
+    from tui.engine.jsonl import read_recording
+    from tui.engine.model import Model
+
+    model = Model.from_events(read_recording(out)[1])
+    assert [len(line.text) for line in model.lines] == [3_000_000, 1_000_000]

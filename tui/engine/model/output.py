@@ -20,12 +20,15 @@ class _AwaitedTraceback:
 
 # The streams a printed line may come from (an exception is not printed: it has an event of its own).
 _PRINTED = {Stream.STDOUT.value: Stream.STDOUT, Stream.STDERR.value: Stream.STDERR}
+EXACT_CHARS = 65536  # a growing line shorter than this is joined at each piece: a view always shows all of it
 
 
 class OutputFold(ModelCore):
     def __init__(self) -> None:
         super().__init__()
         self._partial: dict[tuple[int, int, str], int] = {}  # (pid, tid, stream) -> index of its growing line
+        self._pending: dict[tuple[int, int, str], list[str]] = {}  # pieces of a long growing line not joined yet
+        self._pending_size: dict[tuple[int, int, str], int] = {}
         self._awaited: list[_AwaitedTraceback] = []
 
     @handles(ev.STDOUT)
@@ -41,7 +44,15 @@ class OutputFold(ModelCore):
         index = self._partial.get(key) if self._partial else None
         if index is not None:
             line = self.lines[index]
-            line.text += text
+            pending = self._pending.setdefault(key, [])
+            pending.append(text)
+            self._pending_size[key] = size = self._pending_size.get(key, 0) + len(text)
+            # Joined at once while the line is short (a prompt, dots printed one by one); a line of megabytes
+            # written in thousands of pieces is joined when what waits is as long as what is joined, so building
+            # it costs linear time, not a copy of the whole line per piece.
+            if not partial or len(line.text) < EXACT_CHARS or size >= len(line.text):
+                line.text += "".join(pending)
+                del self._pending[key], self._pending_size[key]
             if not partial:
                 line.partial = False
                 del self._partial[key]
@@ -74,12 +85,24 @@ class OutputFold(ModelCore):
 
     # -- tracebacks never printed ---------------------------------------------------------------------------------
     def _process_gone(self, p: ProcessNode, t: int) -> None:
+        self._join_pending(lambda key: key[0] == p.pid)
         self._give_up_waiting(lambda record: record.pid == p.pid)
         super()._process_gone(p, t)
 
     def _run_ended(self, t: int) -> None:
+        self._join_pending(lambda key: True)
         self._give_up_waiting(lambda record: True)
         super()._run_ended(t)
+
+    def _join_pending(self, whose: Callable[[tuple[int, int, str]], bool]) -> None:
+        """No more of these lines will come: what of them waits to be joined is joined now."""
+        for key in [k for k in self._pending if whose(k)]:
+            index = self._partial.get(key)
+            if index is not None:
+                self.lines[index].text += "".join(self._pending[key])
+                self.amended_lines.append(index)
+                self.touch(Part.OUTPUT)
+            del self._pending[key], self._pending_size[key]
 
     def _give_up_waiting(self, over: Callable[[ExceptionRecord], bool]) -> None:
         if not self._awaited:

@@ -20,6 +20,8 @@ _monotonic_ns = time.monotonic_ns
 _EAGER_NS = int(FLUSH_DELAY * 1e9)
 # One frame must hold a line even if every character takes 3-4 bytes in UTF-8.
 CHUNK_CHARS = 900
+# Pieces of one unfinished line kept before its whole chunks are sent.
+HOLD_PIECES = 256
 
 
 class LineCapture(io.TextIOBase):
@@ -32,7 +34,7 @@ class LineCapture(io.TextIOBase):
         self._flushed_ns = 0  # when a newline last flushed the events at once
         self._stream = stream
         self._original = original
-        self._partial: dict[int, str] = {}
+        self._partial: dict[int, list[str]] = {}  # per thread: the pieces of its unfinished line
         self.buffer = _BytesShim(self)
 
     # io.TextIOBase would report these from a closed base; the script sees a normal text stream.
@@ -56,19 +58,25 @@ class LineCapture(io.TextIOBase):
     def write(self, s: str) -> int:
         if "\n" not in s:  # print() writes each argument and the separators apart: most writes land here
             if s:
-                partial = self._partial
                 tid = _native_id()
-                partial[tid] = partial.get(tid, "") + s
+                pending = self._partial.get(tid)
+                if pending is None:
+                    self._partial[tid] = [s]
+                else:
+                    pending.append(s)  # pieces, joined once: a line of megabytes written in bits stays linear
+                    if len(pending) >= HOLD_PIECES:
+                        self._send_whole_chunks(tid, pending)
             return len(s)
         if not isinstance(s, str):
             raise TypeError(f"write() argument must be str, not {type(s).__name__}")
         partial = self._partial
         tid = _native_id()
-        *lines, rest = (partial.pop(tid, "") + s).split("\n")
+        pending = partial.pop(tid, None)
+        *lines, rest = ("".join(pending) + s if pending else s).split("\n")
         for line in lines:
             self._send(line, False)
         if rest:
-            partial[tid] = rest
+            partial[tid] = [rest]
         # A terminal shows a line the moment its newline is written; so do we, so a process killed right after
         # a print (SIGKILL, os.abort) still has its line on screen. Lines that come faster than the flusher's
         # delay are left to it: a write per line doubled the cost of a print and took the batching out of bursts
@@ -79,27 +87,41 @@ class LineCapture(io.TextIOBase):
             self._flush_events()
         return len(s)
 
+    def _send_whole_chunks(self, tid: int, pending: list[str]) -> None:
+        """A line still without its newline grew long: send its whole chunks now (as parts of one line), keep the
+        rest. Memory stays bounded however long the line gets."""
+        text = "".join(pending)
+        whole = len(text) - len(text) % CHUNK_CHARS
+        if whole:
+            self._send(text[:whole], partial=True)
+        pending[:] = [text[whole:]] if whole < len(text) else []
+
     def _send(self, line: str, partial: bool) -> None:
         emit = self._emit
-        while len(line) > CHUNK_CHARS:
-            emit(STDOUT, {"stream": self._stream, "text": line[:CHUNK_CHARS], "partial": True})
-            line = line[CHUNK_CHARS:]
+        stream = self._stream
+        end = len(line)
+        start = 0
+        while end - start > CHUNK_CHARS:  # by index: a slice of the rest at each chunk made long lines quadratic
+            emit(STDOUT, {"stream": stream, "text": line[start:start + CHUNK_CHARS], "partial": True})
+            start += CHUNK_CHARS
+        last = line[start:] if start else line
         if partial:
-            emit(STDOUT, {"stream": self._stream, "text": line, "partial": True})
+            emit(STDOUT, {"stream": stream, "text": last, "partial": True})
         else:
-            emit(STDOUT, {"stream": self._stream, "text": line})
+            emit(STDOUT, {"stream": stream, "text": last})
 
     def flush(self) -> None:
         """A flush shows a prompt such as ``>>:`` now; the rest of its line follows in later events."""
         rest = self._partial.pop(_native_id(), None)
         if rest:
-            self._send(rest, partial=True)
+            self._send("".join(rest), partial=True)
             self._flush_events()
 
     def finish(self) -> None:
-        """At process exit: what is left unterminated is a line of its own, as a terminal would show."""
+        """At process exit: what is left unterminated is sent as it is, still without its newline, as python leaves
+        it (``contui run > file`` keeps the file's bytes; a view shows it as a line of its own)."""
         for tid in list(self._partial):
-            self._send(self._partial.pop(tid), partial=False)
+            self._send("".join(self._partial.pop(tid)), partial=True)
 
 
 class _BytesShim(io.RawIOBase):
