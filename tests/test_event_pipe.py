@@ -9,9 +9,16 @@ import re
 import subprocess
 import sys
 
+from pathlib import Path
+
 import psutil
 
 from tests.helpers import plain_python, script
+from tui.engine.catalog import resolve_target
+from tui.engine.jsonl import read_recording
+from tui.engine.model import Model
+from tui.status import Phase, status_info
+from tui.widgets.status import render_status
 
 
 def sleeps_300() -> list[psutil.Process]:
@@ -33,3 +40,18 @@ def test_what_a_script_writes_to_the_event_pipe_is_dropped_and_counted_and_runs_
     assert re.fullmatch(r"contui: [1-4] malformed frames? on the event pipe dropped \(something in the run wrote to "
                         r"it\)\n", done.stderr), done.stderr
     assert not sleeps_300()
+
+
+def test_the_dropped_frames_are_said_by_plain_and_on_the_status_line(tmp_path: Path) -> None:
+    """The count is an event of contui's own, folded into the model, so every view says it."""
+    out = tmp_path / "run.jsonl"
+    done = subprocess.run([sys.executable, "-m", "tui", "run", "--plain", "--jsonl", str(out),
+                           script("writes_to_the_event_pipe.py")],
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 7
+    assert re.search(r"contui dropped malformed frames from the event pipe: [1-4] so far", done.stdout)
+    model = Model.from_events(read_recording(out)[1])
+    assert model.rejected == 0 and 1 <= model.run.dropped <= 4 and 0 not in model.processes
+    info = status_info(resolve_target(script("writes_to_the_event_pipe.py")), model, Phase.FAILED, shown_is_run=True,
+                       clock_seconds=0.0, speed=1.0, lang="en", projector=False)
+    assert f"⚠ {model.run.dropped} malformed frame" in render_status(info).plain

@@ -48,6 +48,7 @@ class StatusInfo:
     speed: float = 1.0  # sleeps are divided by this, in the run going now and the next ones
     lang: str = "en"
     projector: bool = False
+    dropped: int = 0  # malformed frames dropped from the run's event pipe
 
     def only_clock_moved(self, before: StatusInfo | None) -> bool:
         """Nothing but the run's clock differs from ``before``."""
@@ -93,6 +94,7 @@ def status_info(target: Target, model: Model, phase: Phase, *, shown_is_run: boo
         speed=speed,
         lang=lang,
         projector=projector,
+        dropped=model.run.dropped if shown_is_run else 0,
     )
 
 

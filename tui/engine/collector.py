@@ -8,6 +8,7 @@ The same loop serves ``contui run`` (called from the main thread) and the app (c
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from operator import itemgetter
 
@@ -40,6 +41,7 @@ class Collector:
         self.events_seen = 0
         self.ended = False
         self.reaper_lost = False  # the run's reaper was killed (by the script): contui ended what it left
+        self._dropped_said = 0  # the malformed-frame count the model was last told
         self._busy = False
 
     @property
@@ -66,6 +68,10 @@ class Collector:
             wait = min(timeout, self.sampler.seconds_until_due())
         batch = self.run.queue.drain(wait, wake=wake, gather=min(wait, GATHER) if self._busy else 0.0)
         self._busy = bool(batch)
+        dropped = self.run.queue.dropped
+        if dropped != self._dropped_said:  # contui's own event: every view and the recording say it
+            self._dropped_said = dropped
+            batch.append((time.monotonic_ns() - self.run.t0, ev.FRAMES_DROPPED, 0, 0, {"count": dropped}))
         if not self.ended and not self.reaper_lost:
             reaper = self.run.reaper
             code = reaper.poll() if reaper is not None else None

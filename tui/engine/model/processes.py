@@ -45,6 +45,11 @@ class ProcessFold(ModelCore):
         self._reshape()
         self.touch(Part.RUN)
 
+    @handles(ev.FRAMES_DROPPED)
+    def _frames_dropped(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        self.run.dropped = max(self.run.dropped, int(f["count"]))
+        self.touch(Part.RUN)
+
     @handles(ev.RUN_END)
     def _run_end(self, t: int, pid: int, tid: int, f: Fields) -> None:
         run = self.run

@@ -129,6 +129,7 @@ class RunInfo:
     ended: bool = False
     t_start: int | None = None
     t_end: int | None = None
+    dropped: int = 0  # malformed frames contui dropped from the event pipe (something in the run wrote to it)
 
 
 @dataclass(slots=True)
