@@ -9,11 +9,17 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import psutil
 import pytest
 
 from tests.helpers import run_processes, script, wait_until
+from tui.engine.catalog import resolve_target
+from tui.engine.jsonl import read_recording
+from tui.engine.model import Model
+from tui.status import Phase, status_info
+from tui.widgets.status import render_status
 
 LOST = "contui: the run's reaper was killed (by the script?); contui ended every process the run had left\n"
 
@@ -35,11 +41,19 @@ def test_a_script_that_kills_its_reaper_leaves_nothing(method: str) -> None:
     assert wait_until(lambda: not run_processes(), 2.0), run_processes()
 
 
-def test_setsid_children_and_a_killed_process_group_leave_nothing() -> None:
-    done, took = contui_run(script("kills_its_group.py"))
+def test_setsid_children_and_a_killed_process_group_leave_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "run.jsonl"
+    done, took = contui_run("--jsonl", str(out), script("kills_its_group.py"))
     assert done.stdout == "children in sessions of their own\n"
     assert done.stderr == LOST and done.returncode == 1
     assert wait_until(lambda: not run_processes(), 2.0), run_processes()
+    # the model (and so every view) says the run is over and why: no process of it is left shown alive
+    model = Model.from_events(read_recording(out)[1])
+    assert model.run.lost and model.run.ended and model.rejected == 0
+    assert all(p.ended for p in model.processes.values())
+    info = status_info(resolve_target(script("kills_its_group.py")), model, Phase.FAILED, shown_is_run=True,
+                       clock_seconds=0.0, speed=1.0, lang="en", projector=False)
+    assert "its reaper was killed: contui ended the run" in render_status(info).plain
 
 
 

@@ -49,6 +49,7 @@ class StatusInfo:
     lang: str = "en"
     projector: bool = False
     dropped: int = 0  # malformed frames dropped from the run's event pipe
+    lost: bool = False  # the run's reaper was killed: contui ended the run
 
     def only_clock_moved(self, before: StatusInfo | None) -> bool:
         """Nothing but the run's clock differs from ``before``."""
@@ -95,6 +96,7 @@ def status_info(target: Target, model: Model, phase: Phase, *, shown_is_run: boo
         lang=lang,
         projector=projector,
         dropped=model.run.dropped if shown_is_run else 0,
+        lost=model.run.lost and shown_is_run,
     )
 
 

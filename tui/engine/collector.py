@@ -80,6 +80,7 @@ class Collector:
                 # pipe open for ever). contui ends them by the mark they carry (Run.stop).
                 self.reaper_lost = True
                 self.run.stop()
+                batch.append((time.monotonic_ns() - self.run.t0, ev.RUN_LOST, 0, 0, {}))
         if batch and self.sampler is not None:
             self.sampler.hurry()
         pids = self.pids

@@ -316,6 +316,7 @@ SENTENCES: dict[str, Sentence] = {
     ev.SLEEP: _quiet,
     ev.RUN_START: _run_start,
     ev.RUN_END: lambda e, model, me: f"run ended: main process {describe_code(e.get('code'))}",
+    ev.RUN_LOST: lambda e, model, me: "run ended: its reaper was killed, and contui ended every process it had left",
     ev.FRAMES_DROPPED: lambda e, model, me: f"contui dropped malformed frames from the event pipe: "
                                             f"{e.get('count')} so far (something in the run wrote to it)",
     ev.PROC_START: _proc_start,

@@ -61,6 +61,8 @@ def render_status(info: StatusInfo, phase_style: Style | None = None, brand_styl
     out.append("  中文" if info.lang == "zh" else "  EN")
     if info.projector:
         out.append("  PROJECTOR", style="bold")
+    if info.lost:
+        out.append("  ⚠ its reaper was killed: contui ended the run", style="bold")
     if info.dropped:  # before the title: a reason to doubt what is on screen must not be the part cut off
         out.append(f"  ⚠ {info.dropped} malformed frame{'s' if info.dropped > 1 else ''} dropped", style="bold")
     if info.title:

@@ -50,6 +50,12 @@ class ProcessFold(ModelCore):
         self.run.dropped = max(self.run.dropped, int(f["count"]))
         self.touch(Part.RUN)
 
+    @handles(ev.RUN_LOST)
+    def _run_lost(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        """Nobody will send run.end: the run is over, its main process's code unknown."""
+        self.run.lost = True
+        self._run_end(t, 0, 0, {"code": None})
+
     @handles(ev.RUN_END)
     def _run_end(self, t: int, pid: int, tid: int, f: Fields) -> None:
         run = self.run

@@ -130,6 +130,7 @@ class RunInfo:
     t_start: int | None = None
     t_end: int | None = None
     dropped: int = 0  # malformed frames contui dropped from the event pipe (something in the run wrote to it)
+    lost: bool = False  # its reaper was killed: contui itself ended what the run had left
 
 
 @dataclass(slots=True)
