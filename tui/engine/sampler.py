@@ -57,6 +57,12 @@ def thread_states(pid: int) -> list[dict[str, object]]:
     return out
 
 
+def what_is_compared(fields: dict[str, object]) -> tuple[object, ...]:
+    """What of a sample tells a change from the last one: status, parent, each thread's state, CPU share."""
+    threads = tuple((th["tid"], th["status"], th["wchan"]) for th in fields["threads"])  # type: ignore[attr-defined]
+    return fields["status"], fields["ppid"], threads, round(float(fields["cpu"]))  # type: ignore[arg-type]
+
+
 class Sampler:
     def __init__(self, t0: int, budget: float = CPU_BUDGET, min_interval: float = MIN_INTERVAL) -> None:
         import psutil  # noqa: F401  # here, not at the first sample: its import is not a sample's cost
@@ -103,8 +109,7 @@ class Sampler:
                 out.append(Event(t, ev.SAMPLE_GONE, pid, 0, {}))
             else:
                 out.append(Event(t, ev.SAMPLE, pid, 0, fields))
-                threads = tuple((th["tid"], th["status"], th["wchan"]) for th in fields["threads"])  # type: ignore[attr-defined]
-                seen = (fields["status"], fields["ppid"], threads, round(float(fields["cpu"])))  # type: ignore[arg-type]
+                seen = what_is_compared(fields)
                 changed = changed or self._last.get(pid) != seen
                 self._last[pid] = seen
         spent = time.thread_time() - started
