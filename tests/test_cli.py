@@ -237,6 +237,20 @@ def test_run_options_parse_in_both_forms_before_and_after_target() -> None:
         parse_run_argv(["--spe", "3", "s.py"])
 
 
+def test_lines_written_below_sys_stdout_come_through_whole(tmp_path: Path) -> None:
+    """What a script writes straight to fd 1 and 2 (C code does) is forwarded whole: a line of 100,000 characters,
+    one of multi-byte characters, and a 20 MB last line written just before the script exits, byte for byte."""
+    stdout, stderr = tmp_path / "out", tmp_path / "err"
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        done = subprocess.run([sys.executable, "-m", "tui", "run", script("long_lines_on_fd1.py")], stdout=out,
+                              stderr=err, timeout=120, stdin=subprocess.DEVNULL)
+    plain = subprocess.run([sys.executable, script("long_lines_on_fd1.py")], capture_output=True, timeout=60,
+                           stdin=subprocess.DEVNULL)
+    assert done.returncode == plain.returncode == 0, stderr.read_text()
+    assert stdout.read_bytes() == plain.stdout
+    assert stderr.read_bytes() == plain.stderr
+
+
 # -- the app's command line (the app itself needs a terminal: only its parsing is run here) --------------------------
 def test_the_app_gives_the_arguments_after_dashes_to_the_users_scripts() -> None:
     request = parse_app_argv([PRINT_ARGS, script("exit3.py"), "--projector", "--", "a", "b c", "--lang", "--"])

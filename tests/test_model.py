@@ -414,6 +414,18 @@ def test_every_one_of_20000_lines_is_kept() -> None:
     assert m.lines[-1].text == "line 19999"
 
 
+def test_a_model_that_keeps_no_output_folds_everything_else() -> None:
+    """contui run writes lines out as they come: its model keeps none of them, however many, but still knows the
+    process that printed them and the exception it raised."""
+    m = Model(keep_output=False)
+    m.apply_many(started(A) + [E(20 + i, "stdout", A, stream="stdout", text="x" * 1000) for i in range(1000)])
+    m.apply_many([E(2000, "exception", A, type="KeyError", message="'k'", where="process", traceback=TRACEBACK),
+                  E(2001, "proc.reap", MAIN, child=A, code=1, by="parent")])
+    assert m.lines == []
+    assert A in m.processes
+    assert [e.type for e in m.exceptions] == ["KeyError"]
+
+
 def test_exception_is_recorded() -> None:
     m = fold(started(A) + [E(30, "exception", A, type="ZeroDivisionError", message="division by zero",
                                 traceback="Traceback...", where="process")])

@@ -235,13 +235,13 @@ def cmd_run(request: RunRequest) -> int:
         except OSError as exc:
             raise UsageError(f"cannot write {request.jsonl}: {exc.strerror or exc}") from None
     run = Run(target, speed=request.speed, start_method=request.start_method, stdin="inherit")
-    model = Model()
-    plain = request.plain
+    model = Model(keep_output=False)  # the lines are written out as they come, not kept: a run may print gigabytes
+    echo = _Echo(model if request.plain else None)
 
     def on_event(event: ev.Event) -> None:
         if writer is not None:
             writer.write(event)
-        _show(event, model if plain else None)
+        echo.show(event)
 
     def on_timeout() -> None:
         print(f"contui: --timeout {request.timeout:g}s reached, stopping the run", file=sys.stderr)
@@ -288,23 +288,34 @@ def cmd_run(request: RunRequest) -> int:
     return code if code >= 0 else 128 - code
 
 
-def _show(event: ev.Event, plain: Model | None) -> None:
-    """The script's own lines as they are; with ``--plain`` (``plain`` is the run's model, which has just folded the
-    event) a sentence for every other event worth one."""
-    if event.kind == ev.STDOUT:
-        stream, other = (sys.stderr, sys.stdout) if event.fields.get("stream") == "stderr" else (sys.stdout, sys.stderr)
-        other.flush()  # lines of the two streams reach a shared terminal in the order they were written
-        end = "" if event.fields.get("partial") else "\n"
-        stream.write(str(event.fields.get("text", "")) + end)
-        if end == "":  # a prompt shows at once (a partial line), as it would in a terminal
-            stream.flush()
-        return
-    if plain is not None:
-        from tui.engine.plain import describe
+class _Echo:
+    """Writes the script's own lines as they are; with ``--plain`` (``plain`` is the run's model, which has just
+    folded the event) a sentence for every other event worth one."""
 
-        line = describe(event, plain)
-        if line is not None:
-            print(line, flush=True)
+    def __init__(self, plain: Model | None) -> None:
+        self.plain = plain
+        self._last: TextIO | None = None  # the stream written last
+
+    def show(self, event: ev.Event) -> None:
+        if event.kind == ev.STDOUT:  # written out at the end of each batch (contui run's on_batch)
+            stream = sys.stderr if event.fields.get("stream") == "stderr" else sys.stdout
+            self._to(stream)
+            text = str(event.fields.get("text", ""))
+            stream.write(text if event.fields.get("partial") else text + "\n")
+            return
+        if self.plain is not None:
+            from tui.engine.plain import describe
+
+            line = describe(event, self.plain)
+            if line is not None:
+                self._to(sys.stdout)
+                print(line, flush=True)
+
+    def _to(self, stream: TextIO) -> None:
+        """Lines of the two streams reach a shared terminal in the order they were written."""
+        if self._last is not None and self._last is not stream:
+            self._last.flush()
+        self._last = stream
 
 
 def cmd_app(request: AppRequest) -> int:

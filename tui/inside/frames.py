@@ -20,6 +20,16 @@ _HEADER = struct.Struct("!i")
 MAX_PAYLOAD = PIPE_BUF - _HEADER.size
 # Fields that may carry long text; shortened only when one event alone would not fit in a frame.
 _LONG_FIELDS = ("text", "traceback", "item", "message")
+# Printed text goes in pieces that each fit one frame with the event around them (its pickle takes well under
+# _EVENT_ROOM bytes besides the text): ASCII text takes a byte a character, any other at most 4 in UTF-8.
+_EVENT_ROOM = 160
+ASCII_PIECE = MAX_PAYLOAD - _EVENT_ROOM
+TEXT_PIECE = (MAX_PAYLOAD - _EVENT_ROOM) // 4
+
+
+def piece_size(text: str) -> int:
+    """How many characters of ``text`` one event can carry."""
+    return ASCII_PIECE if text.isascii() else TEXT_PIECE
 
 
 def _fit(event: tuple[Any, ...]) -> bytes:

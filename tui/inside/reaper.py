@@ -20,10 +20,13 @@ from typing import NoReturn
 from tui.inside import kinds as ev
 from tui.inside.emitter import Emitter
 from tui.inside.env import ENV_FD, ENV_REAPER, ENV_T0
+from tui.inside.streamlines import StreamLines
 
 PR_SET_PDEATHSIG = 1
 PR_SET_NAME = 15
 PR_SET_CHILD_SUBREAPER = 36
+READ_SIZE = 65536
+FORWARD_GRACE = 5.0  # at most this long to read out the main process's stdout and stderr once the run is gone
 _SIGNALS = {signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGUSR1, signal.SIGUSR2}
 
 
@@ -64,10 +67,18 @@ class Reaper:
         # inherit the blocked mask.
         signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
         self.emitter.emit(ev.RUN_START, {**fields, "reaper": os.getpid(), "main": main.pid})
-        for stream, pipe in (("stdout", main.stdout), ("stderr", main.stderr)):
-            threading.Thread(target=self._forward, args=(stream, pipe), daemon=True).start()
+        forwarders = [threading.Thread(target=self._forward, args=(stream, pipe.fileno()), daemon=True)
+                      for stream, pipe in (("stdout", main.stdout), ("stderr", main.stderr))]
+        for thread in forwarders:
+            thread.start()
         threading.Thread(target=self._watch_contui, args=(control_fd,), daemon=True).start()
         self._loop()
+        # Every process of the run is gone, so the pipes are at their end once read out: what the last one wrote
+        # just before it exited (a line of megabytes) is forwarded before the run is said to end. Bounded all the
+        # same: a process of the run may have handed its end of a pipe to one outside the run.
+        deadline = time.monotonic() + FORWARD_GRACE
+        for thread in forwarders:
+            thread.join(max(0.0, deadline - time.monotonic()))
         self.emitter.emit(ev.RUN_END, {"code": self.main_code})
         self.emitter.flush()
         if self.contui_gone:  # contui was killed before it could remove them: nobody else will
@@ -152,11 +163,13 @@ class Reaper:
             signal.sigtimedwait({signal.SIGCHLD}, 0.005)
         self._reap()
 
-    def _forward(self, stream: str, pipe: object) -> None:
-        """What the main process writes below Python's sys.stdout (C code, non-Python children) still shows."""
-        for raw in iter(pipe.readline, b""):  # type: ignore[attr-defined]
-            text = raw.decode("utf-8", errors="replace").rstrip("\n")
-            self.emitter.emit_for(self.main_pid, ev.STDOUT, {"stream": stream, "text": text, "raw": True})
+    def _forward(self, stream: str, fd: int) -> None:
+        """What the main process writes below Python's sys.stdout (C code, ``os.write(1, ...)``) still shows."""
+        main_pid, emit_for = self.main_pid, self.emitter.emit_for
+        lines = StreamLines(stream, lambda kind, fields: emit_for(main_pid, kind, {**fields, "raw": True}))
+        while data := os.read(fd, READ_SIZE):
+            lines.feed(data)
+        lines.end()
 
     def _watch_contui(self, control_fd: int) -> None:
         while os.read(control_fd, 4096):

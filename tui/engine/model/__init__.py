@@ -79,8 +79,11 @@ class Model(ProcessFold, LockFold, SyncFold, QueueFold, PipeFold, SharedFold, Ta
             SampleFold, ModelCore):
     """Everything contui knows about one run; change it only with :meth:`apply`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_output: bool = True) -> None:
+        """``keep_output=False``: the printed lines are not kept (``contui run`` writes them out as they come, and a
+        run may print gigabytes); everything else is folded as always."""
         super().__init__()
+        self.keep_output = keep_output
         self._handlers: dict[str, Handler] = {kind: getattr(self, name) for kind, name in _HANDLERS.items()}
 
     def apply(self, event: Event) -> None:

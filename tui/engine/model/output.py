@@ -26,6 +26,7 @@ EXACT_CHARS = 65536  # a growing line shorter than this is joined at each piece:
 class OutputFold(ModelCore):
     def __init__(self) -> None:
         super().__init__()
+        self.keep_output = True  # False: no line is kept (see Model)
         self._partial: dict[tuple[int, int, str], int] = {}  # (pid, tid, stream) -> index of its growing line
         self._pending: dict[tuple[int, int, str], list[str]] = {}  # pieces of a long growing line not joined yet
         self._pending_size: dict[tuple[int, int, str], int] = {}
@@ -36,6 +37,8 @@ class OutputFold(ModelCore):
         if pid not in self.processes and pid != self.run.reaper:
             self._proc(pid)
         stream = _PRINTED[f.get("stream", "stdout")]  # KeyError for anything else: the event is rejected
+        if not self.keep_output:
+            return
         text = f.get("text", "")
         if not isinstance(text, str):
             text = str(text)
@@ -76,6 +79,8 @@ class OutputFold(ModelCore):
             str(f.get("where", "")),
         )
         self.exceptions.append(record)
+        if not self.keep_output:
+            return
         self.lines.append(OutputLine(t, pid, tid, Stream.EXCEPTION, f"{record.type}: {record.message}",
                                      exception=record))
         shown = [line.strip() for line in record.traceback.splitlines() if line.strip()]

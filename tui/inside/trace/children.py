@@ -15,7 +15,6 @@ traced process does (its own exit, or os._exit). multiprocessing's own forks rep
 from __future__ import annotations
 
 import _thread
-import codecs
 import os
 import signal
 import sys
@@ -23,9 +22,9 @@ import threading
 from multiprocessing import process
 
 from tui.inside import kinds as ev
+from tui.inside.streamlines import StreamLines
 from tui.inside.trace.context import TraceContext
 from tui.inside.trace.on_import import ImportWatch
-from tui.inside.trace.output import CHUNK_CHARS
 from tui.inside.trace.sites import is_user_file
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
@@ -54,11 +53,10 @@ class _ChildOutput:
 
     def __init__(self, ctx: TraceContext, pid: int, fds: dict[int, str]) -> None:
         self.pid = pid
-        self._emit_for = ctx.emitter.emit_for
+        emit_for = ctx.emitter.emit_for
         self._lock = _thread.allocate_lock()
-        self._streams = fds  # read fd -> "stdout"/"stderr"
-        self._decoders = {fd: codecs.getincrementaldecoder("utf-8")("replace") for fd in fds}
-        self._continued: set[int] = set()  # fds whose last line was sent unfinished (a prompt, a long line)
+        self._streams = {fd: StreamLines(stream, lambda kind, fields: emit_for(pid, kind, fields))
+                         for fd, stream in fds.items()}
         self._ended: set[int] = set()  # fds at EOF: the reader thread closes them
         for fd in fds:
             os.set_blocking(fd, False)
@@ -119,10 +117,9 @@ class _ChildOutput:
                     pass
 
     def _read(self) -> None:
-        for fd, stream in self._streams.items():
+        for fd, lines in self._streams.items():
             if fd in self._ended:
                 continue
-            decoder = self._decoders[fd]
             while True:
                 try:
                     data = os.read(fd, _READ_SIZE)
@@ -131,30 +128,10 @@ class _ChildOutput:
                 except OSError:
                     data = b""
                 if not data:
-                    self._send(fd, stream, decoder.decode(b"", final=True), ended=True)
+                    lines.end()
                     self._ended.add(fd)
                     break
-                self._send(fd, stream, decoder.decode(data), ended=False)
-
-    def _send(self, fd: int, stream: str, text: str, ended: bool) -> None:
-        """Each whole line as one event; what follows the last newline at once, unfinished, as a terminal shows it."""
-        *lines, rest = text.split("\n")
-        for line in lines:
-            self._line(fd, stream, line, partial=False)
-        if rest or (ended and fd in self._continued):
-            self._line(fd, stream, rest, partial=not ended)
-
-    def _line(self, fd: int, stream: str, text: str, partial: bool) -> None:
-        while len(text) > CHUNK_CHARS:
-            self._emit_for(self.pid, ev.STDOUT, {"stream": stream, "text": text[:CHUNK_CHARS], "partial": True})
-            text = text[CHUNK_CHARS:]
-        fields: dict[str, Any] = {"stream": stream, "text": text}
-        if partial:
-            fields["partial"] = True
-            self._continued.add(fd)
-        else:
-            self._continued.discard(fd)
-        self._emit_for(self.pid, ev.STDOUT, fields)
+                lines.feed(data)
 
 
 class _Pipes:

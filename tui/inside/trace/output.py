@@ -9,6 +9,7 @@ import time
 from tui.inside.kinds import STDOUT
 from tui.inside.trace.context import TraceContext
 from tui.inside.emitter import FLUSH_DELAY
+from tui.inside.frames import TEXT_PIECE, piece_size
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
@@ -18,8 +19,6 @@ if TYPE_CHECKING:
 _native_id = _thread.get_native_id
 _monotonic_ns = time.monotonic_ns
 _EAGER_NS = int(FLUSH_DELAY * 1e9)
-# One frame must hold a line even if every character takes 3-4 bytes in UTF-8.
-CHUNK_CHARS = 900
 # Pieces of one unfinished line kept before its whole chunks are sent.
 HOLD_PIECES = 256
 
@@ -91,7 +90,7 @@ class LineCapture(io.TextIOBase):
         """A line still without its newline grew long: send its whole chunks now (as parts of one line), keep the
         rest. Memory stays bounded however long the line gets."""
         text = "".join(pending)
-        whole = len(text) - len(text) % CHUNK_CHARS
+        whole = len(text) - len(text) % piece_size(text)
         if whole:
             self._send(text[:whole], partial=True)
         pending[:] = [text[whole:]] if whole < len(text) else []
@@ -101,9 +100,11 @@ class LineCapture(io.TextIOBase):
         stream = self._stream
         end = len(line)
         start = 0
-        while end - start > CHUNK_CHARS:  # by index: a slice of the rest at each chunk made long lines quadratic
-            emit(STDOUT, {"stream": stream, "text": line[start:start + CHUNK_CHARS], "partial": True})
-            start += CHUNK_CHARS
+        if end > TEXT_PIECE:  # a print's usual line needs no look at its characters
+            size = piece_size(line)
+            while end - start > size:  # by index: a slice of the rest at each piece made long lines quadratic
+                emit(STDOUT, {"stream": stream, "text": line[start:start + size], "partial": True})
+                start += size
         last = line[start:] if start else line
         if partial:
             emit(STDOUT, {"stream": stream, "text": last, "partial": True})
