@@ -1,7 +1,8 @@
 """Containment that does not depend on the run's reaper: a script that kills its reaper, or its whole process group
 after two children left it with setsid(), ends under contui with every one of its processes gone, however it was
-started, and contui says why in one line. (Under plain python those children would sleep on.) Ctrl+C stops a run
-with one line too."""
+started, and contui says why in one line. (Under plain python those children would sleep on.) A script that stops
+its reaper keeps neither the timeout from ending the run nor its processes from ending with a SIGKILLed contui.
+Ctrl+C stops a run with one line too."""
 
 from __future__ import annotations
 
@@ -55,6 +56,30 @@ def test_setsid_children_and_a_killed_process_group_leave_nothing(tmp_path: Path
                        clock_seconds=0.0, speed=1.0, lang="en", projector=False)
     assert "its reaper was killed: contui ended the run" in render_status(info).plain
 
+
+
+def test_a_stopped_reaper_keeps_the_timeout() -> None:
+    done, took = contui_run("--timeout", "2", script("stops_its_reaper.py"))
+    assert done.stdout == "reaper stopped\n"
+    assert done.returncode == 124
+    # the timeout, then at most the stop's grace for SIGTERM (1 s), and start-up; a reaper left stopped would have
+    # been killed only after a further 5 s without an answer
+    assert took < 5
+    assert wait_until(lambda: not run_processes(), 2.0), run_processes()
+
+
+def test_a_stopped_reaper_and_a_sigkilled_contui_leave_nothing() -> None:
+    contui = subprocess.Popen([sys.executable, "-m", "tui", "run", script("stops_its_reaper.py")], text=True,
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert contui.stdout is not None
+        assert contui.stdout.readline() == "reaper stopped\n"
+        reaper = [p for p in psutil.Process(contui.pid).children() if p.status() == psutil.STATUS_STOPPED]
+        assert len(reaper) == 1  # the run's reaper is stopped when contui dies
+    finally:
+        contui.kill()
+        contui.wait()
+    assert wait_until(lambda: not run_processes(), 2.0), run_processes()
 
 
 def test_ctrl_c_while_the_run_goes_stops_it_with_one_line() -> None:

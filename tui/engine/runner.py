@@ -119,6 +119,7 @@ class Run:
         if self.reaper.poll() is None:
             grace = self.grace if grace is None else grace
             try:
+                self.reaper.send_signal(signal.SIGCONT)  # the script may have stopped it: it could not act
                 self.reaper.send_signal(signal.SIGTERM)
             except ProcessLookupError:
                 pass

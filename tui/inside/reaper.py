@@ -58,6 +58,10 @@ class Reaper:
 
     def run(self, control_fd: int, fields: dict[str, object]) -> NoReturn:
         _prctl(PR_SET_CHILD_SUBREAPER, 1)
+        # A script can SIGSTOP its reaper; stopped, it would not see contui go. The kernel sends this signal when
+        # contui's thread that started us ends (or contui itself, SIGKILL included): SIGCONT wakes a stopped reaper
+        # (and does nothing to a running one), which then reads the end of its control pipe and ends the run.
+        _prctl(PR_SET_PDEATHSIG, signal.SIGCONT)
         _prctl(PR_SET_NAME, ev.REAPER_NAME.encode())
         env = dict(os.environ, **{ENV_REAPER: str(os.getpid())})
         main = subprocess.Popen(self.command, env=env, pass_fds=(self.emitter.fd,),
