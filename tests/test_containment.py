@@ -82,6 +82,19 @@ def test_a_stopped_reaper_and_a_sigkilled_contui_leave_nothing() -> None:
     assert wait_until(lambda: not run_processes(), 2.0), run_processes()
 
 
+@pytest.mark.parametrize("name", ["closes_its_fds.py", "dup2s_over_its_fds.py"])
+def test_a_script_that_closes_or_replaces_the_tracers_fd_loses_no_line_and_gets_no_frame(
+        name: str, tmp_path: Path) -> None:
+    traced, plain = tmp_path / "traced.txt", tmp_path / "plain.txt"
+    done, _ = contui_run(script(name), str(traced))
+    python = subprocess.run([sys.executable, script(name), str(plain)], capture_output=True, text=True, timeout=60,
+                            stdin=subprocess.DEVNULL)
+    assert done.returncode == python.returncode == 0, done.stderr
+    assert sorted(done.stdout.splitlines()) == sorted(python.stdout.splitlines())
+    assert done.stderr == ""
+    assert traced.read_bytes() == plain.read_bytes() != b""
+
+
 def test_ctrl_c_while_the_run_goes_stops_it_with_one_line() -> None:
     contui = subprocess.Popen([sys.executable, "-m", "tui", "run", script("five_sleepers.py")], text=True,
                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -8,6 +8,7 @@ import os
 import time
 from collections import deque
 
+from tui.inside.eventfd import EventFd
 from tui.inside.frames import FrameEncoder
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
@@ -43,8 +44,8 @@ class Emitter:
     a process killed mid-write can hold nothing another process needs.
     """
 
-    def __init__(self, fd: int, t0: int) -> None:
-        self.fd = fd
+    def __init__(self, fd: int, t0: int, link: str | None = None) -> None:
+        self._pipe = EventFd(fd, link)  # see eventfd.py: ``link`` reopens the pipe if the script closes its fd
         self.t0 = t0
         self.enabled = True
         self._encoder = FrameEncoder()
@@ -128,6 +129,11 @@ class Emitter:
     def now(self) -> int:
         return _monotonic_ns()
 
+    @property
+    def fd(self) -> int:
+        """The event pipe's fd now (a process the run starts inherits it)."""
+        return self._pipe.fd
+
     def _flush_loop(self) -> None:
         quiet = 0
         while self.enabled:
@@ -178,8 +184,11 @@ class Emitter:
                     batch = [queue.popleft()] if n == 1 else [queue.popleft() for _ in range(n)]
                     sent += n
                     if self.enabled:
+                        fd = self._pipe.checked()
                         try:
-                            self._encoder.write(self.fd, batch)
+                            if fd < 0:
+                                raise OSError("the event pipe is gone")
+                            self._encoder.write(fd, batch)
                         except OSError:  # contui is gone: nobody is listening any more
                             self.enabled = False
             finally:

@@ -19,7 +19,8 @@ from typing import NoReturn
 
 from tui.inside import kinds as ev
 from tui.inside.emitter import Emitter
-from tui.inside.env import ENV_FD, ENV_REAPER, ENV_T0
+from tui.inside.env import ENV_CONTROL_FILE, ENV_FD, ENV_REAPER, ENV_T0
+from tui.inside.eventfd import EVENTS_LINK, move_high
 from tui.inside.streamlines import StreamLines
 
 PR_SET_PDEATHSIG = 1
@@ -196,7 +197,14 @@ def main() -> None:
     args = parser.parse_args()
     if args.command[:1] == ["--"]:
         args.command = args.command[1:]
-    emitter = Emitter(int(os.environ[ENV_FD]), int(os.environ[ENV_T0]))
+    # The run's processes inherit the event pipe at a high fd, out of the script's way, and reopen it through the
+    # link if the script closes it anyway (see eventfd.py).
+    fd = move_high(int(os.environ[ENV_FD]))
+    os.environ[ENV_FD] = str(fd)
+    control_file = os.environ.get(ENV_CONTROL_FILE)
+    if control_file:
+        os.symlink(f"/proc/{os.getpid()}/fd/{fd}", os.path.join(os.path.dirname(control_file), EVENTS_LINK))
+    emitter = Emitter(fd, int(os.environ[ENV_T0]))
     reaper = Reaper(args.command, emitter, args.grace, json.loads(args.cleanup))
     fields = {"target": args.target, "cwd": os.getcwd(), "speed": args.speed, "start_method": args.start_method,
               "args": json.loads(args.args)}

@@ -13,6 +13,7 @@ from tui.inside.control import ControlPage
 from tui.inside.trace import children, locks, pipes, processes, queues, shared, sync, tasks, threads, waits
 from tui.inside.trace.context import TraceContext
 from tui.inside.emitter import Emitter
+from tui.inside.eventfd import EVENTS_LINK
 from tui.inside.env import ENV_CONTROL_FILE, ENV_FD, ENV_ROOT, ENV_START_METHOD, ENV_T0
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.output import LineCapture
@@ -39,11 +40,12 @@ def install_from_env(role: str = "main") -> TraceContext | None:
         return None
     control_path = os.environ.get(ENV_CONTROL_FILE)
     control = ControlPage(control_path) if control_path and os.path.exists(control_path) else None
-    return install(int(fd), int(os.environ[ENV_T0]), control, os.environ.get(ENV_ROOT, ""), role)
+    link = os.path.join(os.path.dirname(control_path), EVENTS_LINK) if control_path else None
+    return install(Emitter(int(fd), int(os.environ[ENV_T0]), link), control, os.environ.get(ENV_ROOT, ""), role)
 
 
-def install(fd: int, t0: int, control: ControlPage | None, root: str, role: str) -> TraceContext:
-    ctx = TraceContext(Emitter(fd, t0), control=control, root=root)
+def install(emitter: Emitter, control: ControlPage | None, root: str, role: str) -> TraceContext:
+    ctx = TraceContext(emitter, control=control, root=root)
     _installed.append(ctx)
     sys.stdout = LineCapture(ctx, "stdout", sys.stdout)
     sys.stderr = LineCapture(ctx, "stderr", sys.stderr)
