@@ -6,6 +6,8 @@ Ctrl+C stops a run with one line too."""
 
 from __future__ import annotations
 
+import random
+import re
 import signal
 import subprocess
 import sys
@@ -110,3 +112,31 @@ def test_ctrl_c_while_the_run_goes_stops_it_with_one_line() -> None:
     assert contui.returncode == 130
     assert err == "\ncontui: interrupted, the run was stopped\n"
     assert wait_until(lambda: not run_processes(), 2.0), run_processes()
+
+
+CONTUI = str(Path(sys.executable).parent / "contui")  # the console command, as a student runs it
+TUI = str(Path(__file__).resolve().parent.parent / "tui")
+
+
+def test_ctrl_c_at_random_moments_in_the_first_200ms_never_shows_a_traceback_of_contui() -> None:
+    """Each moment gives one of three ends. From the moment contui's own code runs (tui/entry.py, first thing):
+    one line and 130. Before CPython has set up signals: the default action, nothing printed. In between, CPython's
+    start-up (site, the editable install's import hook, pip's console script: before any code of contui's package)
+    prints its own traceback of KeyboardInterrupt, never through a frame of contui's. Nothing of a run is left in any
+    case."""
+    rng = random.Random(11)
+    for _ in range(20):
+        contui = subprocess.Popen([CONTUI, "run", "--timeout", "20", script("five_sleepers.py")], text=True,
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0, 0.2))
+        contui.send_signal(signal.SIGINT)
+        _, err = contui.communicate(timeout=30)
+        if contui.returncode == 130:
+            assert err.strip() in ("contui: interrupted", "contui: interrupted, the run was stopped"), err
+        elif err == "":
+            assert contui.returncode == -signal.SIGINT
+        else:  # CPython ends an uncaught KeyboardInterrupt with exit 1, or by SIGINT once its start-up is done
+            assert contui.returncode in (1, -signal.SIGINT) and err.rstrip().endswith("KeyboardInterrupt"), err
+            frames = re.findall(r'File "([^"]+)"', err)
+            assert frames and not [f for f in frames if f.startswith(TUI)], err
+        assert wait_until(lambda: not run_processes(), 2.0), run_processes()
