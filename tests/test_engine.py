@@ -251,6 +251,21 @@ def test_stop_ends_every_process_including_orphans() -> None:
     assert_model_took_every_event(collector.model, "five_sleepers.py")
 
 
+def test_the_next_run_removes_the_temp_folders_of_a_contui_that_is_gone(tmp_path: Path) -> None:
+    """A contui SIGKILLed before its reaper started leaves its folders: the next run removes them, and only them."""
+    from tui.engine.runner import sweep_stale_folders
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    stale = [tmp_path / f"contui-ctl-{gone.pid}-abc123", tmp_path / f"contui-ticket_lock-{gone.pid}-x_y"]
+    kept = [tmp_path / f"contui-ctl-{os.getpid()}-def456", tmp_path / "contui-notes", tmp_path / "other-1-2"]
+    for folder in stale + kept:
+        folder.mkdir()
+        (folder / "control").write_bytes(b"")
+    assert sorted(sweep_stale_folders(str(tmp_path))) == sorted(str(f) for f in stale)
+    assert sorted(tmp_path.iterdir()) == sorted(kept)
+
+
 def test_sigkill_of_contui_ends_the_whole_run_within_2s_and_its_temp_folders_go_with_it(tmp_path: Path) -> None:
     # its own temp folder, so that what contui leaves there is this run's
     contui = subprocess.Popen([sys.executable, "-m", "tui", "run", script("five_sleepers.py")],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -59,12 +60,13 @@ class Run:
 
     # -- life cycle -------------------------------------------------------------------------------------------
     def start(self) -> None:
+        sweep_stale_folders()
         if self.target.scenario is not None:
-            self.workdir = tempfile.mkdtemp(prefix=f"contui-{self.target.scenario.id}-")
+            self.workdir = tempfile.mkdtemp(prefix=_folder_prefix(self.target.scenario.id))
             cwd = self.workdir
         else:
             cwd = os.getcwd()
-        self._control_dir = tempfile.mkdtemp(prefix="contui-ctl-")
+        self._control_dir = tempfile.mkdtemp(prefix=_folder_prefix("ctl"))
         self._control = ControlPage(os.path.join(self._control_dir, "control"), initial_speed=self.speed)
         self.t0 = time.monotonic_ns()
         env = dict(os.environ)
@@ -237,6 +239,48 @@ class Run:
         if self.running:
             assert self.reaper is not None
             self.reaper.send_signal(sig)
+
+
+# A run's temp folders are named for their contui: contui-<scenario id or "ctl">-<contui's pid>-<random>.
+_RUN_FOLDER = re.compile(r"contui-\w+-(\d+)-\w+")
+
+
+def _folder_prefix(kind: str) -> str:
+    return f"contui-{kind}-{os.getpid()}-"
+
+
+def sweep_stale_folders(parent: str | None = None) -> list[str]:
+    """Remove the temp folders of runs whose contui is gone (SIGKILLed before its reaper, which removes them then,
+    had started); returns those removed. A folder's contui is gone if no process has its pid, or the one that has it
+    started after the folder was last changed (the pid was used again)."""
+    import psutil  # only here: the app loads psutil after its first frame
+
+    parent = parent or tempfile.gettempdir()
+    removed = []
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _RUN_FOLDER.fullmatch(entry.name)
+        if match is None or not entry.is_dir(follow_symlinks=False):
+            continue
+        try:
+            made = entry.stat(follow_symlinks=False).st_mtime
+            if entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+            owner = psutil.Process(int(match.group(1)))
+            # Start times are known to a second or so (the boot time is whole seconds): a process that started
+            # within that of the folder is taken for its maker, alive.
+            if owner.create_time() <= made + 2.0:
+                continue
+        except psutil.NoSuchProcess:
+            pass
+        except (OSError, psutil.Error):
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(entry.path)
+    return removed
 
 
 def _alive(proc: Any) -> bool:
