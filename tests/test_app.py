@@ -477,6 +477,13 @@ def test_chinese_narration_wraps_between_characters() -> None:
     assert wrap("the quick brown fox", 9) == ["the quick", "brown fox"]
 
 
+def test_a_word_longer_than_the_line_is_cut_by_cells() -> None:
+    assert wrap("abcdefghij", 4) == ["abcd", "efgh", "ij"]
+    assert wrap("x" * 1_000_000, 50) == ["x" * 50] * 20_000
+    assert wrap("中文中文中", 4) == ["中文", "中文", "中"]  # two cells each
+    assert wrap("ab\x1bcdef", 4) == ["ab\x1bcd", "ef"]  # a control character takes no cell, as in rich
+
+
 # -- the layout rules -------------------------------------------------------------------------------------------------
 def test_what_a_scenario_uses_is_read_from_its_code_not_its_comments() -> None:
     uses = {sid: needs(resolve_target(sid)) for sid in ("ticket_lock", "ticket_race", "why_processes", "echo_server",

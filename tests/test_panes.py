@@ -432,6 +432,31 @@ async def test_long_lines_wrap_to_the_pane_width_under_their_text_and_cjk_counts
 
 
 @sync
+async def test_a_line_of_a_million_characters_sent_in_pieces_shows_whole_folded_to_the_pane() -> None:
+    """As a run sends it: 250 partial pieces of 4,000 characters, then its end. Cut into rows in time linear in the
+    line (a cut that copied the rest of the line at each row took minutes and froze the app)."""
+    text = "".join(f"{i:07d}" for i in range(1_000_000 // 7))
+    events = [E(1, "proc.start", 10, ppid=1, name="MainProcess")]
+    events += [E(2 + n, "stdout", 10, text=text[i:i + 4000], partial=True) for n, i in enumerate(range(0, len(text),
+                                                                                                     4000))]
+    events.append(E(1000, "stdout", 10, text=""))
+    pane = OutputPane()
+    async with PaneApp(pane).run_test(size=(80, 12)) as pilot:
+        model = Model()
+        for event in events:  # the pane follows the line as it grows, as in a live run
+            model.apply(event)
+            pane.update_from(model)
+        await pilot.pause()
+        rows = pane.row_texts()
+        width = pane.scrollable_content_region.width
+        prefix = "MainProcess[10] │ "
+        assert rows[0].startswith(prefix) and all(row.startswith(" " * len(prefix)) for row in rows[1:])
+        assert all(cell_len(row) <= width for row in rows)
+        assert rows[0][len(prefix):] + "".join(row.strip() for row in rows[1:]) == text
+        assert text[-20:] in screen_text(pilot.app, pane)  # anchored at the end: the line's end is on screen
+
+
+@sync
 async def test_partial_lines_stderr_and_uncaught_exceptions() -> None:
     main, child = 10, 11
     model = Model.from_events([E(1, "proc.start", main, ppid=1, name="MainProcess"),
