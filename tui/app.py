@@ -72,9 +72,11 @@ def _bindings() -> list[Binding]:
                 tooltip="run the picked scenario, or restart it"),
         Binding("s", "stop", "stop", id="stop", priority=True, tooltip="stop the run (every process of it ends)"),
         Binding("space", "freeze", "freeze", id="freeze", priority=True,
-                tooltip="freeze / resume the whole run (SIGSTOP / SIGCONT: the processes show as stopped)"),
+                tooltip="freeze / resume the whole run (SIGSTOP / SIGCONT: the processes show as stopped; the run's "
+                        "clock stops too, so no sleep is shortened)"),
         Binding("plus,equals_sign", "speed(1)", "faster", id="speed-up", key_display="+", priority=True,
-                group=_SPEED, tooltip="faster: divides the scenario's sleeps, from its next sleep (the run going now too)"),
+                group=_SPEED, tooltip="faster: the run's clock goes faster, at once, the sleep in progress too (what the "
+                                      "script's clocks read stays the same)"),
         Binding("minus,underscore", "speed(-1)", "slower", id="speed-down", key_display="-", priority=True,
                 group=_SPEED, tooltip="slower"),
         Binding("l", "toggle_lang", "中/EN", id="lang", priority=True, tooltip="narration in Chinese / English"),

@@ -57,6 +57,7 @@ class Run:
         self._control_dir: str | None = None
         self._control: ControlPage | None = None
         self._control_w: int | None = None
+        self.frozen = False
 
     # -- life cycle -------------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -69,6 +70,7 @@ class Run:
         self._control_dir = tempfile.mkdtemp(prefix=_folder_prefix("ctl"))
         self._control = ControlPage(os.path.join(self._control_dir, "control"), initial_speed=self.speed)
         self.t0 = time.monotonic_ns()
+        self._control.start_clock(self.t0, time.time_ns(), self.speed)
         env = dict(os.environ)
         env.update({ENV_FD: str(self.queue.writer_fd), ENV_CONTROL_FILE: self._control.path, ENV_ROOT: ROOT,
                     **self._mark()})
@@ -224,16 +226,32 @@ class Run:
                 pass
 
     def set_speed(self, speed: float) -> None:
-        """Takes effect at the run's next sleep or wait, in every process."""
+        """Takes effect at once, on the sleeps and waits in progress too, in every process."""
         self.speed = speed
         if self._control is not None:
             self._control.set_speed(speed)
+            if not self.frozen:
+                self._control.set_rate(speed, time.monotonic_ns())
 
     def freeze(self) -> None:
+        """Stop every process of the run (SIGSTOP), and the scenario clock with them."""
+        if self.running and self._control is not None:
+            self.frozen = True
+            self._control.set_rate(0.0, time.monotonic_ns())
         self._tell_reaper(signal.SIGUSR1)
 
     def resume(self) -> None:
+        """Go on: the clock from where it stood (a frozen span shortens no sleep), then every process (SIGCONT)."""
+        if self.frozen and self._control is not None:
+            self._control.set_rate(self.speed, time.monotonic_ns())
+        self.frozen = False
         self._tell_reaper(signal.SIGUSR2)
+
+    def scenario_seconds(self) -> float:
+        """The run's scenario clock now (see tui/inside/control.py): what its scripts' clocks read since it began."""
+        if self._control is None:
+            return 0.0
+        return self._control.scenario_ns(time.monotonic_ns()) / 1e9
 
     def _tell_reaper(self, sig: int) -> None:
         if self.running:

@@ -8,6 +8,13 @@ import reprlib
 from tui.inside.control import ControlPage
 from tui.inside.emitter import Emitter
 
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from tui.inside.trace.clock import ScenarioClock
+
 _short = reprlib.Repr()
 _short.maxstring = 40
 _short.maxother = 40
@@ -36,6 +43,7 @@ class TraceContext:
     def __init__(self, emitter: Emitter, control: ControlPage | None = None, root: str = "") -> None:
         self.emitter = emitter
         self.control = control  # None: real time, and no terminate requests
+        self.clock: ScenarioClock | None = None  # the run's scenario clock, once installed (see clock.py)
         self.root = root  # the folder that holds the tui package, for bootstrapping spawned interpreters
         self.finished_pid = 0  # the pid that has reported its own exit (a fork child inherits the parent's)
         self.sigterm_handler: object = None  # the tracer's own, while the script has not put one of its own
@@ -52,9 +60,22 @@ class TraceContext:
         self.emitter.emit(kind, fields, t)
 
     def scaled(self, timeout: float | None) -> float | None:
+        """A timeout in real seconds for ``timeout`` scenario seconds at the speed now (for a wait that cannot be
+        taken up again, such as a barrier's: see :meth:`timed`)."""
         if timeout is None:
             return timeout
         return max(0.0, timeout) / self.speed
+
+    def timed(self, call: Callable[[float | None], Any], timeout: float | None,
+              finished: Callable[[Any], bool] = bool, expired: tuple[type[BaseException], ...] = ()) -> Any:
+        """A wait of ``timeout`` seconds measured on the scenario clock: ``call(real_timeout)`` is made again, each
+        time for a slice of what is left, until ``finished(result)`` or the time is up (``expired``: the exceptions
+        ``call`` raises when its slice ran out). No timeout: one call that waits for ever."""
+        if timeout is None:
+            return call(None)
+        if self.clock is None:
+            return call(self.scaled(timeout))
+        return self.clock.wait(call, timeout, finished, expired)
 
     @property
     def pid(self) -> int:

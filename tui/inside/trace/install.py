@@ -15,6 +15,7 @@ from tui.inside.trace.context import TraceContext
 from tui.inside.emitter import Emitter
 from tui.inside.eventfd import EVENTS_LINK
 from tui.inside.env import ENV_CONTROL_FILE, ENV_FD, ENV_ROOT, ENV_START_METHOD, ENV_T0
+from tui.inside.trace.clock import ScenarioClock
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.output import LineCapture
 from tui.inside.trace.processes import die_of_sigterm, flush_at_exit
@@ -63,6 +64,9 @@ def install(emitter: Emitter, control: ControlPage | None, root: str, role: str)
     waits.install(ctx, imports)
     _default_start_method(os.environ.get(ENV_START_METHOD))
     _flush_on_sigterm(ctx)
+    if control is not None:
+        ctx.clock = ScenarioClock(control)
+        ctx.clock.install()
     # a spawned child that dies before multiprocessing's _bootstrap (a script without the __main__ guard) still
     # sends its last lines; for every other process this finds nothing left to send
     atexit.register(flush_at_exit, ctx)
@@ -83,7 +87,15 @@ def _scale_sleep(ctx: TraceContext) -> None:
     def sleep(secs: float) -> None:
         emit(ev.SLEEP, {"secs": secs, "phase": "begin"})
         try:
-            real_sleep(secs / ctx.speed)
+            clock = ctx.clock
+            try:
+                on_clock = clock is not None and 0 < secs < 1e12
+            except TypeError:
+                on_clock = False
+            if on_clock:
+                clock.sleep(secs)  # type: ignore[union-attr]
+            else:  # no clock; or 0 (a yield), or what python refuses: python's own answer
+                real_sleep(secs if clock is not None else secs / ctx.speed)
         finally:
             emit(ev.SLEEP, {"secs": secs, "phase": "end"})
 

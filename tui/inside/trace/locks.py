@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from types import FrameType, ModuleType
     from typing import Any, Callable
 
+_real_monotonic_ns = time.monotonic_ns
+
 
 _ids = itertools.count(1)
 # The real locks, as the standard library makes them (threading.Lock and RLock are this module's factories).
@@ -80,7 +82,7 @@ def traced_methods(
     signature (``block``, and a negative timeout means "do not wait") rather than threading's (``blocking``, and a
     negative timeout means "wait for ever")."""
     emit = ctx.emitter.emit  # bound once: this is the hottest path of a traced script
-    now = time.monotonic_ns
+    now = _real_monotonic_ns  # events are stamped in real time; time.monotonic_ns may be the scenario clock by now
     key, acquired, waiting, gave_up, failed, released = kinds
     # One fields dict per lock (and per site), shared by all its events: nothing changes an event's fields once
     # made, and pickle sends an object it has already sent in a frame as a two-byte reference.
@@ -105,7 +107,7 @@ def traced_methods(
         if timeout is None or (timeout < 0 and not mp):
             ok = raw_acquire(True)
         else:
-            ok = raw_acquire(True, ctx.scaled(timeout))
+            ok = ctx.timed(lambda slice_: raw_acquire(True, slice_), timeout)
         emit(acquired if ok else gave_up, fields)
         return ok
 

@@ -83,7 +83,7 @@ def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
     def join(self: process.BaseProcess, timeout: float | None = None) -> None:
         emit(ev.PROC_JOIN, {"child": self.pid, "phase": "begin", "timeout": timeout})
         try:
-            orig_join(self, ctx.scaled(timeout))
+            ctx.timed(lambda slice_: orig_join(self, slice_), timeout, finished=lambda _: self.exitcode is not None)
         finally:
             emit(ev.PROC_JOIN, {"child": self.pid, "phase": "end", "code": self.exitcode})
 

@@ -86,7 +86,8 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
                     raise
                 emit(ev.QUEUE_BLOCK, {"queue": qid, "op": "put"})
                 try:
-                    orig_put(self, obj, True, ctx.scaled(timeout))
+                    ctx.timed(lambda slice_: orig_put(self, obj, True, slice_), timeout, finished=_done,
+                              expired=(queue_mod.Full,))
                 except queue_mod.Full:
                     emit(ev.QUEUE_TIMEOUT, {"queue": qid, "op": "put", "error": "Full", "block": True})
                     raise
@@ -115,7 +116,8 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
                     if waiting_bytes(self._reader) == 0:
                         emit(ev.QUEUE_BLOCK, {"queue": qid, "op": "get"})
                         t = None
-                    item = orig_get(self, True, ctx.scaled(timeout))
+                    item = ctx.timed(lambda slice_: orig_get(self, True, slice_), timeout, finished=_done,
+                                     expired=(queue_mod.Empty,))
             except queue_mod.Empty:
                 emit(ev.QUEUE_TIMEOUT, {"queue": qid, "op": "get", "error": "Empty", "block": block})
                 raise
@@ -264,7 +266,9 @@ def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
                 raise
         emit(ev.QUEUE_BLOCK, {"queue": qid, "op": op})
         try:
-            return call(*args, True, _scaled(ctx, timeout))
+            if timeout is not None and timeout < 0:
+                return call(*args, True, timeout)  # the queue refuses it (ValueError), as it would
+            return ctx.timed(lambda slice_: call(*args, True, slice_), timeout, finished=_done, expired=(Error,))
         except Error:
             emit(ev.QUEUE_TIMEOUT, {"queue": qid, "op": op, "error": Error.__name__, "block": True})
             raise
@@ -306,9 +310,9 @@ def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
     queue_mod.SimpleQueue = _traced_simple_queue(ctx, queue_mod.SimpleQueue, Empty)
 
 
-def _scaled(ctx: TraceContext, timeout: float | None) -> float | None:
-    """The speed dial's timeout; a negative one is left for the queue to refuse (ValueError) as it would."""
-    return timeout if timeout is None or timeout < 0 else ctx.scaled(timeout)
+def _done(result: Any) -> bool:
+    """A put or get that returned has done what it waited for (one whose slice ran out raised instead)."""
+    return True
 
 
 def _rank(heap: list[Any], item: Any) -> int | None:
@@ -346,7 +350,11 @@ def _traced_simple_queue(ctx: TraceContext, raw: type, Empty: type) -> type:
             try:
                 if block and raw_empty(self):
                     emit(ev.QUEUE_BLOCK, {"queue": qid, "op": "get"})
-                    item = raw_get(self, True, _scaled(ctx, timeout))
+                    if timeout is not None and timeout < 0:
+                        item = raw_get(self, True, timeout)  # refused (ValueError), as it would be
+                    else:
+                        item = ctx.timed(lambda slice_: raw_get(self, True, slice_), timeout, finished=_done,
+                                         expired=(Empty,))
                 else:
                     item = raw_get(self, block, timeout)
             except Empty:

@@ -80,12 +80,12 @@ def install(ctx: TraceContext, imports: ImportWatch) -> None:
 def _reported_wait(ctx: TraceContext, kind: str, about: dict[str, str], orig_wait: Callable[[Any, Any], Any],
                    obj: Any, timeout: float | None) -> bool:
     """A wait() that reports its begin (with the timeout asked for) and its end (with what it returned), its
-    timeout scaled by the speed dial."""
+    timeout measured on the scenario clock."""
     fields = {**about, "site": user_site(3)}  # past this function and the wrapper
     ctx.emit(kind, {**fields, "phase": "begin", "timeout": timeout})
     result = False
     try:
-        result = orig_wait(obj, ctx.scaled(timeout))
+        result = ctx.timed(lambda slice_: orig_wait(obj, slice_), timeout)
     finally:
         ctx.emit(kind, {**fields, "phase": "end", "result": bool(result)})
     return result

@@ -55,13 +55,16 @@ def install(ctx: TraceContext) -> None:
 
     orig_join = Thread.join
 
+    def _timed_join(thread: threading.Thread, timeout: float | None) -> None:
+        ctx.timed(lambda slice_: orig_join(thread, slice_), timeout, finished=lambda _: not thread.is_alive())
+
     def join(self: threading.Thread, timeout: float | None = None) -> None:
         if not getattr(self, "_contui_traced", False):
-            return orig_join(self, ctx.scaled(timeout))
+            return _timed_join(self, timeout)
         fields: dict[str, Any] = {"child": self.native_id, "name": self.name}
         emit(ev.THREAD_JOIN, {**fields, "phase": "begin", "timeout": timeout})
         try:
-            orig_join(self, ctx.scaled(timeout))
+            _timed_join(self, timeout)
         finally:
             emit(ev.THREAD_JOIN, {**fields, "phase": "end", "alive": self.is_alive()})
 
