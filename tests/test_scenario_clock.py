@@ -1,0 +1,111 @@
+"""The run's scenario clock, with real processes: a freeze holds the lesson (the join scenario still prints 3 s, while
+the class waited 3 s more), a change of speed acts on the sleep in progress, and what a script's clocks read does
+not depend on the speed it ran at."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tests.helpers import run_traced, script, wait_until
+from tui.engine import events as ev
+from tui.engine.catalog import resolve_target
+from tui.engine.collector import Collector
+from tui.engine.runner import Run
+
+HOLD = 3.0  # s the run is held frozen
+
+
+def printed_total(lines: list[str]) -> float:
+    """The join scenario's last line, ``主 3.00...``: the seconds it measured."""
+    match = re.fullmatch(r"主 (\d+\.\d+)", lines[-1])
+    assert match, lines
+    return float(match.group(1))
+
+
+def collect_to_end(collector: Collector, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not collector.finished:
+        assert time.monotonic() < deadline, "the run did not end"
+        collector.poll(0.05)
+
+
+def test_a_freeze_shortens_no_sleep_of_the_join_scenario() -> None:
+    run = Run(resolve_target("join"), stdin="null")
+    collector = Collector(run)
+    try:
+        began = time.monotonic()
+        run.start()
+        # frozen once all three children sleep: a freeze that fast-forwarded them would end the run at once
+        assert wait_until(lambda: collector.poll(0.02) is not None and
+                          sum(1 for line in collector.model.lines if "is running" in line.text) == 3, timeout=20)
+        run.freeze()
+        time.sleep(HOLD)  # the class looks at the frozen run for HOLD seconds
+        run.resume()
+        collect_to_end(collector, 30)
+        wall = time.monotonic() - began
+    finally:
+        run.close()
+    lines = [line.text for line in collector.model.lines]
+    assert printed_total(lines) == pytest.approx(3.0, abs=0.2)
+    assert wall == pytest.approx(3.0 + HOLD, abs=0.5)
+
+
+def test_a_faster_speed_acts_on_the_sleep_in_progress() -> None:
+    run = Run(resolve_target(script("long_sleep.py")), stdin="null")
+    collector = Collector(run)
+    try:
+        run.start()
+        seen: list[ev.Event] = []
+        assert wait_until(lambda: seen.extend(collector.poll(0.02)) or
+                          any(e.kind == ev.SLEEP and e.get("phase") == "begin" for e in seen), timeout=20)
+        changed = time.monotonic()
+        run.set_speed(100)  # 20 s of sleep left at most: 0.2 s from now
+        collect_to_end(collector, 15)
+        after_change = time.monotonic() - changed
+    finally:
+        run.close()
+    assert after_change < 5  # at the old speed, the sleep would have gone on for about 20 s
+    first, second = (line.text for line in collector.model.lines)
+    assert first == "sleeping" and second.startswith("slept ")
+    # at 100x each real millisecond of the script's own work reads as a tenth of a second
+    assert float(second.split()[1]) == pytest.approx(20.0, abs=0.5)
+
+
+@pytest.mark.parametrize("speed", [4.0])
+def test_what_the_scripts_clocks_read_is_the_same_at_any_speed(speed: float) -> None:
+    at_one = run_traced(script("clocks.py")).lines()
+    faster = run_traced(script("clocks.py"), speed=speed).lines()
+    assert len(at_one) == len(faster) == 18
+    for one, other in zip(at_one, faster, strict=True):
+        wait, clock, seconds = one.split()
+        wait_too, clock_too, seconds_too = other.split()
+        assert (wait, clock) == (wait_too, clock_too)
+        assert float(seconds_too) == pytest.approx(float(seconds), abs=0.2), (one, other)
+        assert float(seconds) == pytest.approx(2.0 if wait == "sleep" else 1.0, abs=0.2), one
+
+
+def test_the_join_scenario_prints_the_same_total_at_4x() -> None:
+    assert printed_total(run_traced("join", speed=4.0).lines()) == pytest.approx(
+        printed_total(run_traced("join").lines()), abs=0.2)
+
+
+def test_the_models_clock_follows_a_quiet_run() -> None:
+    """A run that only sleeps sends nothing for seconds: contui's own clock events keep the model's clock (and the
+    timeline's axis, which follows it) moving, never more than a second behind."""
+    run = Run(resolve_target(script("long_sleep.py")), speed=10.0, stdin="null")  # 2 s of sleep
+    collector = Collector(run)
+    times: list[int] = []
+    try:
+        run.start()
+        deadline = time.monotonic() + 20
+        while not collector.finished:
+            assert time.monotonic() < deadline, "the run did not end"
+            collector.poll(0.05)
+            times.append(collector.model.now)
+    finally:
+        run.close()
+    assert max(later - earlier for earlier, later in zip(times, times[1:])) < 1_000_000_000
+    assert collector.model.now > 1_500_000_000
