@@ -426,6 +426,17 @@ def test_a_model_that_keeps_no_output_folds_everything_else() -> None:
     assert [e.type for e in m.exceptions] == ["KeyError"]
 
 
+def test_lines_remember_the_speed_they_were_printed_at_and_a_clock_event_moves_only_the_clock() -> None:
+    m = fold(started() + [E(20, "stdout", MAIN, stream="stdout", text="主 3.01")])
+    versions = dict(m.versions)
+    m.apply(E(5_000_000_000, "clock", 0, 0))
+    assert m.now == 5_000_000_000 and m.versions == versions  # the clock moved, nothing drawn from parts changed
+    m.apply_many([E(5_000_000_001, "run.speed", 0, 0, speed=4.0),
+                  E(5_000_000_002, "stdout", MAIN, stream="stdout", text="主 3.02")])
+    assert [(line.text, line.speed) for line in m.lines] == [("主 3.01", 1.0), ("主 3.02", 4.0)]
+    assert m.run.speed == 4.0
+
+
 def test_exception_is_recorded() -> None:
     m = fold(started(A) + [E(30, "exception", A, type="ZeroDivisionError", message="division by zero",
                                 traceback="Traceback...", where="process")])

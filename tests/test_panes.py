@@ -457,6 +457,19 @@ async def test_a_line_of_a_million_characters_sent_in_pieces_shows_whole_folded_
 
 
 @sync
+async def test_a_timing_printed_at_another_speed_says_the_speed() -> None:
+    model = Model.from_events([E(1, "proc.start", 10, ppid=1, name="MainProcess"),
+                               E(2, "stdout", 10, text="主 3.01"), E(3, "run.speed", 0, speed=4.0),
+                               E(4, "stdout", 10, text="主 3.02"), E(5, "stdout", 10, text="no timing here")])
+    pane = OutputPane()
+    async with PaneApp(pane).run_test(size=(80, 12)) as pilot:
+        pane.update_from(model)
+        await pilot.pause()
+        assert [row.split("│ ", 1)[1].rstrip() for row in pane.row_texts()] == [
+            "主 3.01", "主 3.02  [4×]", "no timing here"]
+
+
+@sync
 async def test_partial_lines_stderr_and_uncaught_exceptions() -> None:
     main, child = 10, 11
     model = Model.from_events([E(1, "proc.start", main, ppid=1, name="MainProcess"),

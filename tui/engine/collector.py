@@ -24,6 +24,9 @@ _NEW_PIDS = {ev.PROC_START: None, ev.PROC_SPAWN: "child", ev.RUN_START: "main"}
 # the wait). A busy run then wakes contui a few hundred times a second rather than at each write, and on a 2-core
 # machine each of those wake-ups took a core from the script, just as it had forked.
 GATHER = 0.004
+# While a run lives and is not frozen, the model's clock is never further behind real time than this: a quiet run
+# still moves the timeline's axis (contui adds a ``clock`` event).
+CLOCK_EVERY_NS = 500_000_000
 
 
 class Collector:
@@ -42,6 +45,7 @@ class Collector:
         self.ended = False
         self.reaper_lost = False  # the run's reaper was killed (by the script): contui ended what it left
         self._dropped_said = 0  # the malformed-frame count the model was last told
+        self._speed_said = run.speed  # the speed the model was last told (run.start tells the first)
         self._busy = False
 
     @property
@@ -72,6 +76,9 @@ class Collector:
         if dropped != self._dropped_said:  # contui's own event: every view and the recording say it
             self._dropped_said = dropped
             batch.append((time.monotonic_ns() - self.run.t0, ev.FRAMES_DROPPED, 0, 0, {"count": dropped}))
+        if self.run.speed != self._speed_said:  # turned while the run goes: lines printed from now on say so
+            self._speed_said = self.run.speed
+            batch.append((time.monotonic_ns() - self.run.t0, ev.RUN_SPEED, 0, 0, {"speed": self.run.speed}))
         if not self.ended and not self.reaper_lost:
             reaper = self.run.reaper
             code = reaper.poll() if reaper is not None else None
@@ -83,6 +90,10 @@ class Collector:
                 batch.append((time.monotonic_ns() - self.run.t0, ev.RUN_LOST, 0, 0, {}))
         if batch and self.sampler is not None:
             self.sampler.hurry()
+        if not batch and not self.ended and not self.run.frozen and self.run.t0:
+            now = time.monotonic_ns() - self.run.t0
+            if now - self.model.now >= CLOCK_EVERY_NS and self.run.running:
+                batch.append((now, ev.CLOCK, 0, 0, {}))
         pids = self.pids
         for wire in batch:
             if wire[1] == ev.RUN_END:

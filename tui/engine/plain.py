@@ -314,7 +314,10 @@ def _quiet(e: Event, model: Model, me: str) -> None:
 SENTENCES: dict[str, Sentence] = {
     ev.STDOUT: _quiet,  # the script's own lines are printed as they are
     ev.SLEEP: _quiet,
+    ev.CLOCK: _quiet,  # time went on, nothing happened
     ev.RUN_START: _run_start,
+    ev.RUN_SPEED: lambda e, model, me: f"speed turned to {e.get('speed'):g}x: the run's clock goes at that rate "
+                                       "from now on",
     ev.RUN_END: lambda e, model, me: f"run ended: main process {describe_code(e.get('code'))}",
     ev.RUN_LOST: lambda e, model, me: "run ended: its reaper was killed, and contui ended every process it had left",
     ev.FRAMES_DROPPED: lambda e, model, me: f"contui dropped malformed frames from the event pipe: "

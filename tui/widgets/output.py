@@ -9,6 +9,7 @@ width (a wide character counts two cells), their continuation rows indented unde
 from __future__ import annotations
 
 import bisect
+import re
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -64,10 +65,17 @@ class Layout:
     indent: int
 
 
+# A decimal number, such as a duration: not part of a dotted address or version (127.0.0.1, 3.11.7).
+_TIMING = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
+
+
 def line_text(line: OutputLine) -> str:
-    """The line's own text as shown (an exception says what was raised and where)."""
+    """The line's own text as shown (an exception says what was raised and where). A line printed at a speed other
+    than 1x that has a decimal number in it (a timing, most likely) says the speed it ran at."""
     record = line.exception
     if record is None:
+        if line.speed != 1.0 and _TIMING.search(line.text):
+            return safe(line.text) + f"  [{line.speed:g}×]"
         return safe(line.text)
     where = WHERE.get(record.where, record.where)
     return safe(f"uncaught {record.type}: {record.message}") + (f"  (in {where})" if where else "")

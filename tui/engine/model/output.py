@@ -61,7 +61,7 @@ class OutputFold(ModelCore):
                 del self._partial[key]
             self.amended_lines.append(index)
         else:
-            line = OutputLine(t, pid, tid, stream, text, partial)
+            line = OutputLine(t, pid, tid, stream, text, partial, speed=self.run.speed)
             if partial:
                 self._partial[key] = len(self.lines)
             self.lines.append(line)

@@ -50,6 +50,16 @@ class ProcessFold(ModelCore):
         self.run.dropped = max(self.run.dropped, int(f["count"]))
         self.touch(Part.RUN)
 
+    @handles(ev.RUN_SPEED)
+    def _run_speed(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        self.run.speed = float(f["speed"])
+        self.touch(Part.RUN)
+
+    @handles(ev.CLOCK)
+    def _clock(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        """Time went on with nothing to say: ``now`` moved (apply does that for every event), and the timeline
+        with it."""
+
     @handles(ev.RUN_LOST)
     def _run_lost(self, t: int, pid: int, tid: int, f: Fields) -> None:
         """Nobody will send run.end: the run is over, its main process's code unknown."""

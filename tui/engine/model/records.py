@@ -444,3 +444,4 @@ class OutputLine:
     partial: bool = False  # more text for this line may still come
     exception: ExceptionRecord | None = None  # on an EXCEPTION line: what was raised
     from_record: bool = False  # a traceback line its process never printed, shown from the exception's record
+    speed: float = 1.0  # the run's speed when the line was printed
