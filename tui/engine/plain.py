@@ -315,6 +315,8 @@ SENTENCES: dict[str, Sentence] = {
     ev.STDOUT: _quiet,  # the script's own lines are printed as they are
     ev.SLEEP: _quiet,
     ev.CLOCK: _quiet,  # time went on, nothing happened
+    ev.HOLD: lambda e, model, me: (f"{me} held (step mode) before {e.get('action')} {e.get('what')} at {e.get('site')}"
+                                   if e.get("phase") == "begin" else None),
     ev.RUN_START: _run_start,
     ev.RUN_SPEED: lambda e, model, me: f"speed turned to {e.get('speed'):g}x: the run's clock goes at that rate "
                                        "from now on",

@@ -58,9 +58,11 @@ class Run:
         self._control: ControlPage | None = None
         self._control_w: int | None = None
         self.frozen = False
+        self.stepping = False
 
     # -- life cycle -------------------------------------------------------------------------------------------
-    def start(self) -> None:
+    def start(self, stepping: bool = False) -> None:
+        """Launch the run; ``stepping``: in step mode from its first point (nothing of the script runs unstepped)."""
         sweep_stale_folders()
         if self.target.scenario is not None:
             self.workdir = tempfile.mkdtemp(prefix=_folder_prefix(self.target.scenario.id))
@@ -70,7 +72,9 @@ class Run:
         self._control_dir = tempfile.mkdtemp(prefix=_folder_prefix("ctl"))
         self._control = ControlPage(os.path.join(self._control_dir, "control"), initial_speed=self.speed)
         self.t0 = time.monotonic_ns()
-        self._control.start_clock(self.t0, time.time_ns(), self.speed)
+        self._control.start_clock(self.t0, time.time_ns(), 0.0 if stepping else self.speed)
+        self._control.set_stepping(stepping)
+        self.stepping = stepping
         env = dict(os.environ)
         env.update({ENV_FD: str(self.queue.writer_fd), ENV_CONTROL_FILE: self._control.path, ENV_ROOT: ROOT,
                     **self._mark()})
@@ -246,6 +250,33 @@ class Run:
             self._control.set_rate(self.speed, time.monotonic_ns())
         self.frozen = False
         self._tell_reaper(signal.SIGUSR2)
+
+    # -- step mode ----------------------------------------------------------------------------------------------
+    def enter_step(self) -> None:
+        """Every thread of the script is held at its next point; the clock stands still but for a stepped sleep."""
+        if self._control is None:
+            return
+        self._control.set_rate(0.0, time.monotonic_ns())
+        self._control.set_stepping(True)
+        self.stepping = True
+
+    def leave_step(self) -> None:
+        """Every held thread goes on, and the clock with them."""
+        if self._control is None:
+            return
+        self._control.set_stepping(False)
+        if not self.frozen:
+            self._control.set_rate(self.speed, time.monotonic_ns())
+        self.stepping = False
+
+    def step(self, tid: int, until: int | None = None) -> bool:
+        """Let the held thread ``tid`` do its next action; ``until``: the end of the sleep it is held at (scenario
+        ns), where the clock jumps. False while the thread let go last has not gone yet (try again)."""
+        if self._control is None or not self.stepping:
+            return False
+        if until is not None:
+            self._control.jump_to(until, time.monotonic_ns())
+        return self._control.go(tid)
 
     def scenario_seconds(self) -> float:
         """The run's scenario clock now (see tui/inside/control.py): what its scripts' clocks read since it began."""

@@ -1,7 +1,8 @@
 """The run's shared control page, mapped by every process of the run (a fork inherits the mapping).
 
-It holds the speed factor, which contui turns while the run goes; the run's scenario clock; and the terminate
-requests that let a fork child die of a ``terminate()`` that came before it could handle signals.
+It holds the speed factor, which contui turns while the run goes; the run's scenario clock; step mode (whether
+the run is in it, and which held thread contui lets go); and the terminate requests that let a fork child die of
+a ``terminate()`` that came before it could handle signals.
 
 The scenario clock is the run's own time: nanoseconds since the run began, advancing at the run's speed (``rate``),
 standing still while the run is frozen. contui alone writes it, each time the rate changes: the moment (real
@@ -20,8 +21,11 @@ _SEQ = struct.Struct("Q")  # at offset 8: odd while contui writes the clock
 _CLOCK = struct.Struct("qqd")  # at offset 16: real ns then, scenario ns then, rate since
 _ORIGIN = struct.Struct("qq")  # at offset 40: the run's start on CLOCK_MONOTONIC and on the wall clock (ns)
 _SEQ_AT, _CLOCK_AT, _ORIGIN_AT = 8, 16, 40
+_STEPPING = struct.Struct("i")  # at offset 56: 1 while the run is in step mode
+_GO = struct.Struct("q")  # at offset 64: the native tid of the held thread contui lets go, 0 once it has gone
+STEPPING_AT, _GO_AT = 56, 64
 _PID = struct.Struct("i")
-_REQUESTS_AT = 64
+_REQUESTS_AT = 128
 _SLOTS = (mmap.PAGESIZE - _REQUESTS_AT) // _PID.size
 
 
@@ -76,6 +80,38 @@ class ControlPage:
         """Scenario ns since the run began, at real ``now`` (CLOCK_MONOTONIC ns)."""
         real, scenario, rate = self.clock()
         return scenario + int((now - real) * rate) if rate and now > real else scenario
+
+    def jump_to(self, scenario: int, now: int) -> None:
+        """The clock jumps forward to ``scenario`` ns (never back): a sleep stepped in step mode ends at once."""
+        real, current, rate = self.clock()
+        at_now = current + int((now - real) * rate) if rate and now > real else current
+        self._write_clock(now, max(at_now, scenario), rate)
+
+    # -- step mode (contui writes; a held thread reads, and takes its go) -----------------------------------------
+    @property
+    def page(self) -> mmap.mmap:
+        """The mapped page: a hot path reads ``page[STEPPING_AT]`` itself, the cheapest look there is."""
+        return self._map
+
+    def stepping(self) -> bool:
+        return self._map[STEPPING_AT] != 0
+
+    def set_stepping(self, on: bool) -> None:
+        _STEPPING.pack_into(self._map, STEPPING_AT, 1 if on else 0)
+
+    def go(self, tid: int) -> bool:
+        """Let the held thread ``tid`` go; False while the last one let go has not gone yet."""
+        if _GO.unpack_from(self._map, _GO_AT)[0]:
+            return False
+        _GO.pack_into(self._map, _GO_AT, tid)
+        return True
+
+    def take_go(self, tid: int) -> bool:
+        """True (once) if contui let ``tid`` go."""
+        if _GO.unpack_from(self._map, _GO_AT)[0] != tid:
+            return False
+        _GO.pack_into(self._map, _GO_AT, 0)
+        return True
 
     def origin(self) -> tuple[int, int]:
         """The run's start: (CLOCK_MONOTONIC ns, wall-clock ns)."""

@@ -41,6 +41,8 @@ QUEUE_BLOCK = "queue.block"  # queue, op ("put"/"get"): the call has to wait
 QUEUE_TIMEOUT = "queue.timeout"  # queue, op, error ("Full"/"Empty"), block (False: a non-blocking call)
 QUEUE_TASK_DONE = "queue.task_done"  # queue
 QUEUE_JOIN = "queue.join"  # queue, phase
+HOLD = "hold"  # phase begin: held in step mode before action (sleep, acquire, put, print, ...), what, site, until
+# (a sleep's end on the scenario clock, ns); phase end: let go
 SLEEP = "sleep"  # secs (as asked, before the speed factor), phase
 STDOUT = "stdout"  # stream ("stdout"/"stderr"), text (one line, no newline), partial (True: more of it follows)
 EXCEPTION = "exception"  # type, message, traceback, where ("process", "thread" or "main")
@@ -96,7 +98,7 @@ KINDS: frozenset[str] = frozenset({
     RUN_START, RUN_END, FRAMES_DROPPED, RUN_LOST, RUN_SPEED, CLOCK, PROC_START, PROC_SPAWN, PROC_EXIT, PROC_REAP, PROC_TERMINATE, PROC_JOIN, PROC_ALIVE,
     THREAD_START, THREAD_EXIT, THREAD_JOIN, LOCK_NEW, LOCK_WAIT, LOCK_ACQUIRE, LOCK_RELEASE, LOCK_TIMEOUT,
     QUEUE_NEW, QUEUE_PUT, QUEUE_GET, QUEUE_BLOCK, QUEUE_TIMEOUT, QUEUE_TASK_DONE, QUEUE_JOIN,
-    SLEEP, STDOUT, EXCEPTION, SAMPLE, SAMPLE_GONE,
+    SLEEP, HOLD, STDOUT, EXCEPTION, SAMPLE, SAMPLE_GONE,
     LOCK_FAIL, WAIT, SIGNAL_SEND, COND_NEW, COND_WAIT, COND_NOTIFY, EVENT_NEW, EVENT_SET, EVENT_CLEAR, EVENT_WAIT,
     BARRIER_NEW, BARRIER_WAIT, BARRIER_ABORT, BARRIER_RESET, SEM_NEW, SEM_WAIT, SEM_ACQUIRE, SEM_RELEASE,
     SEM_TIMEOUT, SEM_FAIL, PIPE_NEW, PIPE_SEND, PIPE_RECV, PIPE_BLOCK, PIPE_CLOSE, VALUE_NEW, VALUE_MAP,

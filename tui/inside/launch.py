@@ -39,6 +39,10 @@ def main() -> None:
     sys.path[0] = os.path.dirname(os.path.realpath(script))  # python script.py puts the script's folder first
     try:
         _run_as_main(script)
+        # Step mode: the script's last line has run; its end (the wait for its threads and children, its exit)
+        # is a step of its own.
+        if ctx is not None and ctx.control is not None and ctx.control.stepping():
+            ctx.point("exit", "MainProcess", site=f"{os.path.basename(script)}:{_last_line(script)}")
     except SystemExit as exc:
         state["code"] = _exit_code(exc)
         raise
@@ -69,6 +73,11 @@ def _run_as_main(script: str) -> None:
                          __builtins__=builtins)
     sys.modules["__main__"] = main
     exec(code, main.__dict__)
+
+
+def _last_line(script: str) -> int:
+    with open(script, "rb") as fh:
+        return sum(1 for _ in fh)
 
 
 def _exit_code(exc: SystemExit) -> int:

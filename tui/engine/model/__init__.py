@@ -4,7 +4,7 @@ Every view (live TUI, ``--plain``, replay, export) renders a :class:`Model`; ``M
 changes, so the state is a pure function of the event sequence. No I/O, no Textual.
 
 The fold is split by domain, one mixin each (``processes``, ``locks``, ``sync``, ``queues``, ``pipes``, ``shared``,
-``tasks``, ``signals``, ``output``, ``samples``) over the
+``tasks``, ``signals``, ``steps``, ``output``, ``samples``) over the
 shared state of ``core``; :class:`Model` puts them together and dispatches each event kind to the handler that
 declared it with ``@handles``.
 """
@@ -27,6 +27,7 @@ from tui.engine.model.records import (
     UNKNOWN,
     AliveCheck,
     ExceptionRecord,
+    Hold,
     JoinKind,
     Key,
     Lane,
@@ -51,13 +52,14 @@ from tui.engine.model.records import (
 from tui.engine.model.samples import SampleFold
 from tui.engine.model.shared import SharedFold
 from tui.engine.model.signals import SignalFold
+from tui.engine.model.steps import StepFold
 from tui.engine.model.sync import SyncFold
 from tui.engine.model.tasks import TaskFold
 from tui.engine.model.pipes import PipeFold
 
 __all__ = [
     "ACQUIRE_MARK_SPACING_NS", "BUSY_CPU", "END_STATES", "LANE_STATES", "UNKNOWN", "AliveCheck", "ExceptionRecord",
-    "JoinKind", "Key", "Lane", "LockState", "Mark", "MarkKind", "Model", "OsStatus", "OutputLine", "Part",
+    "Hold", "JoinKind", "Key", "Lane", "LockState", "Mark", "MarkKind", "Model", "OsStatus", "OutputLine", "Part",
     "ProcessNode", "QueueState", "ReapedBy", "RunInfo", "Segment", "SignalRecord", "State", "Stream", "TerminateReason",
     "ThreadNode", "ThreadRole",
 ]
@@ -75,8 +77,8 @@ def _handler_names(cls: type) -> dict[str, str]:
     return names
 
 
-class Model(ProcessFold, LockFold, SyncFold, QueueFold, PipeFold, SharedFold, TaskFold, SignalFold, OutputFold,
-            SampleFold, ModelCore):
+class Model(ProcessFold, LockFold, SyncFold, QueueFold, PipeFold, SharedFold, TaskFold, SignalFold, StepFold,
+            OutputFold, SampleFold, ModelCore):
     """Everything contui knows about one run; change it only with :meth:`apply`."""
 
     def __init__(self, *, keep_output: bool = True) -> None:

@@ -36,6 +36,7 @@ class State(StrEnum):
     EXITED = "exited"
     ZOMBIE = "zombie"
     STOPPED = "stopped"
+    HELD = "held"  # step mode: held by contui before its next action (see steps.py)
     TERMINATED = "terminated"
     KILLED = "killed"
     DAEMON_KILLED = "daemon-killed"
@@ -174,6 +175,17 @@ class ThreadRole(StrEnum):
 
 
 @dataclass(slots=True)
+class Hold:
+    """A thread held in step mode: what it is about to do, on which line, since when."""
+
+    t: int
+    action: str  # sleep, acquire, release, put, get, print, start, join, wait, notify, set ...
+    what: str  # what it acts on (a lock's or queue's id, a process's name, the line to print ...)
+    site: str  # file.py:line of the script's code
+    until: int | None = None  # a sleep's end on the scenario clock (ns): stepping it jumps the clock there
+
+
+@dataclass(slots=True)
 class ThreadNode:
     tid: int
     pid: int
@@ -188,6 +200,7 @@ class ThreadNode:
     joining_kind: JoinKind | None = None  # what ``joining`` names
     waits_in: str | None = None  # a blocking call the tracer knows it is in ("socket.accept", "input" ...)
     waits_on: str | None = None  # what that call waits for, when it says (a task's id)
+    held: Hold | None = None  # held in step mode, and at what
     os_status: OsStatus | None = None  # the OS's view of this thread at the last sample (/proc/<pid>/task/<tid>)
     os_t: int = -1  # when that sample was taken
     wchan: str | None = None  # the kernel's wait channel at that sample ("inet_csk_accept", "futex_wait_queue")
@@ -211,6 +224,8 @@ class ThreadNode:
         sleeping while it is in a blocking call the tracer knows, or the OS says it waits (input, a socket, a lock
         of C code, the GIL): a thread the OS reports sleeping is never drawn running."""
         state = self.state
+        if self.held is not None and state is not State.EXITED:
+            return State.HELD  # it waits for a step, not for the OS
         if state is State.RUNNING and (self.waits_in is not None or self.os_says_waiting):
             return State.SLEEPING
         return state

@@ -13,6 +13,7 @@ on the wait in progress.
 
 from __future__ import annotations
 
+import math
 import time
 
 from tui.inside.control import ControlPage
@@ -44,9 +45,16 @@ class ScenarioClock:
             return SLICE  # frozen: the freeze ends (SIGCONT) before the clock goes on
         return min(remaining / rate / 1e9, SLICE)
 
-    def sleep(self, secs: float) -> None:
-        deadline = self.ns() + int(secs * 1e9)
+    def sleep_until(self, deadline: int, point: Callable[..., None]) -> None:
+        """Sleep until scenario time ``deadline``. Step mode, which came while this sleep went on, holds it (a
+        ``point``): when contui lets it go, the clock jumps to its end."""
+        control = self._control
         while (remaining := deadline - self.ns()) > 0:
+            if control.stepping() and control.clock()[2] == 0:
+                point("sleep", f"{remaining / 1e9:.3g} s left", until=deadline)
+                remaining = deadline - self.ns()
+                if remaining <= 0:
+                    return
             _real_sleep(self.real_wait(remaining))
 
     def wait(self, call: Callable[[float], Any], timeout: float, finished: Callable[[Any], bool],
@@ -70,18 +78,35 @@ class ScenarioClock:
         ones already (events are stamped in real time)."""
         ns = self.ns
         t0, wall_t0 = self.t0, self.wall_t0
+        # Each clock goes forward at every read, by the least it can, even while the scenario clock stands (step
+        # mode): a library loop that polls until ``deadline - monotonic() < 0`` (multiprocessing's wait() with a
+        # timeout of 0, as Queue.empty() does) must still end. Per process; two threads may read the same value.
+        last_ns = {"monotonic": 0, "time": 0}
+        last_s = {"monotonic": 0.0, "time": 0.0}
+
+        def forward_ns(which: str, value: int) -> int:
+            if value <= last_ns[which]:
+                value = last_ns[which] + 1
+            last_ns[which] = value
+            return value
+
+        def forward_s(which: str, value: float) -> float:
+            if value <= last_s[which]:
+                value = math.nextafter(last_s[which], math.inf)
+            last_s[which] = value
+            return value
 
         def monotonic_ns() -> int:
-            return t0 + ns()
+            return forward_ns("monotonic", t0 + ns())
 
         def monotonic() -> float:
-            return (t0 + ns()) / 1e9
+            return forward_s("monotonic", (t0 + ns()) / 1e9)
 
         def time_ns() -> int:
-            return wall_t0 + ns()
+            return forward_ns("time", wall_t0 + ns())
 
         def time_() -> float:
-            return (wall_t0 + ns()) / 1e9
+            return forward_s("time", (wall_t0 + ns()) / 1e9)
 
         for name, func in (("monotonic", monotonic), ("monotonic_ns", monotonic_ns), ("perf_counter", monotonic),
                            ("perf_counter_ns", monotonic_ns), ("time", time_), ("time_ns", time_ns)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import reprlib
 
-from tui.inside.control import ControlPage
+from tui.inside.control import STEPPING_AT, ControlPage
 from tui.inside.emitter import Emitter
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
@@ -44,6 +44,10 @@ class TraceContext:
         self.emitter = emitter
         self.control = control  # None: real time, and no terminate requests
         self.clock: ScenarioClock | None = None  # the run's scenario clock, once installed (see clock.py)
+        # A synchronisation point: holds the thread while the run is in step mode (steps.py installs it). A hot
+        # path looks first, ``if ctx.steps[STEPPING_AT]: ctx.point(...)``: one read of the page, nothing more.
+        self.point: Callable[..., None] = _no_point
+        self.steps: Any = control.page if control is not None else bytes(STEPPING_AT + 1)
         self.root = root  # the folder that holds the tui package, for bootstrapping spawned interpreters
         self.finished_pid = 0  # the pid that has reported its own exit (a fork child inherits the parent's)
         self.sigterm_handler: object = None  # the tracer's own, while the script has not put one of its own
@@ -80,3 +84,7 @@ class TraceContext:
     @property
     def pid(self) -> int:
         return os.getpid()
+
+
+def _no_point(action: str, what: str = "", until: int | None = None, site: str | None = None) -> None:
+    """No control page, no step mode."""

@@ -10,7 +10,7 @@ import time
 
 from tui.inside import kinds as ev
 from tui.inside.control import ControlPage
-from tui.inside.trace import children, locks, pipes, processes, queues, shared, sync, tasks, threads, waits
+from tui.inside.trace import children, locks, steps, pipes, processes, queues, shared, sync, tasks, threads, waits
 from tui.inside.trace.context import TraceContext
 from tui.inside.emitter import Emitter
 from tui.inside.eventfd import EVENTS_LINK
@@ -47,6 +47,7 @@ def install_from_env(role: str = "main") -> TraceContext | None:
 
 def install(emitter: Emitter, control: ControlPage | None, root: str, role: str) -> TraceContext:
     ctx = TraceContext(emitter, control=control, root=root)
+    steps.install(ctx)
     _installed.append(ctx)
     sys.stdout = LineCapture(ctx, "stdout", sys.stdout)
     sys.stderr = LineCapture(ctx, "stderr", sys.stderr)
@@ -85,15 +86,19 @@ def _scale_sleep(ctx: TraceContext) -> None:
     emit = ctx.emit
 
     def sleep(secs: float) -> None:
+        clock = ctx.clock
+        try:
+            on_clock = clock is not None and 0 < secs < 1e12
+        except TypeError:
+            on_clock = False
+        deadline = 0
+        if on_clock:
+            deadline = clock.ns() + int(secs * 1e9)  # type: ignore[union-attr]
+            ctx.point("sleep", f"{secs:g} s", until=deadline)  # step mode: held, and let go at its end
         emit(ev.SLEEP, {"secs": secs, "phase": "begin"})
         try:
-            clock = ctx.clock
-            try:
-                on_clock = clock is not None and 0 < secs < 1e12
-            except TypeError:
-                on_clock = False
             if on_clock:
-                clock.sleep(secs)  # type: ignore[union-attr]
+                clock.sleep_until(deadline, ctx.point)  # type: ignore[union-attr]
             else:  # no clock; or 0 (a yield), or what python refuses: python's own answer
                 real_sleep(secs if clock is not None else secs / ctx.speed)
         finally:

@@ -19,6 +19,7 @@ import threading
 import time
 
 from tui.inside import kinds as ev
+from tui.inside.control import STEPPING_AT
 from tui.inside.trace.context import TraceContext
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, pickles_as, site_of
@@ -82,6 +83,7 @@ def traced_methods(
     signature (``block``, and a negative timeout means "do not wait") rather than threading's (``blocking``, and a
     negative timeout means "wait for ever")."""
     emit = ctx.emitter.emit  # bound once: this is the hottest path of a traced script
+    steps = ctx.steps
     now = _real_monotonic_ns  # events are stamped in real time; time.monotonic_ns may be the scenario clock by now
     key, acquired, waiting, gave_up, failed, released = kinds
     # One fields dict per lock (and per site), shared by all its events: nothing changes an event's fields once
@@ -115,18 +117,24 @@ def traced_methods(
     def acquire(blocking: bool = True, timeout: float | None = None) -> bool:
         if timeout is not None and timeout != -1 and (timeout < 0 or not blocking):
             return raw_acquire(blocking, timeout)  # raises the ValueError python would, before anything is tried
+        if steps[STEPPING_AT]:
+            ctx.point("acquire", obj_id)
         if raw_acquire(False):
             emit(acquired, fields_at(3))
             return True
         return contended(blocking, timeout)
 
     def acquire_mp(block: bool = True, timeout: float | None = None) -> bool:
+        if steps[STEPPING_AT]:
+            ctx.point("acquire", obj_id)
         if raw_acquire(False):
             emit(acquired, fields_at(3))
             return True
         return contended(block, timeout)
 
     def release() -> Any:
+        if steps[STEPPING_AT]:
+            ctx.point("release", obj_id)
         t = now()  # stamped before the real release, so the next owner's acquire is always later
         result = raw_release()
         emit(released, released_fields, t)
@@ -134,6 +142,8 @@ def traced_methods(
 
     def release_at_site() -> Any:
         """A semaphore's release says where: anyone may release one, and where it happened is worth seeing."""
+        if steps[STEPPING_AT]:
+            ctx.point("release", obj_id)
         t = now()
         result = raw_release()
         emit(released, fields_at(3), t)

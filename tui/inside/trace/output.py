@@ -9,6 +9,7 @@ import time
 from tui.inside.kinds import STDOUT
 from tui.inside.trace.context import TraceContext
 from tui.inside.emitter import FLUSH_DELAY
+from tui.inside.control import STEPPING_AT
 from tui.inside.frames import TEXT_PIECE, piece_size
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
@@ -30,6 +31,8 @@ class LineCapture(io.TextIOBase):
         super().__init__()
         self._emit = ctx.emitter.emit
         self._flush_events = ctx.emitter.flush
+        self._ctx = ctx
+        self._steps = ctx.steps
         self._flushed_ns = 0  # when a newline last flushed the events at once
         self._stream = stream
         self._original = original
@@ -72,6 +75,8 @@ class LineCapture(io.TextIOBase):
         tid = _native_id()
         pending = partial.pop(tid, None)
         *lines, rest = ("".join(pending) + s if pending else s).split("\n")
+        if self._steps[STEPPING_AT]:  # a printed line is a point of step mode: held before it shows
+            self._ctx.point("print", lines[0][:60])
         for line in lines:
             self._send(line, False)
         if rest:

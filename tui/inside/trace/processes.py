@@ -10,6 +10,7 @@ from multiprocessing import popen_fork, process, util
 from tui.inside import kinds as ev
 from tui.inside.trace.children import finish_children
 from tui.inside.trace.context import TraceContext
+from tui.inside.trace.steps import code_site
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.sites import is_user_file
 from tui.inside.trace.tracebacks import strip
@@ -61,11 +62,18 @@ def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
         emit(ev.PROC_START, {"ppid": os.getppid(), "name": self.name, "daemon": self.daemon,
                              "method": getattr(self, "_contui_method", None) or _current_method()})
         user_run = self.run
+        # A process of the script's (its target, or its own run()) is held in step mode before it runs it.
+        target = self._target  # type: ignore[attr-defined]
+        start_site = code_site(target) if target is not None else code_site(type(self).run)
 
         def run() -> None:
             process._children = _Children(ctx)  # type: ignore[attr-defined]  # _bootstrap has just emptied it
+            if start_site is not None:
+                ctx.point("start", self.name, site=start_site)
             try:
                 user_run()
+                if start_site is not None:  # held once more before it exits: its end is a step of its own
+                    ctx.point("exit", self.name, site=start_site)
             except (SystemExit, KeyboardInterrupt):
                 raise
             except BaseException as exc:
@@ -81,6 +89,7 @@ def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
     orig_join = BaseProcess.join
 
     def join(self: process.BaseProcess, timeout: float | None = None) -> None:
+        ctx.point("join", self.name)
         emit(ev.PROC_JOIN, {"child": self.pid, "phase": "begin", "timeout": timeout})
         try:
             ctx.timed(lambda slice_: orig_join(self, slice_), timeout, finished=lambda _: self.exitcode is not None)

@@ -11,6 +11,7 @@ import sys
 import termios
 
 from tui.inside import kinds as ev
+from tui.inside.control import STEPPING_AT
 from tui.inside.trace.context import TraceContext, short_repr
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, pickles_as, site_of
@@ -55,6 +56,7 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
 
     context_file = mp_context.__file__
     emit = ctx.emitter.emit
+    steps = ctx.steps
 
     def traced_init(cls: type) -> None:
         orig_init = cls.__init__
@@ -77,6 +79,8 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
             qid = self.__dict__.get("_contui")
             if qid is None:
                 return orig_put(self, obj, block, timeout)
+            if steps[STEPPING_AT]:
+                ctx.point("put", qid)
             t = ctx.emitter.now()
             try:
                 orig_put(self, obj, False)
@@ -103,6 +107,8 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
             qid = self.__dict__.get("_contui")
             if qid is None:
                 return orig_get(self, block, timeout)
+            if steps[STEPPING_AT]:
+                ctx.point("get", qid)
             # Stamped before the call: the get frees a slot inside it, and a putter blocked on that slot may report
             # its put before this process gets to report the get.
             t = ctx.emitter.now()
@@ -214,6 +220,7 @@ def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
     Queue = queue_mod.Queue
     Full, Empty = queue_mod.Full, queue_mod.Empty
     emit = ctx.emitter.emit
+    steps = ctx.steps
     orig_init = Queue.__init__
 
     def stdlib_type(cls: type) -> str:
@@ -275,6 +282,8 @@ def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
 
     def put(self: Any, item: Any, block: bool = True, timeout: float | None = None) -> None:
         qid = self.__dict__.get("_contui")
+        if qid is not None and steps[STEPPING_AT]:
+            ctx.point("put", qid)
         if qid is None or self.maxsize <= 0:  # unbounded: a put never waits (its event comes from _put)
             return orig_put(self, item, block, timeout)
         try_then_wait(qid, "put", Full, block, timeout, orig_put, self, item)
@@ -283,6 +292,8 @@ def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
         qid = self.__dict__.get("_contui")
         if qid is None:
             return orig_get(self, block, timeout)
+        if steps[STEPPING_AT]:
+            ctx.point("get", qid)
         return try_then_wait(qid, "get", Empty, block, timeout, orig_get, self)
 
     def task_done(self: Any) -> None:

@@ -82,6 +82,7 @@ def _reported_wait(ctx: TraceContext, kind: str, about: dict[str, str], orig_wai
     """A wait() that reports its begin (with the timeout asked for) and its end (with what it returned), its
     timeout measured on the scenario clock."""
     fields = {**about, "site": user_site(3)}  # past this function and the wrapper
+    ctx.point("wait", next(iter(about.values())))
     ctx.emit(kind, {**fields, "phase": "begin", "timeout": timeout})
     result = False
     try:
@@ -109,6 +110,7 @@ def _trace_condition_methods(ctx: TraceContext, cls: type, is_owned: Callable[[A
     def notify(self: Any, n: int = 1) -> None:
         cid = self.__dict__.get("_contui")
         if cid is not None and is_owned(self):
+            ctx.point("notify", cid)
             # Before the real notify: the woken threads' own events come after it.
             emit(ev.COND_NOTIFY, {"cond": cid, "site": user_site(2), "n": n})
         return orig_notify(self, n)
@@ -116,6 +118,7 @@ def _trace_condition_methods(ctx: TraceContext, cls: type, is_owned: Callable[[A
     def notify_all(self: Any) -> None:
         cid = self.__dict__.get("_contui")
         if cid is not None and is_owned(self):
+            ctx.point("notify_all", cid)
             emit(ev.COND_NOTIFY, {"cond": cid, "site": user_site(2), "n": -1})
         return orig_notify(self, everyone(self))  # what notify_all does, without a second event from notify
 
@@ -157,6 +160,7 @@ def _trace_event_methods(ctx: TraceContext, cls: type) -> None:
     def set(self: Any) -> None:
         eid = self.__dict__.get("_contui")
         if eid is not None:  # before the real set: the waiters it wakes report after it
+            ctx.point("set", eid)
             emit(ev.EVENT_SET, {"event": eid, "site": user_site(2)})
         return orig_set(self)
 

@@ -7,6 +7,7 @@ import threading
 
 from tui.inside import kinds as ev
 from tui.inside.trace.context import TraceContext
+from tui.inside.trace.steps import code_site
 from tui.inside.trace.processes import exception_fields
 from tui.inside.trace.sites import is_user_file
 from tui.inside.trace.tracebacks import strip
@@ -47,6 +48,17 @@ def install(ctx: TraceContext) -> None:
         if traced:
             emit(ev.THREAD_START, {"name": self.name, "daemon": self.daemon, "ident": threading.get_ident(),
                                    "role": role})
+            if role == "user":  # held in step mode before it runs its target, and before it exits
+                site = code_site(getattr(self, "_target", None) or type(self).run)
+                if site is not None:
+                    ctx.point("start", self.name, site=site)
+                    user_run = self.run
+
+                    def run() -> None:
+                        user_run()
+                        ctx.point("exit", self.name, site=site)
+
+                    self.run = run  # type: ignore[method-assign]
         try:
             orig_inner(self)
         finally:
@@ -61,6 +73,7 @@ def install(ctx: TraceContext) -> None:
     def join(self: threading.Thread, timeout: float | None = None) -> None:
         if not getattr(self, "_contui_traced", False):
             return _timed_join(self, timeout)
+        ctx.point("join", self.name)
         fields: dict[str, Any] = {"child": self.native_id, "name": self.name}
         emit(ev.THREAD_JOIN, {**fields, "phase": "begin", "timeout": timeout})
         try:
