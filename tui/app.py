@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections import deque
 from textual import events, on, work
 from textual.app import App, ComposeResult
@@ -28,7 +29,8 @@ from tui.engine.session import Session, next_speed
 from tui.layout import MIN_HEIGHT, MIN_WIDTH, PANES, Needs, default_panes, needs, shows_stdin, visible_panes
 from tui.messages import RunUpdated
 from tui.pump import Pump
-from tui.status import Action, Phase, RunState, StatusInfo, phase_of, picker_word, status_info
+from tui.status import (Action, Phase, RunState, StatusInfo, held_lines, highlighted_thread, phase_of,
+                        picker_word, status_info)
 from tui.theme import PROJECTOR_THEME, VARIABLE_DEFAULTS, theme_for
 from tui.widgets.code import CodePane
 from tui.widgets.keybar import KeyBar
@@ -47,6 +49,7 @@ _PICK = Binding.Group("pick")
 _SPEED = Binding.Group("speed")
 _PANES = Binding.Group("show/hide pane")
 RUN_GROUP = "run"  # start, stop and switch: a later one makes an earlier one that has not begun pointless
+STEP_PATIENCE = 2.0  # s a step waits for the thread let go before to take its go, before it is dropped
 
 
 class ControlError(Exception):
@@ -73,10 +76,15 @@ def _bindings() -> list[Binding]:
         Binding("s", "stop", "stop", id="stop", priority=True, tooltip="stop the run (every process of it ends)"),
         Binding("space", "freeze", "freeze", id="freeze", priority=True,
                 tooltip="freeze / resume the whole run (SIGSTOP / SIGCONT: the processes show as stopped; the run's "
-                        "clock stops too, so no sleep is shortened)"),
+                        "clock stops too, so no sleep is shortened); in step mode: leave it, and run free"),
+        Binding("full_stop", "step", "step", id="step", key_display=".", priority=True,
+                tooltip="step mode: the highlighted held process does its next action and is held again (with no "
+                        "run: start the picked scenario in step mode; in a free run: enter step mode)"),
+        Binding("comma", "next_held", "who", id="next-held", key_display=",", priority=True,
+                tooltip="step mode: highlight the next held process, to choose who goes next"),
         Binding("plus,equals_sign", "speed(1)", "faster", id="speed-up", key_display="+", priority=True,
-                group=_SPEED, tooltip="faster: the run's clock goes faster, at once, the sleep in progress too (what the "
-                                      "script's clocks read stays the same)"),
+                group=_SPEED, tooltip="faster: the run's clock goes faster, at once, the sleep in progress too "
+                                      "(what the script's clocks read stays the same)"),
         Binding("minus,underscore", "speed(-1)", "slower", id="speed-down", key_display="-", priority=True,
                 group=_SPEED, tooltip="slower"),
         Binding("l", "toggle_lang", "中/EN", id="lang", priority=True, tooltip="narration in Chinese / English"),
@@ -153,6 +161,7 @@ class ContuiApp(App[int]):
         self._stopped_by_user = False
         self._asked: Target | None = self.session.target  # the target of the last start asked for
         self._frozen_wanted = False
+        self.highlighted: int | None = None  # step mode: the held thread (tid) a step lets go; None: held longest
         self._stdin_lines: deque[str] = deque()
         self._stdin_lock = threading.Lock()
         self._closed = False
@@ -305,6 +314,8 @@ class ContuiApp(App[int]):
                             or model.semaphores),
                        bool(model.queues or model.pipes or model.values or model.managers or model.pools))
                 info = self._status_info(model)
+                marks = held_lines(model, self.picked_target, self.highlighted)
+            self.code_pane.mark(marks)
             if info != self._status:
                 clock_only = info.only_clock_moved(self._status)
                 self._status = info
@@ -346,7 +357,7 @@ class ContuiApp(App[int]):
                          state=self.run_state, stopped_by_user=self._stopped_by_user, model=model)
         return status_info(self.picked_target, model, phase, shown_is_run=shown_is_run,
                            clock_seconds=self._tick * CLOCK_TICK_NS / 1e9, speed=self.speed, lang=self.lang,
-                           projector=self.projector)
+                           projector=self.projector, highlighted=self.highlighted)
 
     # -- the pump -------------------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="pump", name="pump")
@@ -370,9 +381,9 @@ class ContuiApp(App[int]):
 
     # -- control actions: each in a thread worker of its own -----------------------------------------------------
     @work(thread=True, exclusive=True, group=RUN_GROUP, name=Action.START, exit_on_error=False)
-    def _start(self, target: Target) -> None:
+    def _start(self, target: Target, stepping: bool = False) -> None:
         worker = get_current_worker()
-        self.session.start(target, still_wanted=lambda: not worker.is_cancelled)
+        self.session.start(target, still_wanted=lambda: not worker.is_cancelled, stepping=stepping)
 
     @work(thread=True, exclusive=True, group=RUN_GROUP, name=Action.STOP, exit_on_error=False)
     def _stop(self) -> None:
@@ -389,6 +400,21 @@ class ContuiApp(App[int]):
     def _freeze(self, frozen: bool) -> None:
         if not get_current_worker().is_cancelled:  # a later press says what is wanted now
             self.session.set_frozen(frozen)
+
+    @work(thread=True, exclusive=True, group="freeze", name="stepping", exit_on_error=False)
+    def _set_stepping(self, stepping: bool) -> None:
+        if not get_current_worker().is_cancelled:
+            self.session.set_stepping(stepping)
+
+    @work(thread=True, exclusive=True, group="step", name="step", exit_on_error=False)
+    def _step(self, tid: int) -> None:
+        """Let ``tid`` go; the thread let go before may take a moment to take its go (a press per step is kept)."""
+        worker = get_current_worker()
+        deadline = time.monotonic() + STEP_PATIENCE
+        while not self.session.step(tid):
+            if worker.is_cancelled or time.monotonic() > deadline or not self.session.stepping:
+                return
+            time.sleep(0.005)
 
     @work(thread=True, exclusive=True, group="speed", name="speed", exit_on_error=False)
     def _speed(self, speed: float) -> None:
@@ -449,6 +475,8 @@ class ContuiApp(App[int]):
             return True if self.run_state.running or self.session.running or self._busy() is Action.START else None
         if action == "freeze":
             return True if self.run_state.running or self.session.running else None
+        if action == "next_held":
+            return True if self.run_state.stepping or self.session.stepping else None
         return True
 
     def action_pick_number(self, number: int) -> None:
@@ -493,8 +521,39 @@ class ContuiApp(App[int]):
         self.refresh_panes()
 
     def action_freeze(self) -> None:
+        if self.run_state.stepping or self.session.stepping:  # space leaves step mode: the run goes on free
+            self._set_stepping(False)
+            return
         self._frozen_wanted = not self._frozen_wanted
         self._freeze(self._frozen_wanted)
+
+    def action_step(self) -> None:
+        """``.``: start the picked scenario in step mode, or enter step mode, or step the highlighted thread."""
+        # The session's own word, not the pump's last (a run that has just ended, or just started, may not be said yet)
+        running_here = (self.session.running or self._busy() is Action.START) and self._shows_run()
+        if not running_here:
+            self._asked = self.picked_target
+            self._frozen_wanted = False
+            self._start(self.picked_target, True)
+        elif not (self.run_state.stepping or self.session.stepping):  # the pump may not have said so yet
+            self._frozen_wanted = False
+            self._set_stepping(True)
+        else:
+            with self.session.model_lock:
+                th = highlighted_thread(self.session.model, self.highlighted)
+            if th is not None:
+                self._step(th.tid)
+        self.refresh_panes()
+
+    def action_next_held(self) -> None:
+        """``,``: the next held thread (in the order they were held) is the one a step lets go."""
+        with self.session.model_lock:
+            held = [th.tid for th in self.session.model.held()]
+            current = highlighted_thread(self.session.model, self.highlighted)
+        if held:
+            at = held.index(current.tid) if current is not None and current.tid in held else -1
+            self.highlighted = held[(at + 1) % len(held)]
+        self.refresh_panes()
 
     def action_speed(self, step: int) -> None:
         self.speed = next_speed(self.speed, step)

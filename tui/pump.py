@@ -56,7 +56,7 @@ class Pump:
                     news = now_news
                     pending += len(batch)
             # A run that ends says so by its reaper exiting, not always by an event: that is news too.
-            now_state = RunState(session.running, session.frozen)
+            now_state = RunState(session.running, session.frozen, session.stepping)
             if now_state != state:
                 state = now_state
                 pending += 1

@@ -7,13 +7,14 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from tui.engine.catalog import Target
-from tui.engine.model import Model
+from tui.engine.model import Model, ThreadNode
 
 
 class Phase(StrEnum):
     READY = "ready"
     STARTING = "starting"
     RUNNING = "running"
+    STEPPING = "stepping"
     FROZEN = "frozen"
     STOPPING = "stopping"
     STOPPED = "stopped"
@@ -36,6 +37,7 @@ class RunState:
 
     running: bool = False
     frozen: bool = False
+    stepping: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class StatusInfo:
     projector: bool = False
     dropped: int = 0  # malformed frames dropped from the run's event pipe
     lost: bool = False  # the run's reaper was killed: contui ended the run
+    next_step: str = ""  # in step mode: who a step lets go, and to do what ("Process-3 → acquire mutex, line 65")
 
     def only_clock_moved(self, before: StatusInfo | None) -> bool:
         """Nothing but the run's clock differs from ``before``."""
@@ -67,6 +70,8 @@ def phase_of(*, shown_is_run: bool, busy: Action | None, replay: bool, state: Ru
         return Phase.REPLAY
     if state.frozen:
         return Phase.FROZEN
+    if state.running and state.stepping:
+        return Phase.STEPPING
     if state.running:
         return Phase.RUNNING
     if stopped_by_user:
@@ -77,12 +82,12 @@ def phase_of(*, shown_is_run: bool, busy: Action | None, replay: bool, state: Ru
 
 
 def status_info(target: Target, model: Model, phase: Phase, *, shown_is_run: bool, clock_seconds: float,
-                speed: float, lang: str, projector: bool) -> StatusInfo:
+                speed: float, lang: str, projector: bool, highlighted: int | None = None) -> StatusInfo:
     """``clock_seconds``: the live clock in whole ticks (a tenth-of-a-second counter would repaint the status line
     ten times a second while the run only sleeps); a finished run shows its length to a tenth."""
     if not shown_is_run:
         seconds = 0.0
-    elif phase in (Phase.RUNNING, Phase.FROZEN):
+    elif phase in (Phase.RUNNING, Phase.FROZEN, Phase.STEPPING):
         seconds = clock_seconds
     else:
         seconds = round(model.now / 1e9, 1)
@@ -97,7 +102,50 @@ def status_info(target: Target, model: Model, phase: Phase, *, shown_is_run: boo
         projector=projector,
         dropped=model.run.dropped if shown_is_run else 0,
         lost=model.run.lost and shown_is_run,
+        next_step=next_step(model, highlighted) if phase is Phase.STEPPING else "",
     )
+
+
+def highlighted_thread(model: Model, tid: int | None) -> ThreadNode | None:
+    """The held thread a step lets go: ``tid`` if it is held, else the one held longest."""
+    held = model.held()
+    return next((th for th in held if th.tid == tid), held[0] if held else None)
+
+
+def held_lines(model: Model, target: Target, tid: int | None) -> tuple[int, ...]:
+    """The lines of ``target``'s file the held threads are at, the highlighted one's first (the Code pane marks
+    them)."""
+    first = highlighted_thread(model, tid)
+    lines: list[int] = []
+    for th in ([first] if first is not None else []) + model.held():
+        file, _, line = th.held.site.rpartition(":") if th.held is not None else ("", "", "")
+        if file == target.path.name and line.isdigit() and int(line) not in lines:
+            lines.append(int(line))
+    return tuple(lines)
+
+
+def hold_words(th: ThreadNode, model: Model | None = None) -> str:
+    """``acquire mutex, line 65``: what a held thread does next, and on which line (a lock or queue by the name the
+    script gave it, when ``model`` knows it)."""
+    hold = th.held
+    if hold is None:
+        return ""
+    line = hold.site.rpartition(":")[2]
+    named = None
+    if model is not None:
+        primitive = model.locks.get(hold.what) or model.queues.get(hold.what)
+        named = primitive.name if primitive is not None else None
+    what = f" {named or hold.what}" if hold.what else ""
+    return f"{hold.action}{what}, line {line}" if line else f"{hold.action}{what}"
+
+
+def next_step(model: Model, tid: int | None) -> str:
+    th = highlighted_thread(model, tid)
+    if th is None:
+        return "nothing held yet"
+    p = model.process(th.pid)
+    who = (p.name if p is not None else str(th.pid)) if th.tid == th.pid else th.name
+    return f"{who} → {hold_words(th, model)}"
 
 
 def target_label(target: Target) -> str:
@@ -114,5 +162,6 @@ def target_title(target: Target, lang: str) -> str:
 
 def picker_word(info: StatusInfo) -> str:
     """The short state the scenario list shows beside the loaded target."""
-    return {Phase.RUNNING: "running", Phase.FROZEN: "frozen", Phase.STARTING: "…", Phase.STOPPING: "…"}.get(
+    return {Phase.RUNNING: "running", Phase.STEPPING: "stepping", Phase.FROZEN: "frozen", Phase.STARTING: "…",
+            Phase.STOPPING: "…"}.get(
         info.phase, "")

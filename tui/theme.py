@@ -19,6 +19,7 @@ STATE_COLOURS: dict[str, str] = {
     "joining": "#e0b000",
     "zombie": "#9c27b0",
     "stopped": "#ff9800",
+    "held": "#f48fb1",
     "exited": "#808080",
     "terminated": "#c2185b",
     "killed": "#c62828",

@@ -39,6 +39,10 @@ class ReplaySession:
     def running(self) -> bool:
         return False
 
+    @property
+    def stepping(self) -> bool:
+        return False
+
     def seek(self, until: float) -> None:
         end = self.events[-1].t if self.events else 0
         limit = end * until
@@ -48,7 +52,7 @@ class ReplaySession:
             self.model = model
 
     # The controls of a live session do nothing here.
-    def start(self, target: Target, still_wanted: object = None) -> None:
+    def start(self, target: Target, still_wanted: object = None, stepping: bool = False) -> None:
         self.target = target
 
     def stop(self, still_wanted: object = None) -> None: ...
@@ -64,6 +68,12 @@ class ReplaySession:
         self._woken.set()
 
     def set_frozen(self, frozen: bool) -> bool:
+        return False
+
+    def set_stepping(self, stepping: bool) -> bool:
+        return False
+
+    def step(self, tid: int) -> bool:
         return False
 
     def set_speed(self, speed: float) -> None:

@@ -56,8 +56,9 @@ class Session:
         run = self.run  # read once: another thread may be switching runs
         return run is not None and run.running
 
-    def start(self, target: Target, still_wanted: Callable[[], bool] = _always) -> None:
-        """Start ``target``; a run still going is stopped and cleaned up first."""
+    def start(self, target: Target, still_wanted: Callable[[], bool] = _always, stepping: bool = False) -> None:
+        """Start ``target``; a run still going is stopped and cleaned up first. ``stepping``: in step mode from
+        its first point."""
         with self._switch:
             if not still_wanted():
                 return
@@ -68,7 +69,7 @@ class Session:
                 self.model = model
             self.target = target
             self.frozen = False
-            run.start()
+            run.start(stepping=stepping)
             self.run = run
             self._collector = Collector(run, model, lock=self.model_lock)
         self.wake()
@@ -150,6 +151,42 @@ class Session:
             frozen = self.frozen
         self.wake()
         return frozen
+
+    @property
+    def stepping(self) -> bool:
+        run = self.run
+        return run is not None and run.stepping and run.running
+
+    def set_stepping(self, stepping: bool) -> bool:
+        """Enter step mode (every thread of the script is held at its next point) or leave it (they all go on);
+        returns whether the run is now in it. A frozen run is thawed first: a held thread must be able to go."""
+        with self._freeze_lock:
+            run = self.run
+            if run is not None and run.running and stepping != run.stepping:
+                if self.frozen:
+                    run.resume()
+                    self.frozen = False
+                if stepping:
+                    run.enter_step()
+                else:
+                    run.leave_step()
+            stepping = run is not None and run.stepping
+        self.wake()
+        return stepping
+
+    def step(self, tid: int) -> bool:
+        """Let the held thread ``tid`` do its next action; False if it is not held (any more), or the last one let
+        go has not gone yet."""
+        run = self.run
+        if run is None:
+            return False
+        with self.model_lock:
+            held = next((th.held for th in self.model.held() if th.tid == tid), None)
+        if held is None:
+            return False
+        done = run.step(tid, held.until)
+        self.wake()
+        return done
 
     def set_speed(self, speed: float) -> None:
         """The speed for the run going now (from its next sleep) and the next ones."""

@@ -39,6 +39,7 @@ LOOKS: dict[str, StateLook] = {
     State.JOINING: StateLook("J", "⇥", "joining", "═"),
     State.ZOMBIE: StateLook("Z", "†", "zombie", "░"),
     State.STOPPED: StateLook("T", "‖", "stopped", "╌"),
+    State.HELD: StateLook("H", "❚", "held", "┄"),
     State.EXITED: StateLook("E", "✓", "exited", " "),
     State.TERMINATED: StateLook("X", "×", "terminated", " "),
     State.KILLED: StateLook("K", "×", "killed", " "),

@@ -36,6 +36,8 @@ class CodePane(VerticalScroll):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._target: Target | None = None
+        self._marks: tuple[int, ...] = ()  # step mode: the lines the held threads are at, the highlighted one first
+        self._first = 1
         # Until the screen has painted once, the code is shown plain: pygments (import, lexer set-up, highlighting)
         # costs about a tenth of a second, which the first frame should not wait for.
         self._painted = False
@@ -52,7 +54,27 @@ class CodePane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="code-text")
 
-    def show(self, target: Target | None) -> None:
+    def mark(self, lines: tuple[int, ...]) -> None:
+        """Step mode: mark the lines the held threads are at, and bring the first (the one a step lets go) into
+        view. Nothing is drawn again unless they changed."""
+        if lines == self._marks:
+            return
+        redraw = set(lines) != set(self._marks)  # only the order moved (a new highlight): no new highlighting
+        self._marks = lines
+        if self._target is not None:
+            if redraw:
+                self.show(self._target, keep_scroll=True)
+            if lines:
+                self.call_after_refresh(self._into_view, lines[0])
+
+    def _into_view(self, line: int) -> None:
+        row = max(0, line - self._first - 2)
+        if not self.scroll_offset.y <= row < self.scroll_offset.y + self.scrollable_content_region.height - 2:
+            self.scroll_to(y=row, animate=False)
+
+    def show(self, target: Target | None, keep_scroll: bool = False) -> None:
+        if target is not self._target:
+            self._marks = ()
         self._target = target
         text = self.query_one("#code-text", Static)
         if target is None:
@@ -64,8 +86,9 @@ class CodePane(VerticalScroll):
             text.update(f"cannot read {target.path}: {exc}")
             return
         self.border_subtitle = target.path.name
+        self._first = first
         if not self._painted:
-            text.update(plain_code(source, first))
+            text.update(plain_code(source, first, self._marks))
             return
         from rich.syntax import Syntax  # only once the first frame is out: see _painted
 
@@ -73,21 +96,23 @@ class CodePane(VerticalScroll):
         background = self.app.theme_variables.get("background")
         # Wrapped, because the side column is narrow at 80 columns and a cut line hides the point of it.
         text.update(Syntax(source, "python", line_numbers=True, start_line=first, word_wrap=True,
-                           theme="monokai", background_color=background))
-        self.scroll_home(animate=False)
+                           theme="monokai", background_color=background, highlight_lines=set(self._marks)))
+        if not keep_scroll:
+            self.scroll_home(animate=False)
 
     def restyle(self) -> None:
         """The app's theme changed: draw again on the new background (once the app has its new colours)."""
         self.call_after_refresh(self.show, self._target)
 
 
-def plain_code(source: str, first: int) -> Text:
-    """The code as Syntax lays it out (numbers right-aligned, then the line), without the colours."""
+def plain_code(source: str, first: int, marks: tuple[int, ...] = ()) -> Text:
+    """The code as Syntax lays it out (numbers right-aligned, then the line), without the colours; ``marks``:
+    lines shown in reverse (step mode)."""
     lines = source.splitlines()
     width = len(str(first + len(lines))) + 2
     text = Text(no_wrap=False)
     for n, line in enumerate(lines, first):
         text.append(f"{n:>{width - 1}} ".rjust(width), style="dim")
-        text.append(line + "\n")
+        text.append(line + "\n", style="reverse" if n in marks else "")
     text.rstrip()
     return text

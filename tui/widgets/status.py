@@ -14,6 +14,7 @@ SYMBOLS = {
     Phase.READY: "○",
     Phase.STARTING: "…",
     Phase.RUNNING: "▶",
+    Phase.STEPPING: "❚▶",
     Phase.FROZEN: "❚❚",
     Phase.STOPPING: "…",
     Phase.STOPPED: "■",
@@ -57,6 +58,8 @@ def render_status(info: StatusInfo, phase_style: Style | None = None, brand_styl
         out.append(f" {info.seconds:.1f}s", style="" if info.projector else "dim")
     out.append("  ")
     out.append(info.label or "—", style="bold")
+    if info.next_step:  # before the speed: in step mode, what the next step does is the point
+        out.append(f"  next: {info.next_step}", style="bold")
     out.append(f"  speed {info.speed:g}×")
     out.append("  中文" if info.lang == "zh" else "  EN")
     if info.projector:

@@ -13,6 +13,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.engine.model import Model, Part, ProcessNode, TerminateReason, ThreadNode, ThreadRole
+from tui.status import hold_words
 from tui.widgets.badges import (
     ORPHANED,
     STATE_CLASSES,
@@ -218,7 +219,7 @@ class ProcessTree(Painted, Tree[Any]):
                 running = model.task_running(th.pid, th.tid)
                 sig = (th.shown_state, th.name, th.daemon, th.blocked_on, th.joining, th.waits_in, th.waits_on,
                        th.wchan, th.role, stopped, running.id if running is not None else None,
-                       model.tasks_ran(th.pid, th.tid))
+                       model.tasks_ran(th.pid, th.tid), th.held)
                 if signatures.get(key) != sig:
                     signatures[key] = sig
                     self._set(key, node, *(self.thread_label_text(model, th, palette, form, stopped)
@@ -243,7 +244,7 @@ class ProcessTree(Painted, Tree[Any]):
         return (p.state, p.name, p.daemon, p.adopted_by, p.original_ppid, p.exit_code, p.signal,
                 p.terminate_signal, p.terminated_by, len(p.alive_checks), p.blocked_on, joined, joined_name,
                 manager.id if manager is not None else None, p.cmdline, running.id if running is not None else None,
-                model.tasks_ran(p.pid, p.pid))
+                model.tasks_ran(p.pid, p.pid), main.held if (main := p.threads.get(p.pid)) is not None else None)
 
     @staticmethod
     def process_label_text(model: Model, p: ProcessNode, palette: Palette, projector: bool = False) -> Text:
@@ -253,6 +254,8 @@ class ProcessTree(Painted, Tree[Any]):
         text.append("  ")
         text.append_text(process_state_text(model, p, palette, projector))
         main = p.threads.get(p.pid)
+        if main is not None and main.held is not None and not shows_threads(p):
+            text.append_text(held_text(model, main))
         if main is not None and main.role is ThreadRole.POOL_WORKER:  # a pool's worker process runs its tasks itself
             text.append_text(worker_tasks_text(model, main))  # before the rest: a narrow pane must not cut it
         if p.daemon:
@@ -280,6 +283,8 @@ class ProcessTree(Painted, Tree[Any]):
             text.append(f" tid {th.tid}", style=DIM)
         text.append("  ")
         text.append_text(thread_state_text(model, th, palette, projector, stopped))
+        if th.held is not None:
+            text.append_text(held_text(model, th))
         text.append_text(worker_tasks_text(model, th))  # before the rest: a narrow pane must not cut it
         if th.daemon:
             text.append("  daemon", style=DIM if not projector else NAME_STYLE)
@@ -287,6 +292,11 @@ class ProcessTree(Painted, Tree[Any]):
         if role:
             text.append(f"  {role}", style=DIM if not projector else NAME_STYLE)
         return text
+
+
+def held_text(model: Model, th: ThreadNode) -> Text:
+    """Step mode: ``  → acquire mutex, line 65`` (beside its HELD badge), what the thread does when stepped."""
+    return Text(f"  → {hold_words(th, model)}", style="bold")
 
 
 def worker_tasks_text(model: Model, th: ThreadNode) -> Text:
