@@ -19,7 +19,7 @@ from benchmarks.common import Figure, Result, assert_no_leftovers, fmt, log
 
 # In the order they run: the engine's figures first, the app's last.
 MODULES = ["ingest", "latency", "overhead", "sampler", "scale", "app_first_frame", "app_screen_latency",
-           "app_switch", "app_burst", "app_idle", "abuse"]
+           "app_switch", "app_burst", "app_idle", "steps", "abuse"]
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
