@@ -1,5 +1,5 @@
 """``python -m tui.screenshots``: an SVG and a PNG of every scenario and of every example of ``docs/examples/``
-mid-run, normal layout and projector mode.
+mid-run, and of step mode, normal layout and projector mode.
 
 Each picture is of a REAL run: the scenario is started in a headless app, and the shot is taken once the run shows
 what the scenario is about (a zombie, an adopted orphan, a held lock with waiters, items in a queue...).
@@ -168,6 +168,47 @@ async def _shoot(app: ContuiApp, index: int, moment: Moment, typed: list[str], o
     return written
 
 
+STEP_SCENARIO = "ticket_lock"  # step mode shown where it teaches most: who gets the lock is the teacher's choice
+STEPS = 36  # '.' presses after the start: the buyers have started, one holds the lock, others wait for it
+
+
+async def shoot_step_mode(out: Path, speed: float) -> list[Path]:
+    """Step mode, a REAL run held: ``.`` starts the ticket sale held, then STEPS more ``.`` each let one buyer do one
+    thing; the shot shows who is held at what, the next step in the status line, and the marked lines."""
+    app = ContuiApp(speed=speed)
+    index = next(i for i, t in enumerate(app.targets) if t.scenario is not None and t.scenario.id == STEP_SCENARIO)
+    written: list[Path] = []
+    async with app.run_test(size=NORMAL) as pilot:
+        app.pick(index)
+        await pilot.pause()
+        deadline = time.monotonic() + DEADLINE
+
+        def held_now() -> tuple[object, ...]:
+            with app.session.model_lock:
+                return tuple(th.held for th in app.session.model.held())
+
+        await pilot.press("full_stop")
+        while not held_now() and time.monotonic() < deadline:
+            await pilot.pause(0.02)
+        for _ in range(STEPS):
+            before = held_now()
+            await pilot.press("full_stop")
+            while held_now() == before and time.monotonic() < deadline:
+                await pilot.pause(0.02)
+        seen = app.updates
+        while app.updates == seen and time.monotonic() < deadline:
+            await pilot.pause(0.02)
+        await pilot.pause()
+        written.append(save(app, out, "step_mode"))
+        await pilot.press("p")
+        await pilot.resize_terminal(*PROJECTOR)
+        await pilot.pause()
+        await pilot.pause()
+        written.append(save(app, out, "step_mode_projector"))
+        await pilot.press("q")
+    return written
+
+
 def save(app: ContuiApp, out: Path, stem: str) -> Path:
     svg = app.export_screenshot(title=f"contui · {stem}")
     path = out / f"{stem}.svg"
@@ -228,6 +269,10 @@ def write_index(out: Path, scenarios: list[Scenario]) -> None:
              "| example | what it holds until Enter | normal | projector |", "|---|---|---|---|"]
     for name in EXAMPLES:
         rows.append(f"| [{name}.py](../docs/examples/{name}.py) | {_first_line(name)} | {_links(f'example_{name}')} |")
+    rows += ["", "## Step mode", "",
+             "| run | what it shows | normal | projector |", "|---|---|---|---|",
+             f"| {STEP_SCENARIO}, {STEPS + 1} presses of `.` | who is held at what, who holds the lock and who waits, "
+             f"the next step in the status line, the held lines marked in the Code pane | {_links('step_mode')} |"]
     (out / "README.md").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
@@ -248,11 +293,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", type=float, default=1.0, help="run speed (default 1)")
     args = parser.parse_args(argv)
     catalog = load_catalog()
-    unknown = set(args.ids) - {s.id for s in catalog} - set(EXAMPLES)
+    unknown = set(args.ids) - {s.id for s in catalog} - set(EXAMPLES) - {"step_mode"}
     if unknown:
         parser.error(f"no scenario or example named {', '.join(sorted(unknown))}")
     shots = [(s.id, functools.partial(shoot, s)) for s in catalog if not args.ids or s.id in args.ids]
     shots += [(name, functools.partial(shoot_example, name)) for name in EXAMPLES if not args.ids or name in args.ids]
+    if not args.ids or "step_mode" in args.ids:
+        shots.append(("step_mode", shoot_step_mode))
     args.out.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
     for name, shot in shots:
