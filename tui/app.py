@@ -476,7 +476,7 @@ class ContuiApp(App[int]):
         if action == "freeze":
             return True if self.run_state.running or self.session.running else None
         if action == "next_held":
-            return True if self.run_state.stepping or self.session.stepping else None
+            return True if self._stepping else None
         return True
 
     def action_pick_number(self, number: int) -> None:
@@ -521,11 +521,16 @@ class ContuiApp(App[int]):
         self.refresh_panes()
 
     def action_freeze(self) -> None:
-        if self.run_state.stepping or self.session.stepping:  # space leaves step mode: the run goes on free
+        if self._stepping:  # space leaves step mode: the run goes on free
             self._set_stepping(False)
             return
         self._frozen_wanted = not self._frozen_wanted
         self._freeze(self._frozen_wanted)
+
+    @property
+    def _stepping(self) -> bool:
+        """In step mode: the pump's word, or the session's when the pump has not said so yet."""
+        return self.run_state.stepping or self.session.stepping
 
     def action_step(self) -> None:
         """``.``: start the picked scenario in step mode, or enter step mode, or step the highlighted thread."""
@@ -535,7 +540,7 @@ class ContuiApp(App[int]):
             self._asked = self.picked_target
             self._frozen_wanted = False
             self._start(self.picked_target, True)
-        elif not (self.run_state.stepping or self.session.stepping):  # the pump may not have said so yet
+        elif not self._stepping:  # the pump may not have said so yet
             self._frozen_wanted = False
             self._set_stepping(True)
         else:

@@ -32,6 +32,14 @@ def piece_size(text: str) -> int:
     return ASCII_PIECE if text.isascii() else TEXT_PIECE
 
 
+def text_pieces(text: str) -> list[str]:
+    """``text`` cut into pieces that each fit one event (one piece for all but very long text), in linear time."""
+    if len(text) <= TEXT_PIECE:
+        return [text]
+    size = piece_size(text)
+    return [text[i:i + size] for i in range(0, len(text), size)]
+
+
 def _fit(event: tuple[Any, ...]) -> bytes:
     """Pickle one event, shortening its long text fields until the frame fits."""
     t, kind, pid, tid, fields = event

@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 
 from tui.inside import kinds as ev
-from tui.inside.frames import piece_size
+from tui.inside.frames import text_pieces
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
@@ -45,12 +45,10 @@ class StreamLines:
 
     def _line(self, text: str, partial: bool) -> None:
         emit, stream = self._emit, self.stream
-        size = piece_size(text)
-        start, end = 0, len(text)
-        while end - start > size:  # by index: slicing off the rest at each piece made long lines quadratic
-            emit(ev.STDOUT, {"stream": stream, "text": text[start:start + size], "partial": True})
-            start += size
-        fields: dict[str, Any] = {"stream": stream, "text": text[start:] if start else text}
+        *pieces, last = text_pieces(text)
+        for piece in pieces:
+            emit(ev.STDOUT, {"stream": stream, "text": piece, "partial": True})
+        fields: dict[str, Any] = {"stream": stream, "text": last}
         if partial:
             fields["partial"] = True
         emit(ev.STDOUT, fields)

@@ -10,7 +10,7 @@ from tui.inside.kinds import STDOUT
 from tui.inside.trace.context import TraceContext
 from tui.inside.emitter import FLUSH_DELAY
 from tui.inside.control import STEPPING_AT
-from tui.inside.frames import TEXT_PIECE, piece_size
+from tui.inside.frames import TEXT_PIECE, piece_size, text_pieces
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
@@ -103,14 +103,11 @@ class LineCapture(io.TextIOBase):
     def _send(self, line: str, partial: bool) -> None:
         emit = self._emit
         stream = self._stream
-        end = len(line)
-        start = 0
-        if end > TEXT_PIECE:  # a print's usual line needs no look at its characters
-            size = piece_size(line)
-            while end - start > size:  # by index: a slice of the rest at each piece made long lines quadratic
-                emit(STDOUT, {"stream": stream, "text": line[start:start + size], "partial": True})
-                start += size
-        last = line[start:] if start else line
+        last = line
+        if len(line) > TEXT_PIECE:  # a print's usual line needs no look at its characters
+            *pieces, last = text_pieces(line)
+            for piece in pieces:
+                emit(STDOUT, {"stream": stream, "text": piece, "partial": True})
         if partial:
             emit(STDOUT, {"stream": stream, "text": last, "partial": True})
         else:
