@@ -11,12 +11,13 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.helpers import wait_until
+from tests.helpers import script, wait_until
 from tui.engine import events as ev
 from tui.engine.catalog import resolve_target
 from tui.engine.collector import Collector
 from tui.engine.model import Model, State, ThreadNode
 from tui.engine.runner import Run
+from tui.status import hold_words
 
 Policy = Callable[[list[ThreadNode]], ThreadNode]
 
@@ -90,6 +91,28 @@ def test_a_run_started_stepped_does_nothing_until_stepped_and_each_step_is_one_a
         run.close()
     assert sorted(line.text for line in model.lines) == sorted(["主", "alex is running", "alex is done"])
     assert model.run.code == 0
+
+
+def test_pipe_send_and_recv_and_both_simple_queues_are_step_points() -> None:
+    run, collector = started_stepped(script("steps_pipe_simple.py"))
+    model = collector.model
+    steps: list[str] = []
+    try:
+        for _ in range(40):
+            assert wait_until(lambda: collector.poll(0.02) is not None and (collector.finished or bool(model.held())),
+                              timeout=20)
+            if collector.finished:
+                break
+            main = model.held()[0]
+            steps.append(hold_words(main, model))
+            step_once(run, collector, main)
+    finally:
+        run.close()
+    assert [line.text for line in model.lines] == ["ping", "job", "note"]
+    # the ends and queues by the names the script gave them
+    assert [s for s in steps if not s.startswith(("print", "exit"))] == [
+        "send left, line 8", "recv right, line 9", "put jobs, line 11", "get jobs, line 12",
+        "put notes, line 14", "get notes, line 15"]
 
 
 def sleep_lines(path: str) -> list[int]:

@@ -131,12 +131,21 @@ def hold_words(th: ThreadNode, model: Model | None = None) -> str:
     if hold is None:
         return ""
     line = hold.site.rpartition(":")[2]
-    named = None
-    if model is not None:
-        primitive = model.locks.get(hold.what) or model.queues.get(hold.what)
-        named = primitive.name if primitive is not None else None
+    named = _script_name(model, hold.what) if model is not None else None
     what = f" {named or hold.what}" if hold.what else ""
     return f"{hold.action}{what}, line {line}" if line else f"{hold.action}{what}"
+
+
+def _script_name(model: Model, oid: str) -> str | None:
+    """The name the script gave the lock, condition, event, queue or pipe end with this id, if any."""
+    found = model.primitive(oid) or model.queues.get(oid)
+    if found is not None:
+        return found.name
+    pipe_end = model.pipe_end(oid)
+    if pipe_end is not None:
+        pipe, end = pipe_end
+        return end.name or pipe.name
+    return None
 
 
 def next_step(model: Model, tid: int | None) -> str:

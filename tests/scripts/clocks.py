@@ -1,5 +1,7 @@
-"""Times a 2 s sleep, a 1 s wait for a lock nobody releases and a 1 s queue.get that times out, with each of the
-script's clocks: one line per wait and clock, the seconds it read (2 decimals)."""
+"""Times a 2 s sleep, a 1 s wait for a lock nobody releases, a 1 s queue.get that times out and a 1 s poll of a
+pipe nobody sends on, with each of the script's clocks: one line per wait and clock, the seconds it read
+(2 decimals)."""
+import multiprocessing
 import queue
 import threading
 import time
@@ -17,7 +19,9 @@ CLOCKS = {"time": time.time, "monotonic": time.monotonic, "perf_counter": time.p
           "perf_counter_ns": lambda: time.perf_counter_ns() / 1e9}
 held = threading.Lock()
 held.acquire()
-WAITS = {"sleep": lambda: time.sleep(2), "lock": lambda: held.acquire(timeout=1), "get": get_nothing}
+receiver, sender = multiprocessing.Pipe()
+WAITS = {"sleep": lambda: time.sleep(2), "lock": lambda: held.acquire(timeout=1), "get": get_nothing,
+         "poll": lambda: receiver.poll(1)}
 
 for wait_name, wait in WAITS.items():
     before = {name: clock() for name, clock in CLOCKS.items()}

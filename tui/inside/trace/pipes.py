@@ -1,4 +1,5 @@
-"""Hooks on the script's own multiprocessing Pipes: send, recv, a recv that has to wait, close.
+"""Hooks on the script's own multiprocessing Pipes: send, recv, a recv that has to wait, close; a poll's timeout on
+the scenario clock; send and recv as step points.
 
 Only a Pipe the script asked for is traced: the ones multiprocessing makes inside Queues, Pools and Managers are left
 alone. Each end carries ``(pipe id, end id)`` as ``_contui``; a fork child inherits it with the object, and a spawned
@@ -14,6 +15,7 @@ import re
 import sys
 
 from tui.inside import kinds as ev
+from tui.inside.control import STEPPING_AT
 from tui.inside.trace.context import TraceContext, short_repr
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.queues import waiting_bytes
@@ -57,6 +59,7 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
     context_file = mp_context.__file__
     emit = ctx.emitter.emit
     now = ctx.emitter.now
+    steps = ctx.steps
     orig_pipe = connection.Pipe
 
     def Pipe(duplex: bool = True) -> tuple[Any, Any]:
@@ -82,11 +85,14 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
     orig_send = Base.send
     orig_recv = Base.recv
     orig_close = Base.close
+    orig_poll = Base.poll
 
     def send(self: Any, obj: Any) -> None:
         ids = self.__dict__.get("_contui")
         if ids is None:
             return orig_send(self, obj)
+        if steps[STEPPING_AT]:
+            ctx.point("send", ids[1])
         t = now()  # stamped before the write: the receiver's recv is always later
         orig_send(self, obj)
         emit(ev.PIPE_SEND, {"pipe": ids[0], "end": ids[1], "item": short_repr(obj)}, t)
@@ -95,6 +101,8 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
         ids = self.__dict__.get("_contui")
         if ids is None:
             return orig_recv(self)
+        if steps[STEPPING_AT]:
+            ctx.point("recv", ids[1])
         if not self.closed and self.readable and waiting_bytes(self) == 0:
             emit(ev.PIPE_BLOCK, {"pipe": ids[0], "end": ids[1]})
         try:
@@ -112,9 +120,15 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
             emit(ev.PIPE_CLOSE, {"pipe": ids[0], "end": ids[1]})
         orig_close(self)
 
+    def poll(self: Any, timeout: float | None = 0.0) -> bool:
+        if timeout is None or timeout <= 0 or self.__dict__.get("_contui") is None:
+            return orig_poll(self, timeout)
+        return ctx.timed(lambda slice_: orig_poll(self, slice_), timeout)
+
     Base.send = send
     Base.recv = recv
     Base.close = close
+    Base.poll = poll
 
     # A spawned child rebuilds the end from a duplicated fd: the ids ride along as one more argument.
     reduction.register(connection.Connection, carry_tag(connection, "reduce_connection", "rebuild_connection"))

@@ -165,8 +165,12 @@ def _install_simple(ctx: TraceContext, cls: type) -> None:
     orig_put = cls.put
     orig_get = cls.get
 
+    steps = ctx.steps
+
     def put(self: Any, obj: Any) -> None:
         qid = self.__dict__.get("_contui")
+        if qid is not None and steps[STEPPING_AT]:
+            ctx.point("put", qid)
         t = ctx.emitter.now()
         orig_put(self, obj)
         if qid is not None:
@@ -174,6 +178,8 @@ def _install_simple(ctx: TraceContext, cls: type) -> None:
 
     def get(self: Any) -> Any:
         qid = self.__dict__.get("_contui")
+        if qid is not None and steps[STEPPING_AT]:
+            ctx.point("get", qid)
         if qid is not None and self.empty():
             ctx.emit(ev.QUEUE_BLOCK, {"queue": qid, "op": "get"})
         item = orig_get(self)
@@ -340,6 +346,7 @@ def _traced_simple_queue(ctx: TraceContext, raw: type, Empty: type) -> type:
     """queue.SimpleQueue is a C type whose methods cannot be replaced: the script gets a subclass of it that reports,
     named as the original. The standard library's own SimpleQueues (an executor's, a Pool's) stay plain ones."""
     emit = ctx.emitter.emit
+    steps = ctx.steps
     raw_put, raw_get, raw_empty = raw.put, raw.get, raw.empty
 
     class SimpleQueue(raw):  # type: ignore[misc, valid-type]
@@ -352,12 +359,16 @@ def _traced_simple_queue(ctx: TraceContext, raw: type, Empty: type) -> type:
             return self
 
         def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+            if steps[STEPPING_AT]:
+                ctx.point("put", self._contui)
             t = ctx.emitter.now()  # stamped before: a getter in another thread may report its get first
             raw_put(self, item, block, timeout)
             emit(ev.QUEUE_PUT, {"queue": self._contui, "item": short_repr(item)}, t)
 
         def get(self, block: bool = True, timeout: float | None = None) -> Any:
             qid = self._contui
+            if steps[STEPPING_AT]:
+                ctx.point("get", qid)
             try:
                 if block and raw_empty(self):
                     emit(ev.QUEUE_BLOCK, {"queue": qid, "op": "get"})
