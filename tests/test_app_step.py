@@ -165,15 +165,16 @@ async def bring_up(pilot: Pilot, app: ContuiApp, th: ThreadNode) -> None:
 
 @sync
 async def test_keys_drive_the_ticket_sale_to_oversell_every_time_and_never_with_the_lock() -> None:
-    """The policy of tests/test_step_mode.py, played with keys: ``,`` to the thread it picks, ``.`` to step it; three
-    unlocked sales in a row, then a locked one, each started with ``.`` in the same app. (Ten of ten through the engine,
-    the same steps without keys, in tests/test_step_mode.py: by keys a sale takes seconds.)"""
+    """The policy of tests/test_step_mode.py, played with keys: ``,`` to the thread it picks, ``.`` to step it; ten
+    unlocked sales in a row, all oversold, then a locked one, not, each started with ``.`` in the same app. (The
+    locked sale three more times through the engine, the same steps without keys, in tests/test_step_mode.py: by
+    keys a sale takes seconds.)"""
     from tests.test_step_mode import SOLD, oversell_policy
 
     async with app_with(speed=1.0).run_test(size=SIZE) as pilot:
         app = pilot.app
         assert isinstance(app, ContuiApp)
-        for scenario, runs, oversold in (("ticket_race", 3, True), ("ticket_lock", 1, False)):
+        for scenario, runs, oversold in (("ticket_race", 10, True), ("ticket_lock", 1, False)):
             app.pick(index_of(app, scenario))
             for _ in range(runs):
                 await wait_for(pilot, lambda: not app.session.running, what="the last run's end")
@@ -202,3 +203,34 @@ async def test_keys_drive_the_ticket_sale_to_oversell_every_time_and_never_with_
                 assert (int(summary[0].group(1)) > 1) is oversold, summary[0].group(0)
         await pilot.press("q")
     assert wait_until(lambda: not run_processes(), 3.0), run_processes()
+
+
+@sync
+async def test_marking_the_held_lines_lexes_the_code_once() -> None:
+    """Each step marks new lines in the Code pane; pygments colours the code once per script, not once per step."""
+    from rich.syntax import Syntax
+
+    lexed: list[str] = []
+    original = Syntax.highlight
+
+    def counting(self: Syntax, code: str, line_range: object = None) -> object:
+        lexed.append(code)
+        return original(self, code, line_range)  # type: ignore[arg-type]
+
+    Syntax.highlight = counting  # type: ignore[method-assign]
+    try:
+        async with app_with().run_test(size=SIZE) as pilot:
+            app = pilot.app
+            assert isinstance(app, ContuiApp)
+            app.pick(index_of(app, "ticket_lock"))
+            await wait_for(pilot, lambda: bool(lexed), what="the code coloured")
+            first = len(lexed)
+            for lines in ((20,), (20, 25), (25,), ()):
+                app.code_pane.mark(lines)
+                await pilot.pause()
+            text = app.code_pane.query_one("#code-text")
+            assert text.render_lines(text.region.reset_offset)  # drawn, with the last marks
+            assert len(lexed) == first
+            await pilot.press("q")
+    finally:
+        Syntax.highlight = original  # type: ignore[method-assign]

@@ -4,6 +4,7 @@ Narration pane's text, so it is left out here)."""
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,6 +12,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.engine.catalog import Target
+
+if TYPE_CHECKING:
+    from rich.syntax import Syntax
 
 
 def code_of(target: Target) -> tuple[str, int]:
@@ -41,6 +45,9 @@ class CodePane(VerticalScroll):
         # Until the screen has painted once, the code is shown plain: pygments (import, lexer set-up, highlighting)
         # costs about a tenth of a second, which the first frame should not wait for.
         self._painted = False
+        # The picked code as pygments coloured it, kept: in step mode the marked lines change at each step, and each
+        # change draws the code again (lexing it again made a key press in step mode cost tens of milliseconds).
+        self._lexed: dict[tuple[Any, ...], Text] = {}
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._first_paint_done)
@@ -75,6 +82,7 @@ class CodePane(VerticalScroll):
     def show(self, target: Target | None, keep_scroll: bool = False) -> None:
         if target is not self._target:
             self._marks = ()
+            self._lexed.clear()
         self._target = target
         text = self.query_one("#code-text", Static)
         if target is None:
@@ -90,19 +98,35 @@ class CodePane(VerticalScroll):
         if not self._painted:
             text.update(plain_code(source, first, self._marks))
             return
-        from rich.syntax import Syntax  # only once the first frame is out: see _painted
-
         # The pane's own background, so tokens do not sit on blocks of another colour.
         background = self.app.theme_variables.get("background")
         # Wrapped, because the side column is narrow at 80 columns and a cut line hides the point of it.
-        text.update(Syntax(source, "python", line_numbers=True, start_line=first, word_wrap=True,
-                           theme="monokai", background_color=background, highlight_lines=set(self._marks)))
+        text.update(lexed_once(self._lexed)(source, "python", line_numbers=True, start_line=first, word_wrap=True,
+                                            theme="monokai", background_color=background,
+                                            highlight_lines=set(self._marks)),
+                    layout=not keep_scroll)  # marks alone change no line's height: no layout pass
         if not keep_scroll:
             self.scroll_home(animate=False)
 
     def restyle(self) -> None:
         """The app's theme changed: draw again on the new background (once the app has its new colours)."""
         self.call_after_refresh(self.show, self._target)
+
+
+def lexed_once(lexed: dict[tuple[Any, ...], Text]) -> type[Syntax]:
+    """rich's Syntax, with what pygments made of the code kept in ``lexed`` (by code and background) and copied
+    from there on every later draw."""
+    from rich.syntax import Syntax  # only once the first frame is out: see CodePane._painted
+
+    class LexedOnce(Syntax):
+        def highlight(self, code: str, line_range: tuple[int | None, int | None] | None = None) -> Text:
+            key = (code, line_range, self.background_color)
+            text = lexed.get(key)
+            if text is None:
+                text = lexed[key] = super().highlight(code, line_range)
+            return text.copy()
+
+    return LexedOnce
 
 
 def plain_code(source: str, first: int, marks: tuple[int, ...] = ()) -> Text:
