@@ -234,3 +234,26 @@ async def test_marking_the_held_lines_lexes_the_code_once() -> None:
             await pilot.press("q")
     finally:
         Syntax.highlight = original  # type: ignore[method-assign]
+
+
+@sync
+async def test_the_key_bar_draws_again_only_when_its_keys_change() -> None:
+    """Bindings are said to change several times a step; a key bar drawn again each time asked the whole screen for a
+    layout pass, a third of what a step's frame cost."""
+    from tui.widgets.keybar import KeyBar
+
+    async with app_with().run_test(size=SIZE) as pilot:
+        app = pilot.app
+        bar = app.query_one(KeyBar)
+        await pilot.pause()
+        updates: list[object] = []
+        original = bar.update
+        bar.update = lambda *args, **kwargs: updates.append(args) or original(*args, **kwargs)  # type: ignore[method-assign]
+        for _ in range(3):
+            app.refresh_bindings()
+            await pilot.pause()
+        assert updates == []
+        await pilot.resize_terminal(80, 24)  # narrower: the keys wrap differently, drawn again
+        await pilot.pause()
+        assert len(updates) >= 1
+        await pilot.press("q")

@@ -28,6 +28,8 @@ class KeyBar(Static):
     }
     """
 
+    _drawn: tuple[int, list[tuple[str, str, bool]]] | None = None  # the width and entries last drawn
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self.call_after_refresh(self._draw)
@@ -62,9 +64,15 @@ class KeyBar(Static):
 
     def _draw(self) -> None:
         width = max(1, (self.size.width or self.app.size.width) - 2)
+        entries = self.entries()
+        # Bindings are said to have changed several times a step in step mode, mostly with nothing new to show; an
+        # update would also ask for a layout pass of the whole screen.
+        if (width, entries) == self._drawn:
+            return
+        self._drawn = (width, entries)
         lines: list[list[Content]] = [[]]
         used = 0
-        for keys, description, enabled in self.entries():
+        for keys, description, enabled in entries:
             entry = Content.assemble(
                 (keys, "bold $footer-key-foreground" if enabled else "dim"),
                 " ",

@@ -146,6 +146,11 @@ class OutputPane(Painted, ScrollView):
             self._rows += self._count(model, line)
         self._settle()
 
+    @property
+    def lines_shown(self) -> int:
+        """How many of the model's lines this pane has been handed (for tests and benchmarks)."""
+        return len(self._lines)
+
     def watch_projector(self, projector: bool) -> None:
         self.set_class(projector, "-projector")
 
