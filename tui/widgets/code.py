@@ -48,6 +48,7 @@ class CodePane(VerticalScroll):
         # The picked code as pygments coloured it, kept: in step mode the marked lines change at each step, and each
         # change draws the code again (lexing it again made a key press in step mode cost tens of milliseconds).
         self._lexed: dict[tuple[Any, ...], Text] = {}
+        self._syntax: type[Syntax] | None = None  # made once pygments may load: see _painted
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._first_paint_done)
@@ -101,9 +102,10 @@ class CodePane(VerticalScroll):
         # The pane's own background, so tokens do not sit on blocks of another colour.
         background = self.app.theme_variables.get("background")
         # Wrapped, because the side column is narrow at 80 columns and a cut line hides the point of it.
-        text.update(lexed_once(self._lexed)(source, "python", line_numbers=True, start_line=first, word_wrap=True,
-                                            theme="monokai", background_color=background,
-                                            highlight_lines=set(self._marks)),
+        if self._syntax is None:
+            self._syntax = lexed_once(self._lexed)
+        text.update(self._syntax(source, "python", line_numbers=True, start_line=first, word_wrap=True,
+                                 theme="monokai", background_color=background, highlight_lines=set(self._marks)),
                     layout=not keep_scroll)  # marks alone change no line's height: no layout pass
         if not keep_scroll:
             self.scroll_home(animate=False)

@@ -164,7 +164,6 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
 def _install_simple(ctx: TraceContext, cls: type) -> None:
     orig_put = cls.put
     orig_get = cls.get
-
     steps = ctx.steps
 
     def put(self: Any, obj: Any) -> None:
