@@ -548,6 +548,7 @@ class ContuiApp(App[int]):
                 th = highlighted_thread(self.session.model, self.highlighted)
             if th is not None:
                 self._step(th.tid)
+            return  # nothing shows until the thread has taken its step, which the pump tells at once
         self.refresh_panes()
 
     def action_next_held(self) -> None:

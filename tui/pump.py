@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Hashable
 
+from tui.engine import events as ev
 from tui.engine.session import Session
 from tui.messages import RunUpdated
 from tui.status import RunState
@@ -35,10 +36,11 @@ class Pump:
         news: Hashable = None
         state: RunState | None = None
         failed: str | None = None
+        settled = False  # a thread of the run was held: nothing more comes until the teacher steps
         while not cancelled():
             wait = POLL_SECONDS
             if pending:  # news waits only for the rate limit
-                wait = max(interval - (time.monotonic() - last_post), 0.0)
+                wait = 0.0 if settled else max(interval - (time.monotonic() - last_post), 0.0)
             try:
                 batch = session.poll(wait)
             except Exception as exc:  # an engine fault must not kill the app; say it once, keep going
@@ -55,12 +57,16 @@ class Pump:
                 if now_news != news:
                     news = now_news
                     pending += len(batch)
+                    # Step mode: a thread held again ends a step. The run now stands still until a key, so the
+                    # screen may show it at once, whatever the rate limit says (steps come at the pace of keys).
+                    settled = settled or any(wire[1] == ev.HOLD for wire in batch)
             # A run that ends says so by its reaper exiting, not always by an event: that is news too.
             now_state = RunState(session.running, session.frozen, session.stepping)
             if now_state != state:
                 state = now_state
                 pending += 1
-            if pending and time.monotonic() - last_post >= interval:
+            if pending and (settled or time.monotonic() - last_post >= interval):
                 self.post(RunUpdated(now_state, pending))
                 pending = 0
+                settled = False
                 last_post = time.monotonic()
