@@ -16,6 +16,7 @@ from typing import Any
 
 from tui.engine.events import Event
 from tui.engine.model.core import Handler, ModelCore
+from tui.engine.model.linelog import OUTPUT_WINDOW, LineLog
 from tui.engine.model.locks import ACQUIRE_MARK_SPACING_NS, LockFold
 from tui.engine.model.output import OutputFold
 from tui.engine.model.processes import ProcessFold
@@ -58,10 +59,10 @@ from tui.engine.model.tasks import TaskFold
 from tui.engine.model.pipes import PipeFold
 
 __all__ = [
-    "ACQUIRE_MARK_SPACING_NS", "BUSY_CPU", "END_STATES", "LANE_STATES", "UNKNOWN", "AliveCheck", "ExceptionRecord",
-    "Hold", "JoinKind", "Key", "Lane", "LockState", "Mark", "MarkKind", "Model", "OsStatus", "OutputLine", "Part",
-    "ProcessNode", "QueueState", "ReapedBy", "RunInfo", "Segment", "SignalRecord", "State", "Stream", "TerminateReason",
-    "ThreadNode", "ThreadRole",
+    "ACQUIRE_MARK_SPACING_NS", "BUSY_CPU", "END_STATES", "LANE_STATES", "OUTPUT_WINDOW", "UNKNOWN", "AliveCheck",
+    "ExceptionRecord", "Hold", "JoinKind", "Key", "Lane", "LineLog", "LockState", "Mark", "MarkKind", "Model",
+    "OsStatus", "OutputLine", "Part", "ProcessNode", "QueueState", "ReapedBy", "RunInfo", "Segment", "SignalRecord",
+    "State", "Stream", "TerminateReason", "ThreadNode", "ThreadRole",
 ]
 
 
@@ -81,11 +82,14 @@ class Model(ProcessFold, LockFold, SyncFold, QueueFold, PipeFold, SharedFold, Ta
             OutputFold, SampleFold, ModelCore):
     """Everything contui knows about one run; change it only with :meth:`apply`."""
 
-    def __init__(self, *, keep_output: bool = True) -> None:
+    def __init__(self, *, keep_output: bool = True, output_window: int = OUTPUT_WINDOW) -> None:
         """``keep_output=False``: the printed lines are not kept (``contui run`` writes them out as they come, and a
-        run may print gigabytes); everything else is folded as always."""
+        run may print gigabytes); everything else is folded as always. ``output_window``: how many of the newest
+        printed lines are kept in memory (the recording has every one)."""
         super().__init__()
         self.keep_output = keep_output
+        if output_window != OUTPUT_WINDOW:
+            self.window_output(output_window)
         self._handlers: dict[str, Handler] = {kind: getattr(self, name) for kind, name in _HANDLERS.items()}
 
     def apply(self, event: Event) -> None:

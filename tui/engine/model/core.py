@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from tui.engine.model.detail import MAX_SEGMENTS, add_mark, add_segment
+from tui.engine.model.linelog import LineLog
 from tui.engine.model.records import (
     UNKNOWN,
     ExceptionRecord,
@@ -55,10 +57,11 @@ class ModelCore:
         self.processes: dict[int, ProcessNode] = {}
         self.locks: dict[str, LockState] = {}
         self.queues: dict[str, QueueState] = {}
-        self.lines: list[OutputLine] = []
+        # The printed lines, numbered from the run's first: only the newest are kept (the recording has them all).
+        self.lines: LineLog[OutputLine] = LineLog()
         # Indices into ``lines`` of lines extended in place (a partial line continued), in order; a view keeps its
-        # own cursor into this list to know which already-drawn lines to redraw.
-        self.amended_lines: list[int] = []
+        # own cursor (an absolute count) into this log to know which already-drawn lines to redraw.
+        self.amended_lines: LineLog[int] = LineLog()
         self.exceptions: list[ExceptionRecord] = []
         self.signals: list[SignalRecord] = []
         self.lanes: dict[Key, Lane] = {}
@@ -68,6 +71,8 @@ class ModelCore:
         self.unknown = 0  # events of a kind this model does not know
         self.rejected = 0  # events whose fields made no sense (folded as far as they went, never raised)
         self.versions: dict[Part, int] = dict.fromkeys(Part, 0)
+        # Segments and marks a lane keeps before its older ones are merged (0: every one is kept, as an export wants)
+        self.lane_detail = MAX_SEGMENTS
         self._threads: dict[Key, ThreadNode] = {}
         self._tree_version = 0
 
@@ -130,7 +135,7 @@ class ModelCore:
             th.ended_t = t
         else:
             open_segment(lane, State.STOPPED if p.stopped_by_os else State.RUNNING, t)
-            lane.marks.append(Mark(t, MarkKind.START))
+            add_mark(lane, Mark(t, MarkKind.START))
         self.touch(Part.PROCESSES, Part.TIMELINE)
         return th
 
@@ -141,7 +146,7 @@ class ModelCore:
         return lane
 
     def _add_lane(self, pid: int, tid: int, label: str) -> Lane:
-        lane = self.lanes[(pid, tid)] = Lane(pid, tid, label)
+        lane = self.lanes[(pid, tid)] = Lane(pid, tid, label, detail=self.lane_detail)
         self._lanes_of.setdefault(pid, []).append(lane)
         return lane
 
@@ -191,7 +196,7 @@ class ModelCore:
             seg = lane.open
             if seg is not None and seg.state is not State.ZOMBIE:
                 seg.t1 = max(t, seg.t0)
-            lane.marks.append(Mark(t, MarkKind.EXIT))
+            add_mark(lane, Mark(t, MarkKind.EXIT))
         self.touch(Part.PROCESSES, Part.TIMELINE)
 
     def _end_threads(self, p: ProcessNode, t: int) -> None:
@@ -252,7 +257,7 @@ def open_segment(lane: Lane, state: State, t: int) -> None:
             last.t1 = t
         elif t < last.t1:
             t = last.t1
-    segs.append(Segment(state, t))
+    add_segment(lane, Segment(state, t))
 
 
 def close_segment(lane: Lane, t: int) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tui.engine.model.core import Fields, ModelCore, drop_keys, gone_from, handles
+from tui.engine.model.detail import add_mark
 from tui.engine.model.records import UNKNOWN, Key, LockState, Mark, MarkKind, Part, ProcessNode, State, ThreadNode
 from tui.inside import kinds as ev
 
@@ -127,7 +128,7 @@ class LockFold(ModelCore):
             # A lock taken in a tight loop would leave a mark per acquire, kept for the whole run: millions of
             # objects that the garbage collector walks again and again. No timeline cell is narrower than this.
             if not marks or marks[-1].kind is not MarkKind.ACQUIRE or t - marks[-1].t >= ACQUIRE_MARK_SPACING_NS:
-                marks.append(Mark(t, MarkKind.ACQUIRE, lock.id))
+                add_mark(lane, Mark(t, MarkKind.ACQUIRE, lock.id))
         self.touch(Part.LOCKS, Part.TIMELINE)
 
     @handles(ev.LOCK_RELEASE)

@@ -1,6 +1,9 @@
 """The fold of what the run printed: every line of every process and thread in arrival order, partial lines joined as
 they grow, and uncaught exceptions in their place among the lines. An exception's traceback normally follows on its
-process's stderr; if the process ends without printing it, the lines of the exception's record are added instead."""
+process's stderr; if the process ends without printing it, the lines of the exception's record are added instead.
+
+Only the newest lines are kept (a :class:`LineLog` of ``output_window`` lines). A growing line that falls out of that
+window is not amended any more: what it grows by starts a line of its own, at the end, where the reader sees it."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tui.engine.model.core import Fields, ModelCore, handles
+from tui.engine.model.linelog import LineLog
 from tui.engine.model.records import ExceptionRecord, OutputLine, Part, ProcessNode, Stream
 from tui.inside import kinds as ev
 
@@ -32,6 +36,11 @@ class OutputFold(ModelCore):
         self._pending_size: dict[tuple[int, int, str], int] = {}
         self._awaited: list[_AwaitedTraceback] = []
 
+    def window_output(self, window: int) -> None:
+        """Keep the newest ``window`` printed lines in memory (before any is folded)."""
+        self.lines = LineLog(window)
+        self.amended_lines = LineLog(window)
+
     @handles(ev.STDOUT)
     def _stdout(self, t: int, pid: int, tid: int, f: Fields) -> None:
         if pid not in self.processes and pid != self.run.reaper:
@@ -45,6 +54,11 @@ class OutputFold(ModelCore):
         partial = bool(f.get("partial", False))
         key = (pid, tid, stream)
         index = self._partial.get(key) if self._partial else None
+        if index is not None and index < self.lines.first:
+            self._forget_partial(key)  # out of the window: this piece starts a new line
+            if not text and not partial:
+                return  # only the end of a line no longer kept: nothing to show
+            index = None
         if index is not None:
             line = self.lines[index]
             pending = self._pending.setdefault(key, [])
@@ -62,9 +76,14 @@ class OutputFold(ModelCore):
             self.amended_lines.append(index)
         else:
             line = OutputLine(t, pid, tid, stream, text, partial, speed=self.run.speed)
+            lines = self.lines
             if partial:
-                self._partial[key] = len(self.lines)
-            self.lines.append(line)
+                self._partial[key] = len(lines)
+            # lines.append(line), inlined: a method call would be a measurable share of folding a printed line.
+            tail = lines.tail
+            tail.append(line)
+            if len(tail) > lines.limit:
+                lines.trim()
         if self._awaited and stream is Stream.STDERR and not line.partial:
             self._awaited = [a for a in self._awaited
                              if not (a.record.pid == pid and line.text.strip() == a.last_line)]
@@ -88,6 +107,11 @@ class OutputFold(ModelCore):
             self._awaited.append(_AwaitedTraceback(record, shown[-1]))
         self.touch(Part.OUTPUT)
 
+    def _forget_partial(self, key: tuple[int, int, str]) -> None:
+        del self._partial[key]
+        self._pending.pop(key, None)
+        self._pending_size.pop(key, None)
+
     # -- tracebacks never printed ---------------------------------------------------------------------------------
     def _process_gone(self, p: ProcessNode, t: int) -> None:
         self._join_pending(lambda key: key[0] == p.pid)
@@ -103,7 +127,7 @@ class OutputFold(ModelCore):
         """No more of these lines will come: what of them waits to be joined is joined now."""
         for key in [k for k in self._pending if whose(k)]:
             index = self._partial.get(key)
-            if index is not None:
+            if index is not None and index >= self.lines.first:
                 self.lines[index].text += "".join(self._pending[key])
                 self.amended_lines.append(index)
                 self.touch(Part.OUTPUT)

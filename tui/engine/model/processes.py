@@ -4,6 +4,7 @@ sleep; and the process tree as the views walk it (by current parent, ppid cycles
 from __future__ import annotations
 
 from tui.engine.model.core import Fields, ModelCore, handles, lane_label
+from tui.engine.model.detail import add_mark
 from tui.engine.model.records import (
     UNKNOWN,
     AliveCheck,
@@ -53,6 +54,11 @@ class ProcessFold(ModelCore):
     @handles(ev.RUN_SPEED)
     def _run_speed(self, t: int, pid: int, tid: int, f: Fields) -> None:
         self.run.speed = float(f["speed"])
+        self.touch(Part.RUN)
+
+    @handles(ev.RECORDING_OFF)
+    def _recording_off(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        self.run.unrecorded = str(f.get("reason") or "it could not be written")
         self.touch(Part.RUN)
 
     @handles(ev.CLOCK)
@@ -157,7 +163,7 @@ class ProcessFold(ModelCore):
         p.terminate_signal = f.get("signal")
         lane = self.lanes.get((child, child))
         if lane is not None:
-            lane.marks.append(Mark(t, MarkKind.TERMINATE, reason))
+            add_mark(lane, Mark(t, MarkKind.TERMINATE, reason))
             self.touch(Part.TIMELINE)
         # The reap may have come first (another process sent it): name the end now that we know who signalled.
         if p._reap_seen and p.end is State.KILLED:

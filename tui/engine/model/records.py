@@ -132,6 +132,7 @@ class RunInfo:
     t_end: int | None = None
     dropped: int = 0  # malformed frames contui dropped from the event pipe (something in the run wrote to it)
     lost: bool = False  # its reaper was killed: contui itself ended what the run had left
+    unrecorded: str = ""  # why the run's recording could not be written (empty: it is being recorded)
 
 
 @dataclass(slots=True)
@@ -142,12 +143,19 @@ class Segment:
     t0: int
     t1: int | None = None
 
+    def __reduce__(self) -> tuple[type, tuple[State, int, int | None]]:
+        # Pickled by the thousand for every checkpoint of a scrubbed run (tui/engine/scrub.py): as a plain call.
+        return Segment, (self.state, self.t0, self.t1)
+
 
 @dataclass(slots=True)
 class Mark:
     t: int
     kind: MarkKind
     detail: str | None = None  # the lock id for "acquire", the reason for "terminate", the signal's number for signals
+
+    def __reduce__(self) -> tuple[type, tuple[int, MarkKind, str | None]]:
+        return Mark, (self.t, self.kind, self.detail)
 
 
 @dataclass(slots=True)
@@ -159,6 +167,9 @@ class Lane:
     label: str
     segments: list[Segment] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
+    # Segments (and marks) kept before the older ones are merged (tui/engine/model/detail.py); 0: all are kept.
+    detail: int = 0
+    merges: int = 0  # times the older ones were merged: a view's copy of the lane is stale then
 
     @property
     def open(self) -> Segment | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bisect import insort
 
 from tui.engine.model.core import Fields, ModelCore, handles
+from tui.engine.model.detail import add_mark
 from tui.engine.model.records import Mark, MarkKind, Part, SignalRecord
 from tui.inside import kinds as ev
 
@@ -21,9 +22,9 @@ class SignalFold(ModelCore):
         # child terminated as it starts): its lane is made now. A pid that is not the run's (the reaper's, or any
         # other) has none. Marks are appended whatever their time: views copy them incrementally and sort the times.
         detail = str(record.signal)
-        self._lane(*sender.key).marks.append(Mark(t, MarkKind.SIGNAL_SENT, detail))
+        add_mark(self._lane(*sender.key), Mark(t, MarkKind.SIGNAL_SENT, detail))
         if record.target in self.processes:
-            self._lane(record.target, record.target).marks.append(Mark(t, MarkKind.SIGNAL_RECEIVED, detail))
+            add_mark(self._lane(record.target, record.target), Mark(t, MarkKind.SIGNAL_RECEIVED, detail))
         self.touch(Part.TIMELINE, Part.PROCESSES)
 
     def signals_to(self, pid: int) -> list[SignalRecord]:
