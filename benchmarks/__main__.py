@@ -8,8 +8,10 @@ import importlib
 import json
 import os
 import platform
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -18,8 +20,8 @@ from types import ModuleType
 from benchmarks.common import Figure, Result, assert_no_leftovers, fmt, log
 
 # In the order they run: the engine's figures first, the app's last.
-MODULES = ["ingest", "latency", "overhead", "sampler", "scale", "app_first_frame", "app_screen_latency",
-           "app_switch", "app_burst", "app_idle", "steps", "abuse"]
+MODULES = ["ingest", "recording", "latency", "overhead", "sampler", "scale", "app_first_frame", "app_screen_latency",
+           "app_switch", "app_burst", "app_idle", "memory", "scrub", "steps", "abuse"]
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -80,7 +82,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=None, help="runs per benchmark (default: each one's own)")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json", help="where to write the JSON")
     args = parser.parse_args(argv)
+    # Every run is recorded: the benchmarks' runs (gigabytes of them) go to a folder removed at the end.
+    home = tempfile.mkdtemp(prefix="contui-bench-home-")
+    os.environ["CONTUI_HOME"] = home
+    try:
+        return _run(args)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
+
+def _run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     results: list[Result] = []
     report: dict[str, object] = {

@@ -16,6 +16,7 @@ import psutil
 
 from tui.engine.collector import Collector
 from tui.engine.events import Wire
+from tui.engine.flight import FlightRecorder
 from tui.engine.model import Model
 from tui.inside.env import ENV_OWNER
 from tui.engine.catalog import Target
@@ -124,10 +125,11 @@ def env(**values: str) -> Iterator[None]:
 
 
 def collect(run: Run, model: Model | None = None, *, timeout: float = 60.0, sample: bool = True,
-            on_batch: Callable[[list[Wire]], None] | None = None) -> Collector:
+            on_batch: Callable[[list[Wire]], None] | None = None, recorder: FlightRecorder | None = None) -> Collector:
     """Run to the end through the real engine (Run + Collector) on the app's path: wire tuples folded into the
-    model, no Event records made. Always closes the run."""
-    collector = Collector(run, model, sample=sample)
+    model, no Event records made; recorded by ``recorder``, if given, as the app records every run. Always closes the
+    run (and the recorder)."""
+    collector = Collector(run, model, sample=sample, recorder=recorder)
     poll = getattr(collector, "poll_wires", None) or collector.poll
     deadline = time.monotonic() + timeout
     try:
@@ -141,6 +143,8 @@ def collect(run: Run, model: Model | None = None, *, timeout: float = 60.0, samp
                 raise TimeoutError(f"{run.target.label} did not finish within {timeout:.0f}s")
     finally:
         run.close()
+        if recorder is not None:
+            recorder.close()
     return collector
 
 

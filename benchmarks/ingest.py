@@ -12,6 +12,7 @@ from typing import Any
 
 from benchmarks.common import Figure, WireModel, collect, end_bare, env, script_target
 from tui.engine import events as ev
+from tui.engine.flight import FlightRecorder
 from tui.engine.runner import Run
 
 PROCS = 8
@@ -63,11 +64,12 @@ class IngestResult:
         return self.events / self.seconds
 
 
-def traced(pairs: int) -> IngestResult:
+def traced(pairs: int, recorder: FlightRecorder | None = None) -> IngestResult:
+    """The run's events/s into the model; recorded as it goes by ``recorder``, if given."""
     model = _TimedModel()
     with env(BENCH_PROCS=str(PROCS), BENCH_PAIRS=str(pairs)):
         run = Run(script_target("lock_loop.py"), stdin="null")
-        collect(run, model, timeout=120)
+        collect(run, model, timeout=120, recorder=recorder)
     expected = 2 * PROCS * pairs
     if model.first is None:
         return IngestResult(0, float("nan"), expected)

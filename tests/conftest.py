@@ -3,7 +3,10 @@ Python the tests start imports this checkout's contui."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import psutil
@@ -12,6 +15,10 @@ import pytest
 from tests.helpers import run_processes, wait_until
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+# Every run is recorded in the runs folder: the tests' runs go to a folder of their own, never the user's.
+_HOME = tempfile.mkdtemp(prefix="contui-tests-home-")
+os.environ["CONTUI_HOME"] = _HOME
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
 # ``python -m tui`` started from another folder would import whatever checkout the virtualenv's editable install
 # points at, which need not be this one (a second clone run with the first one's venv): put this one first.
 _CHECKOUT = str(Path(__file__).resolve().parent.parent)

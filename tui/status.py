@@ -52,7 +52,9 @@ class StatusInfo:
     projector: bool = False
     dropped: int = 0  # malformed frames dropped from the run's event pipe
     lost: bool = False  # the run's reaper was killed: contui ended the run
+    unrecorded: str = ""  # why the run is not recorded (its recording could not be written)
     next_step: str = ""  # in step mode: who a step lets go, and to do what ("Process-3 → acquire mutex, line 65")
+    cursor: str = ""  # looking back (a replay, or scrubbing): where the cursor is ("2.0 s of 3.2 s")
 
     def only_clock_moved(self, before: StatusInfo | None) -> bool:
         """Nothing but the run's clock differs from ``before``."""
@@ -82,7 +84,8 @@ def phase_of(*, shown_is_run: bool, busy: Action | None, replay: bool, state: Ru
 
 
 def status_info(target: Target, model: Model, phase: Phase, *, shown_is_run: bool, clock_seconds: float,
-                speed: float, lang: str, projector: bool, highlighted: int | None = None) -> StatusInfo:
+                speed: float, lang: str, projector: bool, highlighted: int | None = None,
+                cursor: str = "") -> StatusInfo:
     """``clock_seconds``: the live clock in whole ticks (a tenth-of-a-second counter would repaint the status line
     ten times a second while the run only sleeps); a finished run shows its length to a tenth."""
     if not shown_is_run:
@@ -102,7 +105,9 @@ def status_info(target: Target, model: Model, phase: Phase, *, shown_is_run: boo
         projector=projector,
         dropped=model.run.dropped if shown_is_run else 0,
         lost=model.run.lost and shown_is_run,
+        unrecorded=model.run.unrecorded if shown_is_run else "",
         next_step=next_step(model, highlighted) if phase is Phase.STEPPING else "",
+        cursor=cursor if shown_is_run else "",
     )
 
 

@@ -14,6 +14,7 @@ from operator import itemgetter
 
 from tui.engine import events as ev
 from tui.engine.events import Event, Wire
+from tui.engine.flight import FlightRecorder
 from tui.engine.model import Model
 from tui.engine.runner import Run
 from tui.engine.sampler import Sampler
@@ -31,9 +32,11 @@ CLOCK_EVERY_NS = 500_000_000
 
 class Collector:
     def __init__(
-        self, run: Run, model: Model | None = None, sample: bool = True, lock: threading.Lock | None = None
+        self, run: Run, model: Model | None = None, sample: bool = True, lock: threading.Lock | None = None,
+        recorder: FlightRecorder | None = None,
     ) -> None:
         self.run = run
+        self.recorder = recorder  # every batch is written to it before it is folded
         self.model = model if model is not None else Model()
         # Held while applying a batch; a screen that reads the model from another thread takes it too.
         self.lock = lock if lock is not None else threading.Lock()
@@ -46,6 +49,7 @@ class Collector:
         self.reaper_lost = False  # the run's reaper was killed (by the script): contui ended what it left
         self._dropped_said = 0  # the malformed-frame count the model was last told
         self._speed_said = run.speed  # the speed the model was last told (run.start tells the first)
+        self._unrecorded_said = False
         self._busy = False
 
     @property
@@ -110,6 +114,17 @@ class Collector:
             if self.values is not None:
                 # The model as folded so far: this thread alone changes it, so it is read here without the lock.
                 batch.extend(self.values.read(self.model))
+        recorder = self.recorder
+        if recorder is not None:
+            if batch:
+                batch.sort(key=_by_time)
+                recorder.write(batch)
+            if recorder.failure is not None and not self._unrecorded_said:  # said once; the run goes on
+                self._unrecorded_said = True
+                now = max(time.monotonic_ns() - self.run.t0, self.model.now) if self.run.t0 else self.model.now
+                batch.append((now, ev.RECORDING_OFF, 0, 0, {"reason": recorder.failure}))
+            if self.finished:  # the run is over: its recording ends here (written on while the screen shows it)
+                recorder.finish()
         if not batch:
             return batch
         batch.sort(key=_by_time)

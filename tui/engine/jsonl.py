@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,8 +24,9 @@ from typing import IO, Any
 
 from tui.engine.catalog import Target
 from tui.engine.events import PROTOCOL_VERSION, Event
+from tui.engine.lines import FIELDS_KEY, wire_line
+from tui.engine.lines import dumps as _dumps
 
-FIELDS_KEY = "f"
 # The last contui whose recordings had no header: what the refusal of a header-less file names.
 _LAST_V1_CONTUI = "0.1.0"
 
@@ -82,14 +84,13 @@ class RecordingHeader:
                 "contui": self.contui, "recorded": self.recorded}
 
 
-def _dumps(data: dict[str, Any]) -> str:
-    # Not ASCII-escaped: the course prints Chinese, and a recording should stay readable with `less`.
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
 def event_line(event: Event) -> str:
     """One event as its JSON line (without the newline)."""
-    return _dumps({"t": event.t, "kind": event.kind, "pid": event.pid, "tid": event.tid, FIELDS_KEY: event.fields})
+    return wire_line(event.t, event.kind, event.pid, event.tid, event.fields)[:-1]
+
+
+def header_line(header: RecordingHeader) -> str:
+    return _dumps(header.to_dict()) + "\n"
 
 
 class RecordingWriter:
@@ -102,7 +103,7 @@ class RecordingWriter:
         self.path = str(path)
         self.header = header
         self._fh: IO[str] | None = open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed by close())
-        self._fh.write(_dumps(header.to_dict()) + "\n")
+        self._fh.write(header_line(header))
 
     def write(self, event: Event) -> None:
         if self._fh is None:
@@ -131,44 +132,103 @@ def write_recording(path: str | Path, header: RecordingHeader, events: Sequence[
 # -- reading ----------------------------------------------------------------------------------------------------------
 def read_recording(path: str | Path) -> tuple[RecordingHeader, list[Event]]:
     """The header and every event of a recording; :class:`RecordingError` if it is not one this contui reads."""
-    name = str(path)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            lines = _numbered(fh, name)
-            first = next(lines, None)
-            if first is None:
-                raise RecordingError(f"{name} is empty: not a contui recording")
-            header = _header(name, *first)
-            events = [_event(name, number, line) for number, line in lines]
-    except FileNotFoundError:
-        raise RecordingError(f"no such recording: {name}") from None
-    except IsADirectoryError:
-        raise RecordingError(f"{name} is a folder, not a recording") from None
-    except UnicodeDecodeError:
-        raise RecordingError(f"{name} is not a contui recording: it is not UTF-8 text") from None
-    except OSError as exc:
-        raise RecordingError(f"cannot read {name}: {exc.strerror or exc}") from None
-    return header, events
+    with RecordingReader(path) as reader:
+        return reader.header, [event for _, event in reader.events()]
 
 
-def _numbered(fh: IO[str], name: str) -> Iterator[tuple[int, str]]:
-    """(line number, line) for every line that is not blank; line numbers count from 1, blank lines included."""
-    for number, line in enumerate(fh, start=1):
-        if line.strip():
-            yield number, line
+class RecordingReader:
+    """A recording read as a stream: the header when opened, the events as they are asked for, each with the byte
+    offset of its line, so that a reader can come back to any of them (``events(offset)``) without reading the
+    file again from its start. Every way a file can fail to be a recording raises :class:`RecordingError`."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.name = str(path)
+        self.path = Path(path)
+        self.position = 0  # where the line after the last one read starts
+        with self._reading():
+            self._fh: IO[bytes] = open(path, "rb")  # noqa: SIM115 (close())
+            try:
+                first = next(self._lines(0, 1), None)
+                if first is None:
+                    raise RecordingError(f"{self.name} is empty: not a contui recording")
+                _, number, line = first
+                self.header = _header(self.name, number, line)
+            except BaseException:
+                self._fh.close()
+                raise
+            self.first_offset = self.position
+            self._first_number = number + 1
+
+    def events(self, offset: int | None = None) -> Iterator[tuple[int, Event]]:
+        """(offset of its line, event) for each event from ``offset`` (a line's start; the first event if None)."""
+        at = self.first_offset if offset is None else offset
+        number = self._first_number if offset is None else 0  # line numbers are known only from the start
+        name = self.name
+        with self._reading():
+            fh = self._fh
+            fh.seek(at)
+            for line in fh:  # one loop, not a generator of lines under this one: millions of lines go through it
+                self.position = end = at + len(line)
+                if line.strip():
+                    yield at, _event(name, number, line)
+                at = end
+                if number:
+                    number += 1
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> RecordingReader:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def _lines(self, offset: int, number: int) -> Iterator[tuple[int, int, bytes]]:
+        """(offset, line number or 0 if unknown, line) for every line that is not blank, from ``offset``."""
+        fh = self._fh
+        fh.seek(offset)
+        at = offset
+        for line in fh:
+            self.position = at + len(line)
+            if line.strip():
+                yield at, number, line
+            at = self.position
+            if number:
+                number += 1
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        name = self.name
+        try:
+            yield
+        except FileNotFoundError:
+            raise RecordingError(f"no such recording: {name}") from None
+        except IsADirectoryError:
+            raise RecordingError(f"{name} is a folder, not a recording") from None
+        except UnicodeDecodeError:
+            raise RecordingError(f"{name} is not a contui recording: it is not UTF-8 text") from None
+        except OSError as exc:
+            raise RecordingError(f"cannot read {name}: {exc.strerror or exc}") from None
 
 
-def _parse(name: str, number: int, line: str) -> Any:
+def _where(number: int) -> str:
+    return f"line {number}" if number else "a line"
+
+
+def _parse(name: str, number: int, line: bytes) -> Any:
     try:
         return json.loads(line)
+    except UnicodeDecodeError:
+        raise
     except ValueError:
         # The writer ends every line with a newline: a last line without one was cut off mid-write.
-        if not line.endswith("\n"):
-            raise RecordingError(f"{name} is truncated: line {number} ends before its JSON does") from None
-        raise RecordingError(f"{name} is corrupt: line {number} is not valid JSON") from None
+        if not line.endswith(b"\n"):
+            raise RecordingError(f"{name} is truncated: {_where(number)} ends before its JSON does") from None
+        raise RecordingError(f"{name} is corrupt: {_where(number)} is not valid JSON") from None
 
 
-def _header(name: str, number: int, line: str) -> RecordingHeader:
+def _header(name: str, number: int, line: bytes) -> RecordingHeader:
     data = _parse(name, number, line)
     if isinstance(data, dict) and "protocol" not in data and {"t", "kind", "pid"} <= data.keys():
         raise RecordingError(f"{name} was recorded with protocol 1 (contui {_LAST_V1_CONTUI} or older); "
@@ -198,15 +258,30 @@ def _header(name: str, number: int, line: str) -> RecordingHeader:
     return header
 
 
-def _event(name: str, number: int, line: str) -> Event:
+def _event(name: str, number: int, line: bytes) -> Event:
+    try:  # the common case checked inline: replays and scrubbing read millions of lines
+        data = _decode(line.decode("utf-8"))
+        t, kind, pid, tid, fields = data["t"], data["kind"], data["pid"], data["tid"], data[FIELDS_KEY]
+        if type(t) is int and type(kind) is str and type(pid) is int and type(tid) is int and type(fields) is dict:
+            return Event(t, kind, pid, tid, fields)
+    except (ValueError, KeyError, TypeError):
+        pass
+    return _checked_event(name, number, line)
+
+
+_decode = json.JSONDecoder().decode
+
+
+def _checked_event(name: str, number: int, line: bytes) -> Event:
+    """The slow way, which says what is wrong with a line that is not an event."""
     data = _parse(name, number, line)
     if not isinstance(data, dict):
-        raise RecordingError(f"{name} is corrupt: line {number} is not an event")
+        raise RecordingError(f"{name} is corrupt: {_where(number)} is not an event")
     try:
         return Event(_typed(data, "t", int), _typed(data, "kind", str), _typed(data, "pid", int),
                      _typed(data, "tid", int), _typed(data, FIELDS_KEY, dict))
     except _BadValue as exc:
-        raise RecordingError(f"{name} is corrupt: line {number} is not an event ({exc})") from None
+        raise RecordingError(f"{name} is corrupt: {_where(number)} is not an event ({exc})") from None
 
 
 class _BadValue(Exception):

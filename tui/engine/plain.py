@@ -321,6 +321,7 @@ SENTENCES: dict[str, Sentence] = {
     ev.RUN_SPEED: lambda e, model, me: f"speed turned to {e.get('speed'):g}x: the run's clock goes at that rate "
                                        "from now on",
     ev.RUN_END: lambda e, model, me: f"run ended: main process {describe_code(e.get('code'))}",
+    ev.RECORDING_OFF: lambda e, model, me: f"the run is not recorded from here on: {e.get('reason')}",
     ev.RUN_LOST: lambda e, model, me: "run ended: its reaper was killed, and contui ended every process it had left",
     ev.FRAMES_DROPPED: lambda e, model, me: f"contui dropped malformed frames from the event pipe: "
                                             f"{e.get('count')} so far (something in the run wrote to it)",

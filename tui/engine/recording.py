@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from tui.engine import events as ev
 from tui.engine.collector import Collector
+from tui.engine.flight import FlightRecorder
 from tui.engine.events import Event
 from tui.engine.model import Model
 from tui.engine.catalog import Target
@@ -60,13 +61,15 @@ def record(
     on_batch: Callable[[], None] | None = None,
     model: Model | None = None,
     keep_events: bool = True,
+    recorder: FlightRecorder | None = None,
 ) -> Recording:
     """Start ``run`` (if needed), collect until every process of it is gone, then close it. ``on_event`` sees each
     event right after ``recording.model`` (``model``, if given) has folded it; ``on_batch`` runs after each batch of
     events (``contui run`` writes the script's lines out then). ``keep_events=False``: the events are handed to
-    ``on_event`` and not kept (``contui run`` writes them as they come)."""
+    ``on_event`` and not kept (``contui run`` writes them as they come). ``recorder`` writes every event to a
+    recording as it comes, and is closed at the end."""
     recording = Recording() if model is None else Recording(model=model)
-    collector = Collector(run, recording.model)
+    collector = Collector(run, recording.model, recorder=recorder)
 
     def take(event: Event) -> None:
         if keep_events:
@@ -90,6 +93,8 @@ def record(
                 run.stop()
     finally:
         run.close()
+        if recorder is not None:
+            recorder.close()
     recording.reaper_lost = collector.reaper_lost
     recording.dropped = run.queue.dropped
     return recording

@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 from tui.engine.collector import Collector
 from tui.engine.events import Wire
+from tui.engine.flight import FlightRecorder
+from tui.engine.jsonl import RecordingHeader
 from tui.engine.model import Model
 from tui.engine.catalog import Target
 from tui.engine.runner import Run
@@ -40,6 +42,7 @@ class Session:
         self.model_lock = threading.Lock()
         self.target: Target | None = None
         self.run: Run | None = None
+        self.recorder: FlightRecorder | None = None  # the current run's recording (in the runs folder)
         self.frozen = False
         self._collector: Collector | None = None
         # Held to start, switch and stop runs. A poll holds it only to pick its collector: the wait is outside, so an
@@ -69,9 +72,16 @@ class Session:
                 self.model = model
             self.target = target
             self.frozen = False
-            run.start(stepping=stepping)
+            header = RecordingHeader.for_target(target, speed=self.speed, start_method=self.start_method)
+            recorder = FlightRecorder.in_runs_folder(target, header)
+            try:
+                run.start(stepping=stepping)
+            except BaseException:
+                recorder.close()
+                raise
             self.run = run
-            self._collector = Collector(run, model, lock=self.model_lock)
+            self.recorder = recorder
+            self._collector = Collector(run, model, lock=self.model_lock, recorder=recorder)
         self.wake()
 
     def stop(self, still_wanted: Callable[[], bool] = _always) -> None:
@@ -102,6 +112,8 @@ class Session:
         if collector is not None:  # fold in what the old run said last (its exits), for the record
             while not collector.finished and collector.poll(0.0):
                 pass
+            if collector.recorder is not None:
+                collector.recorder.close()
         run.close()
 
     def poll(self, timeout: float) -> list[Wire]:

@@ -14,6 +14,8 @@ RUN_END = "run.end"  # code: the main process's exit code (128+N style is the CL
 FRAMES_DROPPED = "frames.dropped"  # count: malformed frames contui has dropped from the pipe so far (contui's own)
 RUN_LOST = "run.lost"  # (no fields) the reaper was killed; contui ended every process the run had left (contui's own)
 RUN_SPEED = "run.speed"  # speed: the run's speed from now on, turned while it goes (contui's own)
+RECORDING_OFF = "recording.off"  # reason: the run's recording could not be written; the run goes on unrecorded
+# (contui's own)
 CLOCK = "clock"  # (no fields) the run lives and is not frozen at this moment, though nothing happened (contui's own)
 PROC_START = "proc.start"  # ppid, name, daemon, method ("main" for the script's own process)
 PROC_SPAWN = "proc.spawn"  # child, name, daemon, method: the parent saw start() return. Also for children made
@@ -95,7 +97,7 @@ TASK_START = "task.start"  # task, pool: this process/thread runs it now
 TASK_DONE = "task.done"  # task, pool; result (short repr) or error (type and message), or cancelled
 
 KINDS: frozenset[str] = frozenset({
-    RUN_START, RUN_END, FRAMES_DROPPED, RUN_LOST, RUN_SPEED, CLOCK, PROC_START, PROC_SPAWN, PROC_EXIT, PROC_REAP, PROC_TERMINATE, PROC_JOIN, PROC_ALIVE,
+    RUN_START, RUN_END, FRAMES_DROPPED, RUN_LOST, RUN_SPEED, RECORDING_OFF, CLOCK, PROC_START, PROC_SPAWN, PROC_EXIT, PROC_REAP, PROC_TERMINATE, PROC_JOIN, PROC_ALIVE,
     THREAD_START, THREAD_EXIT, THREAD_JOIN, LOCK_NEW, LOCK_WAIT, LOCK_ACQUIRE, LOCK_RELEASE, LOCK_TIMEOUT,
     QUEUE_NEW, QUEUE_PUT, QUEUE_GET, QUEUE_BLOCK, QUEUE_TIMEOUT, QUEUE_TASK_DONE, QUEUE_JOIN,
     SLEEP, HOLD, STDOUT, EXCEPTION, SAMPLE, SAMPLE_GONE,

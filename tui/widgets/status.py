@@ -54,6 +54,8 @@ def render_status(info: StatusInfo, phase_style: Style | None = None, brand_styl
     out.append(f"{symbol} {word.upper()}", style=style)
     if info.phase is Phase.READY:
         out.append(" (Enter runs it)", style="italic")
+    elif info.cursor:  # looking back: the cursor's time is the time that matters
+        out.append(f" cursor {info.cursor}", style="bold")
     else:
         out.append(f" {info.seconds:.1f}s", style="" if info.projector else "dim")
     out.append("  ")
@@ -68,6 +70,8 @@ def render_status(info: StatusInfo, phase_style: Style | None = None, brand_styl
         out.append("  ⚠ its reaper was killed: contui ended the run", style="bold")
     if info.dropped:  # before the title: a reason to doubt what is on screen must not be the part cut off
         out.append(f"  ⚠ {info.dropped} malformed frame{'s' if info.dropped > 1 else ''} dropped", style="bold")
+    if info.unrecorded:
+        out.append(f"  ⚠ not recorded: {info.unrecorded}", style="bold")
     if info.title:
         out.append(f"  · {info.title}", style="italic")
     return out
