@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.screen import Screen
 
@@ -136,22 +137,46 @@ def frame_times(model: Model, quick: bool, prefix: str, target_path: Path | None
         async with app.run_test(size=SIZE) as pilot:
             first = await log.wait_after(begun)
             first_ms = (first.end - begun) / 1e6
-            cpu: list[float] = []
-            wall: list[float] = []
-            for _ in range(frames):
-                await pilot.pause()
-                app._feeder.forget()  # every pane redraws, as if each part of the model had changed
-                t0, c0 = time.monotonic_ns(), time.thread_time_ns()  # this coroutine runs on the app's thread
-                app.refresh_panes()
-                panes_ns, panes_cpu_ns = time.monotonic_ns() - t0, time.thread_time_ns() - c0
-                paint = await log.wait_after(t0 + panes_ns)
-                cpu.append((panes_cpu_ns + paint.cpu_ns) / 1e6)
-                wall.append((panes_ns + paint.end - paint.start) / 1e6)
-        return {f"{prefix}frame_ms": statistics.median(cpu), f"{prefix}frame_wall_ms": statistics.median(wall),
-                f"{prefix}first_frame_ms": first_ms}
+            cpu, wall = await full_frames(app, pilot, log, frames)
+        return {f"{prefix}frame_ms": cpu, f"{prefix}frame_wall_ms": wall, f"{prefix}first_frame_ms": first_ms}
 
     return asyncio.run(go())
 
 
+async def full_frames(app: Any, pilot: Any, log: PaintLog, frames: int) -> tuple[float, float]:
+    """A frame of the running ``app`` that redraws every pane (each one updated from the model, then the paint that
+    follows), median of ``frames``: its CPU time on the app's thread (ms), and its wall time (ms)."""
+    cpu: list[float] = []
+    wall: list[float] = []
+    for _ in range(frames):
+        await pilot.pause()
+        app._feeder.forget()  # every pane redraws, as if each part of the model had changed
+        t0, c0 = time.monotonic_ns(), time.thread_time_ns()  # this coroutine runs on the app's thread
+        app.refresh_panes()
+        panes_ns, panes_cpu_ns = time.monotonic_ns() - t0, time.thread_time_ns() - c0
+        paint = await log.wait_after(t0 + panes_ns)
+        cpu.append((panes_cpu_ns + paint.cpu_ns) / 1e6)
+        wall.append((panes_ns + paint.end - paint.start) / 1e6)
+    return statistics.median(cpu), statistics.median(wall)
+
+
 def run_async(factory: Callable[[], Any]) -> Any:
     return asyncio.run(factory())
+
+
+async def key_to_paint(app: Any, key: str, character: str | None, changed: Callable[[], bool],
+                       what: str = "the key's effect") -> float:
+    """ms from a key, sent as a terminal delivers it, to the end of the screen refresh that first shows its effect
+    (``changed`` says when the panes have it)."""
+    driver = app._driver
+    assert driver is not None
+    began = time.monotonic()
+    driver.send_message(events.Key(key, character))
+    while not changed():
+        if time.monotonic() - began > 10:
+            raise TimeoutError(f"{what} never came")
+        await asyncio.sleep(0.0005)
+    painted = asyncio.Event()
+    app.call_after_refresh(painted.set)
+    await painted.wait()
+    return (time.monotonic() - began) * 1000

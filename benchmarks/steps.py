@@ -14,9 +14,8 @@ import time
 import timeit
 from typing import Any
 
-from textual import events
 
-from benchmarks.app_common import SIZE, contui_app
+from benchmarks.app_common import SIZE, contui_app, key_to_paint
 from benchmarks.common import Figure, percentile, script_target
 from tui.inside.control import STEPPING_AT, ControlPage
 
@@ -61,22 +60,11 @@ def step_latencies(steps: int) -> list[float]:
                 if time.monotonic() > deadline:
                     raise TimeoutError("the run was never held")
                 await asyncio.sleep(0.002)
-            driver = app._driver
-            assert driver is not None
             output = app.output_pane
             for _ in range(steps):
                 shown = output.lines_shown
-                began = time.monotonic()
-                # As a terminal delivers it (Pilot's press also waits for the screen to settle).
-                driver.send_message(events.Key("full_stop", "."))
-                while output.lines_shown == shown:  # the pane has the new line: the next refresh paints it
-                    if time.monotonic() - began > 10:
-                        raise TimeoutError("a step was never taken")
-                    await asyncio.sleep(0.001)
-                painted = asyncio.Event()
-                app.call_after_refresh(painted.set)
-                await painted.wait()
-                out.append((time.monotonic() - began) * 1000)
+                # The pane has the new line: the next refresh paints it.
+                out.append(await key_to_paint(app, "full_stop", ".", lambda: output.lines_shown != shown, "a step"))
             await pilot.press("q")
         return out
 

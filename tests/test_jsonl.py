@@ -114,12 +114,13 @@ def test_replay_keeps_the_header(tmp_path: Path) -> None:
     path = tmp_path / "run.jsonl"
     write_recording(path, HEADER, EVENTS)
     session = ReplaySession(path)
-    assert session.header == HEADER and session.events == EVENTS
+    assert session.header == HEADER and session.total == len(EVENTS)
+    assert session.model.events == len(EVENTS)  # shown at its end
 
 
 def test_a_replay_of_no_recording_is_empty() -> None:
     session = ReplaySession(None)
-    assert session.header is None and session.events == []
+    assert session.header is None and session.total == 0 and session.model.events == 0
 
 
 @pytest.mark.parametrize("reader", READERS.values(), ids=READERS.keys())

@@ -9,9 +9,12 @@ line says is worked out in ``tui/status.py``. Help and key bar are made from the
 from __future__ import annotations
 
 import gc
+import os
 import threading
 import time
 from collections import deque
+from pathlib import Path
+
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -25,11 +28,12 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from tui.engine.catalog import Target, load_catalog
 from tui.engine.model import Model
 from tui.engine.replay import ReplaySession
+from tui.engine.runs import runs_folder
 from tui.engine.session import Session, next_speed
 from tui.layout import MIN_HEIGHT, MIN_WIDTH, PANES, Needs, default_panes, needs, shows_stdin, visible_panes
 from tui.messages import RunUpdated
 from tui.pump import Pump
-from tui.status import (Action, Phase, RunState, StatusInfo, held_lines, highlighted_thread, phase_of,
+from tui.status import (Action, RunState, StatusInfo, held_lines, highlighted_thread, phase_of,
                         picker_word, status_info)
 from tui.theme import PROJECTOR_THEME, VARIABLE_DEFAULTS, theme_for
 from tui.widgets.code import CodePane
@@ -48,12 +52,20 @@ from tui.widgets.tree import ProcessTree
 _PICK = Binding.Group("pick")
 _SPEED = Binding.Group("speed")
 _PANES = Binding.Group("show/hide pane")
+_LOOK = Binding.Group("look back")
 RUN_GROUP = "run"  # start, stop and switch: a later one makes an earlier one that has not begun pointless
 STEP_PATIENCE = 2.0  # s a step waits for the thread let go before to take its go, before it is dropped
 
 
 class ControlError(Exception):
     """A control action could not be done; the message says why, for the user."""
+
+
+def _export_path(recording: Path) -> Path:
+    """Where ``e`` writes a run's trace: the folder contui was started in, else next to the recording."""
+    name = recording.name.removesuffix(".jsonl") + ".trace.json"
+    here = Path.cwd()
+    return here / name if os.access(here, os.W_OK) else recording.with_name(name)
 
 
 def _bindings() -> list[Binding]:
@@ -87,6 +99,12 @@ def _bindings() -> list[Binding]:
                                       "(what the script's clocks read stays the same)"),
         Binding("minus,underscore", "speed(-1)", "slower", id="speed-down", key_display="-", priority=True,
                 group=_SPEED, tooltip="slower"),
+        *_look_bindings(),
+        Binding("e", "export", "export", id="export", priority=True,
+                tooltip="export the run as Chrome Trace JSON (open it in ui.perfetto.dev or chrome://tracing); a "
+                        "note says where it was written"),
+        Binding("E", "save_svg", "save screen", id="save-svg", key_display="E", show=False, priority=True,
+                tooltip="save the screen as an SVG picture (Textual's screenshot); a note says where"),
         Binding("l", "toggle_lang", "中/EN", id="lang", priority=True, tooltip="narration in Chinese / English"),
         Binding("p", "toggle_projector", "projector", id="projector", priority=True,
                 tooltip="projector mode: high contrast, big badges, only the panes that matter"),
@@ -108,6 +126,22 @@ def _bindings() -> list[Binding]:
         for p in PANES
     ]
     return keys
+
+
+def _look_bindings() -> list[Binding]:
+    """The scrub keys: in a finished, frozen or replayed run, a cursor every pane follows."""
+    where = " (in a finished, frozen or replayed run: every pane shows the run at the cursor's time)"
+    keys = [
+        ("left_square_bracket", "[", "event", -1, "scrub-back", "the cursor one event back"),
+        ("right_square_bracket", "]", "event", 1, "scrub-forward", "the cursor one event forward"),
+        ("left_curly_bracket", "{", "second", -1, "scrub-second-back", "the cursor one second back"),
+        ("right_curly_bracket", "}", "second", 1, "scrub-second-forward", "the cursor one second forward"),
+        ("home", "Home", "start", 0, "scrub-start", "the cursor to the run's start"),
+        ("end", "End", "end", 0, "scrub-end", "the cursor to the run's end"),
+    ]
+    return [Binding(key, f"scrub('{unit}', {step})", "look back", id=binding_id, key_display=shown,
+                    show=shown in ("[", "]"), priority=True, group=_LOOK, tooltip=text + where)
+            for key, shown, unit, step, binding_id, text in keys]
 
 
 def same_target(a: Target | None, b: Target | None) -> bool:
@@ -141,6 +175,9 @@ class ContuiApp(App[int]):
         self.session: Session | ReplaySession = (
             session if session is not None else Session(speed=speed, start_method=start_method)
         )
+        replayed = self.session.target
+        if replayed is not None and not any(same_target(t, replayed) for t in self.targets):
+            self.targets.append(replayed)  # a replay of a script of the student's: in the list, to be shown
         self.lang = lang if lang in ("en", "zh") else "en"
         self.picked = self._initial_pick(list(user_targets))
         self.speed = self.session.speed
@@ -162,6 +199,9 @@ class ContuiApp(App[int]):
         self._asked: Target | None = self.session.target  # the target of the last start asked for
         self._frozen_wanted = False
         self.highlighted: int | None = None  # step mode: the held thread (tid) a step lets go; None: held longest
+        # Looking back: the recorded run the panes show at a cursor (a replay is one from the start; a finished or
+        # frozen live run gets one at the first scrub key, read from its recording).
+        self.look: ReplaySession | None = self.session if isinstance(self.session, ReplaySession) else None
         self._stdin_lines: deque[str] = deque()
         self._stdin_lock = threading.Lock()
         self._closed = False
@@ -302,10 +342,10 @@ class ContuiApp(App[int]):
 
     def refresh_panes(self) -> None:
         """Hand the model to every visible pane whose part of it changed; then the status line."""
-        session = self.session
+        source = self.look or self.session
         with self.batch_update():
-            with session.model_lock:
-                model = session.model if self._shows_run() else self._blank
+            with source.model_lock:
+                model = source.model if self._shows_run() else self._blank
                 if model is not self._shown or not self.run_state.frozen:
                     self._tick = model.now // CLOCK_TICK_NS
                 self._shown = model
@@ -352,12 +392,24 @@ class ContuiApp(App[int]):
         return None
 
     def _status_info(self, model: Model) -> StatusInfo:
-        shown_is_run = model is self.session.model and self._shows_run()
+        source = self.look or self.session
+        shown_is_run = model is source.model and self._shows_run()
+        # Looking back at a live run: its phase is the run's (exited, frozen), not that of the moment looked at.
         phase = phase_of(shown_is_run=shown_is_run, busy=self._busy(), replay=isinstance(self.session, ReplaySession),
-                         state=self.run_state, stopped_by_user=self._stopped_by_user, model=model)
+                         state=self.run_state, stopped_by_user=self._stopped_by_user,
+                         model=model if source is self.session else self.session.model)
         return status_info(self.picked_target, model, phase, shown_is_run=shown_is_run,
                            clock_seconds=self._tick * CLOCK_TICK_NS / 1e9, speed=self.speed, lang=self.lang,
-                           projector=self.projector, highlighted=self.highlighted)
+                           projector=self.projector, highlighted=self.highlighted, cursor=self._cursor_text())
+
+    def _cursor_text(self) -> str:
+        """Where the look-back cursor is: its time and event, of the run's."""
+        look = self.look
+        if look is None or look.recorded is None:
+            return ""
+        recorded = look.recorded
+        return (f"{recorded.time_after(look.count) / 1e9:.1f} s of {recorded.duration / 1e9:.1f} s · "
+                f"event {look.count:,}/{recorded.count:,}")
 
     # -- the pump -------------------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="pump", name="pump")
@@ -477,7 +529,114 @@ class ContuiApp(App[int]):
             return True if self.run_state.running or self.session.running else None
         if action == "next_held":
             return True if self._stepping else None
+        if action == "scrub":
+            return True if self._can_look_back() else False  # False: Home/End go on to the picker
+        if action in ("pick_number", "pick_step") and self._replaying:
+            return None  # a replay shows one recorded run
+        if action == "export":
+            return True if self._recording_path() is not None else None
         return True
+
+    # -- looking back: replay, scrub, export ----------------------------------------------------------------------
+    @property
+    def _replaying(self) -> bool:
+        return isinstance(self.session, ReplaySession)
+
+    def _can_look_back(self) -> bool:
+        """A replay, or a live run of the picked target that has ended or is frozen, and was recorded."""
+        if self._replaying:
+            return self.session.total > 0  # type: ignore[union-attr]
+        if self.look is not None:
+            return True
+        if not self._shows_run() or self.session.recorder is None or not self.session.recorder.events:
+            return False
+        return not self.session.running or self.session.frozen
+
+    def _recording_path(self) -> Path | None:
+        look = self.look
+        if look is not None and look.recorded is not None:
+            return look.recorded.path
+        recorder = self.session.recorder
+        return recorder.path if recorder is not None and recorder.events and self._shows_run() else None
+
+    def action_scrub(self, unit: str, step: int) -> None:
+        """Move the look-back cursor: an event, a second, or to the start or end of the run."""
+        look = self.look
+        if look is None:
+            self._open_look(unit, step)
+            return
+        recorded = look.recorded
+        if recorded is None:
+            return
+        count = look.count
+        if unit == "event":
+            count += step
+        elif unit == "second":
+            count = recorded.moved(count, float(step))
+        else:
+            count = 0 if unit == "start" else recorded.count
+        look.set_frozen(True)  # a replay playing stops where the cursor is put
+        look.show(count)
+        self.refresh_panes()
+
+    @work(thread=True, exclusive=True, group="look", name="look", exit_on_error=False)
+    def _open_look(self, unit: str, step: int) -> None:
+        """Read the run's recording (a finished or frozen run's), then put the cursor as asked, from the end."""
+        path = self._recording_path()
+        if path is None:
+            return
+        from tui.engine.scrub import RecordedRun
+
+        try:
+            look = ReplaySession(RecordedRun(path), target=self.session.target)
+        except Exception as exc:
+            raise ControlError(f"cannot look back: {exc}") from None
+        self.call_from_thread(self._looking, look, unit, step)
+
+    def _looking(self, look: ReplaySession, unit: str, step: int) -> None:
+        if self._closed or not self._can_look_back_at(look):
+            look.close()
+            return
+        self.look = look
+        self.action_scrub(unit, step)
+        self.refresh_bindings()
+
+    def _can_look_back_at(self, look: ReplaySession) -> bool:
+        """Still the run it was read from, and still still."""
+        return same_target(look.target, self.session.target) and (not self.session.running or self.session.frozen)
+
+    def _stop_looking(self) -> None:
+        """Back to the live run (a new start, a thaw)."""
+        look, self.look = self.look, None
+        if look is not None and look is not self.session:
+            look.close()
+            self.refresh_bindings()
+
+    @work(thread=True, exclusive=True, group="export", name="export", exit_on_error=False)
+    def action_export(self) -> None:
+        path = self._recording_path()
+        if path is None:
+            raise ControlError("nothing to export: run a scenario first")
+        from tui.engine.export import export_recording
+
+        out = _export_path(path)
+        try:
+            count = export_recording(path, out)
+        except Exception as exc:
+            raise ControlError(f"cannot export {path.name}: {exc}") from None
+        self.call_from_thread(self.notify, f"{count:,} trace events written to {out}\n"
+                                           "open it in ui.perfetto.dev or chrome://tracing", title="contui: export",
+                              timeout=10)
+
+    def action_save_svg(self) -> None:
+        folder = Path.cwd() if os.access(Path.cwd(), os.W_OK) else runs_folder()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            written = self.save_screenshot(path=str(folder))
+        except OSError as exc:
+            self.notify(f"cannot save the screen: {exc.strerror or exc}", title="contui: screen", severity="error")
+            return
+        self.notify(f"the screen saved as {written}", title="contui: screen", timeout=10)
 
     def action_pick_number(self, number: int) -> None:
         self.pick(number - 1)
@@ -489,6 +648,10 @@ class ContuiApp(App[int]):
         """Make ``index`` the picked target; a run of another target is stopped cleanly first."""
         if not 0 <= index < len(self.targets) or index == self.picked:
             return
+        if self._replaying:  # a replay shows its recorded run: the list stays on it
+            self.picker.highlighted = self.picked
+            return
+        self._stop_looking()
         self.picked = index
         if self.picker.highlighted != index:
             self.picker.highlighted = index
@@ -511,6 +674,8 @@ class ContuiApp(App[int]):
         self.action_run()
 
     def action_run(self) -> None:
+        if not self._replaying:
+            self._stop_looking()
         self._asked = self.picked_target
         self._frozen_wanted = False
         self._start(self.picked_target)
@@ -524,7 +689,10 @@ class ContuiApp(App[int]):
         if self._stepping:  # space leaves step mode: the run goes on free
             self._set_stepping(False)
             return
-        self._frozen_wanted = not self._frozen_wanted
+        # A replay is paused by the scrub keys too: space does the opposite of what it is now.
+        self._frozen_wanted = not (self.session.frozen if self._replaying else self._frozen_wanted)
+        if not self._frozen_wanted and not self._replaying:
+            self._stop_looking()  # the run goes on: the panes follow it again
         self._freeze(self._frozen_wanted)
 
     @property
@@ -533,7 +701,12 @@ class ContuiApp(App[int]):
         return self.run_state.stepping or self.session.stepping
 
     def action_step(self) -> None:
-        """``.``: start the picked scenario in step mode, or enter step mode, or step the highlighted thread."""
+        """``.``: start the picked scenario in step mode, or enter step mode, or step the highlighted thread. In a
+        replay: the next recorded event."""
+        if self._replaying:
+            self.session.step(0)
+            self.refresh_panes()
+            return
         # The session's own word, not the pump's last (a run that has just ended, or just started, may not be said yet)
         running_here = (self.session.running or self._busy() is Action.START) and self._shows_run()
         if not running_here:

@@ -1,4 +1,5 @@
-"""The command line: ``contui`` (the live app), ``contui list``, ``contui run TARGET [ARGS ...]``."""
+"""The command line: ``contui`` (the live app), ``contui list``, ``contui run TARGET [ARGS ...]``, and the recorded
+runs: ``contui runs``, ``contui replay RECORDING``, ``contui export RECORDING -o trace.json``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import argparse
 import gc
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from tui.engine import catalog
@@ -15,6 +18,7 @@ from tui.engine.catalog import Target, TargetError, resolve_target
 from tui.engine.runner import SPEED_MAX, SPEED_MIN, START_METHODS, Run
 
 if TYPE_CHECKING:  # the model is loaded by a run only: the app's start-up need not pay for it here
+    from tui.app import ContuiApp
     from tui.engine.model import Model
 
 EXIT_USAGE = 2
@@ -52,7 +56,11 @@ def app_parser() -> argparse.ArgumentParser:
         "With no arguments, opens the classroom app with the course's scenarios.",
         epilog="arguments after '--' go to your scripts: each sees them as sys.argv[1:]\n\n"
         "commands:\n  contui list                 list the course's scenarios\n"
-        "  contui run TARGET [ARGS]    run a scenario or script without the app (see 'contui run -h')",
+        "  contui run TARGET [ARGS]    run a scenario or script without the app (see 'contui run -h')\n"
+        "  contui runs                 list the recorded runs (every run is recorded), newest first\n"
+        "  contui replay RECORDING     open the app on a recorded run (a file, or a number from 'contui runs')\n"
+        "  contui export RECORDING -o trace.json\n"
+        "                              write a recorded run as Chrome Trace JSON (Perfetto, chrome://tracing)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("scripts", nargs="*", metavar="SCRIPT.py",
@@ -79,6 +87,123 @@ def app_targets(request: AppRequest) -> list[Target]:
 # -- contui list ------------------------------------------------------------------------------------------------------
 def list_parser() -> argparse.ArgumentParser:
     return _Parser(prog="contui list", description="List the course's scenarios: number, id and title.")
+
+
+# -- contui runs, replay, export: the recorded runs -------------------------------------------------------------------
+def runs_parser() -> argparse.ArgumentParser:
+    return _Parser(prog="contui runs", description="List the recorded runs, newest first: every run of the app and "
+                   "of 'contui run' is recorded in the runs folder ($CONTUI_HOME/runs, else "
+                   "$XDG_STATE_HOME/contui/runs or ~/.local/state/contui/runs), the oldest removed first.")
+
+
+@dataclass(frozen=True)
+class ReplayRequest:
+    recording: str
+    projector: bool = False
+    lang: str = "en"
+
+
+def replay_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="contui replay", description="Open the app on a recorded run: it plays on the recorded "
+                     "time (space pauses, + and - turn the speed, . shows the next event, Enter plays it again), and "
+                     "[ ] { } Home End move a cursor through it.")
+    parser.add_argument("recording", metavar="RECORDING", help="a recording file, or its number in 'contui runs' "
+                        "(1: the newest)")
+    parser.add_argument("--projector", action="store_true", help="start in projector mode")
+    parser.add_argument("--lang", choices=("zh", "en"), default="en", help="narration language (default: en)")
+    return parser
+
+
+def export_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="contui export", description="Write a recorded run as Chrome Trace Event JSON, which "
+                     "Perfetto (ui.perfetto.dev), chrome://tracing and VizTracer's vizviewer open.")
+    parser.add_argument("recording", metavar="RECORDING", help="a recording file, or its number in 'contui runs'")
+    parser.add_argument("-o", "--output", type=_file_name, metavar="FILE",
+                        help="where to write it (default: the recording's name with .trace.json, here)")
+    return parser
+
+
+def _recording_path(spec: str) -> Path:
+    from tui.engine.runs import RunsError, find_recording, runs_folder
+
+    try:
+        return find_recording(spec, runs_folder())
+    except RunsError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_runs(out: TextIO) -> int:
+    from tui.engine.runs import list_runs, runs_folder
+
+    folder = runs_folder()
+    entries = list_runs(folder)
+    if not entries:
+        print(f"no runs recorded yet in {folder}", file=out)
+        return 0
+    width = max(len(e.target) for e in entries)
+    width = min(max(width, len("target")), 40)
+    print(f"{'#':>3}  {'when':<19}  {'target':<{width}}  {'length':>8}  {'exit':<9}  {'events':>10}", file=out)
+    for e in entries:
+        when = e.recorded[:19].replace("T", " ") if e.recorded else "?"
+        target = e.target if len(e.target) <= width else "…" + e.target[-(width - 1):]
+        length = f"{e.seconds:.1f} s" if e.seconds is not None else "?"
+        exit_text = e.exit_text if not e.problem else f"? ({e.problem})"
+        print(f"{e.number:>3}  {when:<19}  {target:<{width}}  {length:>8}  {exit_text:<9}  {e.events:>10,}", file=out)
+    print(f"\nin {folder}; replay one with 'contui replay N', export it with 'contui export N -o trace.json'",
+          file=out)
+    return 0
+
+
+def cmd_replay(request: ReplayRequest) -> int:
+    from tui.engine.jsonl import RecordingError
+    from tui.engine.scrub import RecordedRun
+
+    path = _recording_path(request.recording)
+    try:  # before the terminal check, as for the app: what is wrong with the file is the more useful message
+        recorded = RecordedRun(path, progress=_Progress(path))
+    except RecordingError as exc:
+        raise UsageError(str(exc)) from None
+    if not (sys.stdout.isatty() and sys.stdin.isatty()):
+        recorded.close()
+        print("contui: the app needs a terminal; to look at a recording without one use "
+              f"'contui export {request.recording} -o trace.json'", file=sys.stderr)
+        return EXIT_USAGE
+    from tui.engine.replay import ReplaySession
+
+    session = ReplaySession(recorded, playing=True)
+    return _run_app(lambda app_class: app_class(session=session, projector=request.projector, lang=request.lang))
+
+
+class _Progress:
+    """Says on stderr how far the reading of a big recording is, on one line that it rewrites."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.said = -1
+
+    def __call__(self, done: int, size: int) -> None:
+        if size < 50 * 1024**2:
+            return
+        share = done * 100 // size
+        if share // 10 != self.said // 10:
+            self.said = share
+            print(f"\rcontui: reading {self.path.name}: {share}%", end="", file=sys.stderr, flush=True)
+
+
+def cmd_export(recording: str, output: str | None) -> int:
+    from tui.engine.export import export_recording
+    from tui.engine.jsonl import RecordingError
+
+    path = _recording_path(recording)
+    out = Path(output) if output else Path(path.name.removesuffix(".jsonl") + ".trace.json")
+    try:
+        count = export_recording(path, out)
+    except RecordingError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    print(f"wrote {count:,} trace events to {out}: open it in https://ui.perfetto.dev or chrome://tracing")
+    return 0
 
 
 # -- contui run -------------------------------------------------------------------------------------------------------
@@ -115,7 +240,8 @@ def run_parser() -> argparse.ArgumentParser:
     run.add_argument("--plain", action="store_true",
                      help="also print one readable line per process/thread/lock/queue event")
     run.add_argument("--jsonl", type=_file_name, metavar="FILE",
-                     help="record the run to FILE: a header line, then one JSON object per event")
+                     help="record the run to FILE (a header line, then one JSON object per event) instead of "
+                          "the runs folder (see 'contui runs')")
     run.add_argument("--speed", type=_speed, default=1.0, metavar="X",
                      help="run the script's clock X times faster, from 0.01 to 100 (default 1): a 1 s sleep "
                           "takes 1/X s and still reads as 1 s on the script's clocks")
@@ -205,6 +331,15 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_list(sys.stdout)
         if argv[:1] == ["run"]:
             return cmd_run(parse_run_argv(argv[1:]))
+        if argv[:1] == ["runs"]:
+            runs_parser().parse_args(argv[1:])
+            return cmd_runs(sys.stdout)
+        if argv[:1] == ["replay"]:
+            ns = replay_parser().parse_args(argv[1:])
+            return cmd_replay(ReplayRequest(ns.recording, ns.projector, ns.lang))
+        if argv[:1] == ["export"]:
+            ns = export_parser().parse_args(argv[1:])
+            return cmd_export(ns.recording, ns.output)
         return cmd_app(parse_app_argv(argv))
     except (UsageError, TargetError) as exc:
         print(f"contui: {exc}", file=sys.stderr)
@@ -212,6 +347,23 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # before a run started, or after it ended: nothing to stop
         print("\ncontui: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        # A Ctrl+C in the middle of an import can come out as another error (a dataclass being made turns it into
+        # a RuntimeError): still a Ctrl+C.
+        if not _caused_by_interrupt(exc):
+            raise
+        print("\ncontui: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _caused_by_interrupt(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 def cmd_list(out: TextIO) -> int:
@@ -224,24 +376,25 @@ def cmd_list(out: TextIO) -> int:
 
 def cmd_run(request: RunRequest) -> int:
     target = resolve_target(request.target, args=request.args)
-    from tui.engine.jsonl import RecordingHeader, RecordingWriter
+    from tui.engine.flight import FlightRecorder
+    from tui.engine.jsonl import RecordingHeader
     from tui.engine.model import Model
     from tui.engine.recording import record
 
-    writer: RecordingWriter | None = None
+    header = RecordingHeader.for_target(target, speed=request.speed, start_method=request.start_method)
     if request.jsonl is not None:
-        header = RecordingHeader.for_target(target, speed=request.speed, start_method=request.start_method)
-        try:  # before anything runs: a recording that cannot be written is bad input, not a failed run
-            writer = RecordingWriter(request.jsonl, header)
-        except OSError as exc:
-            raise UsageError(f"cannot write {request.jsonl}: {exc.strerror or exc}") from None
+        recorder = FlightRecorder(request.jsonl, header)
+        if recorder.failure is not None:  # before anything runs: a file asked for that cannot be written is bad input
+            raise UsageError(f"cannot write {request.jsonl}: {recorder.failure.partition(' (')[0]}")
+    else:  # every run is recorded in the runs folder; one that cannot be is still run (and says so)
+        recorder = FlightRecorder.in_runs_folder(target, header)
     run = Run(target, speed=request.speed, start_method=request.start_method, stdin="inherit")
     model = Model(keep_output=False)  # the lines are written out as they come, not kept: a run may print gigabytes
     echo = _Echo(model if request.plain else None)
 
     def on_event(event: ev.Event) -> None:
-        if writer is not None:
-            writer.write(event)
+        if event.kind == ev.RECORDING_OFF and not request.plain:  # --plain says it in its own words
+            print(f"contui: the run goes on unrecorded: {event.fields.get('reason')}", file=sys.stderr)
         echo.show(event)
 
     def on_timeout() -> None:
@@ -262,7 +415,7 @@ def cmd_run(request: RunRequest) -> int:
                 reconfigure(line_buffering=False)
     try:
         recording = record(run, timeout=request.timeout, on_event=on_event, on_timeout=on_timeout,
-                           on_batch=on_batch, model=model, keep_events=False)
+                           on_batch=on_batch, model=model, keep_events=False, recorder=recorder)
     except KeyboardInterrupt:
         run.close()
         print("\ncontui: interrupted, the run was stopped", file=sys.stderr)
@@ -272,8 +425,7 @@ def cmd_run(request: RunRequest) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     finally:
-        if writer is not None:
-            writer.close()
+        recorder.close()
         sys.stdout.flush()
     if recording.dropped:
         print(f"contui: {recording.dropped} malformed frame{'s' if recording.dropped > 1 else ''} on the event pipe "
@@ -325,13 +477,17 @@ def cmd_app(request: AppRequest) -> int:
         print("contui: the app needs a terminal; to run a scenario without one use "
               "'contui run --plain TARGET' (see 'contui list')", file=sys.stderr)
         return EXIT_USAGE
+    return _run_app(lambda app_class: app_class(user_targets=targets, projector=request.projector, lang=request.lang))
+
+
+def _run_app(make: Callable[[type[ContuiApp]], ContuiApp]) -> int:
     # Textual's import and the first frame make hundreds of thousands of objects, and the collections they set off
     # took a sixth of the time to the first frame. The app turns collection back on once that frame is out.
     gc.disable()
     try:
         from tui.app import ContuiApp
 
-        app = ContuiApp(user_targets=targets, projector=request.projector, lang=request.lang)
+        app = make(ContuiApp)
         try:
             app.run()
         finally:

@@ -29,6 +29,7 @@ class KeyBar(Static):
     """
 
     _drawn: tuple[int, list[tuple[str, str, bool]]] | None = None  # the width and entries last drawn
+    _rows = 1  # lines of keys last drawn
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -85,3 +86,11 @@ class KeyBar(Static):
             lines[-1].append(entry)
             used += need
         self.update(Content("\n").join(Content(" " * GAP).join(line) for line in lines))
+        self._rows = len(lines)
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """An update made while the screen is first laid out can be left at the height it had (one row, the first
+        line of keys only, until a key changed the bindings): lay it out again if so."""
+        if self.is_attached and self.size.height != min(self._rows, 3):
+            self.refresh(layout=True)

@@ -4,6 +4,10 @@ name; stderr marked with `!`, uncaught exceptions flagged with `✖`.
 A line-API view over the model's lines: it keeps only where each line's rows start at the pane's width, and draws a
 row when it is on screen, so a run of a million lines costs what its visible rows cost. Long lines wrap to the pane's
 width (a wide character counts two cells), their continuation rows indented under the text.
+
+The pane holds rows for the lines the model keeps (its window of the newest) and no more: as the model drops its
+oldest lines, so does the pane, and one dim row at the top says how many earlier lines are only in the recording. A
+reader scrolled back keeps looking at the same line while the head above it is dropped.
 """
 
 from __future__ import annotations
@@ -37,6 +41,12 @@ TAG_CLASSES = tuple(f"output--tag-{i}" for i in range(len(OUTPUT_TAG_COLOURS)))
 # Rows of this many lines are kept drawn: a screenful several times over, so scrolling back and forth is cheap.
 DRAWN_LINES = 512
 WIDTH_BEFORE_LAYOUT = 80  # lines are counted in rows before the pane has a size; counted again once it has
+NOTE_CLASS = "output--note"
+
+
+def earlier_note(count: int) -> str:
+    """The row above the first kept line: the lines before it are in the run's recording, not in memory."""
+    return f"… {count:,} earlier line{'s' if count != 1 else ''}: in the run's recording"
 
 
 def _safe_table() -> dict[int, str]:
@@ -69,6 +79,9 @@ class Layout:
 _TIMING = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
 
 
+SPEED_NOTE = 12  # cells the speed note of a line may take ("  [0.25×]")
+
+
 def line_text(line: OutputLine) -> str:
     """The line's own text as shown (an exception says what was raised and where). A line printed at a speed other
     than 1x that has a decimal number in it (a timing, most likely) says the speed it ran at."""
@@ -99,13 +112,14 @@ class OutputPane(Painted, ScrollView):
 
     PART: ClassVar[Part] = Part.OUTPUT
     BORDER_TITLE = "Output"
-    COMPONENT_CLASSES = {*TAG_CLASSES, "output--stderr", "output--exception"}
+    COMPONENT_CLASSES = {*TAG_CLASSES, "output--stderr", "output--exception", NOTE_CLASS}
     can_focus = True
     projector: reactive[bool] = reactive(False)
 
     DEFAULT_CSS = """
     /* Rows are laid out at the pane's width: a scrollbar that comes and goes must not change it. */
     OutputPane { overflow-x: hidden; scrollbar-gutter: stable; }
+    OutputPane > .output--note { text-style: dim italic; }
     """
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
@@ -114,13 +128,16 @@ class OutputPane(Painted, ScrollView):
         self._begin()
 
     def _begin(self) -> None:
-        self._lines: list[OutputLine] = []  # the model's lines, as far as they are counted in rows
-        self._starts: list[int] = []  # row of each line's first row
-        self._rows = 0
-        self._next_amend = 0  # model.amended_lines[:_next_amend] are counted
+        self._lines: list[OutputLine] = []  # the model's kept lines, as far as they are counted in rows
+        self._base = 0  # the model's index of _lines[0]: the lines before it are dropped
+        # Row of each line's first row, counted from the first line ever shown: dropping the head leaves them be.
+        self._starts: list[int] = []
+        self._row0 = 0  # the row of _lines[0] in that count
+        self._rows = 0  # rows counted in all, the dropped ones included
+        self._next_amend = 0  # model.amended_lines[:_next_amend] are counted (an absolute count)
         self._tags: dict[tuple[int, int], str] = {}  # (pid, tid) -> its tag text
         self._tag_class: dict[int, str] = {}  # pid -> its tag's component class, in order of first line
-        self._drawn: OrderedDict[int, list[Strip]] = OrderedDict()  # line index -> its rows, least recent first
+        self._drawn: OrderedDict[int, list[Strip]] = OrderedDict()  # model's line index -> its rows, least recent first
         self._width = 0
 
     # -- the pane contract (tui/widgets/pane.py) -------------------------------------------------------------
@@ -131,25 +148,57 @@ class OutputPane(Painted, ScrollView):
         """Count the model's new (and grown) lines in rows at the pane's width; drawing waits for the screen."""
         if model is not self._model:
             self._model = model
-            self._begin()
+            if not self._keep_shared(model):
+                self._begin()
             if self.is_mounted:
-                self.anchor()  # a new run: follow its output from the start
+                self.anchor()  # a new run (or another moment of this one): follow its output from there
         width = self._text_width()
         if width != self._width:
             self._recount(model, width)
+        shift = self._drop_head(model.lines.first)
         self._amend(model)
-        lines = model.lines
-        for index in range(len(self._lines), len(lines)):
-            line = lines[index]
+        for line in model.lines.since(self._base + len(self._lines)):
             self._lines.append(line)
             self._starts.append(self._rows)
             self._rows += self._count(model, line)
-        self._settle()
+        self._settle(shift)
+
+    def _keep_shared(self, model: Model) -> bool:
+        """Another moment of the same run (scrubbing): its lines up to some index are the very lines this pane has
+        counted. Keep those (counting a window of 100,000 lines again would take a second) and forget the rest."""
+        lines, base = model.lines, self._base
+        if not self._lines or lines.first != base:
+            return False
+        low, high = 0, min(len(self._lines), len(lines) - base)  # the shared lines are a prefix: bisect for its end
+        while low < high:
+            mid = (low + high + 1) // 2
+            if lines[base + mid - 1] is self._lines[mid - 1]:
+                low = mid
+            else:
+                high = mid - 1
+        if low == 0:
+            return False
+        self._rows = self._starts[low] if low < len(self._starts) else self._rows
+        del self._lines[low:], self._starts[low:]
+        for index in [i for i in self._drawn if i >= base + low]:
+            del self._drawn[index]
+        self._next_amend = len(model.amended_lines)
+        return True
 
     @property
     def lines_shown(self) -> int:
-        """How many of the model's lines this pane has been handed (for tests and benchmarks)."""
-        return len(self._lines)
+        """How many of the model's lines this pane has been handed, the dropped ones too (for tests and benchmarks)."""
+        return self._base + len(self._lines)
+
+    @property
+    def lines_dropped(self) -> int:
+        """How many of the oldest lines are no longer in this pane (the note row at the top counts them)."""
+        return self._base
+
+    @property
+    def _head(self) -> int:
+        """Rows above the first kept line: the note, once there are dropped lines."""
+        return 1 if self._base else 0
 
     def watch_projector(self, projector: bool) -> None:
         self.set_class(projector, "-projector")
@@ -183,6 +232,11 @@ class OutputPane(Painted, ScrollView):
 
     def _count(self, model: Model, line: OutputLine) -> int:
         prefix = self._prefix(model, line)
+        raw = line.text
+        # Surely one row, whatever it holds: no character takes more than two cells (a tab, more: not here), and a
+        # speed note adds a few. Most lines are short: a jump of thousands of lines (scrubbing) is counted fast.
+        if 2 * (len(raw) + len(prefix)) + SPEED_NOTE <= self._width and line.exception is None and "\t" not in raw:
+            return 1
         text = line_text(line)
         if cell_len(prefix) + cell_len(text) <= self._width:  # most lines: one row, no wrapping to work out
             return 1
@@ -191,36 +245,64 @@ class OutputPane(Painted, ScrollView):
     def _recount(self, model: Model, width: int) -> None:
         self._width = width
         self._drawn.clear()
-        self._rows = 0
-        for index, line in enumerate(self._lines):
-            self._starts[index] = self._rows
-            self._rows += self._count(model, line)
+        self._count_from(model, 0)
+
+    def _count_from(self, model: Model, first: int) -> None:
+        """Count the rows of the kept lines from ``_lines[first]`` on again: the starts of all after it move."""
+        row = self._starts[first] if first < len(self._starts) else self._rows
+        starts, lines = self._starts, self._lines
+        for index in range(first, len(lines)):
+            starts[index] = row
+            row += self._count(model, lines[index])
+        self._rows = row
+
+    def _drop_head(self, first: int) -> int:
+        """Drop the lines the model no longer keeps (those before its index ``first``); the rows the lines still
+        shown move by (so a view scrolled back moves by as much to keep showing them)."""
+        gone = first - self._base
+        if gone <= 0:
+            return 0
+        head = self._head
+        cut = min(gone, len(self._lines))
+        del self._lines[:cut], self._starts[:cut]
+        self._base = first
+        row0, self._row0 = self._row0, self._starts[0] if self._starts else self._rows
+        drawn = self._drawn
+        for index in [i for i in drawn if i < first]:
+            del drawn[index]
+        return self._head - head - (self._row0 - row0)
 
     def _amend(self, model: Model) -> None:
         """Partial lines that grew: count them again, and the rows of every line after them move."""
         amended = model.amended_lines
+        if self._next_amend < amended.first:  # so far behind that some are forgotten: count every line again
+            self._next_amend = len(amended)
+            self._drawn.clear()
+            self._count_from(model, 0)
+            return
+        base, kept = self._base, len(self._lines)
         first: int | None = None
-        for index in amended[self._next_amend:]:
-            if index < len(self._lines):
-                first = index if first is None else min(first, index)
+        for index in amended.since(self._next_amend):
+            local = index - base
+            if 0 <= local < kept:
+                first = local if first is None else min(first, local)
                 self._drawn.pop(index, None)
         self._next_amend = len(amended)
-        if first is None:
-            return
-        row = self._starts[first]
-        for index in range(first, len(self._lines)):
-            self._starts[index] = row
-            row += self._count(model, self._lines[index])
-        self._rows = row
+        if first is not None:
+            self._count_from(model, first)
 
-    def _settle(self) -> None:
+    def _settle(self, shift: int = 0) -> None:
+        """The rows are counted: size the view to them. ``shift``: how far the rows still shown moved up or down (the
+        head dropped), which a view scrolled back follows."""
         # Anchored (see on_mount), Textual keeps the newest rows in view as the rows grow, until the reader scrolls
         # back. A view left at the end follows again, however it got there (Textual releases the anchor on any
         # scroll key, PageDown at the very end included).
         at_end = self.scroll_y >= self.max_scroll_y
-        self.virtual_size = Size(self._width, self._rows)
+        self.virtual_size = Size(self._width, self._head + self._rows - self._row0)
         if at_end and self.is_mounted:
             self.anchor()
+        elif shift and self.is_mounted:
+            self.scroll_to(y=max(self.scroll_y + shift, 0), animate=False)  # at once: a ScrollView does not wait
         self.refresh()
 
     def on_mount(self) -> None:
@@ -235,8 +317,10 @@ class OutputPane(Painted, ScrollView):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         style = self.rich_style
-        row = self.scroll_offset.y + y
-        if not 0 <= row < self._rows:
+        row = self.scroll_offset.y + y - self._head + self._row0  # in the count of _starts
+        if row < self._row0:
+            return self._note(width, style) if row == self._row0 - 1 and self._base else Strip.blank(width, style)
+        if row >= self._rows:
             return Strip.blank(width, style)
         index = bisect.bisect_right(self._starts, row) - 1
         rows = self._rows_of(index)
@@ -244,13 +328,20 @@ class OutputPane(Painted, ScrollView):
         strip = rows[offset] if offset < len(rows) else Strip.blank(width, style)
         return strip.apply_style(style).extend_cell_length(width, style).crop(0, width)
 
-    def _rows_of(self, index: int) -> list[Strip]:
+    def _note(self, width: int, style: Style) -> Strip:
+        note = Strip([Segment(earlier_note(self._base), self.get_component_rich_style(NOTE_CLASS, partial=True))])
+        return note.apply_style(style).extend_cell_length(width, style).crop(0, width)
+
+    def _rows_of(self, local: int) -> list[Strip]:
+        """The rows of ``_lines[local]``, drawn now or kept from before (keyed by the model's index of the line,
+        which dropping the head does not change)."""
         drawn = self._drawn
+        index = self._base + local
         rows = drawn.get(index)
         if rows is not None:
             drawn.move_to_end(index)
             return rows
-        line = self._lines[index]
+        line = self._lines[local]
         rows = drawn[index] = self._draw(line, self._layout(line))
         if len(drawn) > DRAWN_LINES:
             drawn.popitem(last=False)
@@ -273,5 +364,7 @@ class OutputPane(Painted, ScrollView):
 
     # -- for tests ------------------------------------------------------------------------------------------
     def row_texts(self) -> list[str]:
-        """Every row as plain text, at the pane's width (for tests)."""
-        return [strip.text for index in range(len(self._lines)) for strip in self._rows_of(index)]
+        """Every row as plain text, at the pane's width, the note about dropped lines first if there is one (for
+        tests)."""
+        note = [earlier_note(self._base)] if self._base else []
+        return note + [strip.text for local in range(len(self._lines)) for strip in self._rows_of(local)]

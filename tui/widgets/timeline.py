@@ -59,6 +59,7 @@ class LaneCopy:
     before: list[tuple[int, ...]] = field(default_factory=lambda: [(0,) * len(LANE_STATES)])
     mark_times: dict[MarkKind, list[int]] = field(default_factory=dict)
     marks_seen: int = 0
+    merges: int = 0  # the lane's merges copied: its older part merged since, the copy starts again
 
     def sync(self, lane_segments: list, lane_marks: list) -> None:
         start = max(len(self.segments) - 1, 0)
@@ -79,6 +80,20 @@ class LaneCopy:
         for mark in lane_marks[self.marks_seen:]:
             bisect.insort(self.mark_times.setdefault(mark.kind, []), mark.t)
         self.marks_seen = len(lane_marks)
+
+    def rewind(self, lane_segments: list) -> None:
+        """The same lane of another model of the run (scrubbed to another moment): keep what the two have in common
+        (the copy's prefix sums cost most to make), so that the next sync copies only the rest. Marks are copied
+        again."""
+        same = 0
+        final = len(self.starts)  # the copy's last segment may have been still open: never kept
+        for mine, seg in zip(self.segments[:final], lane_segments):
+            if mine != (seg.state, seg.t0, seg.t1):
+                break
+            same += 1
+        del self.segments[same:], self.starts[same:], self.ends[same:], self.states[same:], self.before[same + 1:]
+        self.mark_times.clear()
+        self.marks_seen = 0
 
 
 def _spread(durations: list[list[float]], state: int, t0: int, t1: int, scale: float, last: int) -> None:
@@ -218,19 +233,24 @@ class TimelinePane(Painted, ScrollView):
 
     # -- the pane contract (tui/widgets/pane.py) -------------------------------------------------------------
     def clock_key(self, model: Model, tick: int) -> Hashable:
-        return tick // CLOCK_TICKS  # the lanes grow and rescale, the axis says the time
+        # The lanes grow and rescale, the axis says the time; and once more at the run's end, which is drawn at
+        # its own time (a replay of the run ends there too).
+        return tick // CLOCK_TICKS, model.run.ended
 
     def update_from(self, model: Model) -> None:
-        if model is not self._last_model:
-            self._lane_copies = {}
+        another = model is not self._last_model
+        if another:  # a new run, or another moment of this one (scrubbing): lanes it shares with the last are kept
             self._last_model = model
+            self._lane_copies = {key: copy for key, copy in self._lane_copies.items() if key in model.lanes}
         copies = self._lane_copies
-        same_rows = True
+        same_rows = not another
         for key, lane in model.lanes.items():
             copy = copies.get(key)
-            if copy is None:
-                copy = copies[key] = LaneCopy(key)
+            if copy is None or copy.merges != lane.merges:
+                copy = copies[key] = LaneCopy(key, merges=lane.merges)
                 same_rows = False
+            elif another:
+                copy.rewind(lane.segments)
             label = self._label(model, key, lane.label)
             if label != copy.label:
                 copy.label = label
