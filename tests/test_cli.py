@@ -285,3 +285,29 @@ def test_long_lines_without_newlines_come_through_byte_for_byte(tmp_path: Path) 
 
     model = Model.from_events(read_recording(out)[1])
     assert [len(line.text) for line in model.lines] == [3_000_000, 1_000_000]
+
+
+def test_a_ctrl_c_that_an_import_turned_into_another_error_is_still_a_ctrl_c(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from tui import cli
+
+    def interrupted_while_importing(out: object) -> int:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:  # as a dataclass's __set_name__ reports one: a RuntimeError over it
+            raise RuntimeError("Error calling __set_name__ on 'Field' instance") from exc
+
+    monkeypatch.setattr(cli, "cmd_list", interrupted_while_importing)
+    assert cli.main(["list"]) == 130
+    assert capsys.readouterr().err == "\ncontui: interrupted\n"
+
+
+def test_an_error_not_caused_by_ctrl_c_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui import cli
+
+    def broken(out: object) -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "cmd_list", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        cli.main(["list"])

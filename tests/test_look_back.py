@@ -4,6 +4,8 @@ the same panes as the live run, and scrubbed to any moment."""
 from __future__ import annotations
 
 import io
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +20,7 @@ from tui.engine.replay import ReplaySession
 from tui.engine.runs import find_recording, list_runs, runs_folder
 from tui.widgets.output import MARKS
 
+RECORDINGS = Path(__file__).parent / "recordings"
 # The panes whose text a replay must show as the live run did (the status line says "replay": it differs by design).
 PANES = ("tree", "locks", "queues", "output", "timeline")
 
@@ -36,10 +39,8 @@ def runs_text() -> str:
 
 
 def contui(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {"CONTUI_HOME": str(home.parent), "PATH": "/usr/bin:/bin"}
-    import os
-
-    env = {**os.environ, **env}
+    """``python -m tui ARGS`` with ``home`` as its runs folder."""
+    env = {**os.environ, "CONTUI_HOME": str(home.parent)}
     return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, timeout=120, env=env)
 
 
@@ -164,13 +165,14 @@ def test_a_number_that_names_no_run_is_one_clear_line_and_exit_2(home: Path) -> 
 ])
 @pytest.mark.parametrize("command", ["replay", "export"])
 def test_a_bad_recording_is_one_clear_line_and_exit_2(tmp_path: Path, home: Path, command: str,
-                                                       content: str | None, says: str) -> None:
+                                                       content: str | None, says: str,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "bad.jsonl"
     if content is not None:
         path.write_text(content, encoding="utf-8")
-    done = contui(command, str(path), *(["-o", str(tmp_path / "t.json")] if command == "export" else []), home=home)
-    assert done.returncode == 2, done.stderr
-    assert done.stderr.count("\n") == 1 and says in done.stderr and "Traceback" not in done.stderr
+    assert cli.main([command, str(path), *(["-o", str(tmp_path / "t.json")] if command == "export" else [])]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err and err.startswith("contui: ")
     assert not (tmp_path / "t.json").exists()
 
 
@@ -184,7 +186,6 @@ def test_an_unwritable_runs_folder_never_stops_a_run_and_is_said_once(tmp_path: 
 
 
 def test_a_full_disk_stops_the_recording_not_the_run() -> None:
-    from tests.helpers import run_traced  # noqa: F401  (the same path as every traced test)
     from tui.engine.catalog import resolve_target
     from tui.engine.flight import FlightRecorder
     from tui.engine.jsonl import RecordingHeader
@@ -197,3 +198,21 @@ def test_a_full_disk_stops_the_recording_not_the_run() -> None:
     assert recording.code == 3
     assert "no space left on device" in recording.model.run.unrecorded
     assert len(recording.of("recording.off")) == 1
+
+
+@sync
+async def test_e_exports_the_run_and_E_saves_the_screen_both_saying_where(tmp_path: Path, home: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = ContuiApp(session=ReplaySession(RECORDINGS / "producer_consumer.jsonl"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await wait_for(pilot, lambda: list(tmp_path.glob("*.trace.json")), what="the export")
+        [trace] = tmp_path.glob("*.trace.json")
+        assert trace.name == "producer_consumer.trace.json"
+        assert json.loads(trace.read_text(encoding="utf-8"))["traceEvents"]
+        await wait_for(pilot, lambda: any(str(trace) in n.message for n in app._notifications), what="the note")
+        await pilot.press("E")
+        [svg] = tmp_path.glob("*.svg")
+        assert svg.read_text(encoding="utf-8").startswith("<svg")
+        assert any(str(svg) in n.message for n in app._notifications)

@@ -142,3 +142,21 @@ async def test_an_amended_line_is_drawn_again_even_when_the_amended_log_forgot_i
         rows = pane.row_texts()
         assert rows[0] == "MainProcess[10] 7 │ a+more"
         assert "".join(row.strip() for row in rows[1:]) == "MainProcess[10] 8 │ b" + "." * 2 * WINDOW
+
+
+@sync
+async def test_a_model_handed_over_with_thousands_of_new_lines_is_shown_from_its_newest() -> None:
+    from tui.widgets.output import JUMP_LINES
+
+    model, pane = Model(), OutputPane()
+    model.apply(E(1, "proc.start", MAIN, ppid=1, name="MainProcess"))
+    async with PaneApp(pane).run_test(size=(80, 12)) as pilot:
+        printer = Printer(model, pane)
+        printer.print(JUMP_LINES + 250)
+        pane.update_from(model)  # a model it has not seen: another run, or another moment of a long one
+        await pilot.pause()
+        assert pane.lines_dropped == 250 and pane.lines_shown == len(model.lines)
+        assert visible(pane)[-1] == shown(JUMP_LINES + 249)  # following the end
+        pane.scroll_home(animate=False)
+        await pilot.pause()
+        assert visible(pane)[:2] == [earlier_note(250), shown(250)]

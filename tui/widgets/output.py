@@ -79,6 +79,7 @@ class Layout:
 _TIMING = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
 
 
+JUMP_LINES = 5_000  # lines a new model is shown from, at most (the older ones: the note row says how many)
 SPEED_NOTE = 12  # cells the speed note of a line may take ("  [0.25×]")
 
 
@@ -150,6 +151,12 @@ class OutputPane(Painted, ScrollView):
             self._model = model
             if not self._keep_shared(model):
                 self._begin()
+            shown = self._base + len(self._lines)
+            if len(model.lines) - shown > JUMP_LINES:
+                # Thousands of lines at once (a jump to another moment of a long run, or a pane shown late): the
+                # newest of them are counted, the rest are left to the note row, as dropped lines are.
+                self._begin()
+                self._base = len(model.lines) - JUMP_LINES
             if self.is_mounted:
                 self.anchor()  # a new run (or another moment of this one): follow its output from there
         width = self._text_width()
