@@ -91,10 +91,13 @@ async def test_scrubbing_the_zombie_run_shows_the_child_a_zombie_at_2s_and_gone_
             child = next(p for p in look.model.processes.values() if p.name == "Process-1")
         assert "zombie" in pane_text(app, "tree").lower()
         assert f"{at / 1e9:.1f} s of" in pane_text(app, "status")
+        # The timeline spans the whole run, its cursor (▼) where the lanes end.
+        axis = next(row for row in pane_text(app, "timeline").splitlines() if "0 s" in row)
+        assert "▼" in axis and axis.rstrip(" │").endswith(f"{look.recorded.duration / 1e9:.2f} s")
         await pilot.press("end")
         await pilot.pause()
         tree = pane_text(app, "tree").lower()
-        assert look.count == look.recorded.count
+        assert look.count == look.recorded.count and "▼" not in pane_text(app, "timeline")
         assert "zombie" not in tree and f"[{child.pid}]" in tree
         with look.model_lock:
             assert look.model.processes[child.pid].reaped

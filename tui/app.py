@@ -349,6 +349,9 @@ class ContuiApp(App[int]):
                 if model is not self._shown or not self.run_state.frozen:
                     self._tick = model.now // CLOCK_TICK_NS
                 self._shown = model
+                look = self.look
+                self.timeline_pane.look_back(look.recorded.duration if look is not None and look.recorded is not None
+                                             and model is look.model else 0)
                 self._feeder.feed(model, self._tick, (p for p in self.model_panes if p.id in self.shown_panes))
                 has = (bool(model.locks or model.conditions or model.sync_events or model.barriers
                             or model.semaphores),

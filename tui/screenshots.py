@@ -1,5 +1,5 @@
 """``python -m tui.screenshots``: an SVG and a PNG of every scenario and of every example of ``docs/examples/``
-mid-run, and of step mode, normal layout and projector mode.
+mid-run, and of step mode and of looking back at a run, normal layout and projector mode.
 
 Each picture is of a REAL run: the scenario is started in a headless app, and the shot is taken once the run shows
 what the scenario is about (a zombie, an adopted orphan, a held lock with waiters, items in a queue...).
@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.cells import cell_len, get_character_cell_size
+from textual.pilot import Pilot
 
 from tui.app import ContuiApp
 from tui.engine.catalog import Scenario, load_catalog, resolve_target
@@ -157,14 +158,20 @@ async def _shoot(app: ContuiApp, index: int, moment: Moment, typed: list[str], o
         seen = app.updates
         await wait(lambda: app.updates > seen)  # the moment has been drawn
         await pilot.pause()
-        written.append(save(app, out, stem))
-        # The same moment in projector mode: the switch redraws at once, no need to wait for the run.
-        await pilot.press("p")
-        await pilot.resize_terminal(*PROJECTOR)
-        await pilot.pause()
-        await pilot.pause()
-        written.append(save(app, out, f"{stem}_projector"))
-        await pilot.press("q")
+        written += await both_layouts(app, pilot, out, stem)
+    return written
+
+
+async def both_layouts(app: ContuiApp, pilot: Pilot[int], out: Path, stem: str) -> list[Path]:
+    """Shoot the screen as it is, then the same moment in projector mode (the switch redraws at once, no need to
+    wait for the run), and quit."""
+    written = [save(app, out, stem)]
+    await pilot.press("p")
+    await pilot.resize_terminal(*PROJECTOR)
+    await pilot.pause()
+    await pilot.pause()
+    written.append(save(app, out, f"{stem}_projector"))
+    await pilot.press("q")
     return written
 
 
@@ -199,13 +206,38 @@ async def shoot_step_mode(out: Path, speed: float) -> list[Path]:
         while app.updates == seen and time.monotonic() < deadline:
             await pilot.pause(0.02)
         await pilot.pause()
-        written.append(save(app, out, "step_mode"))
-        await pilot.press("p")
-        await pilot.resize_terminal(*PROJECTOR)
+        written += await both_layouts(app, pilot, out, "step_mode")
+    return written
+
+
+LOOK_SCENARIO = "zombie"  # looking back where it teaches most: the child a zombie, long after the run has ended
+LOOK_KEYS = ("home", "right_curly_bracket", "right_curly_bracket")  # the cursor to the start, then 2 s on
+
+
+async def shoot_look_back(out: Path, speed: float) -> list[Path]:
+    """Looking back, a REAL run: the zombie scenario run to its end, then the cursor put 2 s into it (Home, }, }):
+    every pane as it stood then, the cursor's time in the status line."""
+    app = ContuiApp(speed=speed)
+    index = next(i for i, t in enumerate(app.targets) if t.scenario is not None and t.scenario.id == LOOK_SCENARIO)
+    written: list[Path] = []
+    async with app.run_test(size=NORMAL) as pilot:
+        app.pick(index)
         await pilot.pause()
+        await pilot.press("enter")
+        deadline = time.monotonic() + DEADLINE
+
+        def ended() -> bool:
+            with app.session.model_lock:
+                return app.session.model.run.ended and not app.run_state.running
+
+        while not ended() and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        await pilot.press(LOOK_KEYS[0])
+        while app.look is None and time.monotonic() < deadline:
+            await pilot.pause(0.02)
+        await pilot.press(*LOOK_KEYS[1:])
         await pilot.pause()
-        written.append(save(app, out, "step_mode_projector"))
-        await pilot.press("q")
+        written += await both_layouts(app, pilot, out, "look_back")
     return written
 
 
@@ -273,6 +305,11 @@ def write_index(out: Path, scenarios: list[Scenario]) -> None:
              "| run | what it shows | normal | projector |", "|---|---|---|---|",
              f"| {STEP_SCENARIO}, {STEPS + 1} presses of `.` | who is held at what, who holds the lock and who waits, "
              f"the next step in the status line, the held lines marked in the Code pane | {_links('step_mode')} |"]
+    rows += ["", "## Looking back", "",
+             "| run | what it shows | normal | projector |", "|---|---|---|---|",
+             f"| {LOOK_SCENARIO}, run to its end, then `Home` `}}` `}}` | every pane as the run stood 2 s in (the child "
+             f"a zombie), the cursor's time in the status line; `contui replay` shows the same | "
+             f"{_links('look_back')} |"]
     (out / "README.md").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
@@ -293,13 +330,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", type=float, default=1.0, help="run speed (default 1)")
     args = parser.parse_args(argv)
     catalog = load_catalog()
-    unknown = set(args.ids) - {s.id for s in catalog} - set(EXAMPLES) - {"step_mode"}
+    unknown = set(args.ids) - {s.id for s in catalog} - set(EXAMPLES) - {"step_mode", "look_back"}
     if unknown:
         parser.error(f"no scenario or example named {', '.join(sorted(unknown))}")
     shots = [(s.id, functools.partial(shoot, s)) for s in catalog if not args.ids or s.id in args.ids]
     shots += [(name, functools.partial(shoot_example, name)) for name in EXAMPLES if not args.ids or name in args.ids]
     if not args.ids or "step_mode" in args.ids:
         shots.append(("step_mode", shoot_step_mode))
+    if not args.ids or "look_back" in args.ids:
+        shots.append(("look_back", shoot_look_back))
     args.out.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
     for name, shot in shots:

@@ -35,6 +35,7 @@ CLOCK_TICKS = 2
 LABEL_MAX = 24
 TAIL_KEPT = 5  # characters kept from the end of a lane label cut to fit
 BOLD = Style(bold=True)
+CURSOR = "▼"  # on the axis: the look-back cursor
 DIM = Style(dim=True)
 
 
@@ -127,13 +128,15 @@ def _prefix_durations(lane: LaneCopy, bounds: list[float], scale: float) -> list
     return [[(b - a) * scale for a, b in zip(at[c], at[c + 1])] for c in range(len(bounds) - 1)]
 
 
-def lane_cells(lane: LaneCopy, now: int, width: int) -> tuple[list[State | None], list[MarkKind | None]]:
-    """Per cell: the state that filled most of it (None: not alive then) and the mark drawn on it, if any."""
+def lane_cells(lane: LaneCopy, now: int, width: int, span: int = 0) -> tuple[list[State | None],
+                                                                         list[MarkKind | None]]:
+    """Per cell: the state that filled most of it (None: not alive then) and the mark drawn on it, if any. The pane's
+    width is ``span`` ns (``now`` if that is longer: a run looked back at spans the whole run, drawn up to now)."""
     states: list[State | None] = [None] * width
     marks: list[MarkKind | None] = [None] * width
     if width <= 0:
         return states, marks
-    span = max(now, 1)
+    span = max(now, span, 1)
     scale = width / span
     last = width - 1
     bounds = [c * span / width for c in range(width + 1)]
@@ -226,6 +229,9 @@ class TimelinePane(Painted, ScrollView):
         self._lane_copies: dict[Key, LaneCopy] = {}
         self._order: list[Key] = []
         self._now = 0
+        # Looking back at a recorded run: its length. The axis spans all of it, the lanes end at the cursor (now),
+        # which the axis marks. 0: the axis spans 0..now.
+        self.horizon = 0
         # Rows are built one at a time as they are drawn, and kept until the lanes or the width change: only the
         # lanes on screen cost anything (a run of 500 processes has 1,500 lanes, a pane shows a dozen).
         self._frame: _Frame | None = None
@@ -370,15 +376,30 @@ class TimelinePane(Painted, ScrollView):
         return rows
 
     def _axis_row(self, label_width: int, cells_width: int, base: Style) -> Strip:
-        left, right = "0 s", seconds(self._now)
-        middle = seconds(self._now // 2)
+        span = max(self._now, self.horizon)
+        left, right = "0 s", seconds(span)
+        middle = seconds(span // 2)
+        # The look-back cursor, where the lanes end; a label it would cut is left out.
+        cursor = min(int(self._now * cells_width / max(span, 1)), cells_width - 1) if self.horizon > self._now \
+            else None
         axis = [" "] * cells_width
         for text, at in ((left, 0), (middle, cells_width // 2 - len(middle) // 2), (right, cells_width - len(right))):
-            if at < 0 or at + len(text) > cells_width:
+            if at < 0 or at + len(text) > cells_width or (cursor is not None and at - 1 <= cursor <= at + len(text)):
                 continue
             axis[at:at + len(text)] = text
-        return Strip([RichSegment(" " * (label_width + 1) + "╵", base + DIM),
-                      RichSegment("".join(axis), base + DIM)])
+        row = [RichSegment(" " * (label_width + 1) + "╵", base + DIM)]
+        if cursor is not None and cells_width > 0:
+            row += [RichSegment("".join(axis[:cursor]), base + DIM), RichSegment(CURSOR, base + BOLD),
+                    RichSegment("".join(axis[cursor + 1:]), base + DIM)]
+        else:
+            row.append(RichSegment("".join(axis), base + DIM))
+        return Strip(row)
+
+    def look_back(self, horizon: int) -> None:
+        """Span the whole of a recorded run (``horizon``: its length), the cursor at the model's now; 0: live."""
+        if horizon != self.horizon:
+            self.horizon = horizon
+            self._invalidate()
 
     def _lane_row(self, lane: LaneCopy, label_width: int, cells_width: int, base: Style) -> Strip:
         label = lane.label
@@ -387,7 +408,7 @@ class TimelinePane(Painted, ScrollView):
             tail = min(TAIL_KEPT, max(label_width - 2, 0) // 2)
             label = label[:label_width - 1 - tail] + "…" + (label[-tail:] if tail else "")
         segments = [RichSegment(label.ljust(label_width) + " ", base + BOLD), RichSegment("│", base + DIM)]
-        states, marks = lane_cells(lane, self._now, cells_width)
+        states, marks = lane_cells(lane, self._now, cells_width, self.horizon)
         looks = self._looks
         if looks is None:
             looks = self._looks = cell_looks(self.palette)
