@@ -590,8 +590,12 @@ class ContuiApp(App[int]):
             return
         from tui.engine.scrub import RecordedRun
 
+        running = self.session.running  # frozen: its recording is still being written
+        recorder = self.session.recorder
+        if not running and recorder is not None:
+            recorder.close()  # the run is over: wait for the recorder to have written all of it
         try:
-            look = ReplaySession(RecordedRun(path), target=self.session.target)
+            look = ReplaySession(RecordedRun(path, being_written=running), target=self.session.target)
         except Exception as exc:
             raise ControlError(f"cannot look back: {exc}") from None
         self.call_from_thread(self._looking, look, unit, step)

@@ -119,12 +119,12 @@ class Collector:
             if batch:
                 batch.sort(key=_by_time)
                 recorder.write(batch)
+            if self.finished:  # the run is over: its recording ends here, written to its end (or why not, known)
+                recorder.close()
             if recorder.failure is not None and not self._unrecorded_said:  # said once; the run goes on
                 self._unrecorded_said = True
                 now = max(time.monotonic_ns() - self.run.t0, self.model.now) if self.run.t0 else self.model.now
                 batch.append((now, ev.RECORDING_OFF, 0, 0, {"reason": recorder.failure}))
-            if self.finished:  # the run is over: its recording ends here (written on while the screen shows it)
-                recorder.finish()
         if not batch:
             return batch
         batch.sort(key=_by_time)

@@ -5,7 +5,7 @@ contui only hands each batch over, in ``marshal``'s format, to a recorder proces
 priority, on the CPU the run and contui leave over: a busy run's fold never waits for its JSON. What it cannot take
 yet waits in contui, up to ``MAX_PENDING`` bytes; beyond that contui waits for it (a run that floods contui for long
 is slowed rather than contui's memory grown). A batch the recorder process has taken is on disk even if contui dies
-next; what it is still writing when the run is closed, close() waits for.
+next; what it is still writing when the run ends, close() waits for (the collector closes it then).
 
 A recording that cannot be written (an unwritable runs folder, a full disk) never stops the run: the recorder stops,
 keeps why in ``failure``, and the collector tells the model once (a ``recording.off`` event of contui's own).

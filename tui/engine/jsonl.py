@@ -141,9 +141,12 @@ class RecordingReader:
     offset of its line, so that a reader can come back to any of them (``events(offset)``) without reading the
     file again from its start. Every way a file can fail to be a recording raises :class:`RecordingError`."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, being_written: bool = False) -> None:
+        """``being_written``: the recording of a run still going (frozen): a last line not ended yet is where the
+        recording stops for now, not damage."""
         self.name = str(path)
         self.path = Path(path)
+        self.being_written = being_written
         self.position = 0  # where the line after the last one read starts
         with self._reading():
             self._fh: IO[bytes] = open(path, "rb")  # noqa: SIM115 (close())
@@ -168,6 +171,8 @@ class RecordingReader:
             fh = self._fh
             fh.seek(at)
             for line in fh:  # one loop, not a generator of lines under this one: millions of lines go through it
+                if self.being_written and not line.endswith(b"\n"):
+                    return
                 self.position = end = at + len(line)
                 if line.strip():
                     yield at, _event(name, number, line)

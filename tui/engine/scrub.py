@@ -48,10 +48,11 @@ class RecordedRun:
     recording this contui reads, or is cut short or damaged anywhere in it."""
 
     def __init__(self, path: str | Path, *, every: int = CHECKPOINT_EVERY,
-                 progress: Callable[[int, int], None] | None = None) -> None:
+                 progress: Callable[[int, int], None] | None = None, being_written: bool = False) -> None:
+        """``being_written``: a run still going (frozen): what is written of its recording so far."""
         self.path = Path(path)
         self.every = every
-        self._reader = RecordingReader(path)
+        self._reader = RecordingReader(path, being_written=being_written)
         self._reading = threading.RLock()  # one file position: one reader at a time (the pump's, a key's)
         self.header: RecordingHeader = self._reader.header
         self.checkpoints: list[Checkpoint] = []
