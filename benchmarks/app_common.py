@@ -143,9 +143,10 @@ def frame_times(model: Model, quick: bool, prefix: str, target_path: Path | None
     return asyncio.run(go())
 
 
-async def full_frames(app: Any, pilot: Any, log: PaintLog, frames: int) -> tuple[float, float]:
+async def full_frames(app: Any, pilot: Any, log: PaintLog, frames: int,
+                      summary: Callable[[list[float]], float] = statistics.median) -> tuple[float, float]:
     """A frame of the running ``app`` that redraws every pane (each one updated from the model, then the paint that
-    follows), median of ``frames``: its CPU time on the app's thread (ms), and its wall time (ms)."""
+    follows), ``summary`` (the median) of ``frames``: its CPU time on the app's thread (ms), and its wall time (ms)."""
     cpu: list[float] = []
     wall: list[float] = []
     for _ in range(frames):
@@ -157,7 +158,7 @@ async def full_frames(app: Any, pilot: Any, log: PaintLog, frames: int) -> tuple
         paint = await log.wait_after(t0 + panes_ns)
         cpu.append((panes_cpu_ns + paint.cpu_ns) / 1e6)
         wall.append((panes_ns + paint.end - paint.start) / 1e6)
-    return statistics.median(cpu), statistics.median(wall)
+    return summary(cpu), summary(wall)
 
 
 def run_async(factory: Callable[[], Any]) -> Any:

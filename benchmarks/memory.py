@@ -24,7 +24,8 @@ from benchmarks.common import Figure, env, script_target
 
 FIGURES = [
     Figure("memory.rss_mb", "print flood: contui RSS after 10,000,000 lines (--quick: 200,000)", "MB", 300.0),
-    Figure("memory.frame_small_ms", "print flood: whole-screen frame at 100,000 lines (CPU; --quick: 20,000)", "ms"),
+    Figure("memory.frame_small_ms",
+           "print flood: whole-screen frame at 100,000 lines (CPU, least of 15; --quick: 20,000)", "ms"),
     Figure("memory.frame_large_ms", "print flood: whole-screen frame at 10,000,000 lines (CPU; --quick: 200,000)",
            "ms"),
     Figure("memory.frame_ratio", "print flood: frame at 10,000,000 lines / at 100,000 (CPU)", "ratio", 1.2),
@@ -39,7 +40,7 @@ def measure(quick: bool) -> dict[str, float]:
     home = tempfile.mkdtemp(prefix="contui-memory-")
     try:
         with env(CONTUI_HOME=home, BENCH_LINES=str(large), BENCH_PAUSE_AT=str(small)):
-            return asyncio.run(_flood(small, large, frames=3 if quick else 8))
+            return asyncio.run(_flood(small, large, frames=3 if quick else 15))
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -53,12 +54,14 @@ async def _flood(small: int, large: int, frames: int) -> dict[str, float]:
         app._driver.send_message(events.Key("enter", "\r"))  # type: ignore[union-attr]  # run the picked script
         began = time.monotonic()
         await _printed(app, PAUSED, small)
-        small_ms, small_wall = await full_frames(app, pilot, log, frames)
+        # The least of many: what a frame costs, not what the machine's other work (the recorder process catching
+        # up, at niceness 19) added to some of them.
+        small_ms, small_wall = await full_frames(app, pilot, log, frames, min)
         rss_small = me.memory_info().rss / 1e6
         app.session.send_line("")  # the flood goes on
         await _printed(app, DONE, large)
         seconds = time.monotonic() - began
-        large_ms, large_wall = await full_frames(app, pilot, log, frames)
+        large_ms, large_wall = await full_frames(app, pilot, log, frames, min)
         gc.collect()
         rss = me.memory_info().rss / 1e6
         model = app.session.model

@@ -20,7 +20,7 @@ FIGURES = [
     Figure("recording.lost", "recording: events missing from the recording", "events", 0),
 ]
 REPEATS = 1
-TURNS = 4  # runs of each kind, in turns, per repeat: the machine's moods fall on both alike
+TURNS = 6  # runs of each kind, in turns, per repeat: the machine's moods fall on both alike
 
 
 def measure(quick: bool) -> dict[str, float]:

@@ -219,3 +219,23 @@ async def test_e_exports_the_run_and_E_saves_the_screen_both_saying_where(tmp_pa
         [svg] = tmp_path.glob("*.svg")
         assert svg.read_text(encoding="utf-8").startswith("<svg")
         assert any(str(svg) in n.message for n in app._notifications)
+
+
+@sync
+async def test_e_exports_a_run_still_going_as_far_as_it_is_recorded(tmp_path: Path, home: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = app_with("sleep3.py", speed=1.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session.running and app.session.recorder is not None
+                       and app.session.recorder.events > 0, what="the run to be recorded")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: list(tmp_path.glob("*.trace.json")), what="the export")
+        assert app.session.running  # exported while it went on
+        [trace] = tmp_path.glob("*.trace.json")
+        names = {e["args"]["name"] for e in json.loads(trace.read_text(encoding="utf-8"))["traceEvents"]
+                 if e.get("name") == "process_name"}
+        assert any("MainProcess" in name for name in names)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: run_ended(app), what="the run to stop")

@@ -627,8 +627,8 @@ class ContuiApp(App[int]):
         from tui.engine.export import export_recording
 
         out = _export_path(path)
-        try:
-            count = export_recording(path, out)
+        try:  # a run still going: what is recorded of it so far
+            count = export_recording(path, out, being_written=self.look is None and self.session.running)
         except Exception as exc:
             raise ControlError(f"cannot export {path.name}: {exc}") from None
         self.call_from_thread(self.notify, f"{count:,} trace events written to {out}\n"

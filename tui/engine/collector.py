@@ -114,20 +114,20 @@ class Collector:
             if self.values is not None:
                 # The model as folded so far: this thread alone changes it, so it is read here without the lock.
                 batch.extend(self.values.read(self.model))
-        recorder = self.recorder
-        if recorder is not None:
-            if batch:
-                batch.sort(key=_by_time)
-                recorder.write(batch)
-            if self.finished:  # the run is over: its recording ends here, written to its end (or why not, known)
-                recorder.close()
-            if recorder.failure is not None and not self._unrecorded_said:  # said once; the run goes on
-                self._unrecorded_said = True
-                now = max(time.monotonic_ns() - self.run.t0, self.model.now) if self.run.t0 else self.model.now
-                batch.append((now, ev.RECORDING_OFF, 0, 0, {"reason": recorder.failure}))
+        if batch:
+            batch.sort(key=_by_time)
+            if self.recorder is not None:
+                self.recorder.write(batch)
+            self._fold(batch, after_each)
+        if self.recorder is not None:
+            said = self._recording_said()
+            self._fold(said, after_each)
+            batch += said
+        return batch
+
+    def _fold(self, batch: list[Wire], after_each: Callable[[Wire], None] | None) -> None:
         if not batch:
-            return batch
-        batch.sort(key=_by_time)
+            return
         self.events_seen += len(batch)
         with self.lock:
             if after_each is None:
@@ -137,7 +137,19 @@ class Collector:
                 for wire in batch:
                     apply_wire(*wire)
                     after_each(wire)
-        return batch
+
+    def _recording_said(self) -> list[Wire]:
+        """The run's end closes its recording (waiting for it to be written to its end, once the screen has the end
+        folded); a recording that failed, now or then, is said once, as an event of contui's own."""
+        recorder = self.recorder
+        assert recorder is not None
+        if self.finished:
+            recorder.close()
+        if recorder.failure is None or self._unrecorded_said:
+            return []
+        self._unrecorded_said = True
+        now = max(time.monotonic_ns() - self.run.t0, self.model.now) if self.run.t0 else self.model.now
+        return [(now, ev.RECORDING_OFF, 0, 0, {"reason": recorder.failure})]
 
 
 _by_time = itemgetter(0)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.engine.events import Event
-from tui.engine.jsonl import RecordingHeader, read_recording
+from tui.engine.jsonl import RecordingHeader, RecordingReader
 from tui.engine.model import JoinKind, Key, Lane, Model, Part, Segment, State, ThreadNode
 from tui.engine.model.queues import Discipline, QueueRecord
 from tui.engine.plain import describe_code, signal_name, who
@@ -771,8 +771,10 @@ def write_chrome_trace(header: RecordingHeader, events: Iterable[Event], out_pat
     return len(trace["traceEvents"])
 
 
-def export_recording(recording_path: str | Path, out_path: str | Path) -> int:
+def export_recording(recording_path: str | Path, out_path: str | Path, *, being_written: bool = False) -> int:
     """Read a recording and write its trace; the number of trace events written. RecordingError (one line) for a
-    file that is not a recording this contui reads, OSError for an output that cannot be written."""
-    header, events = read_recording(recording_path)
+    file that is not a recording this contui reads, OSError for an output that cannot be written.
+    ``being_written``: the recording of a run still going: what is written of it so far."""
+    with RecordingReader(recording_path, being_written=being_written) as reader:
+        header, events = reader.header, [event for _, event in reader.events()]
     return write_chrome_trace(header, events, out_path)

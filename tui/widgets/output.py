@@ -174,7 +174,7 @@ class OutputPane(Painted, ScrollView):
         """Another moment of the same run (scrubbing): its lines up to some index are the very lines this pane has
         counted. Keep those (counting a window of 100,000 lines again would take a second) and forget the rest."""
         lines, base = model.lines, self._base
-        if not self._lines or lines.first != base:
+        if not self._lines or base < lines.first:
             return False
         low, high = 0, min(len(self._lines), len(lines) - base)  # the shared lines are a prefix: bisect for its end
         while low < high:
@@ -240,9 +240,10 @@ class OutputPane(Painted, ScrollView):
     def _count(self, model: Model, line: OutputLine) -> int:
         prefix = self._prefix(model, line)
         raw = line.text
-        # Surely one row, whatever it holds: no character takes more than two cells (a tab, more: not here), and a
-        # speed note adds a few. Most lines are short: a jump of thousands of lines (scrubbing) is counted fast.
-        if 2 * (len(raw) + len(prefix)) + SPEED_NOTE <= self._width and line.exception is None and "\t" not in raw:
+        # Surely one row: an ASCII character takes one cell as shown (a tab, more: not here), any other at most two,
+        # and a speed note adds a few. Most lines are short: a jump of thousands of lines is counted fast.
+        if line.exception is None and "\t" not in raw and (
+                (len(raw) if raw.isascii() else 2 * len(raw)) + cell_len(prefix) + SPEED_NOTE <= self._width):
             return 1
         text = line_text(line)
         if cell_len(prefix) + cell_len(text) <= self._width:  # most lines: one row, no wrapping to work out
