@@ -139,9 +139,10 @@ def _look_bindings() -> list[Binding]:
         ("home", "Home", "start", 0, "scrub-start", "the cursor to the run's start"),
         ("end", "End", "end", 0, "scrub-end", "the cursor to the run's end"),
     ]
+    # The first says what looking back is; the others only where they move the cursor.
     return [Binding(key, f"scrub('{unit}', {step})", "look back", id=binding_id, key_display=shown,
-                    show=shown in ("[", "]"), priority=True, group=_LOOK, tooltip=text + where)
-            for key, shown, unit, step, binding_id, text in keys]
+                    show=shown in ("[", "]"), priority=True, group=_LOOK, tooltip=text + (where if i == 0 else ""))
+            for i, (key, shown, unit, step, binding_id, text) in enumerate(keys)]
 
 
 def same_target(a: Target | None, b: Target | None) -> bool:

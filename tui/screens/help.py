@@ -17,7 +17,9 @@ from textual.widgets import Static
 KEY_NAMES = {
     "up": "↑", "down": "↓", "enter": "Enter", "space": "Space", "plus": "+", "equals_sign": "=", "minus": "-",
     "underscore": "_", "question_mark": "?", "ctrl+c": "Ctrl+C", "escape": "Esc", "tab": "Tab",
-    "shift+tab": "Shift+Tab",
+    "shift+tab": "Shift+Tab", "full_stop": ".", "comma": ",", "left_square_bracket": "[",
+    "right_square_bracket": "]", "left_curly_bracket": "{", "right_curly_bracket": "}", "home": "Home", "end": "End",
+    "E": "Shift+E",
 }
 
 
