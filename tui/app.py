@@ -61,11 +61,10 @@ class ControlError(Exception):
     """A control action could not be done; the message says why, for the user."""
 
 
-def _export_path(recording: Path) -> Path:
-    """Where ``e`` writes a run's trace: the folder contui was started in, else next to the recording."""
-    name = recording.name.removesuffix(".jsonl") + ".trace.json"
+def _writable_here(otherwise: Path) -> Path:
+    """Where ``e`` and ``E`` write: the folder contui was started in, if it can be written, else ``otherwise``."""
     here = Path.cwd()
-    return here / name if os.access(here, os.W_OK) else recording.with_name(name)
+    return here if os.access(here, os.W_OK) else otherwise
 
 
 def _bindings() -> list[Binding]:
@@ -627,7 +626,7 @@ class ContuiApp(App[int]):
             raise ControlError("nothing to export: run a scenario first")
         from tui.engine.export import export_recording
 
-        out = _export_path(path)
+        out = _writable_here(path.parent) / (path.name.removesuffix(".jsonl") + ".trace.json")
         try:  # a run still going: what is recorded of it so far
             count = export_recording(path, out, being_written=self.look is None and self.session.running)
         except Exception as exc:
@@ -637,7 +636,7 @@ class ContuiApp(App[int]):
                               timeout=10)
 
     def action_save_svg(self) -> None:
-        folder = Path.cwd() if os.access(Path.cwd(), os.W_OK) else runs_folder()
+        folder = _writable_here(runs_folder())
         try:
             folder.mkdir(parents=True, exist_ok=True)
             written = self.save_screenshot(path=str(folder))

@@ -116,9 +116,9 @@ class Collector:
                 batch.extend(self.values.read(self.model))
         if batch:
             batch.sort(key=_by_time)
-            if self.recorder is not None:
-                self.recorder.write(batch)
-            self._fold(batch, after_each)
+        if self.recorder is not None:
+            self.recorder.write(batch)  # an empty batch too: what the recorder process could not take yet goes now
+        self._fold(batch, after_each)
         if self.recorder is not None:
             said = self._recording_said()
             self._fold(said, after_each)

@@ -48,7 +48,7 @@ class ReplaySession:
         self.run = None
         self.recorder = None  # a replay records nothing
         self.count = 0  # events shown
-        self._offset = self.recorded.offset_of(0) if self.recorded is not None else 0
+        self._offset = self.recorded.start_offset if self.recorded is not None else 0
         self._woken = threading.Event()
         self._moving = threading.RLock()  # the cursor (count, offset) moves in the pump's thread and on keys
         self._playing = playing

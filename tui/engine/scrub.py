@@ -72,7 +72,6 @@ class RecordedRun:
         count = 0
         now = 0
         apply = model.apply_wire
-        offset = self._reader.first_offset
         kept = 0
         for offset, event in self._reader.events():
             if count % self.every == 0:
@@ -166,19 +165,10 @@ class RecordedRun:
                     return self._reader.position
         return self.end_offset
 
-    def offset_of(self, count: int) -> int:
-        """The byte offset of event number ``count``'s line (the end of the events if there is none)."""
-        if count >= self.count:
-            return self.end_offset
-        checkpoint = self.checkpoints[count // self.every]
-        skip = count - checkpoint.count
-        if not skip:
-            return checkpoint.offset
-        with self._reading:
-            for n, (at, _) in enumerate(self._reader.events(checkpoint.offset)):
-                if n == skip:
-                    return at
-        return self.end_offset
+    @property
+    def start_offset(self) -> int:
+        """Where the first event's line starts."""
+        return self._reader.first_offset
 
     def _restore(self, checkpoint: Checkpoint) -> Model:
         model: Model = pickle.loads(zlib.decompress(checkpoint.model))
@@ -200,7 +190,7 @@ def _lines_until(lines: LineLog[OutputLine], count: int, growing: dict[int, str]
 
 def _checkpoint(model: Model, count: int, offset: int) -> Checkpoint:
     lines, amended = model.lines, model.amended_lines
-    growing = tuple((i, lines[i].text) for i in _growing(model) if i >= lines.first)
+    growing = tuple((i, lines[i].text) for i in model.growing_lines() if i >= lines.first)
     model.lines, model.amended_lines = LineLog(lines.window), LineLog(amended.window)
     try:
         blob = zlib.compress(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL), 1)
@@ -208,7 +198,3 @@ def _checkpoint(model: Model, count: int, offset: int) -> Checkpoint:
         model.lines, model.amended_lines = lines, amended
     return Checkpoint(count, offset, blob, len(lines), growing)
 
-
-def _growing(model: Model) -> list[int]:
-    """Indices of the lines still being printed (a partial line waits for the rest of it)."""
-    return sorted(model._partial.values())  # noqa: SLF001

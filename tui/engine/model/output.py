@@ -41,6 +41,10 @@ class OutputFold(ModelCore):
         self.lines = LineLog(window)
         self.amended_lines = LineLog(window)
 
+    def growing_lines(self) -> list[int]:
+        """Indices of the lines still being printed (a partial line waits for the rest of it)."""
+        return sorted(self._partial.values())
+
     @handles(ev.STDOUT)
     def _stdout(self, t: int, pid: int, tid: int, f: Fields) -> None:
         if pid not in self.processes and pid != self.run.reaper:
