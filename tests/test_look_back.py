@@ -120,8 +120,12 @@ async def test_a_finished_live_run_can_be_scrubbed_and_a_new_run_leaves_the_look
         assert app.check_action("scrub", ("start", 0)) is False  # nothing to look back at: Home goes to the list
         await pilot.press("enter")
         await wait_for(pilot, lambda: run_ended(app), what="the run to end")
-        await pilot.press("home")
+        # Keys pressed while the recording is still being read are all done, in turn.
+        await pilot.press("home", "right_square_bracket", "right_square_bracket", "left_square_bracket")
         await wait_for(pilot, lambda: app.look is not None, what="the recording to be read")
+        await pilot.pause()
+        assert app.look.count == 1
+        await pilot.press("home")
         assert app.look.count == 0 and "cursor 0.0 s of" in pane_text(app, "status")
         assert "gave up" not in pane_text(app, "output")  # nothing printed yet at the start
         await pilot.press("end")

@@ -202,6 +202,7 @@ class ContuiApp(App[int]):
         # Looking back: the recorded run the panes show at a cursor (a replay is one from the start; a finished or
         # frozen live run gets one at the first scrub key, read from its recording).
         self.look: ReplaySession | None = self.session if isinstance(self.session, ReplaySession) else None
+        self._moves_waiting: list[tuple[str, int]] = []  # scrub keys pressed while the recording is being read
         self._stdin_lines: deque[str] = deque()
         self._stdin_lock = threading.Lock()
         self._closed = False
@@ -565,8 +566,10 @@ class ContuiApp(App[int]):
     def action_scrub(self, unit: str, step: int) -> None:
         """Move the look-back cursor: an event, a second, or to the start or end of the run."""
         look = self.look
-        if look is None:
-            self._open_look(unit, step)
+        if look is None:  # the recording is read first; keys pressed meanwhile are kept, and done in turn
+            self._moves_waiting.append((unit, step))
+            if len(self._moves_waiting) == 1:
+                self._open_look()
             return
         recorded = look.recorded
         if recorded is None:
@@ -583,10 +586,12 @@ class ContuiApp(App[int]):
         self.refresh_panes()
 
     @work(thread=True, exclusive=True, group="look", name="look", exit_on_error=False)
-    def _open_look(self, unit: str, step: int) -> None:
-        """Read the run's recording (a finished or frozen run's), then put the cursor as asked, from the end."""
+    def _open_look(self) -> None:
+        """Read the run's recording (a finished or frozen run's), then move the cursor as the keys asked, from the
+        end."""
         path = self._recording_path()
         if path is None:
+            self.call_from_thread(self._moves_waiting.clear)
             return
         from tui.engine.scrub import RecordedRun
 
@@ -597,15 +602,18 @@ class ContuiApp(App[int]):
         try:
             look = ReplaySession(RecordedRun(path, being_written=running), target=self.session.target)
         except Exception as exc:
+            self.call_from_thread(self._moves_waiting.clear)
             raise ControlError(f"cannot look back: {exc}") from None
-        self.call_from_thread(self._looking, look, unit, step)
+        self.call_from_thread(self._looking, look)
 
-    def _looking(self, look: ReplaySession, unit: str, step: int) -> None:
+    def _looking(self, look: ReplaySession) -> None:
+        moves, self._moves_waiting = self._moves_waiting, []
         if self._closed or not self._can_look_back_at(look):
             look.close()
             return
         self.look = look
-        self.action_scrub(unit, step)
+        for unit, step in moves:
+            self.action_scrub(unit, step)
         self.refresh_bindings()
 
     def _can_look_back_at(self, look: ReplaySession) -> bool:
