@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from benchmarks.app_common import SIZE, Paint, contui_app, paint_log
-from benchmarks.common import Figure, env, patched, percentile, script_target
+from benchmarks.common import Figure, env, patched_handler, percentile, script_target
+from tui.engine import events as ev
 from tui.engine.model import Model
 
 FIGURES = [
@@ -46,8 +47,7 @@ def _noting_acquisitions(acquired: dict[int, int]) -> Iterator[None]:
 
         return acquire
 
-    # On Model, before the app makes its models: each binds its handlers by name when it is made.
-    with patched(Model, "_lock_acquire", on_acquire):
+    with patched_handler(ev.LOCK_ACQUIRE, on_acquire):
         yield
 
 

@@ -12,7 +12,8 @@ import psutil
 from textual import events
 
 from benchmarks.app_common import SIZE, contui_app
-from benchmarks.common import Figure, patched, script_target
+from benchmarks.common import Figure, patched_handler, script_target
+from tui.engine import events as ev
 from tui.engine.model import Model
 from tui.engine.session import Session
 
@@ -98,7 +99,6 @@ def measure(quick: bool) -> dict[str, float]:
             await pilot.press("q")
         return new_start - began, left
 
-    # On Model, before the app makes its models: each binds its handlers by name when it is made.
-    with patched(Model, "_run_start", noting):
+    with patched_handler(ev.RUN_START, noting):
         seconds, left = asyncio.run(go())
     return {"switch.seconds": seconds, "switch.left": float(left), "switch.cold_start_s": cold_start()}

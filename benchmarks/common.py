@@ -185,9 +185,7 @@ def assert_no_leftovers(timeout: float = 5.0) -> None:
 @contextmanager
 def patched(owner: type, name: str, wrap: Callable[[Any], Any]) -> Iterator[None]:
     """``owner.name`` is ``wrap(original)`` inside the block; afterwards exactly what was there before: the class's
-    own attribute, or nothing if it was inherited. The original is looked up through the MRO, so a handler that lives
-    on a mixin (the model's folds) is found, and patching the class that dispatches to it (``Model``, which binds its
-    handlers by name when it is made) leaves the mixin and every other class alone."""
+    own attribute, or nothing if it was inherited (the original is looked up through the MRO)."""
     had = name in owner.__dict__
     own = owner.__dict__.get(name)
     setattr(owner, name, wrap(getattr(owner, name)))
@@ -224,3 +222,17 @@ class WireModel(Model):
 
     def folded(self, batch: list[Any]) -> None:
         """``batch`` is in the model now; each item's [0] is the tracer's t, [1] the kind."""
+
+
+@contextmanager
+def patched_handler(kind: str, wrap: Callable[[Any], Any]) -> Iterator[None]:
+    """The model folds events of ``kind`` with ``wrap(original)`` inside the block, in every model (they dispatch
+    through one table of the class's functions, :data:`tui.engine.model.HANDLERS`); afterwards with the original."""
+    from tui.engine.model import HANDLERS
+
+    original = HANDLERS[kind]
+    HANDLERS[kind] = wrap(original)
+    try:
+        yield
+    finally:
+        HANDLERS[kind] = original

@@ -594,10 +594,10 @@ def test_late_release_of_a_displaced_owner_changes_nothing() -> None:
 # -- one dispatcher, typed states -------------------------------------------------------------------------------
 
 def test_every_kind_of_the_protocol_has_exactly_one_handler() -> None:
-    from tui.engine.model import _HANDLERS
+    from tui.engine.model import HANDLERS
     from tui.inside.kinds import KINDS
 
-    assert set(_HANDLERS) == set(KINDS)
+    assert set(HANDLERS) == set(KINDS)
 
 
 def test_states_are_enum_members_not_strings() -> None:
@@ -662,3 +662,25 @@ def test_a_process_whose_reap_never_came_is_gone_when_the_run_ends() -> None:
     a = m.processes[A]
     assert a.ended and a.reaped_by is ReapedBy.GONE and a.state is not State.STOPPED
     assert m.lanes[(A, A)].open is None  # its stopped stretch ends with the run
+
+
+def test_a_model_dropped_is_freed_at_once_not_left_to_the_garbage_collector() -> None:
+    """No reference cycle holds a model (a table of its own bound methods did): each moment a recording is scrubbed
+    to is a model of thousands of objects, and the collector finding them held frames up."""
+    import gc
+    import weakref
+
+    model = Model.from_events([
+        E(0, "proc.start", 10, ppid=1, name="MainProcess"),
+        E(1, "thread.start", 10, 11, name="worker"),
+        E(2, "lock.acquire", 10, 11, lock="L1", type="threading.Lock"),
+        E(3, "stdout", 10, 11, stream="stdout", text="hello"),
+    ])
+    assert model.processes and model.lines
+    gone = weakref.ref(model)
+    gc.disable()
+    try:
+        del model
+        assert gone() is None
+    finally:
+        gc.enable()

@@ -11,11 +11,11 @@ declared it with ``@handles``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from tui.engine.events import Event
-from tui.engine.model.core import Handler, ModelCore
+from tui.engine.model.core import Fields, ModelCore
 from tui.engine.model.linelog import OUTPUT_WINDOW, LineLog
 from tui.engine.model.locks import ACQUIRE_MARK_SPACING_NS, LockFold
 from tui.engine.model.output import OutputFold
@@ -60,7 +60,7 @@ from tui.engine.model.pipes import PipeFold
 
 __all__ = [
     "ACQUIRE_MARK_SPACING_NS", "BUSY_CPU", "END_STATES", "LANE_STATES", "OUTPUT_WINDOW", "UNKNOWN", "AliveCheck",
-    "ExceptionRecord", "Hold", "JoinKind", "Key", "Lane", "LineLog", "LockState", "Mark", "MarkKind", "Model",
+    "ExceptionRecord", "HANDLERS", "Hold", "JoinKind", "Key", "Lane", "LineLog", "LockState", "Mark", "MarkKind", "Model",
     "OsStatus", "OutputLine", "Part", "ProcessNode", "QueueState", "ReapedBy", "RunInfo", "Segment", "SignalRecord",
     "State", "Stream", "TerminateReason", "ThreadNode", "ThreadRole",
 ]
@@ -90,7 +90,6 @@ class Model(ProcessFold, LockFold, SyncFold, QueueFold, PipeFold, SharedFold, Ta
         self.keep_output = keep_output
         if output_window != OUTPUT_WINDOW:
             self.window_output(output_window)
-        self._handlers: dict[str, Handler] = {kind: getattr(self, name) for kind, name in _HANDLERS.items()}
 
     def apply(self, event: Event) -> None:
         self.apply_wire(event.t, event.kind, event.pid, event.tid, event.fields)
@@ -98,14 +97,14 @@ class Model(ProcessFold, LockFold, SyncFold, QueueFold, PipeFold, SharedFold, Ta
     def apply_wire(self, t: int, kind: str, pid: int, tid: int, fields: dict[str, Any]) -> None:
         """Fold one event given as its wire parts (saves making an :class:`Event` on the hot path)."""
         self.events += 1
-        handler = self._handlers.get(kind)
+        handler = HANDLERS.get(kind)
         try:
             if t > self.now:
                 self.now = t
             if handler is None:
                 self.unknown += 1
                 return
-            handler(t, pid, tid, fields if fields is not None else {})
+            handler(self, t, pid, tid, fields if fields is not None else {})
         except Exception:  # a malformed event must never take the UI down; it is counted instead
             self.rejected += 1
 
@@ -126,4 +125,8 @@ class Model(ProcessFold, LockFold, SyncFold, QueueFold, PipeFold, SharedFold, Ta
         return model
 
 
-_HANDLERS = _handler_names(Model)
+# Event kind -> the function that folds it into a model. The class's functions, not each model's bound methods: a
+# table of those would tie every model into a reference cycle, left for the garbage collector to find (each moment
+# of a recording scrubbed to was one).
+HANDLERS: dict[str, Callable[[Model, int, int, int, Fields], None]] = {
+    kind: getattr(Model, name) for kind, name in _handler_names(Model).items()}

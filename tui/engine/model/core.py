@@ -35,7 +35,6 @@ from tui.engine.model.records import (
 from tui.inside.kinds import REAPER_NAME
 
 Fields = dict[str, Any]
-Handler = Callable[[int, int, int, Fields], None]
 F = TypeVar("F", bound=Callable[..., None])
 
 
