@@ -243,3 +243,27 @@ async def test_e_exports_a_run_still_going_as_far_as_it_is_recorded(tmp_path: Pa
         assert any("MainProcess" in name for name in names)
         await pilot.press("s")
         await wait_for(pilot, lambda: run_ended(app), what="the run to stop")
+
+
+def tree_nodes(app: ContuiApp) -> dict[object, object]:
+    """Every node of the process tree, by what it stands for."""
+    nodes, todo = {}, list(app.tree_pane.root.children)
+    while todo:
+        node = todo.pop()
+        nodes[node.data] = node
+        todo.extend(node.children)
+    return nodes
+
+
+@sync
+async def test_scrubbing_keeps_the_tree_nodes_two_moments_share() -> None:
+    app = ContuiApp(session=ReplaySession(RECORDINGS / "docs_semaphore.jsonl"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end")
+        before = tree_nodes(app)
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        after = tree_nodes(app)
+        assert before and after.keys() == before.keys()
+        assert all(after[key] is before[key] for key in before)  # the same nodes, not a tree made again
+

@@ -77,7 +77,6 @@ class ProcessTree(Painted, Tree[Any]):
         super().__init__("run", name=name, id=id, classes=classes)
         self.show_root = False
         self.guide_depth = 3
-        self._last_model: Model | None = None
         self._node_of: dict[NodeKey, TreeNode[Any]] = {}
         self._signatures: dict[NodeKey, tuple] = {}
         self._labels: dict[NodeKey, tuple[Text, Text]] = {}  # (normal, projector) form of each node's label
@@ -87,9 +86,8 @@ class ProcessTree(Painted, Tree[Any]):
         return None  # no time shown
 
     def update_from(self, model: Model) -> None:
-        if model is not self._last_model:
-            self._reset()
-            self._last_model = model
+        # Another model (a new run, or another moment of this one) keeps the nodes it shares with the last: a node
+        # gone or moved rebuilds the tree (see _grow_to), a label changed is set again (see _relabel).
         layout = self._layout(model)
         if not self._grow_to(layout):
             self._rebuild(layout)
