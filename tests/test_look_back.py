@@ -3,6 +3,7 @@ the same panes as the live run, and scrubbed to any moment."""
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -14,6 +15,7 @@ import pytest
 
 from tests.helpers import script
 from tests.test_app import SIZE, app_with, pane_text, run_ended, sync, wait_for
+import tui.app
 from tui import cli
 from tui.app import ContuiApp
 from tui.engine.replay import ReplaySession
@@ -267,3 +269,24 @@ async def test_scrubbing_keeps_the_tree_nodes_two_moments_share() -> None:
         assert before and after.keys() == before.keys()
         assert all(after[key] is before[key] for key in before)  # the same nodes, not a tree made again
 
+
+@sync
+async def test_scrub_keys_hold_garbage_collection_until_they_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert gc.isenabled()
+    monkeypatch.setattr(tui.app, "COLLECTION_AFTER_KEYS", 60.0)  # keys that rest longer than the test lasts
+    app = ContuiApp(session=ReplaySession(RECORDINGS / "docs_semaphore.jsonl"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end", "left_square_bracket")
+        assert not gc.isenabled()  # held from the keys to the pause after them
+        monkeypatch.setattr(tui.app, "COLLECTION_AFTER_KEYS", 0.05)
+        await pilot.press("left_square_bracket")  # each key puts the pause off again: now a short one
+        await wait_for(pilot, gc.isenabled, what="collection to be let go once the keys rest")
+        monkeypatch.setattr(tui.app, "COLLECTION_AFTER_KEYS", 60.0)
+        monkeypatch.setattr(tui.app, "COLLECTION_HELD_AT_MOST", 0.0)
+        await pilot.press("left_square_bracket")
+        assert not gc.isenabled()
+        await pilot.press("left_square_bracket")  # keys that never rest: let go once it has been held long enough
+        assert gc.isenabled()
+        await pilot.press("left_square_bracket")
+        assert not gc.isenabled()
+    assert gc.isenabled()  # the app ended while it was held: let go

@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -54,6 +55,8 @@ _SPEED = Binding.Group("speed")
 _PANES = Binding.Group("show/hide pane")
 _LOOK = Binding.Group("look back")
 RUN_GROUP = "run"  # start, stop and switch: a later one makes an earlier one that has not begun pointless
+COLLECTION_AFTER_KEYS = 0.05  # s the scrub keys rest before garbage collection is let go on (_hold_collection)
+COLLECTION_HELD_AT_MOST = 1.0  # s it is held at most, while they never rest
 STEP_PATIENCE = 2.0  # s a step waits for the thread let go before to take its go, before it is dropped
 
 
@@ -202,6 +205,9 @@ class ContuiApp(App[int]):
         # Looking back: the recorded run the panes show at a cursor (a replay is one from the start; a finished or
         # frozen live run gets one at the first scrub key, read from its recording).
         self.look: ReplaySession | None = self.session if isinstance(self.session, ReplaySession) else None
+        self._collection_held_at_start = not gc.isenabled()  # by tui/cli.py, until the first frame
+        self._held_since: float | None = None  # garbage collection held by the scrub keys since (_hold_collection)
+        self._release_timer: Timer | None = None
         self._moves_waiting: list[tuple[str, int]] = []  # scrub keys pressed while the recording is being read
         self._stdin_lines: deque[str] = deque()
         self._stdin_lock = threading.Lock()
@@ -269,8 +275,7 @@ class ContuiApp(App[int]):
         self._pump()
         self.call_after_refresh(self._start_up_done)
 
-    @staticmethod
-    def _start_up_done() -> None:
+    def _start_up_done(self) -> None:
         """The first frame is out: load psutil for the runs' samples (loaded by the first sample instead, in the
         worker, an idle run cost the app a tenth of a percent more CPU for good, for reasons unclear). If start-up
         ran with the garbage collector off (see tui/cli.py), clear what it left and put everything still alive out
@@ -278,7 +283,7 @@ class ContuiApp(App[int]):
         collections scan only what the run makes."""
         import psutil  # noqa: F401  # loaded now, off the first frame's path, rather than by a run's first sample
 
-        if not gc.isenabled():
+        if self._collection_held_at_start:
             gc.collect()
             gc.freeze()
             gc.enable()
@@ -512,6 +517,7 @@ class ContuiApp(App[int]):
         self.session.close()
 
     def on_unmount(self) -> None:
+        self._release_collection()
         self.close_session()
 
     # -- actions --------------------------------------------------------------------------------------------------
@@ -582,8 +588,34 @@ class ContuiApp(App[int]):
         else:
             count = 0 if unit == "start" else recorded.count
         look.set_frozen(True)  # a replay playing stops where the cursor is put
+        self._hold_collection()
         look.show(count)
         self.refresh_panes()
+
+    def _hold_collection(self) -> None:
+        """No garbage collection from a scrub key until the keys rest: a moment's fold and its frame make objects by
+        the tens of thousands, and the collections they set off in the middle of the frame held it up by a fifth
+        (by half, when one was a full collection). Collected in the pause after the keys instead (refcounting frees
+        nearly all of it before then), or at the latest every COLLECTION_HELD_AT_MOST while the keys never rest."""
+        if self._held_since is None:
+            if not gc.isenabled():
+                return  # held already (start-up holds it until the first frame: tui/cli.py)
+            gc.disable()
+            self._held_since = time.monotonic()
+        elif time.monotonic() - self._held_since > COLLECTION_HELD_AT_MOST:
+            self._release_collection()
+            return
+        if self._release_timer is not None:
+            self._release_timer.stop()
+        self._release_timer = self.set_timer(COLLECTION_AFTER_KEYS, self._release_collection)
+
+    def _release_collection(self) -> None:
+        if self._release_timer is not None:
+            self._release_timer.stop()
+            self._release_timer = None
+        if self._held_since is not None:
+            self._held_since = None
+            gc.enable()
 
     @work(thread=True, exclusive=True, group="look", name="look", exit_on_error=False)
     def _open_look(self) -> None:
