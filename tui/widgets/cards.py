@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.engine.model import Model
@@ -113,22 +115,11 @@ def counted(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-class _Laid:
-    """Laid out by Rich at the width it is given: Textual asks for the height at the width it will paint with,
-    before the widget has a size, so the widget's own size cannot be used."""
-
-    def __init__(self, views: tuple[Any, ...], projector: bool, card: CardText, empty: str, palette: Palette) -> None:
-        self.views, self.projector, self.card, self.empty, self.palette = views, projector, card, empty, palette
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if not self.views:
-            yield Text(self.empty, style=DIM)
-            return
-        gap = "\n\n" if self.projector else "\n"
-        yield Text(gap).join(self.card(view, options.max_width, self.projector, self.palette) for view in self.views)
-
-
 class CardBody(Painted, Widget):
+    """The cards, laid out by Rich once for each width and content, and drawn a line at a time from that: their
+    height (asked for before the widget has a size, at the width it will paint with), the check of whether they
+    still fit, and the paint all read the one layout."""
+
     COMPONENT_CLASSES = STATE_CLASSES
     DEFAULT_CSS = """
     CardBody { height: auto; width: 1fr; }
@@ -140,15 +131,45 @@ class CardBody(Painted, Widget):
         self.projector = False
         self._card = card
         self._empty = empty
+        self._laid: tuple[int, list[Strip]] | None = None  # (width, lines) of the views as they are
 
-    def render(self) -> _Laid:
-        return _Laid(self.views, self.projector, self._card, self._empty, self.palette)
+    def _lines(self, width: int) -> list[Strip]:
+        laid = self._laid
+        if laid is not None and laid[0] == width:
+            return laid[1]
+        console = self.app.console
+        lines = [Strip(line) for line in console.render_lines(
+            self._text(width), console.options.update(width=width, height=None), pad=False)]
+        self._laid = (width, lines)
+        return lines
+
+    def _text(self, width: int) -> Text:
+        if not self.views:
+            return Text(self._empty, style=DIM)
+        gap = "\n\n" if self.projector else "\n"
+        return Text(gap).join(self._card(view, width, self.projector, self.palette) for view in self.views)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        lines = self._lines(width)
+        line = lines[y] if y < len(lines) else Strip.blank(width)
+        return line.apply_style(self.rich_style)
 
     def palette_changed(self) -> None:
+        self._laid = None
         self.refresh()
+
+    def set_projector(self, projector: bool) -> None:
+        self.projector = projector
+        self._laid = None
+        self.refresh(layout=True)
 
     def show(self, views: tuple[Any, ...]) -> None:
         self.views = views
+        self._laid = None
         # A layout pass reflows the whole screen and repaints the panes around: only when the cards no longer fit
         # (a waiter joined a queue) or are gone (a new run). Cards that shrink leave blank lines at the bottom
         # until then, rather than every lock handover costing a layout.
@@ -156,9 +177,7 @@ class CardBody(Painted, Widget):
         if width <= 0 or not views:
             self.refresh(layout=True)
             return
-        console = self.app.console
-        lines = console.render_lines(self.render(), console.options.update(width=width, height=None), pad=False)
-        self.refresh(layout=len(lines) > height)
+        self.refresh(layout=len(self._lines(width)) > height)
 
 
 class CardPane(VerticalScroll):
@@ -191,5 +210,4 @@ class CardPane(VerticalScroll):
             self._body.show(views)
 
     def watch_projector(self, projector: bool) -> None:
-        self._body.projector = projector
-        self._body.refresh(layout=True)
+        self._body.set_projector(projector)
