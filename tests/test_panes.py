@@ -645,3 +645,19 @@ def test_timeline_cells_from_prefix_sums_match_the_direct_sum() -> None:
     differ = [c for c in range(100) if fast[0][c] != slow[0][c]]
     assert len(differ) <= 2, differ  # float rounding at a cell edge at most
     assert {"blocked", "sleeping", "running"} <= set(fast[0])
+
+
+def test_a_lane_copy_keeps_each_kind_of_mark_in_time_order_whatever_order_they_come_in() -> None:
+    """Marks of a kind are looked up by bisection: one that comes after a later one (a signal seen by a sample)
+    still goes in its place, whether it comes in the same sync or a later one."""
+    from tui.engine.model.records import Mark, MarkKind
+    from tui.widgets import timeline
+
+    marks = [Mark(10, MarkKind.ACQUIRE), Mark(30, MarkKind.ACQUIRE), Mark(20, MarkKind.ACQUIRE),
+             Mark(5, MarkKind.SIGNAL_RECEIVED)]
+    copy = timeline.LaneCopy((10, 10))
+    copy.sync([], marks[:2])
+    copy.sync([], marks)
+    marks.append(Mark(15, MarkKind.ACQUIRE))
+    copy.sync([], marks)
+    assert copy.mark_times == {MarkKind.ACQUIRE: [10, 15, 20, 30], MarkKind.SIGNAL_RECEIVED: [5]}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -137,6 +137,7 @@ class OutputPane(Painted, ScrollView):
         self._rows = 0  # rows counted in all, the dropped ones included
         self._next_amend = 0  # model.amended_lines[:_next_amend] are counted (an absolute count)
         self._tags: dict[tuple[int, int], str] = {}  # (pid, tid) -> its tag text
+        self._prefix_width: dict[tuple[int, int, Stream], int] = {}  # (pid, tid, stream) -> its prefix's cells
         self._tag_class: dict[int, str] = {}  # pid -> its tag's component class, in order of first line
         self._drawn: OrderedDict[int, list[Strip]] = OrderedDict()  # model's line index -> its rows, least recent first
         self._width = 0
@@ -164,11 +165,25 @@ class OutputPane(Painted, ScrollView):
             self._recount(model, width)
         shift = self._drop_head(model.lines.first)
         self._amend(model)
-        for line in model.lines.since(self._base + len(self._lines)):
-            self._lines.append(line)
-            self._starts.append(self._rows)
-            self._rows += self._count(model, line)
+        self._count_new(model, model.lines.since(self._base + len(self._lines)))
         self._settle(shift)
+
+    def _count_new(self, model: Model, lines: Iterable[OutputLine]) -> None:
+        """Count the rows of lines new to the pane (thousands of them after a jump, so the commonest case, surely one
+        row, is told here: an ASCII character takes one cell as shown, and a speed note adds a few)."""
+        rows, count, prefix_cells = self._rows, self._count, self._prefix_cells
+        add_line, add_start = self._lines.append, self._starts.append
+        room = self._width - SPEED_NOTE
+        for line in lines:
+            add_line(line)
+            add_start(rows)
+            raw = line.text
+            if line.exception is None and raw.isascii() and "\t" not in raw and (
+                    len(raw) + prefix_cells(model, line) <= room):
+                rows += 1
+            else:
+                rows += count(model, line)
+        self._rows = rows
 
     def _keep_shared(self, model: Model) -> bool:
         """Another moment of the same run (scrubbing): its lines up to some index are the very lines this pane has
@@ -233,18 +248,28 @@ class OutputPane(Painted, ScrollView):
                 self._tag_class[line.pid] = TAG_CLASSES[len(self._tag_class) % len(TAG_CLASSES)]
         return f"{tag} {MARKS[line.stream]} "
 
+    def _prefix_cells(self, model: Model, line: OutputLine) -> int:
+        """The cells the line's prefix takes (a writer's prefix is the same on every line, once its name is known)."""
+        key = (line.pid, line.tid, line.stream)
+        cells = self._prefix_width.get(key)
+        if cells is None:
+            cells = cell_len(self._prefix(model, line))
+            if (line.pid, line.tid) in self._tags:  # the name is final (see _prefix)
+                self._prefix_width[key] = cells
+        return cells
+
     def _layout(self, line: OutputLine) -> Layout:
         assert self._model is not None
         return layout(self._prefix(self._model, line), line_text(line), self._width)
 
     def _count(self, model: Model, line: OutputLine) -> int:
-        prefix = self._prefix(model, line)
+        """The rows a line takes (_count_new has already seen that it is not a short ASCII line)."""
         raw = line.text
-        # Surely one row: an ASCII character takes one cell as shown (a tab, more: not here), any other at most two,
-        # and a speed note adds a few. Most lines are short: a jump of thousands of lines is counted fast.
+        # Surely one row: any character takes at most two cells (a tab, more: not here).
         if line.exception is None and "\t" not in raw and (
-                (len(raw) if raw.isascii() else 2 * len(raw)) + cell_len(prefix) + SPEED_NOTE <= self._width):
+                2 * len(raw) + self._prefix_cells(model, line) + SPEED_NOTE <= self._width):
             return 1
+        prefix = self._prefix(model, line)
         text = line_text(line)
         if cell_len(prefix) + cell_len(text) <= self._width:  # most lines: one row, no wrapping to work out
             return 1
@@ -257,12 +282,10 @@ class OutputPane(Painted, ScrollView):
 
     def _count_from(self, model: Model, first: int) -> None:
         """Count the rows of the kept lines from ``_lines[first]`` on again: the starts of all after it move."""
-        row = self._starts[first] if first < len(self._starts) else self._rows
-        starts, lines = self._starts, self._lines
-        for index in range(first, len(lines)):
-            starts[index] = row
-            row += self._count(model, lines[index])
-        self._rows = row
+        again = self._lines[first:]
+        self._rows = self._starts[first] if first < len(self._starts) else self._rows
+        del self._lines[first:], self._starts[first:]
+        self._count_new(model, again)
 
     def _drop_head(self, first: int) -> int:
         """Drop the lines the model no longer keeps (those before its index ``first``); the rows the lines still

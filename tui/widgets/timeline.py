@@ -66,20 +66,31 @@ class LaneCopy:
         start = max(len(self.segments) - 1, 0)
         del self.segments[start:]
         self.segments.extend((s.state, s.t0, s.t1) for s in lane_segments[start:])
-        segments = self.segments
-        for i in range(len(self.starts), len(segments) - 1):
+        # A copy made anew (another moment scrubbed to) takes hundreds of segments and marks at once: the loops
+        # below are kept tight.
+        segments, starts, ends, states, before = self.segments, self.starts, self.ends, self.states, self.before
+        totals = list(before[-1])
+        for i in range(len(starts), len(segments) - 1):
             state, t0, t1 = segments[i]
             end = segments[i + 1][1] if t1 is None else t1
             index = STATE_INDEX.get(state, -1)
-            totals = self.before[-1]
-            if index >= 0:
-                totals = (*totals[:index], totals[index] + max(end - t0, 0), *totals[index + 1:])
-            self.starts.append(t0)
-            self.ends.append(end)
-            self.states.append(index)
-            self.before.append(totals)
+            if index >= 0 and end > t0:
+                totals[index] += end - t0
+            starts.append(t0)
+            ends.append(end)
+            states.append(index)
+            before.append(tuple(totals))
+        times = self.mark_times
+        grown: set[MarkKind] = set()
         for mark in lane_marks[self.marks_seen:]:
-            bisect.insort(self.mark_times.setdefault(mark.kind, []), mark.t)
+            kind_times = times.get(mark.kind)
+            if kind_times is None:
+                kind_times = times[mark.kind] = []
+            if kind_times and mark.t < kind_times[-1]:
+                grown.add(mark.kind)  # out of order: sorted once, below
+            kind_times.append(mark.t)
+        for kind in grown:
+            times[kind].sort()
         self.marks_seen = len(lane_marks)
 
     def rewind(self, lane_segments: list) -> None:
