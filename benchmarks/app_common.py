@@ -177,7 +177,12 @@ async def key_to_paint(app: Any, key: str, character: str | None, changed: Calla
         if time.monotonic() - began > 10:
             raise TimeoutError(f"{what} never came")
         await asyncio.sleep(0.0005)
-    painted = asyncio.Event()
-    app.call_after_refresh(painted.set)
-    await painted.wait()
+    await painted(app)
     return (time.monotonic() - began) * 1000
+
+
+async def painted(app: Any) -> None:
+    """Wait for the end of the next screen refresh (the one that paints what the panes have now)."""
+    done = asyncio.Event()
+    app.call_after_refresh(done.set)
+    await done.wait()

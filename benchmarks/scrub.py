@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.app_common import SIZE, contui_app, key_to_paint
+from benchmarks.app_common import SIZE, contui_app, key_to_paint, painted
 from benchmarks.common import Figure, collect, env, percentile, script_target
 from tui.engine.flight import FlightRecorder
 from tui.engine.jsonl import RecordingHeader
@@ -23,6 +23,7 @@ FIGURES = [
     Figure("scrub.events", "scrub: events in the recording", "events"),
 ]
 REPEATS = 1
+REST = 0.1  # s between a moment painted and the next key (ten keys a second)
 PROCS = 4
 EVENTS_PER_ROUND = 5  # about, per process (see benchmarks/scripts/scrub_mix.py)
 KEYS = [("left_curly_bracket", "{"), ("right_curly_bracket", "}"), ("left_square_bracket", "["),
@@ -49,9 +50,10 @@ def key_latencies(recorded: RecordedRun, presses: int, seed: int = 7) -> list[fl
             assert app.look is not None
             look = app.look
             for n in range(presses):
-                look.show(rng.randrange(recorded.count))  # somewhere in the run (not timed), drawn
-                app.refresh_panes()
-                await pilot.pause()
+                look.show(rng.randrange(recorded.count))  # somewhere in the run (not timed), painted, then a
+                app.refresh_panes()  # rest: keys at a person's pace, each timed from a screen at rest, not charged
+                await painted(app)  # with the frame before it
+                await asyncio.sleep(REST)
                 key, character = KEYS[n % len(KEYS)]
                 shown = look.count
                 out.append(await key_to_paint(app, key, character, lambda: look.count != shown, "a scrub"))
