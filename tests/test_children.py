@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import signal
 
-import pytest
-
 from tests.helpers import plain_python, run_traced, script
 from tui.engine import events as ev
 from tui.engine.model.records import MarkKind, ReapedBy, State
