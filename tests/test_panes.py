@@ -661,3 +661,17 @@ def test_a_lane_copy_keeps_each_kind_of_mark_in_time_order_whatever_order_they_c
     marks.append(Mark(15, MarkKind.ACQUIRE))
     copy.sync([], marks)
     assert copy.mark_times == {MarkKind.ACQUIRE: [10, 15, 20, 30], MarkKind.SIGNAL_RECEIVED: [5]}
+
+
+def test_an_empty_unbounded_queue_in_a_narrow_pane_shows_its_blank_cell_not_plus_0_more() -> None:
+    """Seen in tmux at 80x24: the queue box of an empty Queue() said `+0 more` where its blank cell belongs."""
+    from tui.engine.model.queues import Discipline
+    from tui.widgets.queues import QueueView, slots_text
+
+    view = QueueView(title="sold", type="Queue", site=None, capacity=None, items=(), count=0, putters=(),
+                     getters=(), joiners=(), joinable=False, unfinished=0, puts=0, gets=0, timeouts=0,
+                     discipline=Discipline.FIFO)
+    for width in (24, 40):
+        text = slots_text(view, width).plain
+        assert "more" not in text and "│   │" in text, (width, text)
+    assert "more" not in slots_text(view, 20).plain  # too narrow for the blank cell: no cell, not a false count

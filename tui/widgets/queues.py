@@ -116,12 +116,13 @@ def slots_text(view: QueueView, width: int, suffix: Text | None = None, indent: 
         after = total - index - 1
         if cell is not None:
             size = cell_len(cell) + 3  # "│ item "
-            reserve = len(f"│ +{after} more ") if after else 0
+            reserve = len(f"│ +{after} more ") if after > 0 else 0  # the empty queue's blank cell has none after
         if cell is None or used + size + reserve > budget:
-            more = f" +{total - index} more "
-            widths.append(len(more))
-            middle.append("│", style=DIM)
-            middle.append(more, style=DIM)
+            if total > index:  # not for the empty queue's blank cell: there is nothing more
+                more = f" +{total - index} more "
+                widths.append(len(more))
+                middle.append("│", style=DIM)
+                middle.append(more, style=DIM)
             break
         widths.append(cell_len(cell) + 2)
         middle.append("│", style=DIM)
