@@ -197,4 +197,3 @@ def _checkpoint(model: Model, count: int, offset: int) -> Checkpoint:
     finally:
         model.lines, model.amended_lines = lines, amended
     return Checkpoint(count, offset, blob, len(lines), growing)
-
