@@ -132,6 +132,20 @@ def _lock(e: Event, model: Model, me: str) -> str | None:
     return f"{me} tried {lock}{site}: taken, acquire(blocking=False) returned False"  # lock.fail
 
 
+def _lock_summary(e: Event, model: Model, me: str) -> str | None:
+    """A hot span is told at its first summary and at its end; the summaries between only move the counts."""
+    lock = _named(model, e.get("lock"))
+    if e.get("end"):
+        return (f"{me} took {lock} {e.get('n'):,} times in a hot loop, counted rather than told one by one "
+                f"({e.get('waits'):,} waits, longest hold {e.get('hold_max', 0) / 1e6:.2f} ms, longest wait "
+                f"{e.get('wait_max', 0) / 1e6:.2f} ms); single events again from here")
+    found = model.locks.get(str(e.get("lock")))
+    span = found.summarised.open.get(e.pid) if found is not None and found.summarised is not None else None
+    if span is not None and span.summaries == 1:
+        return f"{me} takes {lock} in a hot loop: its acquires are counted from here, not told one by one"
+    return None
+
+
 def _created(key: str, detail: Callable[[Event], str] = lambda e: "") -> Sentence:
     return lambda e, model, me: f"{me} created {_named(model, e.get(key))}{detail(e)} at {e.get('site')}"
 
@@ -337,6 +351,7 @@ SENTENCES: dict[str, Sentence] = {
     ev.THREAD_EXIT: lambda e, model, me: f"{me} thread ended",
     ev.WAIT: _wait,
     ev.SIGNAL_SEND: _signal_send,
+    ev.LOCK_SUMMARY: _lock_summary,
     **dict.fromkeys((ev.LOCK_NEW, ev.LOCK_WAIT, ev.LOCK_ACQUIRE, ev.LOCK_RELEASE, ev.LOCK_TIMEOUT, ev.LOCK_FAIL),
                     _lock),
     ev.COND_NEW: _created("cond"),

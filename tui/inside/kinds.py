@@ -36,6 +36,11 @@ LOCK_ACQUIRE = "lock.acquire"  # lock, type, site
 LOCK_RELEASE = "lock.release"  # lock, type
 LOCK_TIMEOUT = "lock.timeout"  # lock, type: an acquire gave up
 LOCK_FAIL = "lock.fail"  # lock, site: acquire(blocking=False) found it taken and returned False
+LOCK_SUMMARY = "lock.summary"  # lock, since (when the summarised span began), n, waits, fails (acquires, waits,
+# failed tries in the span so far, not reported one by one), hold, hold_max, wait_max (ns), changes (times the lock
+# passed to another thread), holder (native id holding it now, 0: none in this process), last (native id that took
+# it last), depth, waiting (native ids),
+# end (True: the span is over, single events follow). Sent with tid 0 (see tui/inside/trace/hot.py)
 QUEUE_NEW = "queue.new"  # queue (id), type ("Queue", "JoinableQueue", "SimpleQueue"), maxsize, site
 QUEUE_PUT = "queue.put"  # queue, item (short repr), rank (a PriorityQueue: how many waiting items come out first)
 QUEUE_GET = "queue.get"  # queue, item
@@ -101,7 +106,7 @@ KINDS: frozenset[str] = frozenset({
     THREAD_START, THREAD_EXIT, THREAD_JOIN, LOCK_NEW, LOCK_WAIT, LOCK_ACQUIRE, LOCK_RELEASE, LOCK_TIMEOUT,
     QUEUE_NEW, QUEUE_PUT, QUEUE_GET, QUEUE_BLOCK, QUEUE_TIMEOUT, QUEUE_TASK_DONE, QUEUE_JOIN,
     SLEEP, HOLD, STDOUT, EXCEPTION, SAMPLE, SAMPLE_GONE,
-    LOCK_FAIL, WAIT, SIGNAL_SEND, COND_NEW, COND_WAIT, COND_NOTIFY, EVENT_NEW, EVENT_SET, EVENT_CLEAR, EVENT_WAIT,
+    LOCK_FAIL, LOCK_SUMMARY, WAIT, SIGNAL_SEND, COND_NEW, COND_WAIT, COND_NOTIFY, EVENT_NEW, EVENT_SET, EVENT_CLEAR, EVENT_WAIT,
     BARRIER_NEW, BARRIER_WAIT, BARRIER_ABORT, BARRIER_RESET, SEM_NEW, SEM_WAIT, SEM_ACQUIRE, SEM_RELEASE,
     SEM_TIMEOUT, SEM_FAIL, PIPE_NEW, PIPE_SEND, PIPE_RECV, PIPE_BLOCK, PIPE_CLOSE, VALUE_NEW, VALUE_MAP,
     VALUE_SAMPLE, MANAGER_NEW, MANAGER_CALL, POOL_NEW, TASK_SUBMIT, TASK_START, TASK_DONE,

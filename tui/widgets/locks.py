@@ -21,7 +21,7 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.engine.model import Model, Part, State
-from tui.engine.model.locks import LockRecord
+from tui.engine.model.locks import LockRecord, Summarised
 from tui.engine.model.sync import BarrierState, ConditionState, EventState, SemaphoreState, SyncRecord
 from tui.widgets.badges import Palette, thread_label
 from tui.widgets.cards import DIM, NAME_STYLE, CardPane, Row, add_facts, add_rows, card_title, counted, flow
@@ -65,6 +65,7 @@ WOKEN = Chip(" woken ", " ↻ WOKEN ", State.JOINING)
 PARTIES = Chip(" parties ", " ⧗ PARTIES ", State.SLEEPING)
 BROKEN = Chip(" broken ", " × BROKEN ", State.KILLED)
 IN_WAIT = Chip(" in wait ", " ■ IN WAIT ", State.BLOCKED)
+HOT = Chip(" hot ", " ≋ HOT LOOP ", State.RUNNING)
 
 
 def chip_width(projector: bool) -> int:
@@ -114,12 +115,31 @@ class LockView(CardView):
     timeouts: int
     fails: int = 0
     unreported: bool = False  # held, but the owner's acquire has not arrived yet
+    summary: str | None = None  # what its hot-loop summaries counted (see summary_text)
+    hot: bool = False  # a process summarises it now
 
     @classmethod
     def of(cls, model: Model, lock: LockRecord) -> LockView:
         held = model.now - lock.acquired_t if lock.owners and lock.acquired_t is not None else None
+        total = lock.summarised
         return cls(lock.name or lock.id, lock.type, lock.site, names(model, lock.owners), held, lock.depth,
-                   names(model, lock.waiters), lock.acquisitions, lock.timeouts, lock.fails, lock.owner_unreported)
+                   names(model, lock.waiters), lock.acquisitions, lock.timeouts, lock.fails, lock.owner_unreported,
+                   summary_text(total) if total is not None else None, total is not None and total.hot)
+
+
+def summary_text(total: Summarised) -> str:
+    """`2,999,687 counted in a hot loop · passed on 12,345× · longest hold 1.3 ms, wait 16 ms`."""
+    text = f"{total.acquires:,} counted" + (" in a hot loop" if total.hot else " in hot loops")
+    if total.changes:
+        text += f" · passed on {total.changes:,}×"
+    text += f" · longest hold {_ms(total.hold_max_ns)}"
+    if total.waits:
+        text += f", wait {_ms(total.wait_max_ns)}"
+    return text
+
+
+def _ms(ns: int) -> str:
+    return f"{ns / 1e6:.1f} ms" if ns < 10_000_000_000 else f"{ns / 1e9:.0f} s"
 
 
 def holding_rows(view: LockView, projector: bool, palette: Palette, free_text: str = "nobody holds it") -> list[Row]:
@@ -148,8 +168,12 @@ def taken_facts(view: LockView | SemaphoreView) -> str:
 
 
 def lock_text(view: LockView, width: int, projector: bool, palette: Palette) -> Text:
-    """One lock as a few lines laid out for ``width``; too narrow for chip and body on one line, they stack."""
+    """One lock as a few lines laid out for ``width``; too narrow for chip and body on one line, they stack. A lock
+    a hot loop takes says so first: what the card shows of it is summarised, not each acquire."""
     rows = holding_rows(view, projector, palette) + numbered(WAITING, view.waiters, projector, palette)
+    if view.summary is not None:
+        style = NAME_STYLE if view.hot else DIM
+        rows.insert(0, row(HOT, Text(view.summary, style=style), projector, palette))
     return card(view, rows, taken_facts(view), width, projector, measure=("nobody holds it",))
 
 

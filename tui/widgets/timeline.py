@@ -22,11 +22,12 @@ from tui.widgets.badges import STATE_CLASSES, Painted, Palette, look
 PRIORITY = {State.BLOCKED: 6, State.JOINING: 5, State.ZOMBIE: 4, State.STOPPED: 3, State.RUNNING: 2,
             State.SLEEPING: 1}
 MARK_GLYPH = {MarkKind.START: "[", MarkKind.EXIT: "]", MarkKind.TERMINATE: "×", MarkKind.ACQUIRE: "◆",
-              MarkKind.SIGNAL_SENT: "↯", MarkKind.SIGNAL_RECEIVED: "⇣"}
+              MarkKind.SUMMARY: "≋", MarkKind.SIGNAL_SENT: "↯", MarkKind.SIGNAL_RECEIVED: "⇣"}
 MARK_PRIORITY = {MarkKind.TERMINATE: 6, MarkKind.EXIT: 5, MarkKind.SIGNAL_RECEIVED: 4, MarkKind.SIGNAL_SENT: 3,
-                 MarkKind.START: 2, MarkKind.ACQUIRE: 1}
+                 MarkKind.START: 2, MarkKind.SUMMARY: 1, MarkKind.ACQUIRE: 1}
 MARK_WORD = {MarkKind.START: "start", MarkKind.EXIT: "exit", MarkKind.TERMINATE: "terminate",
-             MarkKind.ACQUIRE: "lock acquired", MarkKind.SIGNAL_SENT: "signal sent",
+             MarkKind.ACQUIRE: "lock acquired", MarkKind.SUMMARY: "hot lock, counted",
+             MarkKind.SIGNAL_SENT: "signal sent",
              MarkKind.SIGNAL_RECEIVED: "signal received"}
 # The axis and the lanes follow the run's clock every this many ticks: even a two-row repaint re-renders every pane
 # beside the timeline (Textual repaints all widgets under one parent), and a run that only sleeps must cost the app

@@ -23,6 +23,43 @@ NEVER = -1  # no release seen yet
 
 
 @dataclass(slots=True)
+class HotSpan:
+    """A stretch in which one process summarised its use of a lock (``lock.summary``): the counts so far."""
+
+    pid: int
+    since: int  # when the span began
+    t: int  # the latest summary's time
+    n: int = 0
+    waits: int = 0
+    fails: int = 0
+    hold_ns: int = 0
+    changes: int = 0
+    summaries: int = 0  # folded so far
+    ended: bool = False
+
+
+@dataclass(slots=True)
+class Summarised:
+    """What a lock's summaries told, all spans and processes together: acquires (in ``acquisitions`` too), waits,
+    hold and wait times, how often the lock passed to another thread."""
+
+    spans: int = 0  # spans begun
+    acquires: int = 0
+    waits: int = 0
+    hold_ns: int = 0
+    hold_max_ns: int = 0
+    wait_max_ns: int = 0
+    changes: int = 0
+    first_t: int = 0  # the first span's start
+    last_t: int = 0  # the latest summary
+    open: dict[int, HotSpan] = field(default_factory=dict)  # by pid: spans not ended yet
+
+    @property
+    def hot(self) -> bool:
+        return bool(self.open)
+
+
+@dataclass(slots=True)
 class LockRecord(LockState):
     """A lock as protocol 3 knows it: :class:`LockState` and what came with conditions and failed tries."""
 
@@ -30,6 +67,7 @@ class LockRecord(LockState):
     within: str | None = None  # the condition whose own lock this is (it made it): views show it inside that one
     conditions: tuple[str, ...] = ()  # the conditions made on this lock (its own, or one the script gave them)
     seq: int = 0  # the model's event count when it was first mentioned: views list primitives in this order
+    summarised: Summarised | None = None  # set once a process summarised it (a hot loop): see LockFold
     _waiting_t: dict[Key, int] = field(default_factory=dict, repr=False)  # when each waiter began to wait
     _released_t: int = field(default=NEVER, repr=False)  # the latest release folded
 
@@ -147,6 +185,76 @@ class LockFold(ModelCore):
         else:
             _drop_owner(lock, key)
         self.touch(Part.LOCKS)
+
+    @handles(ev.LOCK_SUMMARY)
+    def _lock_summary(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        """A process's summary of a hot lock: its counts so far in the span, and who holds it and waits for it
+        there now. Counts are the span's totals, so a summary that is lost or late costs nothing but a moment."""
+        lock = self._lock(f)
+        total = lock.summarised
+        if total is None:
+            total = lock.summarised = Summarised(first_t=f["since"])
+        span = total.open.get(pid)
+        if span is None or span.since != f["since"]:
+            span = total.open[pid] = HotSpan(pid, f["since"], t)
+            total.spans += 1
+        n, waits, fails, hold, changes = f["n"], f["waits"], f["fails"], f["hold"], f["changes"]
+        lock.acquisitions += n - span.n
+        lock.fails += fails - span.fails
+        total.acquires += n - span.n
+        total.waits += waits - span.waits
+        total.hold_ns += hold - span.hold_ns
+        total.changes += changes - span.changes
+        total.hold_max_ns = max(total.hold_max_ns, f["hold_max"])
+        total.wait_max_ns = max(total.wait_max_ns, f["wait_max"])
+        total.last_t = max(total.last_t, t)
+        span.t, span.n, span.waits, span.fails, span.hold_ns, span.changes = t, n, waits, fails, hold, changes
+        span.summaries += 1
+        if f["end"]:
+            span.ended = True
+            del total.open[pid]
+        self._summarised_holds(lock, pid, t, f["holder"], f["depth"])
+        self._summarised_waits(lock, pid, t, f["waiting"])
+        last = f["holder"] or f.get("last", 0)
+        th = self._threads.get((pid, last)) if last else None
+        lane = th.lane if th is not None else None
+        if lane is not None:
+            marks = lane.marks
+            if not marks or marks[-1].kind is not MarkKind.SUMMARY or t - marks[-1].t >= ACQUIRE_MARK_SPACING_NS:
+                add_mark(lane, Mark(t, MarkKind.SUMMARY, lock.id))
+        self.touch(Part.LOCKS, Part.TIMELINE)
+
+    def _summarised_holds(self, lock: LockRecord, pid: int, t: int, holder: int, depth: int) -> None:
+        """Who holds the lock in ``pid`` at the summary's moment: the owner view follows at the summary rate."""
+        owners = lock.owners
+        if holder:
+            key = (pid, holder)
+            if owners and owners[0] != key and lock.exclusive:
+                if lock._since.get(owners[0], t) > t:
+                    return  # another process's newer word on who holds it has come first
+                owners.clear()
+                lock._since.clear()
+            if key not in owners:
+                owners.append(key)
+                lock._since[key] = t
+                lock.acquired_t = lock._since[owners[0]]
+            lock.depth = max(depth, 1)
+        else:
+            for key in [o for o in owners if o[0] == pid]:
+                _drop_owner(lock, key)
+
+    def _summarised_waits(self, lock: LockRecord, pid: int, t: int, waiting: list[int]) -> None:
+        """Who waits for the lock in ``pid`` at the summary's moment."""
+        now_waiting = {(pid, tid) for tid in waiting}
+        for key in [w for w in lock.waiters if w[0] == pid and w not in now_waiting]:
+            self._unwait_lock(lock, key)
+            th = self._threads.get(key)
+            if th is not None and th.state is State.BLOCKED:
+                self._set_state(th, State.RUNNING, t)
+        for key in now_waiting:
+            if key not in lock.waiters:
+                th = self._thread(pid, key[1], t)
+                self._wait_for_lock(lock, th, t)
 
     @handles(ev.LOCK_TIMEOUT)
     def _lock_timeout(self, t: int, pid: int, tid: int, f: Fields) -> None:

@@ -108,6 +108,7 @@ class MarkKind(StrEnum):
     EXIT = "exit"
     TERMINATE = "terminate"
     ACQUIRE = "acquire"
+    SUMMARY = "summary"  # a hot lock's summary: its acquires are counted, not shown one by one
     SIGNAL_SENT = "signal-sent"  # on the sender's lane
     SIGNAL_RECEIVED = "signal-received"  # on the receiver's main lane
 

@@ -7,6 +7,7 @@ import reprlib
 
 from tui.inside.control import STEPPING_AT, ControlPage
 from tui.inside.emitter import Emitter
+from tui.inside.trace.hot import HotSites
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class TraceContext:
     # A plain class, not a dataclass: importing dataclasses costs every traced interpreter ~15 ms at start.
     def __init__(self, emitter: Emitter, control: ControlPage | None = None, root: str = "") -> None:
         self.emitter = emitter
+        self.hot = HotSites(emitter)  # the locks of this process used too fast to report one by one
         self.control = control  # None: real time, and no terminate requests
         self.clock: ScenarioClock | None = None  # the run's scenario clock, once installed (see clock.py)
         # A synchronisation point: holds the thread while the run is in step mode (steps.py installs it). A hot

@@ -21,6 +21,7 @@ import time
 from tui.inside import kinds as ev
 from tui.inside.control import STEPPING_AT
 from tui.inside.trace.context import TraceContext
+from tui.inside.trace.hot import COLD, COOL_OPS_PER_TICK, COOLING, HOT, HOT_OPS, HOT_WINDOW_NS, LASTING_WAIT_S
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, pickles_as, site_of
 
@@ -30,6 +31,16 @@ if TYPE_CHECKING:
     from typing import Any, Callable
 
 _real_monotonic_ns = time.monotonic_ns
+_ident = _thread.get_ident
+
+
+def native_id_of(ident: int) -> int:
+    """The native id of the thread ``ident`` names (0 for none): how events name threads."""
+    if not ident:
+        return 0
+    thread = threading._active.get(ident)  # type: ignore[attr-defined]
+    native = getattr(thread, "native_id", None)
+    return native if native is not None else (_thread.get_native_id() if ident == _ident() else 0)
 
 
 _ids = itertools.count(1)
@@ -77,11 +88,17 @@ def user_site(depth: int = 2) -> str:
 
 def traced_methods(
     ctx: TraceContext, raw_acquire: Callable[..., bool], raw_release: Callable[[], Any], obj_id: str,
-    kinds: tuple[str, str, str, str, str, str] = LOCK_KINDS, mp: bool = False,
-) -> tuple[Callable[..., bool], Callable[[], Any]]:
-    """An acquire and a release that report ``kinds`` for ``obj_id`` around the raw ones. ``mp``: multiprocessing's
-    signature (``block``, and a negative timeout means "do not wait") rather than threading's (``blocking``, and a
-    negative timeout means "wait for ever")."""
+    kinds: tuple[str, str, str, str, str, str] = LOCK_KINDS, mp: bool = False, summarised: bool = True,
+) -> tuple[Callable[..., bool], Callable[[], Any], Callable[[], None]]:
+    """An acquire and a release that report ``kinds`` for ``obj_id`` around the raw ones, and a function that turns
+    summaries off for good. ``mp``: multiprocessing's signature (``block``, and a negative timeout means "do not
+    wait") rather than threading's (``blocking``, and a negative timeout means "wait for ever").
+
+    A lock (not a semaphore) taken faster than hot.HOT_OPS per hot.HOT_WINDOW_NS is summarised while it stays that
+    hot (see hot.py): its acquires and releases only count, and ``lock.summary`` events carry the counts.
+    ``summarised=False``: a lock whose holds a condition also reports (its wait gives the lock up and takes it
+    back as events of their own) is always reported one operation at a time.
+    """
     emit = ctx.emitter.emit  # bound once: this is the hottest path of a traced script
     steps = ctx.steps
     now = _real_monotonic_ns  # events are stamped in real time; time.monotonic_ns may be the scenario clock by now
@@ -90,6 +107,20 @@ def traced_methods(
     # made, and pickle sends an object it has already sent in a frame as a two-byte reference.
     released_fields = {key: obj_id}
     at_site: dict[str, dict[str, str]] = {}
+    can_summarise = summarised and key == "lock"
+    # The hot span's state (see hot.py). Plain closure variables: the hot path reads and writes them as fast as
+    # Python can. Counters change only while this process holds the lock, so two threads never count at once.
+    mode = COLD
+    window_start = window_n = 0  # acquires in the current rate window
+    depth = 0  # holds this process has out now (RLock re-entry counts each)
+    span_start = held_at = 0
+    n = waits = fails = changes = hold = hold_max = wait_max = 0
+    # Threads by their ident (pthread_self: cheap; a native id is a system call each time), told by native id.
+    holder = last_owner = 0  # who holds it now (0: nobody here), who took it last
+    waiters: dict[int, int] = {}  # ident -> when its wait began
+    ticked_n = -1  # n at the last tick
+    told_n = -1  # n in the last summary sent
+    due = False  # a summary is due: the next acquire sends it
 
     def fields_at(depth: int) -> dict[str, str]:
         """The fields for the user's line ``depth`` frames up from user_site (past it and this function)."""
@@ -99,8 +130,130 @@ def traced_methods(
             fields = at_site[site] = {key: obj_id, "site": site}
         return fields
 
+    # -- the hot span ------------------------------------------------------------------------------------------------
+    def summary(end: bool) -> dict[str, Any]:
+        t0 = ctx.emitter.t0
+        return {key: obj_id, "since": span_start - t0, "n": n, "waits": waits, "fails": fails, "hold": hold,
+                "hold_max": hold_max, "wait_max": wait_max, "changes": changes, "holder": native_id_of(holder),
+                "last": native_id_of(last_owner),
+                "depth": depth, "waiting": [native_id_of(ident) for ident in list(waiters)], "end": end}
+
+    def begin_span(t: int) -> None:
+        nonlocal mode, span_start, held_at, n, waits, fails, changes, hold, hold_max, wait_max, holder
+        nonlocal last_owner, ticked_n, told_n, due
+        span_start = held_at = t
+        n = waits = fails = changes = hold = hold_max = wait_max = 0
+        holder = last_owner = _ident() if depth else 0
+        ticked_n = told_n = -1
+        due = False
+        mode = HOT
+        ctx.hot.add(obj_id, tick, end_span, reset)
+
+    def tick(t: int) -> bool:
+        """The ticker's call. A summary is due: the next acquire sends it, holding the lock (so it says who holds
+        it); if none came since the last tick, the ticker sends it. False once the lock has gone quiet here."""
+        nonlocal mode, due, ticked_n
+        if mode == COLD:
+            return False
+        counted = n
+        if mode == HOT and counted - max(ticked_n, 0) < COOL_OPS_PER_TICK:
+            mode = COOLING
+        ticked_n = counted
+        if not due:
+            due = True
+            return True
+        if counted == told_n and not waiters and not depth:
+            return False  # nothing new since the last summary and nothing held: the span waits for its end
+        tell()
+        return True
+
+    def tell() -> None:
+        nonlocal due, told_n
+        due = False
+        told_n = n
+        ctx.emitter.emit_for(ctx.emitter.pid, summary_kind, summary(False))
+
+    def end_span() -> None:
+        """The span's last summary; every operation from now on is an event again."""
+        nonlocal mode
+        if mode == COLD:
+            return
+        mode = COLD
+        ctx.hot.closed(obj_id)
+        ctx.emitter.emit_for(ctx.emitter.pid, summary_kind, summary(True))
+
+    def reset() -> None:
+        """In a forked child: the span was the parent's."""
+        nonlocal mode, waiters
+        mode = COLD
+        waiters = {}
+
+    def count_acquire() -> None:
+        """A summarised acquire: this thread holds the lock now."""
+        nonlocal depth, held_at, holder, n, changes, last_owner
+        me = _ident()
+        if not depth:
+            held_at = now()
+            holder = me
+        depth += 1
+        n += 1
+        if me != last_owner:
+            changes += 1
+            last_owner = me
+
+    def reported_acquire(fields: dict[str, str]) -> bool:
+        """An acquire reported as an event; a lock taken often enough becomes hot."""
+        nonlocal depth, window_start, window_n
+        emit(acquired, fields)
+        depth += 1
+        if can_summarise:
+            t = now()
+            if t - window_start > HOT_WINDOW_NS:
+                window_start = t
+                window_n = 1
+            else:
+                window_n += 1
+                if window_n >= HOT_OPS and not steps[STEPPING_AT]:
+                    begin_span(t)
+        return True
+
+    def hot_wait() -> bool:
+        """A summarised acquire that found the lock taken: counted, unless it lasts; then it is told as it is."""
+        nonlocal waits, wait_max
+        me = _ident()
+        since = now()
+        waiters[me] = since
+        try:
+            lasting = not raw_acquire(True, LASTING_WAIT_S)
+            if lasting:
+                emit(waiting, fields_at(4), since)
+                raw_acquire(True)
+        finally:
+            waiters.pop(me, None)
+        if lasting:
+            if mode != COLD:
+                end_span()  # whoever the summary said held it: a deadlock detector sees this wait's acquire
+            return reported_acquire(fields_at(4))
+        waited = now() - since
+        waits += 1
+        if waited > wait_max:
+            wait_max = waited
+        count_acquire()
+        if due:
+            tell()
+        return True
+
+    # -- one operation at a time -------------------------------------------------------------------------------------
     def contended(blocking: bool, timeout: float | None) -> bool:
         """The first try found it taken."""
+        nonlocal fails
+        if mode != COLD:
+            if not blocking:
+                fails += 1
+                return False
+            if timeout is None or (timeout < 0 and not mp):
+                return hot_wait()
+            end_span()  # a timed wait is rare in a hot loop: the span ends and it is told as it is
         fields = fields_at(4)  # past this function and acquire
         if not blocking:
             emit(failed, fields)
@@ -110,33 +263,83 @@ def traced_methods(
             ok = raw_acquire(True)
         else:
             ok = ctx.timed(lambda slice_: raw_acquire(True, slice_), timeout)
-        emit(acquired if ok else gave_up, fields)
+        if ok:
+            return reported_acquire(fields)
+        emit(gave_up, fields)
         return ok
 
-    # Two front ends, one per signature: a keyword the script passes must mean what it means untraced.
+    # Two front ends, one per signature: a keyword the script passes must mean what it means untraced. Each has the
+    # hot path written out in full: a shared helper would be one more call in every acquire of a hot loop.
     def acquire(blocking: bool = True, timeout: float | None = None) -> bool:
+        nonlocal depth, held_at, holder, n, changes, last_owner
         if timeout is not None and timeout != -1 and (timeout < 0 or not blocking):
             return raw_acquire(blocking, timeout)  # raises the ValueError python would, before anything is tried
         if steps[STEPPING_AT]:
             ctx.point("acquire", obj_id)
         if raw_acquire(False):
-            emit(acquired, fields_at(3))
-            return True
+            if mode == HOT:  # count_acquire, inlined: this is the hot loop itself
+                n += 1
+                if depth:
+                    depth += 1
+                else:
+                    me = _ident()
+                    held_at = now()
+                    holder = me
+                    depth = 1
+                    if me != last_owner:
+                        changes += 1
+                        last_owner = me
+                if due:
+                    tell()  # by the holder, holding it: the summary says who holds it
+                return True
+            if mode == COOLING:
+                end_span()
+            return reported_acquire(fields_at(3))
         return contended(blocking, timeout)
 
     def acquire_mp(block: bool = True, timeout: float | None = None) -> bool:
+        nonlocal depth, held_at, holder, n, changes, last_owner
         if steps[STEPPING_AT]:
             ctx.point("acquire", obj_id)
         if raw_acquire(False):
-            emit(acquired, fields_at(3))
-            return True
+            if mode == HOT:  # count_acquire, inlined: this is the hot loop itself
+                n += 1
+                if depth:
+                    depth += 1
+                else:
+                    me = _ident()
+                    held_at = now()
+                    holder = me
+                    depth = 1
+                    if me != last_owner:
+                        changes += 1
+                        last_owner = me
+                if due:
+                    tell()  # by the holder, holding it: the summary says who holds it
+                return True
+            if mode == COOLING:
+                end_span()
+            return reported_acquire(fields_at(3))
         return contended(block, timeout)
 
     def release() -> Any:
+        nonlocal depth, hold, hold_max, holder
         if steps[STEPPING_AT]:
             ctx.point("release", obj_id)
+        if mode and depth:
+            # Counted before the real release: the next owner may count the moment it is let go.
+            depth -= 1
+            if not depth:
+                held = now() - held_at
+                hold += held
+                if held > hold_max:
+                    hold_max = held
+                holder = 0
+            return raw_release()
         t = now()  # stamped before the real release, so the next owner's acquire is always later
         result = raw_release()
+        if depth:
+            depth -= 1
         emit(released, released_fields, t)
         return result
 
@@ -149,7 +352,13 @@ def traced_methods(
         emit(released, fields_at(3), t)
         return result
 
-    return (acquire_mp if mp else acquire), (release if key == "lock" else release_at_site)
+    def never_summarise() -> None:
+        nonlocal can_summarise
+        can_summarise = False
+        end_span()
+
+    summary_kind = ev.LOCK_SUMMARY
+    return (acquire_mp if mp else acquire), (release if key == "lock" else release_at_site), never_summarise
 
 
 def new_lock_id(ctx: TraceContext, kind: str, frame: FrameType | None, within: str | None = None,
@@ -182,7 +391,8 @@ class TracedLock:
         self._raw = raw
         self._ctx = ctx
         self._contui_id = new_lock_id(ctx, kind, frame, within)
-        self.acquire, self.release = traced_methods(ctx, raw.acquire, raw.release, self._contui_id)
+        self.acquire, self.release, self._never_summarise = traced_methods(
+            ctx, raw.acquire, raw.release, self._contui_id, summarised=within is None)
 
     def __enter__(self) -> bool:
         return self.acquire()
@@ -206,6 +416,7 @@ class TracedLock:
     def _release_save(self) -> Any:
         """Condition.wait() lets go of the lock: every level of it."""
         raw = self._raw
+        self._never_summarise()  # a condition's wait reports its lock's holds itself (and so must every hold)
         t = self._ctx.emitter.now()
         save = getattr(raw, "_release_save", None)
         if save is None:
@@ -281,8 +492,8 @@ def _install_threading_semaphores(ctx: TraceContext) -> None:
             base = Bounded if isinstance(self, Bounded) else Semaphore
             orig_release = orig_releases[base]
             sem_id = _new_sem_id(ctx, f"threading.{base.__name__}", value, frame)
-            acquire, release = traced_methods(ctx, orig_acquire.__get__(self), orig_release.__get__(self), sem_id,
-                                              SEM_KINDS)
+            acquire, release, _ = traced_methods(ctx, orig_acquire.__get__(self), orig_release.__get__(self),
+                                                 sem_id, SEM_KINDS)
             self._contui = (acquire, release, sem_id, orig_release)
 
     def acquire(self: threading.Semaphore, blocking: bool = True, timeout: float | None = None) -> bool:
@@ -323,6 +534,7 @@ def tag_semlock(ctx: TraceContext, lock: Any, frame: FrameType | None, within: s
         return known
     lock_id = new_lock_id(ctx, f"mp.{type(lock).__name__}", frame, within, name)
     lock._contui = lock_id
+    lock._contui_within = within
     lock._make_methods()
     return lock_id
 
@@ -358,8 +570,10 @@ def _install_multiprocessing(ctx: TraceContext, synchronize: ModuleType) -> None
         obj_id = self.__dict__.get("_contui")
         if obj_id is not None:
             kinds = SEM_KINDS if isinstance(self, synchronize.Semaphore) else LOCK_KINDS
-            self.acquire, self.release = traced_methods(
-                ctx, self._semlock.acquire, self._semlock.release, obj_id, kinds, mp=True
+            # A condition's own lock is told one hold at a time, as the condition's wait tells its part.
+            self.acquire, self.release, _ = traced_methods(
+                ctx, self._semlock.acquire, self._semlock.release, obj_id, kinds, mp=True,
+                summarised=not self.__dict__.get("_contui_within"),
             )
 
     # The lock's identity travels with it to spawned children.

@@ -185,7 +185,8 @@ def finish_process(ctx: TraceContext, code: int | None) -> None:
 
 def finish_lines(ctx: TraceContext) -> None:
     """What this process has printed, and what its exec'd children have so far, goes out as lines now: a
-    half-written line as a line of its own, as a terminal would show it."""
+    half-written line as a line of its own, as a terminal would show it. Hot locks send their last summaries."""
+    ctx.hot.finish()
     finish_children(ctx)
     for stream in (sys.stdout, sys.stderr):
         finish = getattr(stream, "finish", None)

@@ -1,0 +1,74 @@
+"""Hot sites: a lock taken in a tight loop is summarised by its process, and the model still counts every acquire
+and follows its owner (tui/inside/trace/hot.py, tui/engine/model/locks.py)."""
+
+from __future__ import annotations
+
+from tests.helpers import run_traced, script
+from tui.engine import events as ev
+from tui.engine.model import Model, State
+
+ADDERS = 4
+PER_ADDER = 250_000
+
+
+def test_a_hot_value_lock_is_summarised_counted_exactly_and_its_owner_followed() -> None:
+    rec = run_traced(script("hot_value.py"), timeout=120)
+    model = rec.model
+    printed = [line.text for line in model.lines]
+    assert f"total {ADDERS * PER_ADDER}" in printed  # the lock did its job under the tracer
+
+    (lock_id,) = [lid for lid, lock in model.locks.items() if lock.name == "counter (lock)"]
+    lock = model.locks[lock_id]
+    main = model.run.main
+    adders = {e.pid for e in rec.of(ev.PROC_START) if e.pid != main}
+    assert len(adders) == ADDERS
+
+    # Every acquire the script made is counted, summarised or not. Each addition takes the lock three times: the
+    # `with`, and `counter.value += 1` reads and writes the value, each of which takes the same RLock again
+    # (multiprocessing.sharedctypes' synchronized property); each adder takes it once more after its loop, and the
+    # main process once to read the total (the read takes it).
+    assert lock.acquisitions == 3 * ADDERS * PER_ADDER + ADDERS + 1
+    summaries = [e for e in rec.of(ev.LOCK_SUMMARY) if e["lock"] == lock_id]
+    assert {e.pid for e in summaries} == adders  # each adder summarised its loop...
+    summarised = lock.summarised
+    assert summarised is not None and summarised.acquires > 2 * ADDERS * PER_ADDER  # ...most of it
+    assert not summarised.hot  # and every span has ended
+
+    # The owner view follows the summaries: after each summary that says who holds the lock, the model shows that
+    # holder; and the lock passes between the adders as the summaries say.
+    replay = Model()
+    owners_from_summaries = set()
+    for e in rec.events:
+        replay.apply(e)
+        if e.kind == ev.LOCK_SUMMARY and e["lock"] == lock_id and e["holder"]:
+            shown = replay.locks[lock_id].owner
+            if shown is not None and shown[0] == e.pid:
+                owners_from_summaries.add(shown)
+    assert len({pid for pid, _ in owners_from_summaries}) >= 2
+
+    # After its loop each adder's next acquire is an ordinary event again, right after its span's last summary.
+    for pid in adders:
+        told = [e for e in rec.events if e.pid == pid and e.kind.startswith("lock.") and e.get("lock") == lock_id]
+        *_, last_summary, last_acquire, last_release = told
+        assert last_summary.kind == ev.LOCK_SUMMARY and last_summary["end"]
+        assert (last_acquire.kind, last_release.kind) == (ev.LOCK_ACQUIRE, ev.LOCK_RELEASE)
+
+
+def test_a_wait_that_lasts_on_a_hot_lock_is_told_as_it_is() -> None:
+    """Summaries count short waits; one that lasts is an ordinary wait, so a deadlock on a hot lock still shows."""
+    rec = run_traced(script("hot_then_blocked.py"), timeout=60)
+    model = rec.model
+    (a,) = [lid for lid, lock in model.locks.items() if lock.name == "a"]
+    hot = next(th for p in model.processes.values() for th in p.threads.values() if th.name == "hot")
+    first_summary = next(e for e in rec.of(ev.LOCK_SUMMARY) if e["lock"] == a)
+    waits = [e for e in rec.of(ev.LOCK_WAIT) if e["lock"] == a and e.tid == hot.tid and e.t > first_summary.t]
+    assert len(waits) == 1  # the hot thread's wait for `a` while the holder tried `b` for a second
+
+    replay = Model()
+    for e in rec.events:
+        replay.apply(e)
+        if e is waits[0]:
+            th = replay.thread(hot.pid, hot.tid)
+            assert th is not None and th.state is State.BLOCKED and th.blocked_on == a
+            assert (hot.pid, hot.tid) in replay.locks[a].waiters
+    assert "hot thread got a" in [line.text for line in model.lines]

@@ -1,0 +1,105 @@
+"""Hot sites: a lock used faster than a person could follow is summarised, not reported operation by operation.
+
+While one lock is taken more than HOT_OPS times within HOT_WINDOW_NS in one process, that process stops sending an
+event per acquire and release (each costs the script microseconds, and contui gains nothing from a million of them).
+Its counters go on counting instead, and a hidden ticker thread sends their state at least 30 times a second as a
+``lock.summary`` event: how often it was taken, how long it was held in all and at most, the longest wait, who holds
+it now and who waits. When the rate drops, the next acquire ends the span (a last summary, ``end``) and is reported as
+an ordinary event again. A wait that lasts (LASTING_WAIT_S) is reported as it is, so a deadlock still shows.
+
+This module holds what the sites of one process share: the registry of hot sites and the ticker. Each lock keeps its
+own counters (``locks.py``), read here through the ``tick`` function it registers.
+"""
+
+from __future__ import annotations
+
+import _thread
+import os
+import time
+
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
+if TYPE_CHECKING:
+    from typing import Callable
+
+    from tui.inside.emitter import Emitter
+
+# A lock taken this many times within this window becomes hot: about 6,400 acquires a second.
+HOT_OPS = 64
+HOT_WINDOW_NS = 10_000_000
+# The ticker sends each hot site's summary this often: more than 30 times a second.
+TICK_S = 0.03
+# A hot site whose rate falls below half the hot rate is cooling: its next acquire ends the span.
+COOL_OPS_PER_TICK = int(HOT_OPS * TICK_S * 1e9 / HOT_WINDOW_NS) // 2
+# A wait in a hot span that lasts longer than this is reported as an ordinary wait (and its acquire too).
+LASTING_WAIT_S = 0.05
+
+# The states of a site.
+COLD = 0  # every operation is an event
+HOT = 1  # summarised
+COOLING = 2  # summarised, but the rate has dropped: the next acquire ends the span
+
+_real_sleep = time.sleep
+
+
+class HotSites:
+    """The hot sites of one process and the ticker that sends their summaries.
+
+    A site registers while its span is open: ``tick(now_ns) -> bool`` sends its summary (the ticker calls it every
+    TICK_S and stops once it returns False: the site has gone quiet, or is cold again), ``end()`` closes the span
+    with its last summary (at process exit), ``reset()`` forgets it (in a forked child, whose counters were the
+    parent's). The ticker is a bare ``_thread`` thread, so the script never sees it in ``threading.enumerate()``;
+    it ends when no site is left to tick.
+    """
+
+    def __init__(self, emitter: Emitter) -> None:
+        self.emitter = emitter
+        self._open: dict[str, tuple[Callable[[int], bool], Callable[[], None], Callable[[], None]]] = {}
+        self._ticking: set[str] = set()
+        self._ticker = False
+        os.register_at_fork(after_in_child=self._after_fork_child)
+
+    def _after_fork_child(self) -> None:
+        """The child's sites start cold: the counters it inherited count the parent's operations."""
+        sites = list(self._open.values())
+        self._open.clear()
+        self._ticking.clear()
+        self._ticker = False
+        for _tick, _end, reset in sites:
+            reset()
+
+    def add(self, site: str, tick: Callable[[int], bool], end: Callable[[], None], reset: Callable[[], None]) -> None:
+        """``site``'s span is open: tick it until it says it is done."""
+        self._open[site] = (tick, end, reset)
+        self._ticking.add(site)
+        if not self._ticker:
+            self._ticker = True
+            _thread.start_new_thread(self._tick_loop, ())
+
+    def closed(self, site: str) -> None:
+        """``site``'s span has ended (its last summary is sent)."""
+        self._open.pop(site, None)
+        self._ticking.discard(site)
+
+    def _tick_loop(self) -> None:
+        pid = os.getpid()
+        while True:
+            _real_sleep(TICK_S)
+            if os.getpid() != pid or not self.emitter.enabled:
+                return
+            now = time.monotonic_ns()
+            for site in list(self._ticking):
+                entry = self._open.get(site)
+                if entry is None or not entry[0](now):
+                    self._ticking.discard(site)
+            if not self._ticking:
+                self._ticker = False
+                if not self._ticking:  # a site added while the loop decided to end found it still running
+                    return
+                self._ticker = True
+
+    def finish(self) -> None:
+        """At process exit: every span still open sends its last summary, so its counts are whole."""
+        for _tick, end, _reset in list(self._open.values()):
+            end()
+        self._open.clear()
+        self._ticking.clear()
