@@ -415,8 +415,8 @@ class _Export:
             span = spans[e.pid] = _Interval(since, tick, key)
             self._primitive(lid).summarised.append(span)
         span.end = tick
-        span.words = (f"summarised: {e['n']:,} acquires, {e['waits']:,} waits, longest hold "
-                      f"{e['hold_max'] / 1e6:.2f} ms, longest wait {e['wait_max'] / 1e6:.2f} ms")
+        span.words = (f"summarised: {e['n']:,} acquires, {e['waits']:,} waits (longest {e['wait_max'] / 1e6:.2f} ms), "
+                      f"longest of {e.get('timed', 0):,} holds timed {e['hold_max'] / 1e6:.2f} ms")
         if e["end"]:
             del spans[e.pid]
 

@@ -137,8 +137,8 @@ def _lock_summary(e: Event, model: Model, me: str) -> str | None:
     lock = _named(model, e.get("lock"))
     if e.get("end"):
         return (f"{me} took {lock} {e.get('n'):,} times in a hot loop, counted rather than told one by one "
-                f"({e.get('waits'):,} waits, longest hold {e.get('hold_max', 0) / 1e6:.2f} ms, longest wait "
-                f"{e.get('wait_max', 0) / 1e6:.2f} ms); single events again from here")
+                f"({e.get('waits'):,} waits, longest {e.get('wait_max', 0) / 1e6:.2f} ms; longest of "
+                f"{e.get('timed', 0):,} holds timed {e.get('hold_max', 0) / 1e6:.2f} ms); single events again from here")
     found = model.locks.get(str(e.get("lock")))
     span = found.summarised.open.get(e.pid) if found is not None and found.summarised is not None else None
     if span is not None and span.summaries == 1:

@@ -30,6 +30,8 @@ HOT_WINDOW_NS = 10_000_000
 TICK_S = 0.03
 # A hot site whose rate falls below half the hot rate is cooling: its next acquire ends the span.
 COOL_OPS_PER_TICK = int(HOT_OPS * TICK_S * 1e9 / HOT_WINDOW_NS) // 2
+# One hold in this many + 1 is timed (n & mask == 0): two clock reads per hold would double a hot loop's cost.
+TIMED_HOLD_MASK = 15
 # A wait in a hot span that lasts longer than this is reported as an ordinary wait (and its acquire too).
 LASTING_WAIT_S = 0.05
 

@@ -21,7 +21,9 @@ import time
 from tui.inside import kinds as ev
 from tui.inside.control import STEPPING_AT
 from tui.inside.trace.context import TraceContext
-from tui.inside.trace.hot import COLD, COOL_OPS_PER_TICK, COOLING, HOT, HOT_OPS, HOT_WINDOW_NS, LASTING_WAIT_S
+from tui.inside.trace.hot import (
+    COLD, COOL_OPS_PER_TICK, COOLING, HOT, HOT_OPS, HOT_WINDOW_NS, LASTING_WAIT_S, TIMED_HOLD_MASK,
+)
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, pickles_as, site_of
 
@@ -115,6 +117,7 @@ def traced_methods(
     depth = 0  # holds this process has out now (RLock re-entry counts each)
     span_start = held_at = 0
     n = waits = fails = changes = hold = hold_max = wait_max = 0
+    timed = 0  # holds timed: one in TIMED_HOLD_MASK + 1 (two clock reads per hold would double a hot loop's cost)
     # Threads by their ident (pthread_self: cheap; a native id is a system call each time), told by native id.
     holder = last_owner = 0  # who holds it now (0: nobody here), who took it last
     waiters: dict[int, int] = {}  # ident -> when its wait began
@@ -134,15 +137,15 @@ def traced_methods(
     def summary(end: bool) -> dict[str, Any]:
         t0 = ctx.emitter.t0
         return {key: obj_id, "since": span_start - t0, "n": n, "waits": waits, "fails": fails, "hold": hold,
-                "hold_max": hold_max, "wait_max": wait_max, "changes": changes, "holder": native_id_of(holder),
+                "timed": timed, "hold_max": hold_max, "wait_max": wait_max, "changes": changes, "holder": native_id_of(holder),
                 "last": native_id_of(last_owner),
                 "depth": depth, "waiting": [native_id_of(ident) for ident in list(waiters)], "end": end}
 
     def begin_span(t: int) -> None:
         nonlocal mode, span_start, held_at, n, waits, fails, changes, hold, hold_max, wait_max, holder
-        nonlocal last_owner, ticked_n, told_n, due
+        nonlocal last_owner, ticked_n, told_n, due, timed
         span_start = held_at = t
-        n = waits = fails = changes = hold = hold_max = wait_max = 0
+        n = waits = fails = changes = hold = hold_max = wait_max = timed = 0
         holder = last_owner = _ident() if depth else 0
         ticked_n = told_n = -1
         due = False
@@ -156,8 +159,8 @@ def traced_methods(
         if mode == COLD:
             return False
         counted = n
-        if mode == HOT and counted - max(ticked_n, 0) < COOL_OPS_PER_TICK:
-            mode = COOLING
+        if mode == HOT and (counted - max(ticked_n, 0) < COOL_OPS_PER_TICK or steps[STEPPING_AT]):
+            mode = COOLING  # the next acquire ends the span (in step mode: and is held there)
         ticked_n = counted
         if not due:
             due = True
@@ -192,11 +195,11 @@ def traced_methods(
         """A summarised acquire: this thread holds the lock now."""
         nonlocal depth, held_at, holder, n, changes, last_owner
         me = _ident()
+        n += 1
         if not depth:
-            held_at = now()
+            held_at = now() if not n & TIMED_HOLD_MASK else 0
             holder = me
         depth += 1
-        n += 1
         if me != last_owner:
             changes += 1
             last_owner = me
@@ -226,14 +229,14 @@ def traced_methods(
         try:
             lasting = not raw_acquire(True, LASTING_WAIT_S)
             if lasting:
-                emit(waiting, fields_at(4), since)
+                emit(waiting, fields_at(6), since)  # past hot_wait, contended, acquire_one and acquire
                 raw_acquire(True)
         finally:
             waiters.pop(me, None)
         if lasting:
             if mode != COLD:
                 end_span()  # whoever the summary said held it: a deadlock detector sees this wait's acquire
-            return reported_acquire(fields_at(4))
+            return reported_acquire(fields_at(6))
         waited = now() - since
         waits += 1
         if waited > wait_max:
@@ -254,7 +257,7 @@ def traced_methods(
             if timeout is None or (timeout < 0 and not mp):
                 return hot_wait()
             end_span()  # a timed wait is rare in a hot loop: the span ends and it is told as it is
-        fields = fields_at(4)  # past this function and acquire
+        fields = fields_at(5)  # past this function, acquire_one and acquire
         if not blocking:
             emit(failed, fields)
             return False
@@ -268,74 +271,78 @@ def traced_methods(
         emit(gave_up, fields)
         return ok
 
-    # Two front ends, one per signature: a keyword the script passes must mean what it means untraced. Each has the
-    # hot path written out in full: a shared helper would be one more call in every acquire of a hot loop.
-    def acquire(blocking: bool = True, timeout: float | None = None) -> bool:
-        nonlocal depth, held_at, holder, n, changes, last_owner
-        if timeout is not None and timeout != -1 and (timeout < 0 or not blocking):
-            return raw_acquire(blocking, timeout)  # raises the ValueError python would, before anything is tried
+    def acquire_one(blocking: bool, timeout: float | None) -> bool:
+        """Every acquire but the hot loop's: step mode's point, a timeout, a lock not (or no longer) hot."""
         if steps[STEPPING_AT]:
             ctx.point("acquire", obj_id)
         if raw_acquire(False):
-            if mode == HOT:  # count_acquire, inlined: this is the hot loop itself
-                n += 1
-                if depth:
-                    depth += 1
-                else:
-                    me = _ident()
-                    held_at = now()
-                    holder = me
-                    depth = 1
-                    if me != last_owner:
-                        changes += 1
-                        last_owner = me
+            if mode == HOT:
+                count_acquire()
                 if due:
-                    tell()  # by the holder, holding it: the summary says who holds it
+                    tell()
                 return True
             if mode == COOLING:
                 end_span()
-            return reported_acquire(fields_at(3))
+            return reported_acquire(fields_at(4))
         return contended(blocking, timeout)
+
+    # Two front ends, one per signature: a keyword the script passes must mean what it means untraced. Each has the
+    # hot loop's path first and written out in full (count_acquire, inlined): every call it saves is a tenth of the
+    # hot loop's cost. Step mode is not looked at there: the ticker ends the span when step mode begins.
+    def acquire(blocking: bool = True, timeout: float | None = None) -> bool:
+        nonlocal depth, held_at, holder, n, changes, last_owner
+        if mode == HOT and timeout is None and raw_acquire(False):
+            n += 1
+            if depth:
+                depth += 1
+            else:
+                depth = 1
+                holder = me = _ident()
+                if me != last_owner:
+                    changes += 1
+                    last_owner = me
+                held_at = now() if not n & TIMED_HOLD_MASK else 0
+            if due:
+                tell()  # by the holder, holding it: the summary says who holds it
+            return True
+        if timeout is not None and timeout != -1 and (timeout < 0 or not blocking):
+            return raw_acquire(blocking, timeout)  # raises the ValueError python would, before anything is tried
+        return acquire_one(blocking, timeout)
 
     def acquire_mp(block: bool = True, timeout: float | None = None) -> bool:
         nonlocal depth, held_at, holder, n, changes, last_owner
-        if steps[STEPPING_AT]:
-            ctx.point("acquire", obj_id)
-        if raw_acquire(False):
-            if mode == HOT:  # count_acquire, inlined: this is the hot loop itself
-                n += 1
-                if depth:
-                    depth += 1
-                else:
-                    me = _ident()
-                    held_at = now()
-                    holder = me
-                    depth = 1
-                    if me != last_owner:
-                        changes += 1
-                        last_owner = me
-                if due:
-                    tell()  # by the holder, holding it: the summary says who holds it
-                return True
-            if mode == COOLING:
-                end_span()
-            return reported_acquire(fields_at(3))
-        return contended(block, timeout)
+        if mode == HOT and timeout is None and raw_acquire(False):
+            n += 1
+            if depth:
+                depth += 1
+            else:
+                depth = 1
+                holder = me = _ident()
+                if me != last_owner:
+                    changes += 1
+                    last_owner = me
+                held_at = now() if not n & TIMED_HOLD_MASK else 0
+            if due:
+                tell()
+            return True
+        return acquire_one(block, timeout)
 
     def release() -> Any:
-        nonlocal depth, hold, hold_max, holder
-        if steps[STEPPING_AT]:
-            ctx.point("release", obj_id)
+        nonlocal depth, hold, hold_max, holder, timed
         if mode and depth:
             # Counted before the real release: the next owner may count the moment it is let go.
             depth -= 1
             if not depth:
-                held = now() - held_at
-                hold += held
-                if held > hold_max:
-                    hold_max = held
                 holder = 0
+                if held_at:
+                    held = now() - held_at
+                    hold += held
+                    timed += 1
+                    if held > hold_max:
+                        hold_max = held
             return raw_release()
+        if steps[STEPPING_AT]:
+            ctx.point("release", obj_id)
         t = now()  # stamped before the real release, so the next owner's acquire is always later
         result = raw_release()
         if depth:
