@@ -72,3 +72,30 @@ def test_a_wait_that_lasts_on_a_hot_lock_is_told_as_it_is() -> None:
             assert th is not None and th.state is State.BLOCKED and th.blocked_on == a
             assert (hot.pid, hot.tid) in replay.locks[a].waiters
     assert "hot thread got a" in [line.text for line in model.lines]
+
+
+def test_hot_queues_are_summarised_counted_exactly_and_single_events_return() -> None:
+    rec = run_traced(script("hot_queue.py"), timeout=120)
+    model = rec.model
+    printed = [line.text for line in model.lines]
+    n, m = 50_000, 20_000
+    assert f"got {n} sum {n * (n - 1) // 2}" in printed and f"passed {m}" in printed
+
+    q = next(q for q in model.queues.values() if q.name == "q")
+    main = model.run.main
+    (child,) = {e.pid for e in rec.of(ev.PROC_START) if e.pid != main}
+    assert q.puts == q.gets == n + 2  # the numbers, "after" and None: summarised or told, each counted once
+    assert len(q.items) == 0
+    summaries = [e for e in rec.of(ev.QUEUE_SUMMARY) if e["queue"] == q.id]
+    assert {e.pid for e in summaries} >= {child}  # the producer's hot loop was summarised
+    assert q.summarised is not None and not q.summarised.hot
+    # After its rest the producer's next put is an ordinary event, after its span's last summary.
+    told = [e for e in rec.events if e.pid == child and e.kind.startswith("queue.") and e.get("queue") == q.id]
+    ends = [i for i, e in enumerate(told) if e.kind == ev.QUEUE_SUMMARY and e["end"]]
+    after = next(i for i, e in enumerate(told) if e.kind == ev.QUEUE_PUT and e["item"] == "'after'")
+    assert ends and ends[-1] < after
+
+    tq = next(q for q in model.queues.values() if q.name == "tq")
+    assert tq.puts == tq.gets == m and len(tq.items) == 0
+    assert any(e["queue"] == tq.id and e.pid == main for e in rec.of(ev.QUEUE_SUMMARY))
+    assert tq.summarised is not None and tq.summarised.puts > m // 2

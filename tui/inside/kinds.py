@@ -48,6 +48,9 @@ QUEUE_BLOCK = "queue.block"  # queue, op ("put"/"get"): the call has to wait
 QUEUE_TIMEOUT = "queue.timeout"  # queue, op, error ("Full"/"Empty"), block (False: a non-blocking call)
 QUEUE_TASK_DONE = "queue.task_done"  # queue
 QUEUE_JOIN = "queue.join"  # queue, phase
+QUEUE_SUMMARY = "queue.summary"  # queue, since (when the summarised span began), n ({"put": puts, "get": gets} in
+# the span so far, not reported one by one), last ({"put": short repr of the last item put, "get": ... got}), end
+# (True: the span is over, single events follow). Sent with tid 0 (see tui/inside/trace/hot.py)
 HOLD = "hold"  # phase begin: held in step mode before action (sleep, acquire, put, print, ...), what, site, until
 # (a sleep's end on the scenario clock, ns); phase end: let go
 SLEEP = "sleep"  # secs (as asked, before the speed factor), phase
@@ -104,7 +107,7 @@ TASK_DONE = "task.done"  # task, pool; result (short repr) or error (type and me
 KINDS: frozenset[str] = frozenset({
     RUN_START, RUN_END, FRAMES_DROPPED, RUN_LOST, RUN_SPEED, RECORDING_OFF, CLOCK, PROC_START, PROC_SPAWN, PROC_EXIT, PROC_REAP, PROC_TERMINATE, PROC_JOIN, PROC_ALIVE,
     THREAD_START, THREAD_EXIT, THREAD_JOIN, LOCK_NEW, LOCK_WAIT, LOCK_ACQUIRE, LOCK_RELEASE, LOCK_TIMEOUT,
-    QUEUE_NEW, QUEUE_PUT, QUEUE_GET, QUEUE_BLOCK, QUEUE_TIMEOUT, QUEUE_TASK_DONE, QUEUE_JOIN,
+    QUEUE_NEW, QUEUE_PUT, QUEUE_GET, QUEUE_BLOCK, QUEUE_TIMEOUT, QUEUE_TASK_DONE, QUEUE_JOIN, QUEUE_SUMMARY,
     SLEEP, HOLD, STDOUT, EXCEPTION, SAMPLE, SAMPLE_GONE,
     LOCK_FAIL, LOCK_SUMMARY, WAIT, SIGNAL_SEND, COND_NEW, COND_WAIT, COND_NOTIFY, EVENT_NEW, EVENT_SET, EVENT_CLEAR, EVENT_WAIT,
     BARRIER_NEW, BARRIER_WAIT, BARRIER_ABORT, BARRIER_RESET, SEM_NEW, SEM_WAIT, SEM_ACQUIRE, SEM_RELEASE,

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from tui.engine.model import Model, Part, QueueState, State
 from tui.engine.model.pipes import PipeState
-from tui.engine.model.queues import Discipline
+from tui.engine.model.queues import UNSEEN, Discipline, QueueSummarised
 from tui.engine.model.shared import ManagerCall, ManagerState, ValueState
 from tui.widgets.badges import Palette, process_label, thread_label
 from tui.widgets.cards import CardPane
@@ -54,6 +54,8 @@ class QueueView:
     refused_puts: int = 0  # put(block=False) on a full queue: refused at once, not timed out
     refused_gets: int = 0
     discipline: Discipline = Discipline.FIFO
+    summary: str | None = None  # what its hot-loop summaries counted (see summary_text)
+    hot: bool = False  # a process summarises it now
 
     @classmethod
     def of(cls, model: Model, q: QueueState) -> QueueView:
@@ -66,7 +68,18 @@ class QueueView:
                    q.puts, q.gets, q.timeouts,
                    # Every queue the model folds is a QueueRecord; a bare QueueState has neither.
                    getattr(q, "refused_puts", 0), getattr(q, "refused_gets", 0),
-                   getattr(q, "discipline", Discipline.FIFO))
+                   getattr(q, "discipline", Discipline.FIFO), *_summarised(getattr(q, "summarised", None)))
+
+
+def _summarised(total: QueueSummarised | None) -> tuple[str | None, bool]:
+    """`99,937 put, 100,001 got in a hot loop: counted; ⋯ items were not shown one by one (last put 'x')`."""
+    if total is None:
+        return None, False
+    text = f"{total.puts:,} put, {total.gets:,} got" + (" in a hot loop" if total.hot else " in hot loops")
+    text += f": counted, {UNSEEN} items not shown one by one"
+    if total.last_put is not None:
+        text += f" (last put {short_item(total.last_put)})"
+    return text, total.hot
 
 
 def short_item(item: str, width: int = ITEM_WIDTH) -> str:
@@ -153,6 +166,11 @@ def queue_text(view: QueueView, width: int, projector: bool, palette: Palette) -
     elif count == 0:
         fill.append(" empty", style=DIM)
     text.append("\n")
+    if view.summary is not None:
+        text.append(" ≋ HOT LOOP " if projector else " hot ", style=palette.badge(State.RUNNING))
+        text.append(" ")
+        text.append(view.summary, style=NAME_STYLE if view.hot else DIM)
+        text.append("\n")
     # Beside the slots when there is room for a few of them, else under them.
     if width - fill.cell_len >= 32:
         text.append_text(slots_text(view, width - fill.cell_len, fill))

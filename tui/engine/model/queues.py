@@ -5,7 +5,7 @@ get before its put, a task_done before its put, and the counts still converge.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from tui.engine.model.core import Fields, ModelCore, drop_keys, gone_from, handles
@@ -24,6 +24,36 @@ class Discipline(StrEnum):
     PRIORITY = "priority"
 
 
+# An item put in a hot loop: counted, its repr not told (see tui/inside/trace/hot.py). It holds its place in
+# ``items``, so the counts and the order stay the queue's; a repr is never this (a string's has its quotes).
+UNSEEN = "⋯"
+
+
+@dataclass(slots=True)
+class QueueSpan:
+    """A stretch in which one process summarised its puts and gets on a queue (``queue.summary``): counts so far."""
+
+    since: int
+    puts: int = 0
+    gets: int = 0
+
+
+@dataclass(slots=True)
+class QueueSummarised:
+    """What a queue's summaries told, all spans and processes together (also in ``puts``/``gets``)."""
+
+    spans: int = 0
+    puts: int = 0
+    gets: int = 0
+    last_put: str | None = None  # the last item a summary says was put (its short repr)
+    last_got: str | None = None
+    open: dict[int, QueueSpan] = field(default_factory=dict)  # by pid: spans not ended yet
+
+    @property
+    def hot(self) -> bool:
+        return bool(self.open)
+
+
 @dataclass(slots=True)
 class QueueRecord(QueueState):
     """A queue as protocol 3 folds it: QueueState, plus calls refused at once told apart from timeouts, and the
@@ -31,6 +61,7 @@ class QueueRecord(QueueState):
 
     refused_puts: int = 0  # put(block=False) that raised Full at once (not counted in ``timeouts``)
     refused_gets: int = 0  # get(block=False) that raised Empty at once
+    summarised: QueueSummarised | None = None  # set once a process summarised it (a hot loop)
 
     @property
     def refused(self) -> int:
@@ -103,7 +134,7 @@ class QueueFold(ModelCore):
             # The front is the item the discipline gives out next; an equal repr elsewhere is the one taken when
             # the order here is not the queue's (an unranked priority put).
             item = f.get("item")
-            if items[0] == item:
+            if items[0] == item or items[0] is UNSEEN:
                 items.popleft()
             else:
                 try:
@@ -112,6 +143,47 @@ class QueueFold(ModelCore):
                     items.popleft()
         else:
             q._early_gets += 1  # the put is still on its way
+        self.touch(Part.QUEUES)
+
+    @handles(ev.QUEUE_SUMMARY)
+    def _queue_summary(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        """A process's puts and gets of a hot queue so far in its span. Items it put take their place unseen;
+        items it got leave from the front, as a get takes them."""
+        q = self._queue(f)
+        total = q.summarised
+        if total is None:
+            total = q.summarised = QueueSummarised()
+        span = total.open.get(pid)
+        if span is None or span.since != f["since"]:
+            span = total.open[pid] = QueueSpan(f["since"])
+            total.spans += 1
+        counts = f.get("n") or {}
+        puts = counts.get("put", 0) - span.puts
+        gets = counts.get("get", 0) - span.gets
+        span.puts += puts
+        span.gets += gets
+        total.puts += puts
+        total.gets += gets
+        q.puts += puts
+        q.gets += gets
+        last = f.get("last") or {}
+        total.last_put = last.get("put", total.last_put)
+        total.last_got = last.get("get", total.last_got)
+        items = q.items
+        for _ in range(puts):
+            if q._early_gets:
+                q._early_gets -= 1
+            else:
+                items.append(UNSEEN)
+        for _ in range(gets):
+            if items:
+                items.popleft()
+            else:
+                q._early_gets += 1
+        if q.joinable and t > q._settled_t:
+            q.unfinished += puts
+        if f.get("end"):
+            del total.open[pid]
         self.touch(Part.QUEUES)
 
     def _waiting_list(self, q: QueueState, f: Fields) -> list[Key]:

@@ -43,13 +43,13 @@ class TraceContext:
     # A plain class, not a dataclass: importing dataclasses costs every traced interpreter ~15 ms at start.
     def __init__(self, emitter: Emitter, control: ControlPage | None = None, root: str = "") -> None:
         self.emitter = emitter
-        self.hot = HotSites(emitter)  # the locks of this process used too fast to report one by one
         self.control = control  # None: real time, and no terminate requests
         self.clock: ScenarioClock | None = None  # the run's scenario clock, once installed (see clock.py)
         # A synchronisation point: holds the thread while the run is in step mode (steps.py installs it). A hot
         # path looks first, ``if ctx.steps[STEPPING_AT]: ctx.point(...)``: one read of the page, nothing more.
         self.point: Callable[..., None] = _no_point
         self.steps: Any = control.page if control is not None else bytes(STEPPING_AT + 1)
+        self.hot = HotSites(emitter, self.steps)  # the primitives of this process used too fast to tell one by one
         self.root = root  # the folder that holds the tui package, for bootstrapping spawned interpreters
         self.finished_pid = 0  # the pid that has reported its own exit (a fork child inherits the parent's)
         self.sigterm_handler: object = None  # the tracer's own, while the script has not put one of its own

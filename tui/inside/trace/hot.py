@@ -1,14 +1,16 @@
-"""Hot sites: a lock used faster than a person could follow is summarised, not reported operation by operation.
+"""Hot sites: a primitive used faster than a person could follow is summarised, not reported operation by operation.
 
-While one lock is taken more than HOT_OPS times within HOT_WINDOW_NS in one process, that process stops sending an
-event per acquire and release (each costs the script microseconds, and contui gains nothing from a million of them).
+While one lock (or queue, ...) is used more than HOT_OPS times within HOT_WINDOW_NS in one process, that process stops
+sending an event per operation (each costs the script microseconds, and contui gains nothing from a million of them).
 Its counters go on counting instead, and a hidden ticker thread sends their state at least 30 times a second as a
-``lock.summary`` event: how often it was taken, how long it was held in all and at most, the longest wait, who holds
-it now and who waits. When the rate drops, the next acquire ends the span (a last summary, ``end``) and is reported as
-an ordinary event again. A wait that lasts (LASTING_WAIT_S) is reported as it is, so a deadlock still shows.
+summary event (``lock.summary``: how often it was taken, hold and wait times, who holds it now and who waits;
+``queue.summary``: puts and gets, the last item each way). When the rate drops, the next operation ends the span (a
+last summary, ``end``) and is reported as an ordinary event again. A wait that lasts (LASTING_WAIT_S) is reported as
+it is, so a deadlock still shows.
 
-This module holds what the sites of one process share: the registry of hot sites and the ticker. Each lock keeps its
-own counters (``locks.py``), read here through the ``tick`` function it registers.
+This module holds what the sites of one process share: the registry of hot sites and the ticker, and
+:class:`Heat`, the counters of a primitive that only counts. A lock keeps its own counters in closure variables
+(``locks.py``: its hot loop is the tightest), read here through the ``tick`` function it registers.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import _thread
 import os
 import time
 
+from tui.inside.control import STEPPING_AT
+
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
-    from typing import Callable
+    from typing import Any, Callable
 
     from tui.inside.emitter import Emitter
 
@@ -53,8 +57,9 @@ class HotSites:
     it ends when no site is left to tick.
     """
 
-    def __init__(self, emitter: Emitter) -> None:
+    def __init__(self, emitter: Emitter, steps: Any) -> None:
         self.emitter = emitter
+        self.steps = steps  # the control page: step mode ends every span (see tui/inside/control.py)
         self._open: dict[str, tuple[Callable[[int], bool], Callable[[], None], Callable[[], None]]] = {}
         self._ticking: set[str] = set()
         self._ticker = False
@@ -105,3 +110,77 @@ class HotSites:
             end()
         self._open.clear()
         self._ticking.clear()
+
+
+class Heat:
+    """One primitive's rate of use in this process and, while it is hot, what it counts instead of telling.
+
+    The hook of each operation looks at ``mode``: COLD, it reports the operation and calls :meth:`note`; HOT, it
+    counts (``counts[i] += 1``, ``last[i] = item``) and reports nothing; COOLING, it calls :meth:`end` first and is
+    cold again. ``ops`` names the operations (``("put", "get")``); ``describe`` gives an item's short repr.
+    """
+
+    __slots__ = ("sites", "kind", "key", "oid", "ops", "describe", "mode", "window_start", "window_n", "since",
+                 "counts", "last", "ticked", "told")
+
+    def __init__(self, sites: HotSites, kind: str, key: str, oid: str, ops: tuple[str, ...],
+                 describe: Callable[[object], str]) -> None:
+        self.sites = sites
+        self.kind = kind  # the summary's event kind
+        self.key = key  # the field naming the primitive
+        self.oid = oid
+        self.ops = ops
+        self.describe = describe
+        self.mode = COLD
+        self.window_start = self.window_n = self.since = 0
+        self.counts = [0] * len(ops)
+        self.last: list[object] = [None] * len(ops)
+        self.ticked = self.told = -1
+
+    def note(self, t: int) -> None:
+        """An operation told as an event: one too many within the window and the primitive is hot."""
+        if t - self.window_start > HOT_WINDOW_NS:
+            self.window_start = t
+            self.window_n = 1
+            return
+        self.window_n += 1
+        if self.window_n >= HOT_OPS and not self.sites.steps[STEPPING_AT]:
+            self.mode = HOT
+            self.since = t
+            self.counts = [0] * len(self.ops)
+            self.last = [None] * len(self.ops)
+            self.ticked = self.told = -1
+            self.sites.add(self.oid, self.tick, self.end, self.reset)
+
+    def tick(self, now: int) -> bool:
+        if self.mode == COLD:
+            return False
+        total = sum(self.counts)
+        if self.mode == HOT and (total - max(self.ticked, 0) < COOL_OPS_PER_TICK or self.sites.steps[STEPPING_AT]):
+            self.mode = COOLING  # the next operation ends the span
+        self.ticked = total
+        if total == self.told:
+            return False  # nothing new: the span waits for its end
+        self._tell(False)
+        return True
+
+    def end(self) -> None:
+        """The span's last summary; every operation from now on is an event again."""
+        if self.mode == COLD:
+            return
+        self.mode = COLD
+        self.sites.closed(self.oid)
+        self._tell(True)
+
+    def reset(self) -> None:
+        self.mode = COLD
+
+    def _tell(self, end: bool) -> None:
+        counts = list(self.counts)
+        self.told = sum(counts)
+        emitter = self.sites.emitter
+        describe = self.describe
+        fields = {self.key: self.oid, "since": self.since - emitter.t0, "n": dict(zip(self.ops, counts)),
+                  "last": {op: describe(item) for op, item, n in zip(self.ops, self.last, counts) if n},
+                  "end": end}
+        emitter.emit_for(emitter.pid, self.kind, fields)

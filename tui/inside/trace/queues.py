@@ -13,6 +13,7 @@ import termios
 from tui.inside import kinds as ev
 from tui.inside.control import STEPPING_AT
 from tui.inside.trace.context import TraceContext, short_repr
+from tui.inside.trace.hot import COLD, HOT, LASTING_WAIT_S, Heat
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, pickles_as, site_of
 
@@ -50,6 +51,21 @@ def _announce(ctx: TraceContext, queue: Any, type_name: str, maxsize: int, frame
                             "name": assigned_name(frame)})
 
 
+def _noted(ctx: TraceContext, queue: Any, qid: str, t: int) -> None:
+    """A put or get told as an event: the queue's rate in this process decides whether it becomes hot."""
+    heat = queue.__dict__.get("_contui_heat")
+    if heat is None:
+        heat = queue._contui_heat = Heat(ctx.hot, ev.QUEUE_SUMMARY, "queue", qid, ("put", "get"), short_repr)
+    heat.note(t)
+
+
+def _cool(queue: Any) -> None:
+    """The queue's next operation is told one by one: a span still open (cooling) ends first."""
+    heat = queue.__dict__.get("_contui_heat")
+    if heat is not None and heat.mode != COLD:
+        heat.end()
+
+
 def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
     import queue as queue_mod  # for Full and Empty; multiprocessing.queues has loaded it
     from multiprocessing import context as mp_context
@@ -76,6 +92,18 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
         orig_put = cls.put
 
         def put(self: Any, obj: Any, block: bool = True, timeout: float | None = None) -> None:
+            heat = self.__dict__.get("_contui_heat")
+            if heat is not None and heat.mode != COLD:
+                if heat.mode == HOT:  # a hot loop's put: counted, unless the queue is full
+                    try:
+                        orig_put(self, obj, False)
+                    except queue_mod.Full:
+                        pass
+                    else:
+                        heat.counts[0] += 1
+                        heat.last[0] = obj
+                        return
+                heat.end()
             qid = self.__dict__.get("_contui")
             if qid is None:
                 return orig_put(self, obj, block, timeout)
@@ -97,6 +125,7 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
                     raise
                 t = None
             emit(ev.QUEUE_PUT, {"queue": qid, "item": short_repr(obj)}, t)
+            _noted(ctx, self, qid, t or ctx.emitter.now())
 
         cls.put = put
 
@@ -104,6 +133,23 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
         orig_get = cls.get
 
         def get(self: Any, block: bool = True, timeout: float | None = None) -> Any:
+            heat = self.__dict__.get("_contui_heat")
+            if heat is not None and heat.mode != COLD:
+                if heat.mode == HOT and timeout is None:
+                    # A hot loop's get: counted, unless nothing comes soon (then it is told, as it waits) or a
+                    # non-blocking get finds it empty (told as refused).
+                    try:
+                        if block and waiting_bytes(self._reader) == 0:
+                            item = orig_get(self, True, LASTING_WAIT_S)
+                        else:
+                            item = orig_get(self, block)
+                    except queue_mod.Empty:
+                        pass
+                    else:
+                        heat.counts[1] += 1
+                        heat.last[1] = item
+                        return item
+                heat.end()
             qid = self.__dict__.get("_contui")
             if qid is None:
                 return orig_get(self, block, timeout)
@@ -128,6 +174,7 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
                 emit(ev.QUEUE_TIMEOUT, {"queue": qid, "op": "get", "error": "Empty", "block": block})
                 raise
             emit(ev.QUEUE_GET, {"queue": qid, "item": short_repr(item)}, t)
+            _noted(ctx, self, qid, t or ctx.emitter.now())
             return item
 
         cls.get = get
@@ -243,19 +290,33 @@ def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
         orig_get_item = cls.__dict__["_get"]
 
         def _put(self: Any, item: Any) -> None:
+            heat = self.__dict__.get("_contui_heat")
+            if heat is not None and heat.mode == HOT:  # a hot loop's put: counted (under the queue's mutex)
+                heat.counts[0] += 1
+                heat.last[0] = item
+                return orig_put_item(self, item)
             qid = self.__dict__.get("_contui")
             if qid is not None:
+                _cool(self)
                 fields = {"queue": qid, "item": short_repr(item)}
                 if ranked:
                     fields["rank"] = _rank(self.queue, item)
                 emit(ev.QUEUE_PUT, fields)
+                _noted(ctx, self, qid, ctx.emitter.now())
             orig_put_item(self, item)
 
         def _get(self: Any) -> Any:
             item = orig_get_item(self)
+            heat = self.__dict__.get("_contui_heat")
+            if heat is not None and heat.mode == HOT:
+                heat.counts[1] += 1
+                heat.last[1] = item
+                return item
             qid = self.__dict__.get("_contui")
             if qid is not None:
+                _cool(self)
                 emit(ev.QUEUE_GET, {"queue": qid, "item": short_repr(item)})
+                _noted(ctx, self, qid, ctx.emitter.now())
             return item
 
         cls._put = _put
@@ -267,20 +328,30 @@ def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
     orig_join = Queue.join
 
     def try_then_wait(qid: str, op: str, Error: type, block: bool, timeout: float | None, call: Any,
-                      *args: Any) -> Any:
-        """``call(*args, block, timeout)`` without waiting first; if it would have to, report that and wait (or
-        report the refusal of a non-blocking call: it raised at once, it did not time out)."""
+                      queue: Any, *args: Any) -> Any:
+        """``call(queue, *args, block, timeout)`` without waiting first; if it would have to, report that and wait (or
+        report the refusal of a non-blocking call: it raised at once, it did not time out). A hot queue's call
+        waits a little first: only a wait that lasts is told (and ends the span)."""
         try:
-            return call(*args, False)
+            return call(queue, *args, False)
         except Error:
             if not block:
+                _cool(queue)
                 emit(ev.QUEUE_TIMEOUT, {"queue": qid, "op": op, "error": Error.__name__, "block": False})
                 raise
+        heat = queue.__dict__.get("_contui_heat")
+        if heat is not None and heat.mode == HOT and timeout is None:
+            try:
+                return call(queue, *args, True, LASTING_WAIT_S)
+            except Error:
+                pass
+        _cool(queue)
         emit(ev.QUEUE_BLOCK, {"queue": qid, "op": op})
         try:
             if timeout is not None and timeout < 0:
-                return call(*args, True, timeout)  # the queue refuses it (ValueError), as it would
-            return ctx.timed(lambda slice_: call(*args, True, slice_), timeout, finished=_done, expired=(Error,))
+                return call(queue, *args, True, timeout)  # the queue refuses it (ValueError), as it would
+            return ctx.timed(lambda slice_: call(queue, *args, True, slice_), timeout, finished=_done,
+                             expired=(Error,))
         except Error:
             emit(ev.QUEUE_TIMEOUT, {"queue": qid, "op": op, "error": Error.__name__, "block": True})
             raise
