@@ -3,9 +3,15 @@ and follows its owner (tui/inside/trace/hot.py, tui/engine/model/locks.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.helpers import run_traced, script
 from tui.engine import events as ev
+from tui.engine.export import chrome_trace
+from tui.engine.jsonl import RecordingHeader
 from tui.engine.model import Model, State
+from tui.engine.plain import describe
+from tui.engine.recording import Recording
 
 ADDERS = 4
 PER_ADDER = 250_000
@@ -74,8 +80,13 @@ def test_a_wait_that_lasts_on_a_hot_lock_is_told_as_it_is() -> None:
     assert "hot thread got a" in [line.text for line in model.lines]
 
 
-def test_hot_queues_are_summarised_counted_exactly_and_single_events_return() -> None:
-    rec = run_traced(script("hot_queue.py"), timeout=120)
+@pytest.fixture(scope="module")
+def hot_queue() -> Recording:
+    return run_traced(script("hot_queue.py"), timeout=120)
+
+
+def test_hot_queues_are_summarised_counted_exactly_and_single_events_return(hot_queue: Recording) -> None:
+    rec = hot_queue
     model = rec.model
     printed = [line.text for line in model.lines]
     n, m = 50_000, 20_000
@@ -99,3 +110,26 @@ def test_hot_queues_are_summarised_counted_exactly_and_single_events_return() ->
     assert tq.puts == tq.gets == m and len(tq.items) == 0
     assert any(e["queue"] == tq.id and e.pid == main for e in rec.of(ev.QUEUE_SUMMARY))
     assert tq.summarised is not None and tq.summarised.puts > m // 2
+
+
+def test_an_export_and_plain_show_a_hot_span_as_such(hot_queue: Recording) -> None:
+    """A summarised stretch is never silence: the trace has a slice saying what was counted, --plain a sentence at
+    its start and its end."""
+    rec = hot_queue
+    q = next(q for q in rec.model.queues.values() if q.name == "q")
+    trace = chrome_trace(RecordingHeader("hot_queue.py", script("hot_queue.py")), rec.events)
+    spans = [e for e in trace["traceEvents"] if e["ph"] == "X" and "summarised:" in e["name"]]
+    ends = [e for e in rec.of(ev.QUEUE_SUMMARY) if e["queue"] == q.id and e["end"]]
+    assert len(spans) >= len(ends) >= 1
+    puts = sum(e["n"]["put"] for e in ends)
+    assert puts and any(f"{e['n']['put']:,} put" in s["name"] for e in ends for s in spans)
+
+    model = Model()
+    said = []
+    for e in rec.events:
+        model.apply(e)
+        if e.kind == ev.QUEUE_SUMMARY and e["queue"] == q.id:
+            said.append(describe(e, model))
+    told = [line for line in said if line is not None]
+    assert any("in a hot loop: its puts and gets are counted from here" in line for line in told)
+    assert sum("counted rather than told one by one" in line for line in told) == len(ends)

@@ -106,7 +106,7 @@ class _Primitive:
     holds: list[_Interval] = field(default_factory=list)
     waits: list[_Interval] = field(default_factory=list)
     counts: list[tuple[int, int]] = field(default_factory=list)  # (tick, value)
-    summarised: list[_Interval] = field(default_factory=list)  # a lock's hot spans, one per process and stretch
+    summarised: list[_Interval] = field(default_factory=list)  # hot spans, one per process and stretch
 
 
 @dataclass(slots=True)
@@ -158,12 +158,13 @@ class _Export:
         self._holding: dict[str, list[_Interval]] = {}
         self._in_flight: dict[str, deque[_Point]] = {}  # a queue or receiving pipe end -> its items' puts, in order
         self._freed: dict[str, deque[_Point]] = {}  # a lock or semaphore -> releases that freed it while one waited
-        self._spans: dict[str, dict[int, _Interval]] = {}  # a lock -> its open hot spans, by process
+        self._spans: dict[str, dict[int, _Interval]] = {}  # a lock or queue -> its open hot spans, by process
         self._handlers: dict[str, Handler] = {
             ev.QUEUE_NEW: self._queue_new, ev.QUEUE_BLOCK: self._queue_block, ev.QUEUE_PUT: self._queue_put,
             ev.QUEUE_GET: self._queue_get, ev.QUEUE_TIMEOUT: self._queue_timeout,
             ev.LOCK_WAIT: self._lock_wait, ev.LOCK_ACQUIRE: self._lock_acquire, ev.LOCK_RELEASE: self._lock_release,
             ev.LOCK_TIMEOUT: self._lock_timeout, ev.LOCK_SUMMARY: self._lock_summary,
+            ev.QUEUE_SUMMARY: self._queue_summary,
             ev.SEM_NEW: self._sem_count, ev.SEM_WAIT: self._sem_wait, ev.SEM_ACQUIRE: self._sem_acquire,
             ev.SEM_RELEASE: self._sem_release, ev.SEM_TIMEOUT: self._sem_timeout, ev.SEM_FAIL: self._sem_count,
             ev.EVENT_SET: self._event_flag, ev.EVENT_CLEAR: self._event_flag, ev.COND_NOTIFY: self._cond_notify,
@@ -401,22 +402,34 @@ class _Export:
             self._released(lid, "lock", key, tick)
 
     def _lock_summary(self, e: Event, key: Key, tick: int) -> None:
-        """A hot span: one slice per process and stretch, saying what was counted in it. The holds of that process
-        are summarised from its start, so those drawn one by one end there."""
+        """A lock's hot span. The holds of that process are summarised from its start, so those drawn one by one
+        end there."""
         lid = str(e["lock"])
         holds = self._holding.get(lid) or []
         for hold in [h for h in holds if h.key[0] == e.pid]:
             hold.end = tick
             holds.remove(hold)
-        spans = self._spans.setdefault(lid, {})
+        self._summarised(lid, e, key, tick,
+                         f"summarised: {e['n']:,} acquires, {e['waits']:,} waits (longest {e['wait_max'] / 1e6:.2f} "
+                         f"ms), longest of {e.get('timed', 0):,} holds timed {e['hold_max'] / 1e6:.2f} ms")
+
+    def _queue_summary(self, e: Event, key: Key, tick: int) -> None:
+        qid = str(e["queue"])
+        counts = e.get("n") or {}
+        self._summarised(qid, e, key, tick,
+                         f"summarised: {counts.get('put', 0):,} put, {counts.get('get', 0):,} got")
+        self._depth(qid, tick)
+
+    def _summarised(self, oid: str, e: Event, key: Key, tick: int, words: str) -> None:
+        """A hot span: one slice per process and stretch, saying what was counted in it so far."""
+        spans = self._spans.setdefault(oid, {})
         since = _tick(e["since"])
         span = spans.get(e.pid)
         if span is None or span.start != since:
             span = spans[e.pid] = _Interval(since, tick, key)
-            self._primitive(lid).summarised.append(span)
+            self._primitive(oid).summarised.append(span)
         span.end = tick
-        span.words = (f"summarised: {e['n']:,} acquires, {e['waits']:,} waits (longest {e['wait_max'] / 1e6:.2f} ms), "
-                      f"longest of {e.get('timed', 0):,} holds timed {e['hold_max'] / 1e6:.2f} ms")
+        span.words = words
         if e["end"]:
             del spans[e.pid]
 

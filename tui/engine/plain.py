@@ -146,6 +146,21 @@ def _lock_summary(e: Event, model: Model, me: str) -> str | None:
     return None
 
 
+def _queue_summary(e: Event, model: Model, me: str) -> str | None:
+    """Told at the span's first summary and at its end, as a lock's."""
+    name = _queue_name(model, e)
+    counts = e.get("n") or {}
+    if e.get("end"):
+        return (f"{me} put {counts.get('put', 0):,} and got {counts.get('get', 0):,} on {name} in a hot loop, counted "
+                "rather than told one by one; single events again from here")
+    found = model.queues.get(str(e.get("queue")))
+    total = getattr(found, "summarised", None)
+    span = total.open.get(e.pid) if total is not None else None
+    if span is not None and span.summaries == 1:
+        return f"{me} uses {name} in a hot loop: its puts and gets are counted from here, not told one by one"
+    return None
+
+
 def _created(key: str, detail: Callable[[Event], str] = lambda e: "") -> Sentence:
     return lambda e, model, me: f"{me} created {_named(model, e.get(key))}{detail(e)} at {e.get('site')}"
 
@@ -352,6 +367,7 @@ SENTENCES: dict[str, Sentence] = {
     ev.WAIT: _wait,
     ev.SIGNAL_SEND: _signal_send,
     ev.LOCK_SUMMARY: _lock_summary,
+    ev.QUEUE_SUMMARY: _queue_summary,
     **dict.fromkeys((ev.LOCK_NEW, ev.LOCK_WAIT, ev.LOCK_ACQUIRE, ev.LOCK_RELEASE, ev.LOCK_TIMEOUT, ev.LOCK_FAIL),
                     _lock),
     ev.COND_NEW: _created("cond"),

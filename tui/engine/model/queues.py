@@ -36,6 +36,7 @@ class QueueSpan:
     since: int
     puts: int = 0
     gets: int = 0
+    summaries: int = 0  # folded so far
 
 
 @dataclass(slots=True)
@@ -162,6 +163,7 @@ class QueueFold(ModelCore):
         gets = counts.get("get", 0) - span.gets
         span.puts += puts
         span.gets += gets
+        span.summaries += 1
         total.puts += puts
         total.gets += gets
         q.puts += puts
