@@ -56,7 +56,7 @@ def test_a_hot_value_lock_is_summarised_counted_exactly_and_its_owner_followed()
     for pid in adders:
         told = [e for e in rec.events if e.pid == pid and e.kind.startswith("lock.") and e.get("lock") == lock_id]
         *_, last_summary, last_acquire, last_release = told
-        assert last_summary.kind == ev.LOCK_SUMMARY and last_summary["end"]
+        assert last_summary.kind == ev.LOCK_SUMMARY and last_summary["done"]
         assert (last_acquire.kind, last_release.kind) == (ev.LOCK_ACQUIRE, ev.LOCK_RELEASE)
 
 
@@ -102,7 +102,7 @@ def test_hot_queues_are_summarised_counted_exactly_and_single_events_return(hot_
     assert q.summarised is not None and not q.summarised.hot
     # After its rest the producer's next put is an ordinary event, after its span's last summary.
     told = [e for e in rec.events if e.pid == child and e.kind.startswith("queue.") and e.get("queue") == q.id]
-    ends = [i for i, e in enumerate(told) if e.kind == ev.QUEUE_SUMMARY and e["end"]]
+    ends = [i for i, e in enumerate(told) if e.kind == ev.QUEUE_SUMMARY and e["done"]]
     after = next(i for i, e in enumerate(told) if e.kind == ev.QUEUE_PUT and e["item"] == "'after'")
     assert ends and ends[-1] < after
 
@@ -119,7 +119,7 @@ def test_an_export_and_plain_show_a_hot_span_as_such(hot_queue: Recording) -> No
     q = next(q for q in rec.model.queues.values() if q.name == "q")
     trace = chrome_trace(RecordingHeader("hot_queue.py", script("hot_queue.py")), rec.events)
     spans = [e for e in trace["traceEvents"] if e["ph"] == "X" and "summarised:" in e["name"]]
-    ends = [e for e in rec.of(ev.QUEUE_SUMMARY) if e["queue"] == q.id and e["end"]]
+    ends = [e for e in rec.of(ev.QUEUE_SUMMARY) if e["queue"] == q.id and e["done"]]
     assert len(spans) >= len(ends) >= 1
     puts = sum(e["n"]["put"] for e in ends)
     assert puts and any(f"{e['n']['put']:,} put" in s["name"] for e in ends for s in spans)

@@ -430,7 +430,7 @@ class _Export:
             self._primitive(oid).summarised.append(span)
         span.end = tick
         span.words = words
-        if e["end"]:
+        if e["done"]:
             del spans[e.pid]
 
     def _lock_timeout(self, e: Event, key: Key, tick: int) -> None:

@@ -135,7 +135,7 @@ def _lock(e: Event, model: Model, me: str) -> str | None:
 def _lock_summary(e: Event, model: Model, me: str) -> str | None:
     """A hot span is told at its first summary and at its end; the summaries between only move the counts."""
     lock = _named(model, e.get("lock"))
-    if e.get("end"):
+    if e.get("done"):
         return (f"{me} took {lock} {e.get('n'):,} times in a hot loop, counted rather than told one by one "
                 f"({e.get('waits'):,} waits, longest {e.get('wait_max', 0) / 1e6:.2f} ms; longest of "
                 f"{e.get('timed', 0):,} holds timed {e.get('hold_max', 0) / 1e6:.2f} ms); single events again from here")
@@ -150,7 +150,7 @@ def _queue_summary(e: Event, model: Model, me: str) -> str | None:
     """Told at the span's first summary and at its end, as a lock's."""
     name = _queue_name(model, e)
     counts = e.get("n") or {}
-    if e.get("end"):
+    if e.get("done"):
         return (f"{me} put {counts.get('put', 0):,} and got {counts.get('get', 0):,} on {name} in a hot loop, counted "
                 "rather than told one by one; single events again from here")
     found = model.queues.get(str(e.get("queue")))

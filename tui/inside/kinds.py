@@ -39,8 +39,8 @@ LOCK_FAIL = "lock.fail"  # lock, site: acquire(blocking=False) found it taken an
 LOCK_SUMMARY = "lock.summary"  # lock, since (when the summarised span began), n, waits, fails (acquires, waits,
 # failed tries in the span so far, not reported one by one), hold, hold_max, wait_max (ns), changes (times the lock
 # passed to another thread), holder (native id holding it now, 0: none in this process), last (native id that took
-# it last), depth, waiting (native ids),
-# end (True: the span is over, single events follow). Sent with tid 0 (see tui/inside/trace/hot.py)
+# it last), depth, waiting (native ids), done (True: the span is over, single events follow). Sent with tid 0 (see
+# tui/inside/trace/hot.py)
 QUEUE_NEW = "queue.new"  # queue (id), type ("Queue", "JoinableQueue", "SimpleQueue"), maxsize, site
 QUEUE_PUT = "queue.put"  # queue, item (short repr), rank (a PriorityQueue: how many waiting items come out first)
 QUEUE_GET = "queue.get"  # queue, item
@@ -49,7 +49,7 @@ QUEUE_TIMEOUT = "queue.timeout"  # queue, op, error ("Full"/"Empty"), block (Fal
 QUEUE_TASK_DONE = "queue.task_done"  # queue
 QUEUE_JOIN = "queue.join"  # queue, phase
 QUEUE_SUMMARY = "queue.summary"  # queue, since (when the summarised span began), n ({"put": puts, "get": gets} in
-# the span so far, not reported one by one), last ({"put": short repr of the last item put, "get": ... got}), end
+# the span so far, not reported one by one), last ({"put": short repr of the last item put, "get": ... got}), done
 # (True: the span is over, single events follow). Sent with tid 0 (see tui/inside/trace/hot.py)
 HOLD = "hold"  # phase begin: held in step mode before action (sleep, acquire, put, print, ...), what, site, until
 # (a sleep's end on the scenario clock, ns); phase end: let go

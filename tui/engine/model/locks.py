@@ -216,7 +216,7 @@ class LockFold(ModelCore):
         span.t, span.n, span.waits, span.fails, span.hold_ns, span.changes = t, n, waits, fails, hold, changes
         span.timed = timed
         span.summaries += 1
-        if f["end"]:
+        if f["done"]:
             span.ended = True
             del total.open[pid]
         self._summarised_holds(lock, pid, t, f["holder"], f["depth"])

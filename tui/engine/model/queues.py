@@ -184,7 +184,7 @@ class QueueFold(ModelCore):
                 q._early_gets += 1
         if q.joinable and t > q._settled_t:
             q.unfinished += puts
-        if f.get("end"):
+        if f.get("done"):
             del total.open[pid]
         self.touch(Part.QUEUES)
 

@@ -182,5 +182,5 @@ class Heat:
         describe = self.describe
         fields = {self.key: self.oid, "since": self.since - emitter.t0, "n": dict(zip(self.ops, counts)),
                   "last": {op: describe(item) for op, item, n in zip(self.ops, self.last, counts) if n},
-                  "end": end}
+                  "done": end}
         emitter.emit_for(emitter.pid, self.kind, fields)

@@ -139,7 +139,7 @@ def traced_methods(
         return {key: obj_id, "since": span_start - t0, "n": n, "waits": waits, "fails": fails, "hold": hold,
                 "timed": timed, "hold_max": hold_max, "wait_max": wait_max, "changes": changes, "holder": native_id_of(holder),
                 "last": native_id_of(last_owner),
-                "depth": depth, "waiting": [native_id_of(ident) for ident in list(waiters)], "end": end}
+                "depth": depth, "waiting": [native_id_of(ident) for ident in list(waiters)], "done": end}
 
     def begin_span(t: int) -> None:
         nonlocal mode, span_start, held_at, n, waits, fails, changes, hold, hold_max, wait_max, holder
