@@ -311,3 +311,23 @@ def test_an_error_not_caused_by_ctrl_c_is_not_hidden(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(cli, "cmd_list", broken)
     with pytest.raises(RuntimeError, match="a bug"):
         cli.main(["list"])
+
+
+def test_a_ctrl_c_while_a_run_starts_is_held_until_loading_is_over_then_raised() -> None:
+    """A KeyboardInterrupt raised inside an import can be swallowed ("Exception ignored in ... _get_module_lock"),
+    and `contui run` then went on to the run's end: while the run starts and contui loads, a Ctrl+C is only noted,
+    and raised once that is over, so the run is stopped."""
+    import signal
+
+    from tui.cli import _ctrl_c_held
+
+    before = signal.getsignal(signal.SIGINT)
+    reached_the_end_of_loading = False
+    with pytest.raises(KeyboardInterrupt):
+        with _ctrl_c_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            reached_the_end_of_loading = True
+    assert reached_the_end_of_loading
+    assert signal.getsignal(signal.SIGINT) is before  # the handler of before is back
+    with _ctrl_c_held():  # no Ctrl+C, nothing raised
+        pass

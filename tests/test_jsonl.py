@@ -90,16 +90,27 @@ def test_a_new_header_says_this_contui_and_now() -> None:
 
 
 def test_the_version_comes_from_pyproject_when_contui_is_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.metadata
     import tomllib
 
-    def not_installed(name: str) -> str:
-        raise importlib.metadata.PackageNotFoundError(name)
+    from tui.engine import jsonl
 
-    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    monkeypatch.setattr(jsonl, "_installed_version", lambda: None)
     with open(Path(__file__).resolve().parent.parent / "pyproject.toml", "rb") as fh:
         expected = tomllib.load(fh)["project"]["version"]
     assert contui_version.__wrapped__() == expected  # type: ignore[attr-defined] (uncached: the real lookup)
+
+
+def test_the_version_is_found_as_importlib_metadata_finds_it_without_importing_it(tmp_path: Path,
+                                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    from tui.engine import jsonl
+
+    egg = tmp_path / "contui-9.8.7-py3.11.egg-info"  # a legacy install's metadata: a file, not a folder
+    egg.write_text("Metadata-Version: 1.1\nName: contui\nVersion: 9.8.7\n\nVersion: not this one\n")
+    (tmp_path / "contui_extra-1.0.dist-info").mkdir()  # another distribution whose name starts alike
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert jsonl._installed_version() == importlib.metadata.version("contui") == "9.8.7"
 
 
 def test_the_committed_recordings_are_current() -> None:

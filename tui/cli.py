@@ -6,8 +6,11 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
@@ -19,6 +22,7 @@ from tui.engine.runner import SPEED_MAX, SPEED_MIN, START_METHODS, Run
 
 if TYPE_CHECKING:  # the model is loaded by a run only: the app's start-up need not pay for it here
     from tui.app import ContuiApp
+    from tui.engine.flight import FlightRecorder
     from tui.engine.model import Model
 
 EXIT_USAGE = 2
@@ -376,45 +380,61 @@ def cmd_list(out: TextIO) -> int:
 
 def cmd_run(request: RunRequest) -> int:
     target = resolve_target(request.target, args=request.args)
-    from tui.engine.flight import FlightRecorder
-    from tui.engine.jsonl import RecordingHeader
-    from tui.engine.model import Model
-    from tui.engine.recording import record
-
-    header = RecordingHeader.for_target(target, speed=request.speed, start_method=request.start_method)
-    if request.jsonl is not None:
-        recorder = FlightRecorder(request.jsonl, header)
-        if recorder.failure is not None:  # before anything runs: a file asked for that cannot be written is bad input
-            raise UsageError(f"cannot write {request.jsonl}: {recorder.failure.partition(' (')[0]}")
-    else:  # every run is recorded in the runs folder; one that cannot be is still run (and says so)
-        recorder = FlightRecorder.in_runs_folder(target, header)
-    run = Run(target, speed=request.speed, start_method=request.start_method, stdin="inherit")
-    model = Model(keep_output=False)  # the lines are written out as they come, not kept: a run may print gigabytes
-    echo = _Echo(model if request.plain else None)
-
-    def on_event(event: ev.Event) -> None:
-        if event.kind == ev.RECORDING_OFF and not request.plain:  # --plain says it in its own words
-            print(f"contui: the run goes on unrecorded: {event.fields.get('reason')}", file=sys.stderr)
-        echo.show(event)
-
-    def on_timeout() -> None:
-        print(f"contui: --timeout {request.timeout:g}s reached, stopping the run", file=sys.stderr)
-
-    def on_batch() -> None:
-        sys.stdout.flush()
-        sys.stderr.flush()
-
-    # The script's lines are written out once per batch of events, not one write per line: a terminal's line
-    # buffering made the traced script wait for contui at every print. A batch is at most a few ms of the run.
-    # What the terminal's encoding cannot show (a lone surrogate) is shown escaped: contui never dies of a print.
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
-            if stream.isatty():
-                reconfigure(line_buffering=False)
+    if request.jsonl is not None:  # before anything runs: a file asked for that cannot be written is bad input
+        try:
+            open(request.jsonl, "w").close()  # noqa: SIM115
+        except OSError as exc:
+            raise UsageError(f"cannot write {request.jsonl}: {(exc.strerror or str(exc)).lower()}") from None
+    # Into a file or a pipe the script's stdout is block-buffered, as python's is there; a terminal's, and --plain's
+    # (its sentences go between the script's lines), line by line.
+    block_output = not request.plain and not sys.stdout.isatty()
+    run = Run(target, speed=request.speed, start_method=request.start_method, stdin="inherit",
+              block_output=block_output)
+    recorder: FlightRecorder | None = None
     try:
-        recording = record(run, timeout=request.timeout, on_event=on_event, on_timeout=on_timeout,
+        # The run starts first: what contui alone needs (the model, the recorder, psutil for the samples) loads
+        # while the run's reaper and the script's interpreter start, on the other core. A run of a trivial script
+        # waited for all of it, a hundred milliseconds and more, before a single process of its own had started.
+        # Its first events wait in the event pipe (a MiB) until the collector reads them.
+        with _ctrl_c_held():
+            run.start()
+            from tui.engine.flight import FlightRecorder
+            from tui.engine.jsonl import RecordingHeader
+            from tui.engine.model import Model
+            from tui.engine.recording import record
+
+        header = RecordingHeader.for_target(target, speed=request.speed, start_method=request.start_method)
+        if request.jsonl is not None:
+            recorder = FlightRecorder(request.jsonl, header)
+        else:  # every run is recorded in the runs folder; one that cannot be is still run (and says so)
+            recorder = FlightRecorder.in_runs_folder(target, header)
+        model = Model(keep_output=False)  # the lines are written out as they come, not kept: a run may print GBs
+        echo = _Echo(model if request.plain else None)
+
+        def on_event(event: ev.Event) -> None:
+            if event.kind == ev.RECORDING_OFF and not request.plain:  # --plain says it in its own words
+                print(f"contui: the run goes on unrecorded: {event.fields.get('reason')}", file=sys.stderr)
+            echo.show(event)
+
+        def on_timeout() -> None:
+            print(f"contui: --timeout {request.timeout:g}s reached, stopping the run", file=sys.stderr)
+
+        def on_batch() -> None:
+            sys.stdout.flush()
+            sys.stderr.flush()
+
+        # The script's lines are written out once per batch of events, not one write per line: a terminal's line
+        # buffering made the traced script wait for contui at every print. A batch is at most a few ms of the run.
+        # What the terminal's encoding cannot show (a lone surrogate) is shown escaped: contui never dies of a print.
+        for stream in (sys.stdout, sys.stderr):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
+                if stream.isatty():
+                    reconfigure(line_buffering=False)
+        # --timeout counts from the run's start, as it did when the run started inside record()
+        timeout = None if request.timeout is None else max(1e-3, request.timeout - (time.monotonic_ns() - run.t0) / 1e9)
+        recording = record(run, timeout=timeout, on_event=on_event, on_timeout=on_timeout,
                            on_batch=on_batch, model=model, keep_events=False, recorder=recorder)
     except KeyboardInterrupt:
         run.close()
@@ -424,8 +444,12 @@ def cmd_run(request: RunRequest) -> int:
         run.close()
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except BaseException:
+        run.close()  # whatever went wrong in contui, nothing of the run outlives it
+        raise
     finally:
-        recorder.close()
+        if recorder is not None:
+            recorder.close()
         sys.stdout.flush()
     if recording.dropped:
         print(f"contui: {recording.dropped} malformed frame{'s' if recording.dropped > 1 else ''} on the event pipe "
@@ -439,6 +463,21 @@ def cmd_run(request: RunRequest) -> int:
     if code is None:
         return 1
     return code if code >= 0 else 128 - code
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """A Ctrl+C while the run starts and contui loads what it needs is acted on once that is over. Raised in the
+    middle of an import, a KeyboardInterrupt can land in one of importlib's weakref callbacks, where Python only
+    prints "Exception ignored" and goes on: the run would go on to its end as if nobody had pressed it."""
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 class _Echo:

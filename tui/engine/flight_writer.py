@@ -11,6 +11,7 @@ does: contui closed it, or died.
 from __future__ import annotations
 
 import marshal
+import os
 import sys
 from typing import IO
 
@@ -75,3 +76,10 @@ def _reason(exc: BaseException) -> str:
 
 if __name__ == "__main__":
     serve(sys.argv[1], sys.stdin.buffer, sys.stdout)
+    try:
+        sys.stdout.flush()
+    except OSError:  # contui is gone: nobody is left to tell
+        pass
+    # The recording is written and closed: the interpreter's teardown would only delay contui's end, which waits
+    # for this process at the end of every run.
+    os._exit(0)

@@ -18,7 +18,7 @@ from typing import IO, Any, Literal
 import tui
 from tui.engine.catalog import Target, TargetError
 from tui.inside.control import ControlPage
-from tui.inside.env import ENV_FD, ENV_OWNER, ENV_ROOT, ENV_CONTROL_FILE, ENV_START_METHOD, ENV_T0
+from tui.inside.env import ENV_CONTROL_FILE, ENV_FD, ENV_OUTPUT, ENV_OWNER, ENV_ROOT, ENV_START_METHOD, ENV_T0
 from tui.engine.transport import EventQueue
 
 ROOT = str(Path(tui.__file__).resolve().parent.parent)
@@ -27,6 +27,7 @@ SPEED_MIN, SPEED_MAX = 0.01, 100.0  # what a run accepts: beyond, a scaled sleep
 _LAUNCH = (
     f"import sys; sys.path.insert(0, {ROOT!r}); from tui.inside.launch import main; main()"
 )
+_REAPER = f"import sys; sys.path.insert(0, {ROOT!r}); from tui.inside.reaper import main; main()"
 
 
 class Run:
@@ -41,7 +42,10 @@ class Run:
         stdin: Literal["pipe", "inherit", "null"] = "pipe",
         grace: float = 1.0,
         python: str = sys.executable,
+        block_output: bool = False,
     ) -> None:
+        """``block_output``: the script's stdout goes on to a file or a pipe (``contui run > out.txt``), so it is
+        block-buffered in the script, as python's own stdout is there (see tui/inside/trace/output.py)."""
         if start_method is not None and start_method not in START_METHODS:
             raise TargetError(f"unknown start method {start_method!r}: use one of {', '.join(START_METHODS)}")
         self.target = target
@@ -50,6 +54,7 @@ class Run:
         self.stdin_mode = stdin
         self.grace = grace
         self.python = python
+        self.block_output = block_output
         self.queue = EventQueue()
         self.t0 = 0
         self.reaper: subprocess.Popen[bytes] | None = None
@@ -63,7 +68,6 @@ class Run:
     # -- life cycle -------------------------------------------------------------------------------------------
     def start(self, stepping: bool = False) -> None:
         """Launch the run; ``stepping``: in step mode from its first point (nothing of the script runs unstepped)."""
-        sweep_stale_folders()
         if self.target.scenario is not None:
             self.workdir = tempfile.mkdtemp(prefix=_folder_prefix(self.target.scenario.id))
             cwd = self.workdir
@@ -80,9 +84,15 @@ class Run:
                     **self._mark()})
         if self.start_method:
             env[ENV_START_METHOD] = self.start_method
+        env.pop(ENV_OUTPUT, None)
+        if self.block_output:
+            env[ENV_OUTPUT] = "block"
         control_r, self._control_w = os.pipe()
         command = [
-            self.python, "-c", f"import sys; sys.path.insert(0, {ROOT!r}); from tui.inside.reaper import main; main()",
+            # -S: the reaper needs only the standard library and contui's own folder, and the site-packages' .pth
+            # files (an editable install's finder imports pathlib and re) were half its start-up, which every run
+            # waits for. The script's main process starts with them, as under `python script.py`.
+            self.python, "-S", "-c", _REAPER,
             "--control-fd", str(control_r), "--grace", str(self.grace), "--target", self.target.label,
             "--speed", repr(self.speed), "--start-method", self.start_method or "",
             # JSON, so an argument that looks like an option is never taken for one of the reaper's
@@ -102,6 +112,8 @@ class Run:
             os.close(control_r)
             # From now on only the run holds the write end: the reader's EOF means all of the run is gone.
             self.queue.close_writer()
+        # Housekeeping of other contuis' runs, once this one is on its way: nothing of this run waits for it.
+        sweep_stale_folders()
 
     @property
     def running(self) -> bool:

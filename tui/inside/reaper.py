@@ -7,21 +7,19 @@ control pipe closes, even if contui was SIGKILLed), and it freezes and thaws the
 
 from __future__ import annotations
 
-import argparse
+# What the main process's start needs, and no more: every run waits for the reaper to start it. The rest (the
+# emitter, with pickle and re; json; the stream forwarders) is imported once it is on its way (see Reaper.run).
 import ctypes
-import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
-from typing import NoReturn
 
 from tui.inside import kinds as ev
-from tui.inside.emitter import Emitter
 from tui.inside.env import ENV_CONTROL_FILE, ENV_FD, ENV_REAPER, ENV_T0
 from tui.inside.eventfd import EVENTS_LINK, move_high
-from tui.inside.streamlines import StreamLines
 
 PR_SET_PDEATHSIG = 1
 PR_SET_NAME = 15
@@ -29,6 +27,12 @@ PR_SET_CHILD_SUBREAPER = 36
 READ_SIZE = 65536
 FORWARD_GRACE = 5.0  # at most this long to read out the main process's stdout and stderr once the run is gone
 _SIGNALS = {signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGUSR1, signal.SIGUSR2}
+
+TYPE_CHECKING = False  # no typing at run time: every run waits for the reaper's start-up (see tui/inside/__init__.py)
+if TYPE_CHECKING:
+    from typing import NoReturn
+
+    from tui.inside.emitter import Emitter
 
 
 def _prctl(option: int, value: object) -> None:
@@ -48,16 +52,23 @@ def _die_with_parent() -> None:
 
 
 class Reaper:
-    def __init__(self, command: list[str], emitter: Emitter, grace: float, cleanup: list[str] | None = None) -> None:
+    def __init__(self, command: list[str], fd: int, t0: int, grace: float, cleanup: str = "[]") -> None:
+        """``fd``: the event pipe, ``t0``: the run's start (CLOCK_MONOTONIC ns); ``cleanup``: contui's temp folders
+        for this run, a JSON list: ours to remove if contui is gone."""
         self.command = command
-        self.emitter = emitter
+        self.fd = fd
+        self.t0 = t0
+        self.emitter: Emitter  # made once the main process is on its way
         self.grace = grace
-        self.cleanup = cleanup or []  # contui's temp folders for this run: ours to remove if contui is gone
+        self._cleanup_json = cleanup
+        self.cleanup: list[str] = []
         self.main_pid = 0
         self.main_code: int | None = None
         self.contui_gone = False
 
-    def run(self, control_fd: int, fields: dict[str, object]) -> NoReturn:
+    def run(self, control_fd: int, options: dict[str, str]) -> NoReturn:
+        """Start the main process, say the run has started (``options``: the reaper's, see :func:`parse_argv`),
+        and reap, forward, freeze and end until nothing of the run is left; then exit."""
         _prctl(PR_SET_CHILD_SUBREAPER, 1)
         # A script can SIGSTOP its reaper; stopped, it would not see contui go. The kernel sends this signal when
         # contui's thread that started us ends (or contui itself, SIGKILL included): SIGCONT wakes a stopped reaper
@@ -65,12 +76,22 @@ class Reaper:
         _prctl(PR_SET_PDEATHSIG, signal.SIGCONT)
         _prctl(PR_SET_NAME, ev.REAPER_NAME.encode())
         env = dict(os.environ, **{ENV_REAPER: str(os.getpid())})
-        main = subprocess.Popen(self.command, env=env, pass_fds=(self.emitter.fd,),
+        main = subprocess.Popen(self.command, env=env, pass_fds=(self.fd,),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
         self.main_pid = main.pid
         # Signals are taken synchronously from here on; the main process was started before, so it does not
         # inherit the blocked mask.
         signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+        # The main process's interpreter takes tens of ms to start and load its tracer before it says anything:
+        # what the reaper needs from here on (a few ms of imports) loads meanwhile, instead of before it.
+        import json
+
+        from tui.inside.emitter import Emitter
+
+        self.emitter = Emitter(self.fd, self.t0)
+        self.cleanup = json.loads(self._cleanup_json)
+        fields = {"target": options["--target"], "cwd": os.getcwd(), "speed": float(options["--speed"]),
+                  "start_method": options["--start-method"], "args": json.loads(options["--args"])}
         self.emitter.emit(ev.RUN_START, {**fields, "reaper": os.getpid(), "main": main.pid})
         forwarders = [threading.Thread(target=self._forward, args=(stream, pipe.fileno()), daemon=True)
                       for stream, pipe in (("stdout", main.stdout), ("stderr", main.stderr))]
@@ -170,6 +191,8 @@ class Reaper:
 
     def _forward(self, stream: str, fd: int) -> None:
         """What the main process writes below Python's sys.stdout (C code, ``os.write(1, ...)``) still shows."""
+        from tui.inside.streamlines import StreamLines
+
         main_pid, emit_for = self.main_pid, self.emitter.emit_for
         lines = StreamLines(stream, lambda kind, fields: emit_for(main_pid, kind, {**fields, "raw": True}))
         while data := os.read(fd, READ_SIZE):
@@ -183,32 +206,47 @@ class Reaper:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
+# The reaper's options, each with a value, and their defaults. contui's runner writes this command line, so a
+# hand-made reader is enough: argparse (with gettext and locale) was a tenth of the reaper's start-up.
+_OPTIONS = {"--control-fd": None, "--grace": "1.0", "--target": "", "--speed": "1.0", "--start-method": "",
+            "--args": "[]",  # the script's arguments, a JSON list (for run.start)
+            "--cleanup": "[]"}  # contui's temp folders of the run, a JSON list: removed at the end if contui is gone
+
+
+def parse_argv(argv: list[str]) -> tuple[dict[str, str], list[str]]:
+    """(the reaper's options by name, the main process's command): ``--name value`` pairs, then ``--`` and the
+    command. A name it does not know, or one without a value, is a bug of contui's: it says so and exits 1."""
+    options: dict[str, str] = {}
+    i = 0
+    while i < len(argv) and argv[i] != "--":
+        if argv[i] not in _OPTIONS or i + 1 >= len(argv):
+            raise SystemExit(f"{ev.REAPER_NAME}: bad option {argv[i]!r}")
+        options[argv[i]] = argv[i + 1]
+        i += 2
+    for name, default in _OPTIONS.items():
+        if name not in options:
+            if default is None:
+                raise SystemExit(f"{ev.REAPER_NAME}: {name} is required")
+            options[name] = default
+    return options, argv[i + 1:]
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(prog=ev.REAPER_NAME)
-    parser.add_argument("--control-fd", type=int, required=True)
-    parser.add_argument("--grace", type=float, default=1.0)
-    parser.add_argument("--target", default="")
-    parser.add_argument("--speed", type=float, default=1.0)
-    parser.add_argument("--start-method", default="")
-    parser.add_argument("--args", default="[]", help="the script's arguments, a JSON list (for run.start)")
-    parser.add_argument("--cleanup", default="[]", help="contui's temp folders of the run, a JSON list: removed "
-                                                        "at the end if contui is gone by then")
-    parser.add_argument("command", nargs=argparse.REMAINDER)
-    args = parser.parse_args()
-    if args.command[:1] == ["--"]:
-        args.command = args.command[1:]
+    options, command = parse_argv(sys.argv[1:])
     # The run's processes inherit the event pipe at a high fd, out of the script's way, and reopen it through the
     # link if the script closes it anyway (see eventfd.py).
     fd = move_high(int(os.environ[ENV_FD]))
     os.environ[ENV_FD] = str(fd)
     control_file = os.environ.get(ENV_CONTROL_FILE)
     if control_file:
-        os.symlink(f"/proc/{os.getpid()}/fd/{fd}", os.path.join(os.path.dirname(control_file), EVENTS_LINK))
-    emitter = Emitter(fd, int(os.environ[ENV_T0]))
-    reaper = Reaper(args.command, emitter, args.grace, json.loads(args.cleanup))
-    fields = {"target": args.target, "cwd": os.getcwd(), "speed": args.speed, "start_method": args.start_method,
-              "args": json.loads(args.args)}
-    reaper.run(args.control_fd, fields)
+        try:
+            os.symlink(f"/proc/{os.getpid()}/fd/{fd}", os.path.join(os.path.dirname(control_file), EVENTS_LINK))
+        except FileNotFoundError:
+            # contui removed the run's folder before the reaper got here: it has closed the run already (a Ctrl+C
+            # just as it started it). Nothing has started: nothing to start, end or say.
+            os._exit(0)
+    reaper = Reaper(command, fd, int(os.environ[ENV_T0]), float(options["--grace"]), options["--cleanup"])
+    reaper.run(int(options["--control-fd"]), options)
 
 
 if __name__ == "__main__":
