@@ -2,13 +2,20 @@
 start+join (wall time) from inside, traced and under plain ``python`` in the same benchmark run; targets: <= 5 µs more
 per lock pair, <= 1.5x for the rest.
 
-Locks, queue and processes are traced as the app runs a script (the engine's Run + Collector) and compared with
-``python script.py`` printing to a pseudo-terminal. Printing costs what the script's stdout makes it cost, so it is
-timed as a user runs the script, both ways: ``contui run script.py`` against ``python script.py`` in a
-pseudo-terminal (line-buffered: a write per line), and ``contui run script.py > out.txt`` against ``python script.py >
-out.txt`` (block-buffered, as into a pipe). Each is the wall time of the script's print loop, taken inside the script:
-what its author waits for, a write held up by a reader that is behind included, contui's start-up not (that has its
-own figures). Their CPU-time ratios are in the details."""
+Locks, queue and processes are traced as the app runs a script (the engine's Run + Collector, recorded as the app
+records every run) and compared with ``python script.py`` printing to a pseudo-terminal. Printing costs what the
+script's stdout makes it cost, so it is timed as a user gets it, at a user's size (200,000 lines of
+``print("line", i)``), every way beside its plain ceiling in the same run:
+
+- ``contui run script.py`` in a pseudo-terminal against ``python script.py`` in one (line-buffered: a write per line);
+- ``contui run script.py > out.txt`` against ``python script.py > out.txt`` (block-buffered, as into a pipe);
+- the app's way (Run + Collector + recording; its Output pane is a terminal: line by line) against ``python`` in a
+  pseudo-terminal, and, in the details, against ``python > out.txt``.
+
+Each is the wall time of the script's print loop, taken inside the script: what its author waits for, a write held up
+by a reader that is behind included, contui's start-up not (that has its own figures). Their CPU-time ratios are in
+the details. The benchmark's own environment may ask for unbuffered output (PYTHONUNBUFFERED); a student's shell
+does not, and plain python under it takes 10x longer to print into a file: every command here runs without it."""
 
 from __future__ import annotations
 
@@ -21,8 +28,11 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from benchmarks.common import CHECKOUT, SCRIPTS, Figure, collect, env, script_target
+from tui.engine.flight import FlightRecorder
+from tui.engine.jsonl import RecordingHeader
 from tui.engine.runner import Run
 
 FIGURES = [
@@ -33,6 +43,8 @@ FIGURES = [
            "ratio", 1.5),
     Figure("overhead.print_ratio_pipe", "overhead: print, stdout > file: contui run/python (wall time in the script)",
            "ratio", 1.5),
+    Figure("overhead.print_ratio_app", "overhead: print, in the app: traced/python in a terminal (wall time in the "
+           "script)", "ratio", 1.5),
     Figure("overhead.process_ratio", "overhead: Process start+join, traced/plain (wall time in the script)", "ratio",
            1.5),
 ]
@@ -42,6 +54,11 @@ _KEYS = {
     "print": "print", "print wall": "print_wall", "Process start+join": "process",
 }
 _PRINTS = "print,print wall"
+# Lines per timed round of printing: what a user printing in a loop prints (20,000 took 10 ms under plain python, less
+# than the tracer's start-up jitter and the time contui takes to get going).
+PRINT_LINES = 200_000
+# The environment a student's shell gives: nothing that asks for unbuffered output or a mode of contui's.
+_NOT_A_USERS = ("PYTHONUNBUFFERED", "BENCH_OPS", "CONTUI_OUTPUT")
 PLAIN = [sys.executable, str(SCRIPTS / "overhead.py")]
 CONTUI_RUN = [sys.executable, "-m", "tui", "run", str(SCRIPTS / "overhead.py")]
 
@@ -56,8 +73,8 @@ def command(args: list[str], scale: float, out: str, stdout: str, ops: str = "")
     (``stdout="terminal"``: line-buffered, as in a terminal) or a file (``"file"``: ``> out.txt``); what the script
     timed."""
     # The benchmark's own environment may ask for unbuffered output; a student's shell does not.
-    child_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONUNBUFFERED", "BENCH_OPS")}
-    child_env.update(BENCH_OUT=out, BENCH_SCALE=str(scale))
+    child_env = {k: v for k, v in os.environ.items() if k not in _NOT_A_USERS}
+    child_env.update(BENCH_OUT=out, BENCH_SCALE=str(scale), BENCH_PRINTS=str(_prints(scale)))
     # ``python -m tui`` imports this checkout's contui, wherever the benchmarks are started from.
     child_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(CHECKOUT), os.environ.get("PYTHONPATH", "")) if p)
     if ops:
@@ -103,9 +120,22 @@ def _drain(fd: int) -> None:
             return
 
 
+def _prints(scale: float) -> int:
+    return max(1, int(PRINT_LINES * scale))
+
+
 def traced(scale: float, out: str) -> dict[str, float]:
-    with env(BENCH_OUT=out, BENCH_SCALE=str(scale)):
-        collect(Run(script_target("overhead.py"), stdin="null"), timeout=120)
+    """The app's way: the engine's Run + Collector fold every event into a model that keeps the lines, and the run is
+    recorded, as the app records every run."""
+    removed = {k: os.environ.pop(k) for k in _NOT_A_USERS if k in os.environ}
+    target = script_target("overhead.py")
+    try:
+        with tempfile.TemporaryDirectory(prefix="contui-bench-rec-") as folder, \
+                env(BENCH_OUT=out, BENCH_SCALE=str(scale), BENCH_PRINTS=str(_prints(scale))):
+            recorder = FlightRecorder(Path(folder) / "run.jsonl", RecordingHeader.for_target(target))
+            collect(Run(target, stdin="null"), recorder=recorder, timeout=240)
+    finally:
+        os.environ.update(removed)
     return _read(out)
 
 
@@ -121,21 +151,28 @@ def measure(quick: bool) -> dict[str, float]:
                   for where in ("terminal", "file") for who, args in (("python", PLAIN), ("run", CONTUI_RUN))}
     finally:
         os.unlink(out)
+    plain_tty, plain_file = prints["python", "terminal"], prints["python", "file"]
     result = {
         "overhead.thread_lock_us": (t["thread_lock"] - p["thread_lock"]) / 1000,
         "overhead.mp_lock_us": (t["mp_lock"] - p["mp_lock"]) / 1000,
         "overhead.queue_ratio": t["queue"] / p["queue"],
-        "overhead.print_ratio": prints["run", "terminal"]["print_wall"] / prints["python", "terminal"]["print_wall"],
-        "overhead.print_ratio_pipe": prints["run", "file"]["print_wall"] / prints["python", "file"]["print_wall"],
+        "overhead.print_ratio": prints["run", "terminal"]["print_wall"] / plain_tty["print_wall"],
+        "overhead.print_ratio_pipe": prints["run", "file"]["print_wall"] / plain_file["print_wall"],
+        "overhead.print_ratio_app": t["print_wall"] / plain_tty["print_wall"],
         "overhead.process_ratio": t["process"] / p["process"],
+        # The app's printing against the fastest plain python can print: into a file.
+        "overhead.print_ratio_app_vs_file": t["print_wall"] / plain_file["print_wall"],
         # The same prints in CPU time of the script's process: what is left out of it is time spent waiting, for
         # contui to take the events or for the terminal to take the lines.
-        "overhead.print_cpu_ratio": prints["run", "terminal"]["print"] / prints["python", "terminal"]["print"],
-        "overhead.print_cpu_ratio_pipe": prints["run", "file"]["print"] / prints["python", "file"]["print"],
+        "overhead.print_cpu_ratio": prints["run", "terminal"]["print"] / plain_tty["print"],
+        "overhead.print_cpu_ratio_pipe": prints["run", "file"]["print"] / plain_file["print"],
+        "overhead.print_cpu_ratio_app": t["print"] / plain_tty["print"],
+        "overhead.print_lines": _prints(scale),
     }
     for name in _KEYS.values():
         result[f"overhead.traced_{name}_us"] = t[name] / 1000
         result[f"overhead.plain_{name}_us"] = p[name] / 1000
+    # Every printing figure beside its plain ceiling: µs per line.
     for (who, where), timed in prints.items():
         for name in ("print", "print_wall"):
             result[f"overhead.{who}_{where}_{name}_us"] = timed[name] / 1000

@@ -5,6 +5,7 @@ length of its choosing, a pickle that names a function to call. A frame is a 4-b
 write) and a pickle of plain values only: lists and tuples, dicts, strings, numbers, True/False/None. The decoder
 refuses every global a pickle names (nothing the run sends is ever called), checks each event's shape, drops what
 does not fit and counts it, and finds the next frame after garbage. It never raises and never waits for bytes.
+A block of printed lines, which a traced process sends as bytes, is turned into text here (see ``_text_block``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pickle
 from typing import Any
 
 from tui.inside.frames import MAX_PAYLOAD
+from tui.inside.kinds import STDOUT
 
 HEADER = 4
 # Every frame's pickle starts with these (protocol 5, as tui/inside/frames.py writes them): where to look for the
@@ -54,8 +56,34 @@ def decode_payload(payload: bytes) -> list[Wire] | None:
         event = _event(item)
         if event is None:
             return None
+        if event[1] == STDOUT and type(event[4].get("text")) in _BYTES:
+            event = _text_block(event)
         events.append(event)
     return events
+
+
+_BYTES = (bytes, bytearray)
+
+
+def _text_block(event: Wire) -> Wire:
+    """A block of printed lines comes as the bytes the script's text stream wrote (UTF-8, every line with its
+    newline): from here on it is text, the lines joined by newlines, ``lines`` saying how many (when more than one).
+    The model splits it into its lines as it folds it."""
+    t, kind, pid, tid, fields = event
+    data = fields["text"]
+    try:
+        text = data.decode("utf-8", "surrogatepass")  # the script's lone surrogates come back as they were printed
+    except UnicodeDecodeError:  # bytes a script wrote to sys.stdout.buffer need not be UTF-8
+        text = data.decode("utf-8", "replace")
+    if text.endswith("\n"):
+        text = text[:-1]
+    fields = {**fields, "text": text}
+    lines = text.count("\n") + 1
+    if lines > 1:
+        fields["lines"] = lines
+    else:
+        fields.pop("lines", None)
+    return (t, kind, pid, tid, fields)
 
 
 class FrameDecoder:

@@ -29,7 +29,7 @@ class Recording:
         return [e for e in self.events if e.kind in kinds]
 
     def lines(self, stream: str = "stdout", pid: int | None = None) -> list[str]:
-        """The printed lines, partial pieces joined back into whole lines."""
+        """The printed lines, partial pieces joined back into whole lines (a block of lines split into its lines)."""
         pending: dict[tuple[int, int], str] = {}
         out: list[str] = []
         for e in self.of(ev.STDOUT):
@@ -37,6 +37,8 @@ class Recording:
                 continue
             key = (e.pid, e.tid)
             text = pending.pop(key, "") + str(e.get("text", ""))
+            *whole, text = text.split("\n")
+            out += whole
             if e.get("partial"):
                 pending[key] = text
             else:

@@ -56,6 +56,17 @@ class OutputFold(ModelCore):
         if not isinstance(text, str):
             text = str(text)
         partial = bool(f.get("partial", False))
+        if "\n" in text:
+            # A block of lines (``lines``: how many): folded exactly as its lines sent one by one, the same instant
+            # each; ``partial``, if set, is its last line's.
+            *whole, text = text.split("\n")
+            line = self._line
+            for piece in whole:
+                line(t, pid, tid, stream, piece, False)
+        self._line(t, pid, tid, stream, text, partial)
+
+    def _line(self, t: int, pid: int, tid: int, stream: Stream, text: str, partial: bool) -> None:
+        """Fold one printed line, or a piece of one (``partial``: more of it follows)."""
         key = (pid, tid, stream)
         index = self._partial.get(key) if self._partial else None
         if index is not None and index < self.lines.first:

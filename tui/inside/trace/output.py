@@ -1,55 +1,112 @@
-"""Captures each process's stdout/stderr as whole lines, tagged with the thread that wrote them."""
+"""Captures each process's stdout/stderr as whole lines, tagged with the thread that wrote them.
+
+``sys.stdout`` and ``sys.stderr`` stay Python's own C ``io.TextIOWrapper``: a ``print`` makes its four writes (the
+arguments, the separator, the newline) in C, as under plain ``python``, and only what the wrapper would hand to a
+file reaches the tracer's Python code, in :class:`_Sink`, the wrapper's ``buffer``:
+
+- **line mode** (the app; ``contui run`` to a terminal; stderr always, as python's own stderr is line-buffered): the
+  wrapper is line-buffered, so each line reaches the sink once, when its newline is written, as a terminal shows
+  it. The lines a thread prints one after the other go out as ONE ``stdout`` event, a block: a line is added to its
+  thread's block while that event still waits, last, in the emitter's queue; a line of another thread, or any other
+  event, starts a new one. So the order of everything a process says is kept, every line keeps its thread, and a
+  burst of 200,000 lines is some hundreds of events, not 200,000.
+- **block mode** (``contui run`` with its stdout a file or a pipe, told by ``CONTUI_OUTPUT=block``): the wrapper
+  is block-buffered, as python's stdout into a file is, and the sink gets 8 KiB at a time. Only while the process
+  has one thread: the wrapper is flushed (by the thread that wrote all of it) and goes line-buffered before any
+  other thread starts, so no line is ever attributed to a thread that did not write it.
+
+A line printed in a quiet moment is sent at once (a process killed right after still has it on screen); lines that
+come faster than the flusher's delay are left to it. ``flush()`` shows an unfinished line (a prompt) at once.
+"""
 
 from __future__ import annotations
 
 import _thread
 import io
+import os
+import sys
 import time
 
+from tui.inside.env import ENV_OUTPUT  # "block": the user's stdout is a file or a pipe; anything else is line mode
 from tui.inside.kinds import STDOUT
 from tui.inside.trace.context import TraceContext
 from tui.inside.emitter import FLUSH_DELAY
 from tui.inside.control import STEPPING_AT
-from tui.inside.frames import TEXT_PIECE, piece_size, text_pieces
+from tui.inside.frames import ASCII_PIECE, text_pieces
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 
 _native_id = _thread.get_native_id
 _monotonic_ns = time.monotonic_ns
 _EAGER_NS = int(FLUSH_DELAY * 1e9)
-# Pieces of one unfinished line kept before its whole chunks are sent.
-HOLD_PIECES = 256
+# The bytes of one block: it fits one frame with the event around it (see frames.py).
+BLOCK_BYTES = ASCII_PIECE
+# Block mode: the unfinished line kept for the next write is sent (as parts of one line) once it is this long.
+HOLD_BYTES = 4 * BLOCK_BYTES
+_ERRORS = "surrogatepass"  # what python's str can hold, any lone surrogate too, goes through and comes back whole
 
 
-class LineCapture(io.TextIOBase):
-    """A text stream that turns writes into ``stdout`` events, one per line (long lines in chunks)."""
+def LineCapture(ctx: TraceContext, stream: str, original: Any) -> io.TextIOWrapper:  # noqa: N802 (was a class)
+    """The traced ``sys.stdout`` (``stream="stdout"``) or ``sys.stderr``: a C text stream over a :class:`_Sink`.
+
+    It has ``finish()``: at the process's end, what is left unfinished is sent as it is."""
+    # python -u (PYTHONUNBUFFERED) writes through: no block buffer to mimic then.
+    blocks = (stream == "stdout" and os.environ.get(ENV_OUTPUT) == "block"
+              and not getattr(original, "write_through", False))
+    sink = _Sink(ctx, stream, original)
+    text = io.TextIOWrapper(sink, encoding="utf-8", errors=_ERRORS, line_buffering=True)  # type: ignore[arg-type]
+    sink.text = text
+    text.finish = sink.finish  # type: ignore[attr-defined]
+    if blocks:
+        sink.to_blocks()
+        _block_captures.append(sink)
+        _watch_thread_starts()
+        # A forked child starts with one thread: block mode again, whatever its parent had come to.
+        os.register_at_fork(after_in_child=sink.to_blocks)
+    return text
+
+
+class _Sink:
+    """The bytes a traced text stream writes (its ``buffer``): each write becomes ``stdout`` events.
+
+    ``flush`` is ``int`` in line mode: the wrapper calls it after every line, and a C call that does nothing costs
+    nothing; what a flush must show has already come through ``write`` (the wrapper writes what it holds first)."""
+
+    closed = False
+    name = "<stdout>"
 
     def __init__(self, ctx: TraceContext, stream: str, original: Any) -> None:
-        super().__init__()
-        self._emit = ctx.emitter.emit
-        self._flush_events = ctx.emitter.flush
+        emitter = ctx.emitter
         self._ctx = ctx
+        self._emit = emitter.emit
+        self._flush_events = emitter.flush
+        # The emitter's queue (a deque, cleared in place at a fork): a block grows while its event is the last one
+        # in it, not yet sent.
+        self._queue = emitter._queue
         self._steps = ctx.steps
-        self._flushed_ns = 0  # when a newline last flushed the events at once
         self._stream = stream
         self._original = original
-        self._partial: dict[int, list[str]] = {}  # per thread: the pieces of its unfinished line
-        self.buffer = _BytesShim(self)
+        self.name = f"<{stream}>"
+        self._mine = _thread._local()  # per thread: its block event (``event``) and the block's bytes (``block``)
+        self._flushed_ns = 0  # when a line last flushed the events at once
+        self._blocks = False
+        self._held = b""  # block mode: the unfinished line after the last newline written (one thread only)
+        self.text: io.TextIOWrapper | None = None
+        self.flush: Callable[[], object] = int
 
-    # io.TextIOBase would report these from a closed base; the script sees a normal text stream.
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return "utf-8"
-
-    @property
-    def errors(self) -> str:  # type: ignore[override]
-        return "strict"
-
+    # -- the faces of a binary stream the wrapper and scripts look at ------------------------------------------------
     def writable(self) -> bool:
         return True
+
+    def readable(self) -> bool:
+        return False
+
+    def seekable(self) -> bool:
+        return False
 
     def isatty(self) -> bool:
         return False
@@ -57,90 +114,174 @@ class LineCapture(io.TextIOBase):
     def fileno(self) -> int:
         return self._original.fileno()
 
-    def write(self, s: str) -> int:
-        if "\n" not in s:  # print() writes each argument and the separators apart: most writes land here
-            if s:
-                tid = _native_id()
-                pending = self._partial.get(tid)
-                if pending is None:
-                    self._partial[tid] = [s]
-                else:
-                    pending.append(s)  # pieces, joined once: a line of megabytes written in bits stays linear
-                    if len(pending) >= HOLD_PIECES:
-                        self._send_whole_chunks(tid, pending)
-            return len(s)
-        if not isinstance(s, str):
-            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
-        partial = self._partial
-        tid = _native_id()
-        pending = partial.pop(tid, None)
-        *lines, rest = ("".join(pending) + s if pending else s).split("\n")
+    def close(self) -> None:
+        """The script closed its stdout: writes raise from now on, as python's would (the real fd stays open)."""
+        self.closed = True
+
+    # -- writing --------------------------------------------------------------------------------------------------
+    def write(self, b: Any) -> int:
+        # The hot path, once per printed line: the line joins its thread's block while that block's event is still
+        # the last one waiting in the emitter's queue (nothing else was said since, by anyone in this process).
+        mine = self._mine
+        try:
+            block = mine.block
+            if (self._queue[-1] is mine.event and b[-1] == 10 and len(block) + len(b) <= BLOCK_BYTES
+                    and not self._steps[STEPPING_AT]):
+                block += b
+                return len(b)
+        except (AttributeError, IndexError, TypeError):
+            pass
+        return self._write(b)
+
+    def _write(self, b: Any) -> int:
+        if not isinstance(b, (bytes, bytearray)):
+            b = bytes(memoryview(b).cast("B"))  # TypeError for a str, as a binary stream's write raises
+        n = len(b)
+        if not n:
+            return 0
         if self._steps[STEPPING_AT]:  # a printed line is a point of step mode: held before it shows
-            self._ctx.point("print", lines[0][:60])
-        for line in lines:
-            self._send(line, False)
-        if rest:
-            partial[tid] = [rest]
-        # A terminal shows a line the moment its newline is written; so do we, so a process killed right after
-        # a print (SIGKILL, os.abort) still has its line on screen. Lines that come faster than the flusher's
-        # delay are left to it: a write per line doubled the cost of a print and took the batching out of bursts
-        # (only a SIGKILL within those 2 ms of a burst can then cost lines).
-        now = _monotonic_ns()
-        if now - self._flushed_ns >= _EAGER_NS:
-            self._flushed_ns = now
+            self._ctx.point("print", _decode(b[:240]).split("\n", 1)[0][:60])
+        if self._held:
+            b = self._held + b
+            self._held = b""
+        cut = b.rfind(b"\n") + 1
+        if cut:
+            self._lines(b if cut == len(b) else b[:cut])
+        if cut < len(b):
+            rest = b[cut:]
+            if self._blocks:  # as python's block buffer: the rest of the line waits for the rest of it
+                self._mine.event = None  # no line may join a block ahead of this one
+                if len(rest) < HOLD_BYTES:
+                    self._held = rest
+                else:
+                    self._partial(rest)
+            else:  # a flush (a prompt), or a carriage return: a terminal shows it now
+                self._partial(rest)
+                self._flushed_ns = _monotonic_ns()
+                self._flush_events()
+                return n
+        if not self._blocks:
+            # A terminal shows a line the moment its newline is written; so do we, so a process killed right after
+            # a print (SIGKILL, os.abort) still has its line on screen. Lines that come faster than the flusher's
+            # delay are left to it (only a SIGKILL within those 2 ms of a burst can then cost lines).
+            now = _monotonic_ns()
+            if now - self._flushed_ns >= _EAGER_NS:
+                self._flushed_ns = now
+                self._flush_events()
+        return n
+
+    def _lines(self, data: bytes | bytearray) -> None:
+        """Whole lines (``data`` ends with a newline): in blocks of at most BLOCK_BYTES; a longer line in pieces."""
+        start, end = 0, len(data)
+        while start < end:
+            stop = data.rfind(b"\n", start, start + BLOCK_BYTES) + 1
+            if stop <= start:  # one line longer than a block: as text, in pieces that each fit a frame
+                stop = data.index(b"\n", start) + 1
+                self._long_line(_decode(data[start:stop - 1]))
+            else:
+                self._block(bytearray(data[start:stop]))
+            start = stop
+
+    def _block(self, block: bytearray) -> None:
+        """Send whole lines as one event, which the next lines of this thread may join while it waits."""
+        fields = {"stream": self._stream, "text": block, "lines": True}
+        self._emit(STDOUT, fields)
+        queue = self._queue
+        try:
+            last = queue[-1]
+        except IndexError:  # written at once: the next line starts a block of its own
+            last = None
+        mine = self._mine
+        mine.event = last if last is not None and last[4] is fields else None
+        mine.block = block
+
+    def _long_line(self, line: str) -> None:
+        emit, stream = self._emit, self._stream
+        *pieces, last = text_pieces(line)
+        for piece in pieces:
+            emit(STDOUT, {"stream": stream, "text": piece, "partial": True})
+        emit(STDOUT, {"stream": stream, "text": last})
+        self._mine.event = None
+
+    def _partial(self, rest: bytes | bytearray) -> None:
+        """The start of a line whose end is still to come: sent as it is, marked partial (in pieces if long)."""
+        emit, stream = self._emit, self._stream
+        for piece in text_pieces(_decode(rest)):
+            emit(STDOUT, {"stream": stream, "text": piece, "partial": True})
+        self._mine.event = None
+
+    def _flush_held(self) -> None:
+        """Block mode's ``flush``: the unfinished line shows now (a prompt; ``input()`` flushes stdout too)."""
+        if self._held:
+            held, self._held = self._held, b""
+            self._partial(held)
             self._flush_events()
-        return len(s)
 
-    def _send_whole_chunks(self, tid: int, pending: list[str]) -> None:
-        """A line still without its newline grew long: send its whole chunks now (as parts of one line), keep the
-        rest. Memory stays bounded however long the line gets."""
-        text = "".join(pending)
-        whole = len(text) - len(text) % piece_size(text)
-        if whole:
-            self._send(text[:whole], partial=True)
-        pending[:] = [text[whole:]] if whole < len(text) else []
+    # -- modes ----------------------------------------------------------------------------------------------------
+    def to_blocks(self) -> None:
+        """Block-buffered, as python's stdout into a file (this process has one thread now)."""
+        if self._blocks or self.text is None:
+            return
+        self.text.reconfigure(line_buffering=False)  # flushes what it holds first
+        self._blocks = True
+        self.flush = self._flush_held
 
-    def _send(self, line: str, partial: bool) -> None:
-        emit = self._emit
-        stream = self._stream
-        last = line
-        if len(line) > TEXT_PIECE:  # a print's usual line needs no look at its characters
-            *pieces, last = text_pieces(line)
-            for piece in pieces:
-                emit(STDOUT, {"stream": stream, "text": piece, "partial": True})
-        if partial:
-            emit(STDOUT, {"stream": stream, "text": last, "partial": True})
-        else:
-            emit(STDOUT, {"stream": stream, "text": last})
-
-    def flush(self) -> None:
-        """A flush shows a prompt such as ``>>:`` now; the rest of its line follows in later events."""
-        rest = self._partial.pop(_native_id(), None)
-        if rest:
-            self._send("".join(rest), partial=True)
-            self._flush_events()
+    def to_lines(self) -> None:
+        """Line-buffered from now on: another thread is about to start. What the one thread wrote goes out first,
+        as its own."""
+        if not self._blocks or self.text is None:
+            return
+        try:
+            self.text.flush()
+        except ValueError:  # closed by the script
+            pass
+        self._flush_held()
+        self._blocks = False
+        self.flush = int
+        self.text.reconfigure(line_buffering=True)
 
     def finish(self) -> None:
         """At process exit: what is left unterminated is sent as it is, still without its newline, as python leaves
         it (``contui run > file`` keeps the file's bytes; a view shows it as a line of its own)."""
-        for tid in list(self._partial):
-            self._send("".join(self._partial.pop(tid)), partial=True)
+        if self.text is not None and not self.closed:
+            try:
+                self.text.flush()
+            except (ValueError, OSError):  # closed, or detached by the script
+                pass
+        if self._held:
+            held, self._held = self._held, b""
+            self._partial(held)
 
 
-class _BytesShim(io.RawIOBase):
-    """``sys.stdout.buffer`` for scripts that write bytes."""
+def _decode(data: bytes | bytearray) -> str:
+    """Text the wrapper encoded comes back whole; bytes a script wrote to ``sys.stdout.buffer`` may not be UTF-8."""
+    try:
+        return data.decode("utf-8", _ERRORS)
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace")
 
-    def __init__(self, text: LineCapture) -> None:
-        super().__init__()
-        self._text = text
 
-    def writable(self) -> bool:
-        return True
+# -- block mode lasts while the process has one thread ---------------------------------------------------------------
+_block_captures: list[_Sink] = []
+_watching: list[bool] = []  # one item once the thread starts are watched (a list: no module global is rebound)
 
-    def write(self, b: Any) -> int:
-        data = bytes(b)
-        self._text.write(data.decode("utf-8", errors="replace"))
-        return len(data)
 
-    def flush(self) -> None:
-        self._text.flush()
+def _watch_thread_starts() -> None:
+    """Every Python thread starts through ``_thread.start_new_thread`` (``threading`` keeps its own reference):
+    before one does, block mode ends. The tracer's hidden threads (the emitter's flusher, readers of children's
+    pipes) never print, and do not count."""
+    if _watching:
+        return
+    _watching.append(True)
+    real = _thread.start_new_thread
+
+    def start_new_thread(function: Any, args: Any, kwargs: Any = None) -> int:
+        if not str(getattr(function, "__module__", "")).startswith("tui.inside."):
+            for sink in _block_captures:
+                sink.to_lines()
+        return real(function, args) if kwargs is None else real(function, args, kwargs)
+
+    _thread.start_new_thread = start_new_thread
+    threading = sys.modules.get("threading")
+    if threading is not None and getattr(threading, "_start_new_thread", None) is real:
+        threading._start_new_thread = start_new_thread  # type: ignore[attr-defined]
