@@ -49,6 +49,14 @@ def assert_model_took_every_event(model: Model, target: str) -> None:
     assert model.rejected == 0, f"{target}: the model rejected {model.rejected} event(s)"
 
 
+def printed(e: Event) -> list[str]:
+    """The lines a ``stdout`` event carries: one, or a block of a thread's consecutive lines (see
+    tui/inside/trace/output.py); none for any other event."""
+    if e.kind != ev.STDOUT:
+        return []
+    return str(e.get("text", "")).split("\n")
+
+
 def read_after(recording: Recording, pid: int, t: int) -> list[Event]:
     """psutil's samples of ``pid`` (``sample`` and ``sample.gone``) that were read after ``t``.
 

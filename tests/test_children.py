@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import signal
 
-from tests.helpers import plain_python, run_traced, script
+from tests.helpers import plain_python, printed, run_traced, script
 from tui.engine import events as ev
 from tui.engine.model.records import MarkKind, ReapedBy, State
 
@@ -38,7 +38,7 @@ def test_popen_and_posix_spawn_children_are_processes_with_their_own_lines() -> 
     assert "parent captured: captured line" in lines_of(model, main)
     # a child's lines come before its reap, and before what its parent prints once it has waited for it
     events = sorted(rec.events, key=lambda e: e.t)
-    at = {(e.kind, e.pid, e.get("text"), e.get("child")): i for i, e in enumerate(events)}
+    at = {(e.kind, e.pid, text, e.get("child")): i for i, e in enumerate(events) for text in printed(e) or [None]}
     echo = execs["echo says hi"].pid
     assert at[(ev.STDOUT, echo, "echo says hi", None)] < at[(ev.PROC_REAP, main, None, echo)]
     assert at[(ev.STDOUT, echo, "echo says hi", None)] < at[(ev.STDOUT, main, "parent captured: captured line", None)]

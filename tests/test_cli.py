@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import SCRIPTS, script
+from tests.helpers import printed as lines_of
 from tui.cli import AppRequest, RunRequest, UsageError, app_targets, parse_app_argv, parse_run_argv
 from tui.engine.catalog import load_catalog
 from tui.engine.events import PROTOCOL_VERSION
@@ -92,7 +93,7 @@ def test_jsonl_records_every_event_with_its_fields(tmp_path: Path) -> None:
     assert done.returncode == 0
     _, events = read_recording(out)
     printed = [e for e in events if e.kind == "stdout"]
-    assert sorted(e["text"] for e in printed) == sorted(done.stdout.splitlines())
+    assert sorted(line for e in printed for line in lines_of(e)) == sorted(done.stdout.splitlines())
     assert {e["stream"] for e in printed} == {"stdout"}
     kinds = {e.kind for e in events}
     assert {"run.start", "proc.start", "proc.spawn", "proc.exit", "proc.reap", "run.end", "sample"} <= kinds

@@ -133,3 +133,23 @@ def test_an_export_and_plain_show_a_hot_span_as_such(hot_queue: Recording) -> No
     told = [line for line in said if line is not None]
     assert any("in a hot loop: its puts and gets are counted from here" in line for line in told)
     assert sum("counted rather than told one by one" in line for line in told) == len(ends)
+
+
+def test_a_hot_pipe_is_summarised_on_both_ends_and_counted_exactly() -> None:
+    rec = run_traced(script("hot_pipe.py"), timeout=120)
+    model = rec.model
+    n = 20_000
+    assert f"echoed after {n * (n - 1) // 2}" in [line.text for line in model.lines]
+    (pipe,) = model.pipes.values()
+    mine, theirs = pipe.ends
+    # Every message: n numbers, "after" and None one way; n numbers and "after" back.
+    assert (mine.sent, theirs.received) == (n + 2, n + 2)
+    assert (theirs.sent, mine.received) == (n + 1, n + 1)
+    assert mine.in_flight == theirs.in_flight == 0
+    summaries = rec.of(ev.PIPE_SUMMARY)
+    assert {e["end"] for e in summaries} == {mine.id, theirs.id}  # both processes summarised their end
+    assert not mine.hot and not theirs.hot
+    main = model.run.main
+    told = [e for e in rec.events if e.pid == main and e.kind.startswith("pipe.")]
+    after = next(i for i, e in enumerate(told) if e.kind == ev.PIPE_SEND and e["item"] == "'after'")
+    assert any(e.kind == ev.PIPE_SUMMARY and e["done"] for e in told[:after])

@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from tests.helpers import run_traced, script
+from tests.helpers import printed, run_traced, script
 from tui.engine import events as ev
 from tui.engine.events import Event
 from tui.engine.model import Model, State
@@ -24,7 +24,7 @@ def in_order(rec: Recording) -> list[Event]:
 def model_at(rec: Recording, line: str) -> Model:
     """The model folded from the recording's events in time order, up to and with the printed ``line``."""
     events = in_order(rec)
-    at = next(i for i, e in enumerate(events) if e.kind == ev.STDOUT and e.get("text") == line)
+    at = next(i for i, e in enumerate(events) if line in printed(e))
     return Model.from_events(events[: at + 1])
 
 

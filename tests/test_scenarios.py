@@ -8,7 +8,7 @@ import signal
 
 import pytest
 
-from tests.helpers import read_after, record_run, run_traced
+from tests.helpers import printed, read_after, record_run, run_traced
 from tui.engine import events as ev
 from tui.engine.catalog import SCENARIO_DIR, load_catalog, module_docstring
 from tui.engine.events import Event
@@ -37,7 +37,7 @@ def children_of(rec: Recording, pid: int) -> list[int]:
 
 
 def line_time(rec: Recording, text: str) -> int:
-    return next(e.t for e in rec.of(ev.STDOUT) if e.get("text") == text)
+    return next(e.t for e in rec.of(ev.STDOUT) if text in printed(e))
 
 
 def event_of(rec: Recording, kind: str, pid: int | None = None, child: int | None = None) -> Event:
@@ -54,7 +54,7 @@ def assert_start_did_not_wait(rec: Recording, child: int) -> None:
     first is the OS's choice (both processes are ready to run at once), so that order is not asserted."""
     main = rec.main_pid
     spawn = event_of(rec, ev.PROC_SPAWN, main, child)
-    main_line = next(e for e in rec.of(ev.STDOUT) if e.pid == main and e["text"] == "主")
+    main_line = next(e for e in rec.of(ev.STDOUT) if e.pid == main and "主" in printed(e))
     reap = event_of(rec, ev.PROC_REAP, child=child)
     # start() returned while the child was still in its 3 s sleep (that sleep is the margin: a start() that waited
     # for the child would return after it);

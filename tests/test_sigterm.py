@@ -12,7 +12,7 @@ import psutil
 import pytest
 
 import tui.engine.session as session_module
-from tests.helpers import assert_model_took_every_event, script, wait_until
+from tests.helpers import assert_model_took_every_event, printed, script, wait_until
 from tui.engine import events as ev
 from tui.engine.catalog import resolve_target
 from tui.engine.collector import Collector
@@ -56,7 +56,7 @@ def wait_until_ready(poll: Callable[[], object], collector: RecordingCollector) 
 
     def ready() -> bool:
         poll()
-        return any(e.kind == ev.STDOUT and e.get("text") == "ready" for e in collector.events)
+        return any("ready" in printed(e) for e in collector.events)
 
     assert wait_until(ready, timeout=30), "the script never said it was ready"
     main = next(e["main"] for e in collector.events if e.kind == ev.RUN_START)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.helpers import script, wait_until
+from tests.helpers import printed, script, wait_until
 from tui.engine import events as ev
 from tui.engine.catalog import resolve_target
 from tui.engine.collector import Collector
@@ -79,7 +79,7 @@ def test_a_run_started_stepped_does_nothing_until_stepped_and_each_step_is_one_a
         assert done == [] and child.held is not None and child.held.action == "print"
         assert main.held is not None and model.lines == []  # the other one did not move
         seen = step_once(run, collector, child)  # the print: exactly one line, the child's
-        assert [e.get("text") for e in seen if e.kind == ev.STDOUT] == ["alex is running"]
+        assert [line for e in seen for line in printed(e)] == ["alex is running"]
         assert child.held is not None and child.held.action == "sleep"
         seen = step_once(run, collector, child)  # a 3 s sleep ends at once when stepped: the clock jumps
         sleeps = [(e.kind, e.get("phase")) for e in seen if e.kind == ev.SLEEP]

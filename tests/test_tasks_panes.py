@@ -4,7 +4,7 @@ the Queues pane (the pool's card: counts, workers, the last tasks that ended wit
 
 from __future__ import annotations
 
-from tests.helpers import run_traced, script
+from tests.helpers import printed, run_traced, script
 from tests.test_panes import PaneApp, body_text, sync, tree_labels
 from tui.engine import events as ev
 from tui.engine.model import Model
@@ -18,7 +18,7 @@ def model_at(line: str) -> Model:
     """The model of a fork run folded up to the event of the line the script printed."""
     rec = run_traced(script("tasks_pool.py"), start_method="fork", timeout=60)
     events = sorted(rec.events, key=lambda e: e.t)
-    at = next(i for i, e in enumerate(events) if e.kind == ev.STDOUT and e.get("text") == line)
+    at = next(i for i, e in enumerate(events) if line in printed(e))
     return Model.from_events(events[: at + 1])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from tests.helpers import record_run, script
+from tests.helpers import printed, record_run, script
 from tui.engine import events as ev
 from tui.engine.catalog import resolve_target
 from tui.engine.events import Event
@@ -20,7 +20,7 @@ def record_blocked_threads() -> list[Event]:
     timers: list[threading.Timer] = []
 
     def on_event(event: Event) -> None:
-        if event.kind == ev.STDOUT and event.get("text") == "ready":
+        if "ready" in printed(event):
             timer = threading.Timer(TYPE_AFTER, run.write_stdin, ["typed by the test\n"])
             timers.append(timer)
             timer.start()
@@ -34,7 +34,7 @@ def record_blocked_threads() -> list[Event]:
 
 
 def line_t(events: list[Event], text: str) -> int:
-    return next(e.t for e in events if e.kind == ev.STDOUT and e.get("text") == text)
+    return next(e.t for e in events if text in printed(e))
 
 
 def thread_named(model: Model, name: str) -> tuple[int, int]:

@@ -164,7 +164,7 @@ class _Export:
             ev.QUEUE_GET: self._queue_get, ev.QUEUE_TIMEOUT: self._queue_timeout,
             ev.LOCK_WAIT: self._lock_wait, ev.LOCK_ACQUIRE: self._lock_acquire, ev.LOCK_RELEASE: self._lock_release,
             ev.LOCK_TIMEOUT: self._lock_timeout, ev.LOCK_SUMMARY: self._lock_summary,
-            ev.QUEUE_SUMMARY: self._queue_summary,
+            ev.QUEUE_SUMMARY: self._queue_summary, ev.PIPE_SUMMARY: self._pipe_summary,
             ev.SEM_NEW: self._sem_count, ev.SEM_WAIT: self._sem_wait, ev.SEM_ACQUIRE: self._sem_acquire,
             ev.SEM_RELEASE: self._sem_release, ev.SEM_TIMEOUT: self._sem_timeout, ev.SEM_FAIL: self._sem_count,
             ev.EVENT_SET: self._event_flag, ev.EVENT_CLEAR: self._event_flag, ev.COND_NOTIFY: self._cond_notify,
@@ -419,6 +419,11 @@ class _Export:
         self._summarised(qid, e, key, tick,
                          f"summarised: {counts.get('put', 0):,} put, {counts.get('get', 0):,} got")
         self._depth(qid, tick)
+
+    def _pipe_summary(self, e: Event, key: Key, tick: int) -> None:
+        counts = e.get("n") or {}
+        self._summarised(str(e["end"]), e, key, tick,
+                         f"summarised: {counts.get('send', 0):,} sent, {counts.get('recv', 0):,} received")
 
     def _summarised(self, oid: str, e: Event, key: Key, tick: int, words: str) -> None:
         """A hot span: one slice per process and stretch, saying what was counted in it so far."""

@@ -161,6 +161,20 @@ def _queue_summary(e: Event, model: Model, me: str) -> str | None:
     return None
 
 
+def _pipe_summary(e: Event, model: Model, me: str) -> str | None:
+    """Told at the span's first summary and at its end, as a queue's."""
+    name = _end_name(model, e.get("end"))
+    counts = e.get("n") or {}
+    if e.get("done"):
+        return (f"{me} sent {counts.get('send', 0):,} and received {counts.get('recv', 0):,} on {name} in a hot loop, "
+                "counted rather than told one by one; single events again from here")
+    found = model.pipe_end(str(e.get("end")))
+    span = found[1].hot.get(e.pid) if found is not None else None
+    if span is not None and span.summaries == 1:
+        return f"{me} uses {name} in a hot loop: its sends and recvs are counted from here, not told one by one"
+    return None
+
+
 def _created(key: str, detail: Callable[[Event], str] = lambda e: "") -> Sentence:
     return lambda e, model, me: f"{me} created {_named(model, e.get(key))}{detail(e)} at {e.get('site')}"
 
@@ -368,6 +382,7 @@ SENTENCES: dict[str, Sentence] = {
     ev.SIGNAL_SEND: _signal_send,
     ev.LOCK_SUMMARY: _lock_summary,
     ev.QUEUE_SUMMARY: _queue_summary,
+    ev.PIPE_SUMMARY: _pipe_summary,
     **dict.fromkeys((ev.LOCK_NEW, ev.LOCK_WAIT, ev.LOCK_ACQUIRE, ev.LOCK_RELEASE, ev.LOCK_TIMEOUT, ev.LOCK_FAIL),
                     _lock),
     ev.COND_NEW: _created("cond"),

@@ -89,6 +89,8 @@ PIPE_SEND = "pipe.send"  # pipe, end, item (short repr)
 PIPE_RECV = "pipe.recv"  # pipe, end, item; or error ("EOFError") when every copy of the other end is closed
 PIPE_BLOCK = "pipe.block"  # pipe, end: a recv has to wait
 PIPE_CLOSE = "pipe.close"  # pipe, end
+PIPE_SUMMARY = "pipe.summary"  # pipe, end, since, n ({"send": sends, "recv": recvs} on this end in the span so far),
+# last ({"send": short repr, "recv": ...}), done: an end used in a hot loop, as queue.summary
 # Shared memory: multiprocessing Value and Array.
 VALUE_NEW = "value.new"  # value (id), type ("Value", "Array", "RawValue", "RawArray"), typecode, ctype, length (Array),
 # lock (its lock's id, or
@@ -111,6 +113,6 @@ KINDS: frozenset[str] = frozenset({
     SLEEP, HOLD, STDOUT, EXCEPTION, SAMPLE, SAMPLE_GONE,
     LOCK_FAIL, LOCK_SUMMARY, WAIT, SIGNAL_SEND, COND_NEW, COND_WAIT, COND_NOTIFY, EVENT_NEW, EVENT_SET, EVENT_CLEAR, EVENT_WAIT,
     BARRIER_NEW, BARRIER_WAIT, BARRIER_ABORT, BARRIER_RESET, SEM_NEW, SEM_WAIT, SEM_ACQUIRE, SEM_RELEASE,
-    SEM_TIMEOUT, SEM_FAIL, PIPE_NEW, PIPE_SEND, PIPE_RECV, PIPE_BLOCK, PIPE_CLOSE, VALUE_NEW, VALUE_MAP,
+    SEM_TIMEOUT, SEM_FAIL, PIPE_NEW, PIPE_SEND, PIPE_RECV, PIPE_BLOCK, PIPE_CLOSE, PIPE_SUMMARY, VALUE_NEW, VALUE_MAP,
     VALUE_SAMPLE, MANAGER_NEW, MANAGER_CALL, POOL_NEW, TASK_SUBMIT, TASK_START, TASK_DONE,
 })

@@ -227,6 +227,8 @@ class EndView:
     can_send: bool
     can_recv: bool
     eof: bool
+    summarised: int = 0  # sends and recvs on it that hot-loop summaries counted
+    hot: bool = False  # a process summarises it now
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +247,7 @@ class PipeView:
             EndView(end.name or f"end {'ab'[end.index]}", names(end.users),
                     tuple(process_label(model, pid) for pid in end.closed_in), names(end.blocked),
                     tuple(islice(end.incoming, ITEMS_COPIED)), end.in_flight, end.sent, end.received, end.can_send,
-                    end.can_recv, end.eof_seen)
+                    end.can_recv, end.eof_seen, end.summarised, bool(end.hot))
             for end in p.ends
         )
         return cls(p.name or p.id, p.duplex, p.site, ends)  # type: ignore[arg-type]  # two ends
@@ -291,6 +293,13 @@ def pipe_text(view: PipeView, width: int, projector: bool, palette: Palette) -> 
     text = Text()
     text.append(view.title, style=NAME_STYLE)
     flow(text, ["Pipe" + (" (duplex)" if view.duplex else " (one-way)")], width, 2, Style())
+    summarised = a.summarised + b.summarised
+    if summarised:
+        hot = a.hot or b.hot
+        text.append("\n")
+        text.append(" ≋ HOT LOOP " if projector else " hot ", style=palette.badge(State.RUNNING))
+        text.append(f" {summarised:,} sends and recvs counted in " + ("a hot loop" if hot else "hot loops")
+                    + f", {UNSEEN} messages not shown one by one", style=NAME_STYLE if hot else DIM)
     for sender, receiver in ((a, b), (b, a)):
         if sender.can_send and receiver.can_recv:
             text.append("\n")

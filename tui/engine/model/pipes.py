@@ -11,8 +11,18 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from tui.engine.model.core import Fields, ModelCore, drop_keys, gone_from, handles
-from tui.engine.model.records import UNKNOWN, Key, Part, State, ThreadNode
+from tui.engine.model.records import UNKNOWN, UNSEEN, Key, Part, State, ThreadNode
 from tui.inside import kinds as ev
+
+
+@dataclass(slots=True)
+class PipeSpan:
+    """A stretch in which one process summarised its sends and recvs on an end (``pipe.summary``): counts so far."""
+
+    since: int
+    sends: int = 0
+    recvs: int = 0
+    summaries: int = 0  # folded so far
 
 
 @dataclass(slots=True)
@@ -33,6 +43,9 @@ class PipeEnd:
     blocked: list[Key] = field(default_factory=list)  # threads waiting in recv() on it
     closed_in: list[int] = field(default_factory=list)  # pids that closed their copy
     eof_seen: bool = False  # a recv here raised EOFError: every copy of the other end was closed
+    hot: dict[int, PipeSpan] = field(default_factory=dict)  # by pid: spans not ended yet
+    summarised: int = 0  # sends and recvs on this end that summaries counted
+    hot_spans: int = 0
     _early_recvs: int = field(default=0, repr=False)  # recvs folded before their send arrived
 
     @property
@@ -133,6 +146,38 @@ class PipeFold(ModelCore):
                 end.incoming.popleft()  # a pipe delivers in order: the oldest message is the one received
             else:
                 end._early_recvs += 1  # its send is still on its way
+        self.touch(Part.QUEUES)
+
+    @handles(ev.PIPE_SUMMARY)
+    def _pipe_summary(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        """A process's sends and recvs on a hot end so far in its span: messages it sent wait unseen at the other
+        end, messages it received leave this end's oldest first."""
+        p, end = self._end(f)
+        span = end.hot.get(pid)
+        if span is None or span.since != f["since"]:
+            span = end.hot[pid] = PipeSpan(f["since"])
+            end.hot_spans += 1
+        counts = f.get("n") or {}
+        sends, recvs = counts.get("send", 0) - span.sends, counts.get("recv", 0) - span.recvs
+        span.sends += sends
+        span.recvs += recvs
+        span.summaries += 1
+        end.sent += sends
+        end.received += recvs
+        end.summarised += sends + recvs
+        to = p.other(end)
+        for _ in range(sends):
+            if to._early_recvs:
+                to._early_recvs -= 1
+            else:
+                to.incoming.append(UNSEEN)
+        for _ in range(recvs):
+            if end.incoming:
+                end.incoming.popleft()
+            else:
+                end._early_recvs += 1
+        if f.get("done"):
+            del end.hot[pid]
         self.touch(Part.QUEUES)
 
     @handles(ev.PIPE_BLOCK)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from tui.engine.model.core import Fields, ModelCore, drop_keys, gone_from, handles
-from tui.engine.model.records import UNKNOWN, Key, Part, QueueState, State, ThreadNode
+from tui.engine.model.records import UNKNOWN, UNSEEN, Key, Part, QueueState, State, ThreadNode
 from tui.inside import kinds as ev
 
 # The thread queues whose tasks count (task_done/join): every queue.* type but SimpleQueue.
@@ -22,11 +22,6 @@ class Discipline(StrEnum):
     FIFO = "fifo"
     LIFO = "lifo"
     PRIORITY = "priority"
-
-
-# An item put in a hot loop: counted, its repr not told (see tui/inside/trace/hot.py). It holds its place in
-# ``items``, so the counts and the order stay the queue's; a repr is never this (a string's has its quotes).
-UNSEEN = "⋯"
 
 
 @dataclass(slots=True)

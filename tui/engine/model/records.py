@@ -9,6 +9,9 @@ from enum import Enum, StrEnum
 
 Key = tuple[int, int]  # (pid, tid) of a thread
 UNKNOWN = "?"
+# An item put (or a message sent) in a hot loop: counted, its repr not told (see tui/inside/trace/hot.py). It holds its
+# place among the items, so counts and order stay the queue's; a repr is never this (a string's has its quotes).
+UNSEEN = "⋯"
 
 
 class Part(Enum):

@@ -120,17 +120,18 @@ class Heat:
     cold again. ``ops`` names the operations (``("put", "get")``); ``describe`` gives an item's short repr.
     """
 
-    __slots__ = ("sites", "kind", "key", "oid", "ops", "describe", "mode", "window_start", "window_n", "since",
-                 "counts", "last", "ticked", "told")
+    __slots__ = ("sites", "kind", "key", "oid", "ops", "describe", "extra", "mode", "window_start", "window_n",
+                 "since", "counts", "last", "ticked", "told")
 
     def __init__(self, sites: HotSites, kind: str, key: str, oid: str, ops: tuple[str, ...],
-                 describe: Callable[[object], str]) -> None:
+                 describe: Callable[[object], str], extra: dict[str, object] | None = None) -> None:
         self.sites = sites
         self.kind = kind  # the summary's event kind
         self.key = key  # the field naming the primitive
         self.oid = oid
         self.ops = ops
         self.describe = describe
+        self.extra = extra  # more fields every summary carries (a pipe end's pipe)
         self.mode = COLD
         self.window_start = self.window_n = self.since = 0
         self.counts = [0] * len(ops)
@@ -180,7 +181,7 @@ class Heat:
         self.told = sum(counts)
         emitter = self.sites.emitter
         describe = self.describe
-        fields = {self.key: self.oid, "since": self.since - emitter.t0, "n": dict(zip(self.ops, counts)),
+        fields = {**(self.extra or {}), self.key: self.oid, "since": self.since - emitter.t0, "n": dict(zip(self.ops, counts)),
                   "last": {op: describe(item) for op, item, n in zip(self.ops, self.last, counts) if n},
                   "done": end}
         emitter.emit_for(emitter.pid, self.kind, fields)

@@ -17,6 +17,7 @@ import sys
 from tui.inside import kinds as ev
 from tui.inside.control import STEPPING_AT
 from tui.inside.trace.context import TraceContext, short_repr
+from tui.inside.trace.hot import COLD, HOT, LASTING_WAIT_S, Heat
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.queues import waiting_bytes
 from tui.inside.trace.sites import is_user_file, pickles_as, site_of
@@ -87,7 +88,23 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
     orig_close = Base.close
     orig_poll = Base.poll
 
+    def noted(conn: Any, ids: tuple[str, str], t: int) -> None:
+        """A send or recv told as an event: the end's rate in this process decides whether it becomes hot."""
+        heat = conn.__dict__.get("_contui_heat")
+        if heat is None:
+            heat = conn._contui_heat = Heat(ctx.hot, ev.PIPE_SUMMARY, "end", ids[1], ("send", "recv"), short_repr,
+                                            {"pipe": ids[0]})
+        heat.note(t)
+
     def send(self: Any, obj: Any) -> None:
+        heat = self.__dict__.get("_contui_heat")
+        if heat is not None and heat.mode != COLD:
+            if heat.mode == HOT:  # a hot loop's send: counted
+                orig_send(self, obj)
+                heat.counts[0] += 1
+                heat.last[0] = obj
+                return
+            heat.end()
         ids = self.__dict__.get("_contui")
         if ids is None:
             return orig_send(self, obj)
@@ -96,8 +113,23 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
         t = now()  # stamped before the write: the receiver's recv is always later
         orig_send(self, obj)
         emit(ev.PIPE_SEND, {"pipe": ids[0], "end": ids[1], "item": short_repr(obj)}, t)
+        noted(self, ids, t)
 
     def recv(self: Any) -> Any:
+        heat = self.__dict__.get("_contui_heat")
+        if heat is not None and heat.mode != COLD:
+            # A hot loop's recv: counted, unless nothing comes soon (then it is told, as it waits) or the other end
+            # is closed (told with its EOFError).
+            if heat.mode == HOT and (waiting_bytes(self) != 0 or orig_poll(self, LASTING_WAIT_S)):
+                try:
+                    obj = orig_recv(self)
+                except EOFError:
+                    pass
+                else:
+                    heat.counts[1] += 1
+                    heat.last[1] = obj
+                    return obj
+            heat.end()
         ids = self.__dict__.get("_contui")
         if ids is None:
             return orig_recv(self)
@@ -112,6 +144,7 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
             emit(ev.PIPE_RECV, {"pipe": ids[0], "end": ids[1], "error": "EOFError"})
             raise
         emit(ev.PIPE_RECV, {"pipe": ids[0], "end": ids[1], "item": short_repr(obj)})
+        noted(self, ids, now())
         return obj
 
     def close(self: Any) -> None:
