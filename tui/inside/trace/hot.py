@@ -32,8 +32,15 @@ HOT_OPS = 64
 HOT_WINDOW_NS = 10_000_000
 # The ticker sends each hot site's summary this often: more than 30 times a second.
 TICK_S = 0.03
-# A hot site whose rate falls below half the hot rate is cooling: its next acquire ends the span.
-COOL_OPS_PER_TICK = int(HOT_OPS * TICK_S * 1e9 / HOT_WINDOW_NS) // 2
+# A hot site whose rate falls below half the hot rate is cooling: its next operation ends the span. The rate is per
+# second of the process's CPU time, not of the clock: a process the OS did not run for a tick (eight of them on two
+# cores) did not slow down, and its spans must not flap.
+COOL_OPS_PER_CPU_S = HOT_OPS * 1e9 / HOT_WINDOW_NS / 2
+
+
+def cooling(ops: int, cpu_ns: int) -> bool:
+    """``ops`` operations in a tick in which the process ran ``cpu_ns`` of CPU time: too few to stay hot."""
+    return ops == 0 or ops < COOL_OPS_PER_CPU_S * cpu_ns / 1e9
 # One hold in this many + 1 is timed (n & mask == 0): two clock reads per hold would double a hot loop's cost.
 TIMED_HOLD_MASK = 15
 # A wait in a hot span that lasts longer than this is reported as an ordinary wait (and its acquire too).
@@ -45,12 +52,14 @@ HOT = 1  # summarised
 COOLING = 2  # summarised, but the rate has dropped: the next acquire ends the span
 
 _real_sleep = time.sleep
+_process_time_ns = time.process_time_ns
 
 
 class HotSites:
     """The hot sites of one process and the ticker that sends their summaries.
 
-    A site registers while its span is open: ``tick(now_ns) -> bool`` sends its summary (the ticker calls it every
+    A site registers while its span is open: ``tick(cpu_ns) -> bool`` sends its summary (``cpu_ns``: the CPU time
+    the process ran since the last tick) (the ticker calls it every
     TICK_S and stops once it returns False: the site has gone quiet, or is cold again), ``end()`` closes the span
     with its last summary (at process exit), ``reset()`` forgets it (in a forked child, whose counters were the
     parent's). The ticker is a bare ``_thread`` thread, so the script never sees it in ``threading.enumerate()``;
@@ -89,14 +98,16 @@ class HotSites:
 
     def _tick_loop(self) -> None:
         pid = os.getpid()
+        cpu = _process_time_ns()
         while True:
             _real_sleep(TICK_S)
             if os.getpid() != pid or not self.emitter.enabled:
                 return
-            now = time.monotonic_ns()
+            now = _process_time_ns()
+            ran, cpu = now - cpu, now
             for site in list(self._ticking):
                 entry = self._open.get(site)
-                if entry is None or not entry[0](now):
+                if entry is None or not entry[0](ran):
                     self._ticking.discard(site)
             if not self._ticking:
                 self._ticker = False
@@ -153,11 +164,11 @@ class Heat:
             self.ticked = self.told = -1
             self.sites.add(self.oid, self.tick, self.end, self.reset)
 
-    def tick(self, now: int) -> bool:
+    def tick(self, cpu_ns: int) -> bool:
         if self.mode == COLD:
             return False
         total = sum(self.counts)
-        if self.mode == HOT and (total - max(self.ticked, 0) < COOL_OPS_PER_TICK or self.sites.steps[STEPPING_AT]):
+        if self.mode == HOT and (cooling(total - max(self.ticked, 0), cpu_ns) or self.sites.steps[STEPPING_AT]):
             self.mode = COOLING  # the next operation ends the span
         self.ticked = total
         if total == self.told:

@@ -22,7 +22,7 @@ from tui.inside import kinds as ev
 from tui.inside.control import STEPPING_AT
 from tui.inside.trace.context import TraceContext
 from tui.inside.trace.hot import (
-    COLD, COOL_OPS_PER_TICK, COOLING, HOT, HOT_OPS, HOT_WINDOW_NS, LASTING_WAIT_S, TIMED_HOLD_MASK,
+    COLD, COOLING, HOT, HOT_OPS, HOT_WINDOW_NS, LASTING_WAIT_S, TIMED_HOLD_MASK, cooling,
 )
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, pickles_as, site_of
@@ -152,14 +152,14 @@ def traced_methods(
         mode = HOT
         ctx.hot.add(obj_id, tick, end_span, reset)
 
-    def tick(t: int) -> bool:
+    def tick(cpu_ns: int) -> bool:
         """The ticker's call. A summary is due: the next acquire sends it, holding the lock (so it says who holds
         it); if none came since the last tick, the ticker sends it. False once the lock has gone quiet here."""
         nonlocal mode, due, ticked_n
         if mode == COLD:
             return False
         counted = n
-        if mode == HOT and (counted - max(ticked_n, 0) < COOL_OPS_PER_TICK or steps[STEPPING_AT]):
+        if mode == HOT and (cooling(counted - max(ticked_n, 0), cpu_ns) or steps[STEPPING_AT]):
             mode = COOLING  # the next acquire ends the span (in step mode: and is held there)
         ticked_n = counted
         if not due:

@@ -139,7 +139,9 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
                     # A hot loop's get: counted, unless nothing comes soon (then it is told, as it waits) or a
                     # non-blocking get finds it empty (told as refused).
                     try:
-                        if block and waiting_bytes(self._reader) == 0:
+                        # Nothing put and not yet got (the queue's own count: a C call, where asking the pipe
+                        # costs a system call per get): it may wait, so only for so long.
+                        if block and self._maxsize - self._sem._semlock._get_value() == 0:
                             item = orig_get(self, True, LASTING_WAIT_S)
                         else:
                             item = orig_get(self, block)
