@@ -153,3 +153,21 @@ def test_a_hot_pipe_is_summarised_on_both_ends_and_counted_exactly() -> None:
     told = [e for e in rec.events if e.pid == main and e.kind.startswith("pipe.")]
     after = next(i for i, e in enumerate(told) if e.kind == ev.PIPE_SEND and e["item"] == "'after'")
     assert any(e.kind == ev.PIPE_SUMMARY and e["done"] for e in told[:after])
+
+
+def test_a_hot_condition_and_its_lock_are_summarised_and_counted_exactly() -> None:
+    rec = run_traced(script("hot_condition.py"), timeout=120)
+    model = rec.model
+    said = next(line.text for line in model.lines if line.text.startswith("turns "))
+    words = said.split()
+    turns, waits, notifies, withs = (int(words[i]) for i in (1, 3, 5, 7))
+    assert turns == 20_000
+    (cond,) = model.conditions.values()
+    assert (cond.waits, cond.notifies) == (waits, notifies)
+    assert cond.summarised > turns and not cond.hot and cond.room == []
+    lock = model.locks[cond.lock]
+    assert lock.acquisitions == withs + waits  # each wait takes the lock back
+    assert lock.summarised is not None and lock.summarised.acquires > 0
+    # After the rest the main thread's notify_all is an ordinary event again.
+    last_notify = rec.of(ev.COND_NOTIFY)[-1]
+    assert last_notify.tid == model.run.main and last_notify["n"] == -1  # the main thread (native id = pid)

@@ -175,6 +175,20 @@ def _pipe_summary(e: Event, model: Model, me: str) -> str | None:
     return None
 
 
+def _cond_summary(e: Event, model: Model, me: str) -> str | None:
+    """Told at the span's first summary and at its end, as a queue's."""
+    name = _named(model, e.get("cond"))
+    counts = e.get("n") or {}
+    if e.get("done"):
+        return (f"{me} waited {counts.get('wait', 0):,} times and notified {counts.get('notify', 0):,} times on {name} "
+                "in a hot loop, counted rather than told one by one; single events again from here")
+    found = model.conditions.get(str(e.get("cond")))
+    span = found.hot.get(e.pid) if found is not None else None
+    if span is not None and span[3] == 1:
+        return f"{me} uses {name} in a hot loop: its waits and notifies are counted from here, not told one by one"
+    return None
+
+
 def _created(key: str, detail: Callable[[Event], str] = lambda e: "") -> Sentence:
     return lambda e, model, me: f"{me} created {_named(model, e.get(key))}{detail(e)} at {e.get('site')}"
 
@@ -383,6 +397,7 @@ SENTENCES: dict[str, Sentence] = {
     ev.LOCK_SUMMARY: _lock_summary,
     ev.QUEUE_SUMMARY: _queue_summary,
     ev.PIPE_SUMMARY: _pipe_summary,
+    ev.COND_SUMMARY: _cond_summary,
     **dict.fromkeys((ev.LOCK_NEW, ev.LOCK_WAIT, ev.LOCK_ACQUIRE, ev.LOCK_RELEASE, ev.LOCK_TIMEOUT, ev.LOCK_FAIL),
                     _lock),
     ev.COND_NEW: _created("cond"),

@@ -69,6 +69,8 @@ SIGNAL_SEND = "signal.send"  # child (the pid signalled), signal (number), call 
 COND_NEW = "cond.new"  # cond (id), type ("threading.Condition", "mp.Condition"), lock (its lock's id), site, name
 COND_WAIT = "cond.wait"  # cond, site, phase; timeout (begin); result (end: False if it timed out)
 COND_NOTIFY = "cond.notify"  # cond, site, n (how many it may wake; -1 for notify_all)
+COND_SUMMARY = "cond.summary"  # cond, since, n ({"wait": waits, "notify": notifies, notify_all included} in the span
+# so far), waiting (native ids in wait() now), done: a condition used in a hot loop, as queue.summary
 EVENT_NEW = "event.new"  # event (id), type ("threading.Event", "mp.Event"), site, name
 EVENT_SET = "event.set"  # event, site
 EVENT_CLEAR = "event.clear"  # event, site
@@ -111,7 +113,7 @@ KINDS: frozenset[str] = frozenset({
     THREAD_START, THREAD_EXIT, THREAD_JOIN, LOCK_NEW, LOCK_WAIT, LOCK_ACQUIRE, LOCK_RELEASE, LOCK_TIMEOUT,
     QUEUE_NEW, QUEUE_PUT, QUEUE_GET, QUEUE_BLOCK, QUEUE_TIMEOUT, QUEUE_TASK_DONE, QUEUE_JOIN, QUEUE_SUMMARY,
     SLEEP, HOLD, STDOUT, EXCEPTION, SAMPLE, SAMPLE_GONE,
-    LOCK_FAIL, LOCK_SUMMARY, WAIT, SIGNAL_SEND, COND_NEW, COND_WAIT, COND_NOTIFY, EVENT_NEW, EVENT_SET, EVENT_CLEAR, EVENT_WAIT,
+    LOCK_FAIL, LOCK_SUMMARY, WAIT, SIGNAL_SEND, COND_NEW, COND_WAIT, COND_NOTIFY, COND_SUMMARY, EVENT_NEW, EVENT_SET, EVENT_CLEAR, EVENT_WAIT,
     BARRIER_NEW, BARRIER_WAIT, BARRIER_ABORT, BARRIER_RESET, SEM_NEW, SEM_WAIT, SEM_ACQUIRE, SEM_RELEASE,
     SEM_TIMEOUT, SEM_FAIL, PIPE_NEW, PIPE_SEND, PIPE_RECV, PIPE_BLOCK, PIPE_CLOSE, PIPE_SUMMARY, VALUE_NEW, VALUE_MAP,
     VALUE_SAMPLE, MANAGER_NEW, MANAGER_CALL, POOL_NEW, TASK_SUBMIT, TASK_START, TASK_DONE,

@@ -284,19 +284,27 @@ class ConditionView(CardView):
     waits: int
     notifies: int
     timeouts: int
+    summarised: int = 0  # waits and notifies its hot-loop summaries counted
+    hot: bool = False
 
     @classmethod
     def of(cls, model: Model, c: ConditionState) -> ConditionView:
         lock = model.locks.get(c.lock) if c.lock is not None else None
         return cls(c.name or c.id, c.type, c.site, LockView.of(model, lock) if lock is not None else None,
-                   names(model, c.room), c.waits, c.notifies, c.timeouts)
+                   names(model, c.room), c.waits, c.notifies, c.timeouts, c.summarised, bool(c.hot))
 
 
 def condition_text(view: ConditionView, width: int, projector: bool, palette: Palette) -> Text:
     """Its waiting room first (who is in wait()), then its lock: who holds it, who waits to take it (back)."""
     rows = numbered(IN_WAIT, view.room, projector, palette)
+    if view.summarised:
+        words = f"{view.summarised:,} waits and notifies counted in " + ("a hot loop" if view.hot else "hot loops")
+        rows.insert(0, row(HOT, Text(words, style=NAME_STYLE if view.hot else DIM), projector, palette))
     lock = view.lock
     if lock is not None:
+        if lock.summary is not None:
+            rows.append(row(HOT, Text(f"its lock: {lock.summary}", style=NAME_STYLE if lock.hot else DIM), projector,
+                            palette))
         rows += holding_rows(lock, projector, palette, "nobody holds its lock")
         rows += numbered(WAITING, lock.waiters, projector, palette)
     fact = f"{counted(view.waits, 'wait')}, {counted(view.notifies, 'notify', 'notifies')}"

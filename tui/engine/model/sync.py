@@ -51,6 +51,9 @@ class ConditionState(Primitive):
     waits: int = 0
     notifies: int = 0
     timeouts: int = 0  # waits that returned False
+    summarised: int = 0  # waits and notifies that hot-loop summaries counted
+    # By pid, open spans: (since, waits, notifies, summaries folded) so far.
+    hot: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
 
     @property
     def fifo(self) -> bool:
@@ -220,6 +223,32 @@ class SyncFold(ModelCore):
             self._done_waiting(th, c.room, c.id, t)
             if th.state is State.BLOCKED and th.blocked_on == c.lock:
                 self._set_state(th, State.RUNNING, t)
+        self.touch(Part.LOCKS)
+
+    @handles(ev.COND_SUMMARY)
+    def _cond_summary(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        """A process's waits and notifies of a hot condition so far in its span, and who of it is in wait() now."""
+        c = self._cond(f)
+        since, waits_before, notifies_before, summaries = c.hot.get(pid, (None, 0, 0, 0))
+        if since != f["since"]:
+            waits_before = notifies_before = summaries = 0
+        counts = f.get("n") or {}
+        waits, notifies = counts.get("wait", 0), counts.get("notify", 0)
+        c.waits += waits - waits_before
+        c.notifies += notifies - notifies_before
+        c.summarised += waits - waits_before + notifies - notifies_before
+        if f.get("done"):
+            c.hot.pop(pid, None)
+        else:
+            c.hot[pid] = (f["since"], waits, notifies, summaries + 1)
+        waiting = {(pid, tid_) for tid_ in f.get("waiting") or ()}
+        for key in [k for k in c.room if k[0] == pid and k not in waiting]:
+            th = self.thread(*key)
+            if th is not None:
+                self._done_waiting(th, c.room, c.id, t)
+        for key in waiting:
+            if key not in c.room and key[1]:
+                self._waits(self._thread(pid, key[1], t), c.room, c.id, t)
         self.touch(Part.LOCKS)
 
     @handles(ev.COND_NOTIFY)

@@ -53,6 +53,19 @@ COOLING = 2  # summarised, but the rate has dropped: the next acquire ends the s
 
 _real_sleep = time.sleep
 _process_time_ns = time.process_time_ns
+_ident = _thread.get_ident
+
+
+def native_id_of(ident: int) -> int:
+    """The native id of the thread ``ident`` names (0 for none): how events name threads. Hot paths note threads by
+    ident (pthread_self, cheap; a native id is a system call each time) and name them so only in summaries."""
+    if not ident:
+        return 0
+    import threading  # loaded by then: every hook that counts threads is threading's or built on it
+
+    thread = threading._active.get(ident)  # type: ignore[attr-defined]
+    native = getattr(thread, "native_id", None)
+    return native if native is not None else (_thread.get_native_id() if ident == _ident() else 0)
 
 
 class HotSites:
@@ -132,7 +145,7 @@ class Heat:
     """
 
     __slots__ = ("sites", "kind", "key", "oid", "ops", "describe", "extra", "mode", "window_start", "window_n",
-                 "since", "counts", "last", "ticked", "told")
+                 "since", "counts", "last", "ticked", "told", "waiting", "told_waiting")
 
     def __init__(self, sites: HotSites, kind: str, key: str, oid: str, ops: tuple[str, ...],
                  describe: Callable[[object], str], extra: dict[str, object] | None = None) -> None:
@@ -148,6 +161,8 @@ class Heat:
         self.counts = [0] * len(ops)
         self.last: list[object] = [None] * len(ops)
         self.ticked = self.told = -1
+        self.waiting: dict[int, int] | None = None  # ident -> since, for a primitive whose waiters a view shows
+        self.told_waiting: tuple[int, ...] = ()
 
     def note(self, t: int) -> None:
         """An operation told as an event: one too many within the window and the primitive is hot."""
@@ -171,8 +186,10 @@ class Heat:
         if self.mode == HOT and (cooling(total - max(self.ticked, 0), cpu_ns) or self.sites.steps[STEPPING_AT]):
             self.mode = COOLING  # the next operation ends the span
         self.ticked = total
-        if total == self.told:
-            return False  # nothing new: the span waits for its end
+        waiting = tuple(self.waiting) if self.waiting else ()
+        if total == self.told and waiting == self.told_waiting:
+            return bool(waiting)  # nothing new: the span waits for its end (ticking while someone waits)
+        self.told_waiting = waiting
         self._tell(False)
         return True
 
@@ -195,4 +212,6 @@ class Heat:
         fields = {**(self.extra or {}), self.key: self.oid, "since": self.since - emitter.t0, "n": dict(zip(self.ops, counts)),
                   "last": {op: describe(item) for op, item, n in zip(self.ops, self.last, counts) if n},
                   "done": end}
+        if self.waiting is not None:
+            fields["waiting"] = [native_id_of(ident) for ident in list(self.waiting)]
         emitter.emit_for(emitter.pid, self.kind, fields)

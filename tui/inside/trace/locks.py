@@ -22,7 +22,7 @@ from tui.inside import kinds as ev
 from tui.inside.control import STEPPING_AT
 from tui.inside.trace.context import TraceContext
 from tui.inside.trace.hot import (
-    COLD, COOLING, HOT, HOT_OPS, HOT_WINDOW_NS, LASTING_WAIT_S, TIMED_HOLD_MASK, cooling,
+    COLD, COOLING, HOT, HOT_OPS, HOT_WINDOW_NS, LASTING_WAIT_S, TIMED_HOLD_MASK, cooling, native_id_of,
 )
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, pickles_as, site_of
@@ -34,15 +34,6 @@ if TYPE_CHECKING:
 
 _real_monotonic_ns = time.monotonic_ns
 _ident = _thread.get_ident
-
-
-def native_id_of(ident: int) -> int:
-    """The native id of the thread ``ident`` names (0 for none): how events name threads."""
-    if not ident:
-        return 0
-    thread = threading._active.get(ident)  # type: ignore[attr-defined]
-    native = getattr(thread, "native_id", None)
-    return native if native is not None else (_thread.get_native_id() if ident == _ident() else 0)
 
 
 _ids = itertools.count(1)
@@ -90,16 +81,14 @@ def user_site(depth: int = 2) -> str:
 
 def traced_methods(
     ctx: TraceContext, raw_acquire: Callable[..., bool], raw_release: Callable[[], Any], obj_id: str,
-    kinds: tuple[str, str, str, str, str, str] = LOCK_KINDS, mp: bool = False, summarised: bool = True,
-) -> tuple[Callable[..., bool], Callable[[], Any], Callable[[], None]]:
-    """An acquire and a release that report ``kinds`` for ``obj_id`` around the raw ones, and a function that turns
-    summaries off for good. ``mp``: multiprocessing's signature (``block``, and a negative timeout means "do not
+    kinds: tuple[str, str, str, str, str, str] = LOCK_KINDS, mp: bool = False,
+) -> tuple[Callable[..., bool], Callable[[], Any], LockHeat]:
+    """An acquire and a release that report ``kinds`` for ``obj_id`` around the raw ones. ``mp``: multiprocessing's signature (``block``, and a negative timeout means "do not
     wait") rather than threading's (``blocking``, and a negative timeout means "wait for ever").
 
     A lock (not a semaphore) taken faster than hot.HOT_OPS per hot.HOT_WINDOW_NS is summarised while it stays that
-    hot (see hot.py): its acquires and releases only count, and ``lock.summary`` events carry the counts.
-    ``summarised=False``: a lock whose holds a condition also reports (its wait gives the lock up and takes it
-    back as events of their own) is always reported one operation at a time.
+    hot (see hot.py): its acquires and releases only count, and ``lock.summary`` events carry the counts. The
+    third item is what a condition's wait needs of the span (:class:`LockHeat`).
     """
     emit = ctx.emitter.emit  # bound once: this is the hottest path of a traced script
     steps = ctx.steps
@@ -109,7 +98,7 @@ def traced_methods(
     # made, and pickle sends an object it has already sent in a frame as a two-byte reference.
     released_fields = {key: obj_id}
     at_site: dict[str, dict[str, str]] = {}
-    can_summarise = summarised and key == "lock"
+    can_summarise = key == "lock"
     # The hot span's state (see hot.py). Plain closure variables: the hot path reads and writes them as fast as
     # Python can. Counters change only while this process holds the lock, so two threads never count at once.
     mode = COLD
@@ -364,8 +353,62 @@ def traced_methods(
         can_summarise = False
         end_span()
 
+    def summarising() -> bool:
+        return mode != COLD
+
+    def gave_up_all() -> None:
+        """A condition's wait gave the lock up wholly (every level): counted as its release in a span; told by the
+        caller otherwise."""
+        nonlocal depth, hold, hold_max, holder, timed
+        if depth and mode != COLD:
+            holder = 0
+            if held_at:
+                held = now() - held_at
+                hold += held
+                timed += 1
+                if held > hold_max:
+                    hold_max = held
+        depth = 0
+
+    def took_back(holds: int) -> bool:
+        """A condition's wait took the lock back, ``holds`` levels deep. In a span it is counted (True); otherwise
+        the caller has told it, and it counts toward the rate that makes the lock hot (False)."""
+        nonlocal depth, window_start, window_n
+        if mode != COLD:
+            count_acquire()
+            depth = holds
+            if due:
+                tell()
+            return True
+        depth += holds
+        if can_summarise:
+            t = now()
+            if t - window_start > HOT_WINDOW_NS:
+                window_start = t
+                window_n = 1
+            else:
+                window_n += 1
+                if window_n >= HOT_OPS and not steps[STEPPING_AT]:
+                    begin_span(t)
+        return False
+
+    hot = LockHeat(never_summarise, summarising, gave_up_all, took_back, end_span)
     summary_kind = ev.LOCK_SUMMARY
-    return (acquire_mp if mp else acquire), (release if key == "lock" else release_at_site), never_summarise
+    return (acquire_mp if mp else acquire), (release if key == "lock" else release_at_site), hot
+
+
+class LockHeat:
+    """What a condition made on a traced lock needs of its hot span (see TracedLock._release_save)."""
+
+    __slots__ = ("never", "on", "gave_up_all", "took_back", "end")
+
+    def __init__(self, never: Callable[[], None], on: Callable[[], bool], gave_up_all: Callable[[], None],
+                 took_back: Callable[[int], bool], end: Callable[[], None]) -> None:
+        self.never = never  # summaries off for good
+        self.on = on  # is a span open (hot or cooling)?
+        self.gave_up_all = gave_up_all
+        self.took_back = took_back
+        self.end = end  # end the span now
 
 
 def new_lock_id(ctx: TraceContext, kind: str, frame: FrameType | None, within: str | None = None,
@@ -398,8 +441,8 @@ class TracedLock:
         self._raw = raw
         self._ctx = ctx
         self._contui_id = new_lock_id(ctx, kind, frame, within)
-        self.acquire, self.release, self._never_summarise = traced_methods(
-            ctx, raw.acquire, raw.release, self._contui_id, summarised=within is None)
+        # A condition's own lock too may be summarised: its wait gives it up and takes it back through the span.
+        self.acquire, self.release, self._heat = traced_methods(ctx, raw.acquire, raw.release, self._contui_id)
 
     def __enter__(self) -> bool:
         return self.acquire()
@@ -421,11 +464,17 @@ class TracedLock:
         return True
 
     def _release_save(self) -> Any:
-        """Condition.wait() lets go of the lock: every level of it."""
+        """Condition.wait() lets go of the lock: every level of it (counted, in a hot span; else reported)."""
         raw = self._raw
-        self._never_summarise()  # a condition's wait reports its lock's holds itself (and so must every hold)
-        t = self._ctx.emitter.now()
         save = getattr(raw, "_release_save", None)
+        heat = self._heat
+        if heat.on():
+            heat.gave_up_all()
+            if save is None:
+                raw.release()
+                return None
+            return save()
+        t = self._ctx.emitter.now()
         if save is None:
             raw.release()
             state, holds = None, 1
@@ -435,22 +484,36 @@ class TracedLock:
         fields = {"lock": self._contui_id}
         for _ in range(holds):
             self._ctx.emit(ev.LOCK_RELEASE, fields, t)
+        heat.gave_up_all()
         return state
 
     def _acquire_restore(self, state: Any) -> None:
-        """Condition.wait() takes the lock back, as deep as it held it; waiting for it if another thread has it."""
+        """Condition.wait() takes the lock back, as deep as it held it; waiting for it if another thread has it. In a
+        hot span it is counted, unless the wait for it lasts: then the span ends and the wait is told."""
         raw = self._raw
         holds = 1 if state is None else state[0]
-        fields = {"lock": self._contui_id, "site": user_site(2)}
-        if raw.acquire(False):
-            for _ in range(holds - 1):  # an RLock: the same thread takes it again at once
-                raw.acquire()
-        else:
+        heat = self._heat
+        waited = False
+        if heat.on():
+            if raw.acquire(True, LASTING_WAIT_S):
+                for _ in range(holds - 1):  # an RLock: the same thread takes it again at once
+                    raw.acquire()
+                heat.took_back(holds)
+                return
+            heat.end()
+            waited = True
+        self._told_restore(raw, holds, waited)
+        heat.took_back(holds)
+
+    def _told_restore(self, raw: Any, holds: int, waited: bool) -> None:
+        """Take the lock back, ``holds`` deep, and tell it: a wait (``waited``: it has lasted already) and the
+        acquires."""
+        fields = {"lock": self._contui_id, "site": user_site(3)}
+        if waited or not raw.acquire(False):
             self._ctx.emit(ev.LOCK_WAIT, fields)
-            if state is None:
-                raw.acquire()
-            else:
-                raw._acquire_restore(state)
+            raw.acquire()
+        for _ in range(holds - 1):  # an RLock: the same thread takes it again at once
+            raw.acquire()
         for _ in range(holds):
             self._ctx.emit(ev.LOCK_ACQUIRE, fields)
 
@@ -541,7 +604,6 @@ def tag_semlock(ctx: TraceContext, lock: Any, frame: FrameType | None, within: s
         return known
     lock_id = new_lock_id(ctx, f"mp.{type(lock).__name__}", frame, within, name)
     lock._contui = lock_id
-    lock._contui_within = within
     lock._make_methods()
     return lock_id
 
@@ -577,10 +639,8 @@ def _install_multiprocessing(ctx: TraceContext, synchronize: ModuleType) -> None
         obj_id = self.__dict__.get("_contui")
         if obj_id is not None:
             kinds = SEM_KINDS if isinstance(self, synchronize.Semaphore) else LOCK_KINDS
-            # A condition's own lock is told one hold at a time, as the condition's wait tells its part.
             self.acquire, self.release, _ = traced_methods(
-                ctx, self._semlock.acquire, self._semlock.release, obj_id, kinds, mp=True,
-                summarised=not self.__dict__.get("_contui_within"),
+                ctx, self._semlock.acquire, self._semlock.release, obj_id, kinds, mp=True
             )
 
     # The lock's identity travels with it to spawned children.

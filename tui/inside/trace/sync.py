@@ -12,13 +12,15 @@ state (a condition's lock and a semaphore carry theirs through ``locks.py``'s Se
 
 from __future__ import annotations
 
+import _thread
 import itertools
 import os
 import sys
 import threading
 
 from tui.inside import kinds as ev
-from tui.inside.trace.context import TraceContext
+from tui.inside.trace.context import TraceContext, short_repr
+from tui.inside.trace.hot import COLD, HOT, Heat
 from tui.inside.trace.locks import RAW_LOCKS, TracedLock, raw_rlock, tag_semlock, user_site
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, site_of
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 
 _ids = itertools.count(1)
+_ident = _thread.get_ident
 
 
 class _IdMark(tuple):  # type: ignore[type-arg]
@@ -101,21 +104,53 @@ def _trace_condition_methods(ctx: TraceContext, cls: type, is_owned: Callable[[A
     orig_wait = cls.wait
     orig_notify = cls.notify
 
+    def heat_of(cond: Any, cid: str) -> Heat:
+        heat = cond.__dict__.get("_contui_heat")
+        if heat is None:
+            heat = cond._contui_heat = Heat(ctx.hot, ev.COND_SUMMARY, "cond", cid, ("wait", "notify"), short_repr)
+            heat.waiting = {}
+        return heat
+
     def wait(self: Any, timeout: float | None = None) -> bool:
+        heat = self.__dict__.get("_contui_heat")
+        if heat is not None and heat.mode != COLD:
+            if heat.mode == HOT and timeout is None:  # a hot loop's wait: counted, its thread in the room
+                heat.counts[0] += 1
+                me = _ident()
+                heat.waiting[me] = 0
+                try:
+                    return orig_wait(self, None)
+                finally:
+                    heat.waiting.pop(me, None)
+            heat.end()
         cid = self.__dict__.get("_contui")
         if cid is None or not is_owned(self):
             return orig_wait(self, timeout)
+        heat_of(self, cid).note(ctx.emitter.now())
         return _reported_wait(ctx, ev.COND_WAIT, {"cond": cid}, orig_wait, self, timeout)
 
     def notify(self: Any, n: int = 1) -> None:
+        heat = self.__dict__.get("_contui_heat")
+        if heat is not None and heat.mode != COLD:
+            if heat.mode == HOT:  # a hot loop's notify: counted
+                heat.counts[1] += 1
+                return orig_notify(self, n)
+            heat.end()
         cid = self.__dict__.get("_contui")
         if cid is not None and is_owned(self):
             ctx.point("notify", cid)
             # Before the real notify: the woken threads' own events come after it.
             emit(ev.COND_NOTIFY, {"cond": cid, "site": user_site(2), "n": n})
+            heat_of(self, cid).note(ctx.emitter.now())
         return orig_notify(self, n)
 
     def notify_all(self: Any) -> None:
+        heat = self.__dict__.get("_contui_heat")
+        if heat is not None and heat.mode != COLD:
+            if heat.mode == HOT:
+                heat.counts[1] += 1
+                return orig_notify(self, everyone(self))
+            heat.end()
         cid = self.__dict__.get("_contui")
         if cid is not None and is_owned(self):
             ctx.point("notify_all", cid)
