@@ -194,10 +194,16 @@ def traced_methods(
             last_owner = me
 
     def reported_acquire(fields: dict[str, str]) -> bool:
-        """An acquire reported as an event; a lock taken often enough becomes hot."""
-        nonlocal depth, window_start, window_n
+        """An acquire reported as an event."""
+        nonlocal depth
         emit(acquired, fields)
         depth += 1
+        rate_noted()
+        return True
+
+    def rate_noted() -> None:
+        """One more acquire told as an event: a lock taken often enough becomes hot."""
+        nonlocal window_start, window_n
         if can_summarise:
             t = now()
             if t - window_start > HOT_WINDOW_NS:
@@ -207,7 +213,6 @@ def traced_methods(
                 window_n += 1
                 if window_n >= HOT_OPS and not steps[STEPPING_AT]:
                     begin_span(t)
-        return True
 
     def hot_wait() -> bool:
         """A summarised acquire that found the lock taken: counted, unless it lasts; then it is told as it is."""
@@ -373,7 +378,7 @@ def traced_methods(
     def took_back(holds: int) -> bool:
         """A condition's wait took the lock back, ``holds`` levels deep. In a span it is counted (True); otherwise
         the caller has told it, and it counts toward the rate that makes the lock hot (False)."""
-        nonlocal depth, window_start, window_n
+        nonlocal depth
         if mode != COLD:
             count_acquire()
             depth = holds
@@ -381,15 +386,7 @@ def traced_methods(
                 tell()
             return True
         depth += holds
-        if can_summarise:
-            t = now()
-            if t - window_start > HOT_WINDOW_NS:
-                window_start = t
-                window_n = 1
-            else:
-                window_n += 1
-                if window_n >= HOT_OPS and not steps[STEPPING_AT]:
-                    begin_span(t)
+        rate_noted()
         return False
 
     hot = LockHeat(never_summarise, summarising, gave_up_all, took_back, end_span)
