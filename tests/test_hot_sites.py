@@ -38,7 +38,7 @@ def test_a_hot_value_lock_is_summarised_counted_exactly_and_its_owner_followed()
     assert {e.pid for e in summaries} == adders  # each adder summarised its loop...
     summarised = lock.summarised
     assert summarised is not None and summarised.acquires > 2 * ADDERS * PER_ADDER  # ...most of it
-    assert not summarised.hot  # and every span has ended
+    assert not summarised.open  # and every span has ended
 
     # The owner view follows the summaries: after each summary that says who holds the lock, the model shows that
     # holder; and the lock passes between the adders as the summaries say.
@@ -99,7 +99,7 @@ def test_hot_queues_are_summarised_counted_exactly_and_single_events_return(hot_
     assert len(q.items) == 0
     summaries = [e for e in rec.of(ev.QUEUE_SUMMARY) if e["queue"] == q.id]
     assert {e.pid for e in summaries} >= {child}  # the producer's hot loop was summarised
-    assert q.summarised is not None and not q.summarised.hot
+    assert q.summarised is not None and not q.summarised.open
     # After its rest the producer's next put is an ordinary event, after its span's last summary.
     told = [e for e in rec.events if e.pid == child and e.kind.startswith("queue.") and e.get("queue") == q.id]
     ends = [i for i, e in enumerate(told) if e.kind == ev.QUEUE_SUMMARY and e["done"]]
@@ -164,10 +164,30 @@ def test_a_hot_condition_and_its_lock_are_summarised_and_counted_exactly() -> No
     assert turns == 20_000
     (cond,) = model.conditions.values()
     assert (cond.waits, cond.notifies) == (waits, notifies)
-    assert cond.summarised > turns and not cond.hot and cond.room == []
+    assert cond.summarised > turns and not cond.hot and cond.room == []  # no span open
     lock = model.locks[cond.lock]
     assert lock.acquisitions == withs + waits  # each wait takes the lock back
     assert lock.summarised is not None and lock.summarised.acquires > 0
     # After the rest the main thread's notify_all is an ordinary event again.
     last_notify = rec.of(ev.COND_NOTIFY)[-1]
     assert last_notify.tid == model.run.main and last_notify["n"] == -1  # the main thread (native id = pid)
+
+
+def test_a_span_whose_process_went_quiet_shows_as_over_though_it_has_not_ended() -> None:
+    """A process stops summarising once nothing changes, and its span ends only at its next operation (or its end):
+    a card says "in a hot loop" only while summaries come."""
+    from tui.engine.events import Event
+    from tui.widgets.locks import LockView
+
+    summary = {"lock": "L1.1", "since": 0, "n": 5000, "waits": 0, "fails": 0, "hold": 0, "timed": 0, "hold_max": 0,
+               "wait_max": 0, "changes": 0, "holder": 0, "last": 0, "depth": 0, "waiting": [], "done": False}
+    model = Model()
+    model.apply(Event(0, ev.LOCK_NEW, 1, 1, {"lock": "L1.1", "type": "threading.Lock", "site": "x.py:1"}))
+    model.apply(Event(1_000_000_000, ev.LOCK_SUMMARY, 1, 0, summary))
+    model.apply(Event(1_030_000_000, ev.CLOCK, 0, 0, {}))
+    view = LockView.of(model, model.locks["L1.1"])
+    assert view.hot and view.summary is not None and "in a hot loop" in view.summary
+    model.apply(Event(1_500_000_000, ev.CLOCK, 0, 0, {}))
+    view = LockView.of(model, model.locks["L1.1"])
+    assert not view.hot and view.summary is not None and "in hot loops" in view.summary
+    assert model.locks["L1.1"].summarised.open  # over as far as a person can see; not ended in the model

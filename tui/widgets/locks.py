@@ -21,6 +21,7 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.engine.model import Model, Part, State
+from tui.engine.model.records import counting_now
 from tui.engine.model.locks import LockRecord, Summarised
 from tui.engine.model.sync import BarrierState, ConditionState, EventState, SemaphoreState, SyncRecord
 from tui.widgets.badges import Palette, thread_label
@@ -124,13 +125,14 @@ class LockView(CardView):
         total = lock.summarised
         return cls(lock.name or lock.id, lock.type, lock.site, names(model, lock.owners), held, lock.depth,
                    names(model, lock.waiters), lock.acquisitions, lock.timeouts, lock.fails, lock.owner_unreported,
-                   summary_text(total) if total is not None else None, total is not None and total.hot)
+                   summary_text(total, model.now) if total is not None else None,
+                   total is not None and total.counting(model.now))
 
 
-def summary_text(total: Summarised) -> str:
+def summary_text(total: Summarised, now: int) -> str:
     """`2,999,687 counted in a hot loop · 6,116 waits, longest 16.0 ms · 187,480 holds timed: 0.4 µs on average,
     longest 1.3 ms`."""
-    text = f"{total.acquires:,} counted" + (" in a hot loop" if total.hot else " in hot loops")
+    text = f"{total.acquires:,} counted" + (" in a hot loop" if total.counting(now) else " in hot loops")
     if total.waits:
         text += f" · {total.waits:,} waits, longest {_ms(total.wait_max_ns)}"
     if total.timed:
@@ -291,7 +293,8 @@ class ConditionView(CardView):
     def of(cls, model: Model, c: ConditionState) -> ConditionView:
         lock = model.locks.get(c.lock) if c.lock is not None else None
         return cls(c.name or c.id, c.type, c.site, LockView.of(model, lock) if lock is not None else None,
-                   names(model, c.room), c.waits, c.notifies, c.timeouts, c.summarised, bool(c.hot))
+                   names(model, c.room), c.waits, c.notifies, c.timeouts, c.summarised,
+                   counting_now((span[4] for span in c.hot.values()), model.now))
 
 
 def condition_text(view: ConditionView, width: int, projector: bool, palette: Palette) -> Text:

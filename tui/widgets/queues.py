@@ -18,6 +18,7 @@ from rich.text import Text
 from tui.engine.model import Model, Part, QueueState, State
 from tui.engine.model.pipes import PipeState
 from tui.engine.model.queues import UNSEEN, Discipline, QueueSummarised
+from tui.engine.model.records import counting_now
 from tui.engine.model.shared import ManagerCall, ManagerState, ValueState
 from tui.widgets.badges import Palette, process_label, thread_label
 from tui.widgets.cards import CardPane
@@ -68,18 +69,19 @@ class QueueView:
                    q.puts, q.gets, q.timeouts,
                    # Every queue the model folds is a QueueRecord; a bare QueueState has neither.
                    getattr(q, "refused_puts", 0), getattr(q, "refused_gets", 0),
-                   getattr(q, "discipline", Discipline.FIFO), *_summarised(getattr(q, "summarised", None)))
+                   getattr(q, "discipline", Discipline.FIFO), *_summarised(getattr(q, "summarised", None), model.now))
 
 
-def _summarised(total: QueueSummarised | None) -> tuple[str | None, bool]:
+def _summarised(total: QueueSummarised | None, now: int) -> tuple[str | None, bool]:
     """`99,937 put, 100,001 got in a hot loop: counted; ⋯ items were not shown one by one (last put 'x')`."""
     if total is None:
         return None, False
-    text = f"{total.puts:,} put, {total.gets:,} got" + (" in a hot loop" if total.hot else " in hot loops")
+    counting = total.counting(now)
+    text = f"{total.puts:,} put, {total.gets:,} got" + (" in a hot loop" if counting else " in hot loops")
     text += f": counted, {UNSEEN} items not shown one by one"
     if total.last_put is not None:
         text += f" (last put {short_item(total.last_put)})"
-    return text, total.hot
+    return text, counting
 
 
 def short_item(item: str, width: int = ITEM_WIDTH) -> str:
@@ -247,7 +249,8 @@ class PipeView:
             EndView(end.name or f"end {'ab'[end.index]}", names(end.users),
                     tuple(process_label(model, pid) for pid in end.closed_in), names(end.blocked),
                     tuple(islice(end.incoming, ITEMS_COPIED)), end.in_flight, end.sent, end.received, end.can_send,
-                    end.can_recv, end.eof_seen, end.summarised, bool(end.hot))
+                    end.can_recv, end.eof_seen, end.summarised,
+                    counting_now((span.t for span in end.hot.values()), model.now))
             for end in p.ends
         )
         return cls(p.name or p.id, p.duplex, p.site, ends)  # type: ignore[arg-type]  # two ends

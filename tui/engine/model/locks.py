@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 from tui.engine.model.core import Fields, ModelCore, drop_keys, gone_from, handles
 from tui.engine.model.detail import add_mark
-from tui.engine.model.records import UNKNOWN, Key, LockState, Mark, MarkKind, Part, ProcessNode, State, ThreadNode
+from tui.engine.model.records import (
+    UNKNOWN, Key, LockState, Mark, MarkKind, Part, ProcessNode, State, ThreadNode, counting_now,
+)
 from tui.inside import kinds as ev
 
 # At most one "acquire" mark per lane in this many ns (see LockFold._lock_acquire).
@@ -57,9 +59,8 @@ class Summarised:
     last_t: int = 0  # the latest summary
     open: dict[int, HotSpan] = field(default_factory=dict)  # by pid: spans not ended yet
 
-    @property
-    def hot(self) -> bool:
-        return bool(self.open)
+    def counting(self, now: int) -> bool:
+        return counting_now((span.t for span in self.open.values()), now)
 
 
 @dataclass(slots=True)

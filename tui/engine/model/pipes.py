@@ -20,6 +20,7 @@ class PipeSpan:
     """A stretch in which one process summarised its sends and recvs on an end (``pipe.summary``): counts so far."""
 
     since: int
+    t: int = 0  # the latest summary's time
     sends: int = 0
     recvs: int = 0
     summaries: int = 0  # folded so far
@@ -162,6 +163,7 @@ class PipeFold(ModelCore):
         span.sends += sends
         span.recvs += recvs
         span.summaries += 1
+        span.t = t
         end.sent += sends
         end.received += recvs
         end.summarised += sends + recvs

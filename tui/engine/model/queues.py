@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from tui.engine.model.core import Fields, ModelCore, drop_keys, gone_from, handles
-from tui.engine.model.records import UNKNOWN, UNSEEN, Key, Part, QueueState, State, ThreadNode
+from tui.engine.model.records import UNKNOWN, UNSEEN, Key, Part, QueueState, State, ThreadNode, counting_now
 from tui.inside import kinds as ev
 
 # The thread queues whose tasks count (task_done/join): every queue.* type but SimpleQueue.
@@ -29,6 +29,7 @@ class QueueSpan:
     """A stretch in which one process summarised its puts and gets on a queue (``queue.summary``): counts so far."""
 
     since: int
+    t: int = 0  # the latest summary's time
     puts: int = 0
     gets: int = 0
     summaries: int = 0  # folded so far
@@ -45,9 +46,8 @@ class QueueSummarised:
     last_got: str | None = None
     open: dict[int, QueueSpan] = field(default_factory=dict)  # by pid: spans not ended yet
 
-    @property
-    def hot(self) -> bool:
-        return bool(self.open)
+    def counting(self, now: int) -> bool:
+        return counting_now((span.t for span in self.open.values()), now)
 
 
 @dataclass(slots=True)
@@ -159,6 +159,7 @@ class QueueFold(ModelCore):
         span.puts += puts
         span.gets += gets
         span.summaries += 1
+        span.t = t
         total.puts += puts
         total.gets += gets
         q.puts += puts

@@ -4,6 +4,7 @@ queues, output lines). Plain data: the folds in this package change them, views 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
@@ -12,6 +13,14 @@ UNKNOWN = "?"
 # An item put (or a message sent) in a hot loop: counted, its repr not told (see tui/inside/trace/hot.py). It holds its
 # place among the items, so counts and order stay the queue's; a repr is never this (a string's has its quotes).
 UNSEEN = "⋯"
+# A hot span whose latest summary is older than this is shown as over: its process stops summarising once nothing
+# changes (the span itself ends at its next operation, or when its process ends).
+QUIET_NS = 100_000_000
+
+
+def counting_now(last_summaries: Iterable[int], now: int) -> bool:
+    """Is any of these hot spans (the times of their latest summaries) still counting at ``now``?"""
+    return any(now - t < QUIET_NS for t in last_summaries)
 
 
 class Part(Enum):

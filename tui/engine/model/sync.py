@@ -52,8 +52,8 @@ class ConditionState(Primitive):
     notifies: int = 0
     timeouts: int = 0  # waits that returned False
     summarised: int = 0  # waits and notifies that hot-loop summaries counted
-    # By pid, open spans: (since, waits, notifies, summaries folded) so far.
-    hot: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
+    # By pid, open spans: (since, waits, notifies, summaries folded, the latest summary's time) so far.
+    hot: dict[int, tuple[int, int, int, int, int]] = field(default_factory=dict)
 
     @property
     def fifo(self) -> bool:
@@ -229,7 +229,7 @@ class SyncFold(ModelCore):
     def _cond_summary(self, t: int, pid: int, tid: int, f: Fields) -> None:
         """A process's waits and notifies of a hot condition so far in its span, and who of it is in wait() now."""
         c = self._cond(f)
-        since, waits_before, notifies_before, summaries = c.hot.get(pid, (None, 0, 0, 0))
+        since, waits_before, notifies_before, summaries, _ = c.hot.get(pid, (None, 0, 0, 0, 0))
         if since != f["since"]:
             waits_before = notifies_before = summaries = 0
         counts = f.get("n") or {}
@@ -240,7 +240,7 @@ class SyncFold(ModelCore):
         if f.get("done"):
             c.hot.pop(pid, None)
         else:
-            c.hot[pid] = (f["since"], waits, notifies, summaries + 1)
+            c.hot[pid] = (f["since"], waits, notifies, summaries + 1, t)
         waiting = {(pid, tid_) for tid_ in f.get("waiting") or ()}
         for key in [k for k in c.room if k[0] == pid and k not in waiting]:
             th = self.thread(*key)

@@ -19,7 +19,6 @@ import os
 import signal
 import sys
 import threading
-from multiprocessing import process
 
 from tui.inside import kinds as ev
 from tui.inside.streamlines import StreamLines
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-_MP_PREFIX = os.path.dirname(process.__file__) + os.sep
 _SUBPROCESS_FILE = os.path.join(os.path.dirname(os.__file__), "subprocess.py")
 _READ_SIZE = 65536
 # The real ones, for the tracer's own forwarder (see finish_children): neither is reported, nor runs any hook.
@@ -287,11 +285,18 @@ def _install_subprocess(ctx: TraceContext, subprocess: ModuleType) -> None:
 def _install_fork(ctx: TraceContext) -> None:
     real_fork = os.fork
     emit = ctx.emitter.emit
+    mp_prefix: list[str] = []  # multiprocessing's folder, once it is loaded (the tracer never loads it)
 
     def fork() -> int:
-        if sys._getframe(1).f_code.co_filename.startswith(_MP_PREFIX):  # multiprocessing's: it reports itself
-            return real_fork()
-        name = process.current_process().name  # a fork child is a copy: it has its parent's name too
+        # Without multiprocessing loaded, neither can this fork be its, nor this process be one of its Processes.
+        process = sys.modules.get("multiprocessing.process")
+        if process is not None:
+            if not mp_prefix:
+                mp_prefix.append(os.path.dirname(process.__file__) + os.sep)
+            if sys._getframe(1).f_code.co_filename.startswith(mp_prefix[0]):  # multiprocessing's: it reports itself
+                return real_fork()
+        # a fork child is a copy: it has its parent's name too
+        name = process.current_process().name if process is not None else "MainProcess"
         pid = real_fork()
         if pid:
             emit(ev.PROC_SPAWN, {"child": pid, "name": name, "daemon": False, "method": "os.fork"})

@@ -13,7 +13,6 @@ on the wait in progress.
 
 from __future__ import annotations
 
-import math
 import time
 
 from tui.inside.control import ControlPage
@@ -92,6 +91,8 @@ class ScenarioClock:
 
         def forward_s(which: str, value: float) -> float:
             if value <= last_s[which]:
+                import math  # loaded only for a clock that has not moved since its last read (see tui/inside/__init__.py)
+
                 value = math.nextafter(last_s[which], math.inf)
             last_s[which] = value
             return value

@@ -21,6 +21,10 @@ from tui.inside.trace.output import LineCapture
 from tui.inside.trace.processes import die_of_sigterm, flush_at_exit
 from tui.inside.trace.sites import pickles_as
 
+TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
+if TYPE_CHECKING:
+    from types import ModuleType
+
 
 # Prepended to the command of every interpreter that spawn or forkserver starts, so the tracer is in before
 # multiprocessing unpickles anything.
@@ -63,7 +67,7 @@ def install(emitter: Emitter, control: ControlPage | None, root: str, role: str)
     tasks.install(ctx, imports)
     children.install(ctx, imports)
     waits.install(ctx, imports)
-    _default_start_method(os.environ.get(ENV_START_METHOD))
+    _default_start_method(os.environ.get(ENV_START_METHOD), imports)
     _flush_on_sigterm(ctx)
     if control is not None:
         ctx.clock = ScenarioClock(control)
@@ -107,13 +111,16 @@ def _scale_sleep(ctx: TraceContext) -> None:
     time.sleep = pickles_as(sleep, "time", "sleep")
 
 
-def _default_start_method(method: str | None) -> None:
-    """Make ``method`` the default without fixing it, so a script's own set_start_method() still works."""
+def _default_start_method(method: str | None, imports: ImportWatch) -> None:
+    """Make ``method`` the default without fixing it, so a script's own set_start_method() still works: once the
+    script loads multiprocessing, whose context module holds the default."""
     if not method:
         return
-    from multiprocessing import context
 
-    context._default_context._default_context = context._concrete_contexts[method]  # type: ignore[attr-defined]
+    def set_default(context: ModuleType) -> None:
+        context._default_context._default_context = context._concrete_contexts[method]
+
+    imports.when_imported("multiprocessing.context", set_default)
 
 
 def _flush_on_sigterm(ctx: TraceContext) -> None:

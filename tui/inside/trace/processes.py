@@ -1,11 +1,14 @@
-"""Hooks on multiprocessing's Process: start, join, is_alive, terminate, the reap, and the child's own life."""
+"""Hooks on multiprocessing's Process: start, join, is_alive, terminate, the reap, and the child's own life.
+
+Each is installed when the script first imports the multiprocessing module it hooks (see on_import.py), never by
+the tracer itself: a script that starts no process does not pay for loading multiprocessing (with socket, pickle and
+subprocess, a third of the tracer's start-up), nor hold it in memory that each of its forks copies."""
 
 from __future__ import annotations
 
 import os
 import signal
 import sys
-from multiprocessing import popen_fork, process, util
 
 from tui.inside import kinds as ev
 from tui.inside.trace.children import finish_children
@@ -17,10 +20,10 @@ from tui.inside.trace.tracebacks import strip
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
+    from types import ModuleType
     from typing import Any
 
-
-_MP_DIR = os.path.dirname(process.__file__)
+    from multiprocessing import process
 
 
 def _called_from_user() -> bool:
@@ -47,10 +50,52 @@ class _Children(set):  # type: ignore[type-arg]
 
 
 def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
+    emit = ctx.emitter.emit
+    control = ctx.control
+
+    def wrap_poll(cls: type) -> None:
+        orig_poll = cls.poll
+
+        def poll(self: Any, flag: int = os.WNOHANG) -> int | None:
+            before = self.returncode
+            code = orig_poll(self, flag)
+            if before is None and code is not None:
+                emit(ev.PROC_REAP, {"child": self.pid, "code": code, "by": "parent"})
+            return code
+
+        cls.poll = poll
+
+    def install_popen_fork(popen_fork: ModuleType) -> None:
+        orig_send_signal = popen_fork.Popen._send_signal
+
+        def _send_signal(self: Any, sig: int) -> None:
+            if control is not None and sig == signal.SIGTERM:
+                control.request_terminate(self.pid)
+            if self.returncode is None:
+                caller = sys._getframe(2).f_code.co_name
+                reason = "daemon-at-exit" if caller == "_exit_function" else "call"
+                emit(ev.PROC_TERMINATE, {"child": self.pid, "signal": int(sig), "reason": reason})
+                # Popen.terminate or Popen.kill, whoever called it
+                emit(ev.SIGNAL_SEND, {"child": self.pid, "signal": int(sig), "call": sys._getframe(1).f_code.co_name})
+            orig_send_signal(self, sig)
+
+        wrap_poll(popen_fork.Popen)
+        popen_fork.Popen._send_signal = _send_signal
+
+    imports.when_imported("multiprocessing.process", lambda module: _install_process(ctx, module))
+    imports.when_imported("multiprocessing.popen_fork", install_popen_fork)
+    # forkserver's Popen has a poll of its own; the forkserver machinery is loaded only by a script that uses it
+    imports.when_imported("multiprocessing.popen_forkserver", lambda module: wrap_poll(module.Popen))
+    imports.when_imported("multiprocessing.util", lambda module: _follow_new_interpreters(ctx, boot_prefix, module))
+    _flush_on_os_exit(ctx)
+
+
+def _install_process(ctx: TraceContext, process: ModuleType) -> None:
+    """Process's own life (its start in the child, its join, is_alive) and the set of children start() adds to."""
     BaseProcess = process.BaseProcess
     emit = ctx.emitter.emit
     control = ctx.control
-    process._children = _Children(ctx)  # type: ignore[attr-defined]
+    process._children = _Children(ctx)
 
     orig_bootstrap = BaseProcess._bootstrap
 
@@ -67,7 +112,7 @@ def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
         start_site = code_site(target) if target is not None else code_site(type(self).run)
 
         def run() -> None:
-            process._children = _Children(ctx)  # type: ignore[attr-defined]  # _bootstrap has just emptied it
+            process._children = _Children(ctx)  # _bootstrap has just emptied it
             if start_site is not None:
                 ctx.point("start", self.name, site=start_site)
             try:
@@ -104,40 +149,9 @@ def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
             emit(ev.PROC_ALIVE, {"child": self.pid, "result": result})
         return result
 
-    def wrap_poll(cls: type) -> None:
-        orig_poll = cls.poll
-
-        def poll(self: Any, flag: int = os.WNOHANG) -> int | None:
-            before = self.returncode
-            code = orig_poll(self, flag)
-            if before is None and code is not None:
-                emit(ev.PROC_REAP, {"child": self.pid, "code": code, "by": "parent"})
-            return code
-
-        cls.poll = poll
-
-    orig_send_signal = popen_fork.Popen._send_signal
-
-    def _send_signal(self: Any, sig: int) -> None:
-        if control is not None and sig == signal.SIGTERM:
-            control.request_terminate(self.pid)
-        if self.returncode is None:
-            caller = sys._getframe(2).f_code.co_name
-            reason = "daemon-at-exit" if caller == "_exit_function" else "call"
-            emit(ev.PROC_TERMINATE, {"child": self.pid, "signal": int(sig), "reason": reason})
-            # Popen.terminate or Popen.kill, whoever called it
-            emit(ev.SIGNAL_SEND, {"child": self.pid, "signal": int(sig), "call": sys._getframe(1).f_code.co_name})
-        orig_send_signal(self, sig)
-
-    BaseProcess._bootstrap = _bootstrap  # type: ignore[method-assign]
-    BaseProcess.join = join  # type: ignore[method-assign]
-    BaseProcess.is_alive = is_alive  # type: ignore[method-assign]
-    wrap_poll(popen_fork.Popen)
-    # forkserver's Popen has a poll of its own; the forkserver machinery is loaded only by a script that uses it
-    imports.when_imported("multiprocessing.popen_forkserver", lambda module: wrap_poll(module.Popen))
-    popen_fork.Popen._send_signal = _send_signal  # type: ignore[method-assign]
-    _follow_new_interpreters(ctx, boot_prefix)
-    _flush_on_os_exit(ctx)
+    BaseProcess._bootstrap = _bootstrap
+    BaseProcess.join = join
+    BaseProcess.is_alive = is_alive
 
 
 def _current_method() -> str:
@@ -146,7 +160,7 @@ def _current_method() -> str:
     return multiprocessing.get_start_method(allow_none=True) or "fork"
 
 
-def _follow_new_interpreters(ctx: TraceContext, boot_prefix: str) -> None:
+def _follow_new_interpreters(ctx: TraceContext, boot_prefix: str, util: ModuleType) -> None:
     """spawn and forkserver start fresh interpreters: hand them the event pipe and install the tracer first."""
     orig_spawnv = util.spawnv_passfds
 

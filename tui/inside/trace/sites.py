@@ -3,25 +3,45 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
-import sysconfig
-from types import FrameType
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
+    from types import FrameType
     from typing import Any
 
 _TRACE_DIR = os.path.dirname(os.path.abspath(__file__))
-_LIBRARY_PATHS = {
-    p for key in ("stdlib", "platstdlib", "purelib", "platlib") if (p := sysconfig.get_paths().get(key))
-} | {os.path.dirname(os.__file__)}
-_LIBRARY_DIRS = tuple(sorted({os.path.realpath(p) for p in _LIBRARY_PATHS}, key=len, reverse=True))
+
+
+def _library_paths() -> set[str]:
+    """The folders of the standard library and of installed packages: sysconfig's stdlib, platstdlib, purelib and
+    platlib, worked out as sysconfig does for a prefix or venv install, without importing sysconfig (which loads
+    the build's config data too: ~1.5 ms at every traced interpreter's start). A distribution's own scheme (Debian's
+    dist-packages) is covered by the site-packages folders ``site`` put on sys.path."""
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    paths = {
+        os.path.dirname(os.__file__),  # stdlib, wherever this interpreter found it
+        os.path.join(sys.base_prefix, sys.platlibdir, version),  # stdlib
+        os.path.join(sys.exec_prefix, sys.platlibdir, version),  # platstdlib (platlib is inside it)
+        os.path.join(sys.prefix, "lib", version, "site-packages"),  # purelib
+    }
+    paths.update(p for p in sys.path if os.path.basename(p.rstrip(os.sep)) in ("site-packages", "dist-packages"))
+    return paths
+
+
+_LIBRARY_PATHS = _library_paths()
 # The library's files as the interpreter names them, unresolved: most lookups end here without realpath(), whose
 # dozen stat calls in every new child touched enough memory to cost it ~0.2 ms of copy-on-write faults.
 _LIBRARY_PREFIXES = tuple(sorted({p.rstrip(os.sep) + os.sep for p in _LIBRARY_PATHS}, key=len, reverse=True))
+_library_dirs: list[str] = []  # the same resolved (realpath), worked out at the first file that needs them
 _user_cache: dict[str, bool] = {}
-_ASSIGNED = re.compile(r"^\s*(?:self\.)?([A-Za-z_][\w]*)\s*=")
+_assigned: list[Any] = []  # the pattern of assigned_name, compiled at its first use (re is not loaded for it)
+
+
+def _resolved_library_dirs() -> list[str]:
+    if not _library_dirs:
+        _library_dirs.extend(sorted({os.path.realpath(p) for p in _LIBRARY_PATHS}, key=len, reverse=True))
+    return _library_dirs
 
 
 def is_user_file(filename: str) -> bool:
@@ -35,7 +55,7 @@ def is_user_file(filename: str) -> bool:
     else:
         path = os.path.realpath(filename)
         user = not path.startswith(_TRACE_DIR) and not any(
-            path.startswith(d + os.sep) for d in _LIBRARY_DIRS
+            path.startswith(d + os.sep) for d in _resolved_library_dirs()
         )
     _user_cache[filename] = user
     return user
@@ -63,7 +83,11 @@ def assigned_name(frame: FrameType | None) -> str | None:
         return None
     import linecache  # loaded only when the script makes a lock or a queue: see tui/inside/__init__.py
 
-    match = _ASSIGNED.match(linecache.getline(frame.f_code.co_filename, frame.f_lineno))
+    if not _assigned:
+        import re
+
+        _assigned.append(re.compile(r"^\s*(?:self\.)?([A-Za-z_][\w]*)\s*="))
+    match = _assigned[0].match(linecache.getline(frame.f_code.co_filename, frame.f_lineno))
     return match.group(1) if match else None
 
 
