@@ -109,6 +109,10 @@ EXAMPLES: dict[str, tuple[Moment, list[str]]] = {
     "futures": (_pool_busy, []),
     "queue_threads": (lambda m: any(len(q.items) == 2 and q.blocked_putters for q in m.queues.values()), []),
     "signals": (said("napper ended"), [""]),
+    # once both the lock and the queue are counted, and the lock has passed between the adders
+    "hot_loop": (lambda m: any(lock.summarised is not None and lock.summarised.counting(m.now) and lock.owners
+                               for lock in m.locks.values())
+                 and any(q.summarised is not None and q.summarised.counting(m.now) for q in m.queues.values()), []),
 }
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "docs" / "examples"
 EXAMPLE_HOLD = 2.0
