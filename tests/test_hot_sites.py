@@ -10,8 +10,15 @@ from tui.engine import events as ev
 from tui.engine.export import chrome_trace
 from tui.engine.jsonl import RecordingHeader
 from tui.engine.model import Model, State
+from tui.engine.model.tasks import TaskState
 from tui.engine.plain import describe
 from tui.engine.recording import Recording
+
+def traced(name: str) -> tuple[Recording, list[str]]:
+    """A run of tests/scripts/``name`` to its end, and the lines it printed."""
+    rec = run_traced(script(name), timeout=120)
+    return rec, [line.text for line in rec.model.lines]
+
 
 ADDERS = 4
 PER_ADDER = 250_000
@@ -136,10 +143,10 @@ def test_an_export_and_plain_show_a_hot_span_as_such(hot_queue: Recording) -> No
 
 
 def test_a_hot_pipe_is_summarised_on_both_ends_and_counted_exactly() -> None:
-    rec = run_traced(script("hot_pipe.py"), timeout=120)
+    rec, printed = traced("hot_pipe.py")
     model = rec.model
     n = 20_000
-    assert f"echoed after {n * (n - 1) // 2}" in [line.text for line in model.lines]
+    assert f"echoed after {n * (n - 1) // 2}" in printed
     (pipe,) = model.pipes.values()
     mine, theirs = pipe.ends
     # Every message: n numbers, "after" and None one way; n numbers and "after" back.
@@ -191,3 +198,19 @@ def test_a_span_whose_process_went_quiet_shows_as_over_though_it_has_not_ended()
     view = LockView.of(model, model.locks["L1.1"])
     assert not view.hot and view.summary is not None and "in hot loops" in view.summary
     assert model.locks["L1.1"].summarised.open  # over as far as a person can see; not ended in the model
+
+
+def test_a_hot_thread_executor_counts_each_task_from_submit_to_end() -> None:
+    rec, printed = traced("hot_executor.py")
+    model = rec.model
+    n = 20_000
+    assert f"failed 1 total {sum(2 * i for i in range(n)) - 14} last 2" in printed
+    (pool,) = model.pools.values()
+    counts = model.task_counts(pool.id)
+    # every task ended, the counted ones too, and the one that raised is a failure, counted or told
+    assert counts[TaskState.DONE] == n and counts[TaskState.FAILED] == 1
+    assert counts[TaskState.QUEUED] == counts[TaskState.RUNNING] == 0
+    assert pool.counted.get("submit", 0) > n // 2 and not pool.counting  # most were counted; nothing left counting
+    # the task after the rest was told one by one again
+    last = rec.of(ev.TASK_SUBMIT)[-1]
+    assert last["args"] == "1" and model.tasks[last["task"]].state is TaskState.DONE

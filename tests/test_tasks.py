@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.helpers import plain_python, plain_python_lines, run_traced, script
+from tests.helpers import plain_python, plain_python_lines, printed, run_traced, script
 from tui.engine import events as ev
 from tui.engine.model import Model
 from tui.engine.model.tasks import PoolRecord, TaskRecord, TaskState
@@ -39,15 +39,16 @@ def checks_hold(rec: Recording, pool_type: str) -> int:
     events = sorted(rec.events, key=lambda e: e.t)
     seen = 0
     for i, event in enumerate(events):
-        match = CHECK.fullmatch(str(event.get("text", ""))) if event.kind == ev.STDOUT else None
-        if match is None:
-            continue
-        model = Model.from_events(events[: i + 1])
-        counts = model.task_counts(pool_of(model, pool_type).id)
-        done, failed, running = (int(n) for n in match.groups())
-        assert (counts[TaskState.DONE], counts[TaskState.FAILED], counts[TaskState.RUNNING]) == (
-            done, failed, running), f"at {match.group(0)!r} the model has {counts}"
-        seen += 1
+        for line in printed(event):  # a block of a thread's lines: folded at one instant, so checked at it
+            match = CHECK.fullmatch(line)
+            if match is None:
+                continue
+            model = Model.from_events(events[: i + 1])
+            counts = model.task_counts(pool_of(model, pool_type).id)
+            done, failed, running = (int(n) for n in match.groups())
+            assert (counts[TaskState.DONE], counts[TaskState.FAILED], counts[TaskState.RUNNING]) == (
+                done, failed, running), f"at {match.group(0)!r} the model has {counts}"
+            seen += 1
     return seen
 
 

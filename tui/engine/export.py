@@ -165,7 +165,7 @@ class _Export:
             ev.LOCK_WAIT: self._lock_wait, ev.LOCK_ACQUIRE: self._lock_acquire, ev.LOCK_RELEASE: self._lock_release,
             ev.LOCK_TIMEOUT: self._lock_timeout, ev.LOCK_SUMMARY: self._lock_summary,
             ev.QUEUE_SUMMARY: self._queue_summary, ev.PIPE_SUMMARY: self._pipe_summary,
-            ev.COND_SUMMARY: self._cond_summary,
+            ev.COND_SUMMARY: self._cond_summary, ev.TASK_SUMMARY: self._task_summary,
             ev.SEM_NEW: self._sem_count, ev.SEM_WAIT: self._sem_wait, ev.SEM_ACQUIRE: self._sem_acquire,
             ev.SEM_RELEASE: self._sem_release, ev.SEM_TIMEOUT: self._sem_timeout, ev.SEM_FAIL: self._sem_count,
             ev.EVENT_SET: self._event_flag, ev.EVENT_CLEAR: self._event_flag, ev.COND_NOTIFY: self._cond_notify,
@@ -430,6 +430,12 @@ class _Export:
         counts = e.get("n") or {}
         self._summarised(str(e["cond"]), e, key, tick,
                          f"summarised: {counts.get('wait', 0):,} waits, {counts.get('notify', 0):,} notifies")
+
+    def _task_summary(self, e: Event, key: Key, tick: int) -> None:
+        n = e.get("n") or {}
+        self._summarised(str(e["pool"]), e, key, tick,
+                         f"summarised: {n.get('submit', 0):,} tasks submitted, {n.get('done', 0):,} done, "
+                         f"{n.get('failed', 0):,} failed")
 
     def _summarised(self, oid: str, e: Event, key: Key, tick: int, words: str) -> None:
         """A hot span: one slice per process and stretch, saying what was counted in it so far."""

@@ -189,6 +189,17 @@ def _cond_summary(e: Event, model: Model, me: str) -> str | None:
     return None
 
 
+def _task_summary(e: Event, model: Model, me: str) -> str | None:
+    """Told once the executor's counted tasks have all ended (its summaries between only move the counts)."""
+    if not e.get("done"):
+        return None
+    pool = model.pools.get(str(e.get("pool")))
+    name = pool.label if pool is not None else str(e.get("pool"))
+    n = e.get("n") or {}
+    return (f"{me} ran {n.get('submit', 0):,} tasks of {name} in a hot loop, counted rather than told one by one "
+            f"({n.get('done', 0):,} done, {n.get('failed', 0):,} failed, {n.get('cancelled', 0):,} cancelled)")
+
+
 def _created(key: str, detail: Callable[[Event], str] = lambda e: "") -> Sentence:
     return lambda e, model, me: f"{me} created {_named(model, e.get(key))}{detail(e)} at {e.get('site')}"
 
@@ -398,6 +409,7 @@ SENTENCES: dict[str, Sentence] = {
     ev.QUEUE_SUMMARY: _queue_summary,
     ev.PIPE_SUMMARY: _pipe_summary,
     ev.COND_SUMMARY: _cond_summary,
+    ev.TASK_SUMMARY: _task_summary,
     **dict.fromkeys((ev.LOCK_NEW, ev.LOCK_WAIT, ev.LOCK_ACQUIRE, ev.LOCK_RELEASE, ev.LOCK_TIMEOUT, ev.LOCK_FAIL),
                     _lock),
     ev.COND_NEW: _created("cond"),

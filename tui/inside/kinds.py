@@ -107,6 +107,9 @@ POOL_NEW = "pool.new"  # pool (id), type ("Pool", "ThreadPoolExecutor", "Process
 TASK_SUBMIT = "task.submit"  # task (id), pool, func, args (short repr); by (tid that asked, for imap's tasks)
 TASK_START = "task.start"  # task, pool: this process/thread runs it now
 TASK_DONE = "task.done"  # task, pool; result (short repr) or error (type and message), or cancelled
+TASK_SUMMARY = "task.summary"  # pool, since (its first hot moment), n ({"submit", "start", "done", "failed",
+# "cancelled"}: the tasks of a hot thread executor counted since then, not told one by one), done (true: none of
+# them is left to end). Sent with tid 0 (see tui/inside/trace/hot.py)
 
 KINDS: frozenset[str] = frozenset({
     RUN_START, RUN_END, FRAMES_DROPPED, RUN_LOST, RUN_SPEED, RECORDING_OFF, CLOCK, PROC_START, PROC_SPAWN, PROC_EXIT, PROC_REAP, PROC_TERMINATE, PROC_JOIN, PROC_ALIVE,
@@ -116,5 +119,5 @@ KINDS: frozenset[str] = frozenset({
     LOCK_FAIL, LOCK_SUMMARY, WAIT, SIGNAL_SEND, COND_NEW, COND_WAIT, COND_NOTIFY, COND_SUMMARY, EVENT_NEW, EVENT_SET, EVENT_CLEAR, EVENT_WAIT,
     BARRIER_NEW, BARRIER_WAIT, BARRIER_ABORT, BARRIER_RESET, SEM_NEW, SEM_WAIT, SEM_ACQUIRE, SEM_RELEASE,
     SEM_TIMEOUT, SEM_FAIL, PIPE_NEW, PIPE_SEND, PIPE_RECV, PIPE_BLOCK, PIPE_CLOSE, PIPE_SUMMARY, VALUE_NEW, VALUE_MAP,
-    VALUE_SAMPLE, MANAGER_NEW, MANAGER_CALL, POOL_NEW, TASK_SUBMIT, TASK_START, TASK_DONE,
+    VALUE_SAMPLE, MANAGER_NEW, MANAGER_CALL, POOL_NEW, TASK_SUBMIT, TASK_START, TASK_DONE, TASK_SUMMARY,
 })

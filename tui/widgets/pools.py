@@ -9,6 +9,7 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.engine.model import Model, State
+from tui.engine.model.records import counting_now
 from tui.engine.model.tasks import PoolRecord, TaskRecord, TaskState
 from tui.widgets.badges import Palette, thread_label
 from tui.widgets.cards import CARD_INDENT, DIM, NAME_STYLE, add_facts, card_title, flow
@@ -30,6 +31,8 @@ class PoolView:
     busy: tuple[tuple[str, str, int], ...]  # (worker, task it runs now or "", tasks it finished), by first start
     ended: tuple[str, ...]  # "square(7) → 49", "fails(1) ✗ ValueError: bad 1", newest last
     site: str | None
+    counted: int = 0  # tasks a hot loop counted instead of telling one by one
+    hot: bool = False  # it counts now
 
     @classmethod
     def of(cls, model: Model, pool: PoolRecord) -> PoolView:
@@ -40,7 +43,8 @@ class PoolView:
         ended = sorted((t for t in model.tasks_in(pool.id) if t.done_t is not None), key=lambda t: t.done_t or 0)
         return cls(pool.name or pool.type, pool.type, pool.workers,
                    tuple((state, counts[state]) for state, _ in COUNT_LOOKS if counts[state]), busy,
-                   tuple(ended_text(t) for t in ended[-ENDED_SHOWN:]), pool.site)
+                   tuple(ended_text(t) for t in ended[-ENDED_SHOWN:]), pool.site, pool.counted.get("submit", 0),
+                   counting_now(pool.counting.values(), model.now))
 
 
 def ended_text(task: TaskRecord) -> str:
@@ -54,6 +58,11 @@ def ended_text(task: TaskRecord) -> str:
 def pool_text(view: PoolView, width: int, projector: bool, palette: Palette) -> Text:
     """One pool: its task counts as coloured chips, its workers (each with its task now), the last tasks that ended."""
     text = card_title(view.title, view.type if view.workers is None else f"{view.type} ×{view.workers}", width)
+    if view.counted:
+        text.append("\n" + " " * CARD_INDENT)
+        text.append(" ≋ HOT LOOP " if projector else " hot ", style=palette.badge(State.RUNNING))
+        text.append(f" {view.counted:,} tasks counted in " + ("a hot loop" if view.hot else "hot loops")
+                    + ", not shown one by one", style=NAME_STYLE if view.hot else DIM)
     text.append("\n" + " " * CARD_INDENT)
     if not view.counts:
         text.append("no tasks yet", style=DIM)

@@ -45,6 +45,11 @@ class PoolRecord:
     created_t: int | None = None
     tasks: list[str] = field(default_factory=list)  # its task ids, in the order they were first mentioned
     seq: int = 0  # the model's event count when it was first mentioned: views list pools in this order
+    # Tasks a hot executor counted instead of telling (task.summary): by what happened to them, all its processes
+    # together; and, by pid, the latest counts and summary time of a span not over yet.
+    counted: dict[str, int] = field(default_factory=dict)
+    counted_by: dict[int, dict[str, int]] = field(default_factory=dict)  # pid -> its latest counts
+    counting: dict[int, int] = field(default_factory=dict)  # pid -> the latest summary's time, while not over
 
     @property
     def label(self) -> str:
@@ -113,10 +118,19 @@ class TaskFold(ModelCore):
         return [self.tasks[t] for t in p.tasks] if p is not None else []
 
     def task_counts(self, pool_id: str) -> dict[TaskState, int]:
-        """How many of the pool's tasks are in each state (every state, 0 if none)."""
+        """How many of the pool's tasks are in each state (every state, 0 if none), counted ones included."""
         counts = dict.fromkeys(TaskState, 0)
         for task in self.tasks_in(pool_id):
             counts[task.state] += 1
+        pool = self.pools.get(pool_id)
+        if pool is not None and pool.counted:
+            n = pool.counted.get
+            ended = n("done", 0) + n("failed", 0)
+            counts[TaskState.QUEUED] += max(n("submit", 0) - n("start", 0) - n("cancelled", 0), 0)
+            counts[TaskState.RUNNING] += max(n("start", 0) - ended, 0)
+            counts[TaskState.DONE] += n("done", 0)
+            counts[TaskState.FAILED] += n("failed", 0)
+            counts[TaskState.CANCELLED] += n("cancelled", 0)
         return counts
 
     def task_running(self, pid: int, tid: int) -> TaskRecord | None:
@@ -234,6 +248,21 @@ class TaskFold(ModelCore):
             if worker.current == task.id:
                 worker.current = None
             self._count(task)
+        self.touch(Part.PROCESSES, Part.QUEUES)
+
+    @handles(ev.TASK_SUMMARY)
+    def _task_summary(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        """A hot executor's counts in ``pid`` since its first hot moment: what changed since its last summary."""
+        pool = self._pool_record(str(f["pool"]))
+        before = pool.counted_by.get(pid, {})
+        now = {str(k): int(v) for k, v in (f.get("n") or {}).items()}
+        for what, n in now.items():
+            pool.counted[what] = pool.counted.get(what, 0) + n - before.get(what, 0)
+        pool.counted_by[pid] = now
+        if f.get("done"):
+            pool.counting.pop(pid, None)
+        else:
+            pool.counting[pid] = t
         self.touch(Part.PROCESSES, Part.QUEUES)
 
     def _count(self, task: TaskRecord) -> None:

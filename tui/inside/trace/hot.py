@@ -136,6 +136,17 @@ class HotSites:
         self._ticking.clear()
 
 
+def too_many(counter: Any, t: int, steps: Any) -> bool:
+    """One more operation at ``t`` on ``counter`` (its ``window_start`` and ``window_n``): are there now HOT_OPS within
+    HOT_WINDOW_NS (and the run not in step mode, where everything is told)?"""
+    if t - counter.window_start > HOT_WINDOW_NS:
+        counter.window_start = t
+        counter.window_n = 1
+        return False
+    counter.window_n += 1
+    return counter.window_n >= HOT_OPS and not steps[STEPPING_AT]
+
+
 class Heat:
     """One primitive's rate of use in this process and, while it is hot, what it counts instead of telling.
 
@@ -166,12 +177,7 @@ class Heat:
 
     def note(self, t: int) -> None:
         """An operation told as an event: one too many within the window and the primitive is hot."""
-        if t - self.window_start > HOT_WINDOW_NS:
-            self.window_start = t
-            self.window_n = 1
-            return
-        self.window_n += 1
-        if self.window_n >= HOT_OPS and not self.sites.steps[STEPPING_AT]:
+        if too_many(self, t, self.sites.steps):
             self.mode = HOT
             self.since = t
             self.counts = [0] * len(self.ops)

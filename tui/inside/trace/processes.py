@@ -6,6 +6,7 @@ subprocess, a third of the tracer's start-up), nor hold it in memory that each o
 
 from __future__ import annotations
 
+import _thread
 import os
 import signal
 import sys
@@ -24,6 +25,11 @@ if TYPE_CHECKING:
     from typing import Any
 
     from multiprocessing import process
+
+
+# On a Popen while a thread joins its process: that thread's ident.
+JOINER = "_contui_joiner"
+_get_ident = _thread.get_ident
 
 
 def _called_from_user() -> bool:
@@ -51,6 +57,7 @@ class _Children(set):  # type: ignore[type-arg]
 
 def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
     emit = ctx.emitter.emit
+    emit_later = ctx.emitter.emit_later
     control = ctx.control
 
     def wrap_poll(cls: type) -> None:
@@ -60,7 +67,11 @@ def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
             before = self.returncode
             code = orig_poll(self, flag)
             if before is None and code is not None:
-                emit(ev.PROC_REAP, {"child": self.pid, "code": code, "by": "parent"})
+                fields = {"child": self.pid, "code": code, "by": "parent"}
+                if self.__dict__.get(JOINER) == _get_ident():  # the join's end follows at once: one write for both
+                    emit_later(ev.PROC_REAP, fields)
+                else:
+                    emit(ev.PROC_REAP, fields)
             return code
 
         cls.poll = poll
@@ -136,9 +147,14 @@ def _install_process(ctx: TraceContext, process: ModuleType) -> None:
     def join(self: process.BaseProcess, timeout: float | None = None) -> None:
         ctx.point("join", self.name)
         emit(ev.PROC_JOIN, {"child": self.pid, "phase": "begin", "timeout": timeout})
+        popen = self._popen  # type: ignore[attr-defined]
+        if popen is not None:
+            popen.__dict__[JOINER] = _get_ident()  # see poll: the reap this join sees goes out with its end
         try:
             ctx.timed(lambda slice_: orig_join(self, slice_), timeout, finished=lambda _: self.exitcode is not None)
         finally:
+            if popen is not None:
+                popen.__dict__.pop(JOINER, None)
             emit(ev.PROC_JOIN, {"child": self.pid, "phase": "end", "code": self.exitcode})
 
     orig_is_alive = BaseProcess.is_alive

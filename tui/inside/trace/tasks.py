@@ -21,7 +21,9 @@ import threading
 from multiprocessing import process
 
 from tui.inside import kinds as ev
+from tui.inside.control import STEPPING_AT
 from tui.inside.trace.context import TraceContext, short_repr
+from tui.inside.trace.hot import COLD, COOLING, HOT, cooling, too_many
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, pickles_as, site_of
 
@@ -406,13 +408,23 @@ def _install_futures(ctx: TraceContext, base: ModuleType) -> None:
         running = orig_running(self)
         task = mark(self)
         if running and task is not None and task[2]:
-            emit(ev.TASK_START, {"task": task[0], "pool": task[1]})
+            if len(task) > 3:  # submitted while its executor was hot: counted
+                task[3].started += 1
+            else:
+                emit(ev.TASK_START, {"task": task[0], "pool": task[1]})
         return running
 
     def traced_outcome(orig: Callable[[Any, Any], None], ok: bool) -> Callable[[Any, Any], None]:
         def set_outcome(self: Any, value: Any) -> None:
             task = mark(self)
-            if task is not None and (task[2] or (not ok and sys._getframe(1).f_code.co_name != "process_result_item")):
+            if task is not None and len(task) > 3:
+                heat = task[3]
+                if ok:
+                    heat.done += 1
+                else:
+                    heat.failed += 1
+            elif task is not None and (task[2] or (not ok and sys._getframe(1).f_code.co_name
+                                                   != "process_result_item")):
                 emit(ev.TASK_DONE, {"task": task[0], "pool": task[1], **outcome(ok, value)})
             orig(self, value)
 
@@ -424,7 +436,10 @@ def _install_futures(ctx: TraceContext, base: ModuleType) -> None:
         cancelled = orig_cancel(self)
         task = mark(self)
         if cancelled and task is not None:
-            emit(ev.TASK_DONE, {"task": task[0], "pool": task[1], "cancelled": True})
+            if len(task) > 3:
+                task[3].cancelled += 1
+            else:
+                emit(ev.TASK_DONE, {"task": task[0], "pool": task[1], "cancelled": True})
         return cancelled
 
     Future.set_running_or_notify_cancel = set_running_or_notify_cancel
@@ -543,16 +558,91 @@ def _trace_executor(ctx: TraceContext, Executor: type, local: bool,
         t = ctx.emitter.now()
         orig_init(self, *args, **kwargs)
         pool_id = _mark(self)
+        # A thread executor's tasks start and end in this process: while tasks come faster than a person could
+        # follow, each is counted, from its submit to its end.
+        heat = _ExecutorHeat(ctx, pool_id) if local else None
 
         def submitted(item: Any, number: Any) -> None:
             task = f"{pool_id}:{number}"
+            if heat is not None and heat.mode != COLD:
+                if heat.mode == HOT:
+                    heat.submitted += 1
+                    setattr(item.future, FUTURE_MARK, (task, pool_id, local, heat))
+                    return
+                heat.end()
             _track(ctx, item.future, task, pool_id, local)
             emit(ev.TASK_SUBMIT, {"task": task, "pool": pool_id, **describe(item.fn, item.args, item.kwargs)})
+            if heat is not None:
+                heat.note(ctx.emitter.now())
 
         follow(self, submitted)
         _new_pool(ctx, self, type(self).__name__, self._max_workers, frame, t)
 
     Executor.__init__ = __init__
+
+
+class _ExecutorHeat:
+    """A thread executor's tasks while it is hot (see hot.py): a task submitted then is counted, and so are its start
+    and its end, whenever they come. The counts run from the executor's first hot moment; a summary (``task.summary``)
+    carries them while they change, and says ``done`` once the span is over and every counted task has ended."""
+
+    __slots__ = ("ctx", "pool", "mode", "window_start", "window_n", "since", "submitted", "started", "done", "failed",
+                 "cancelled", "ticked", "told")
+
+    def __init__(self, ctx: TraceContext, pool: str) -> None:
+        self.ctx = ctx
+        self.pool = pool
+        self.mode = COLD
+        self.window_start = self.window_n = self.since = 0
+        self.submitted = self.started = self.done = self.failed = self.cancelled = 0
+        self.ticked = 0
+        self.told: tuple[int, ...] = ()
+
+    def note(self, t: int) -> None:
+        """A task submitted as an event: one too many within the window and the executor is hot."""
+        if too_many(self, t, self.ctx.steps):
+            self.mode = HOT
+            self.since = self.since or t
+            self.ctx.hot.add(self.pool, self.tick, self.end, self.reset)
+
+    def _outstanding(self) -> int:
+        return self.submitted - self.done - self.failed - self.cancelled
+
+    def tick(self, cpu_ns: int) -> bool:
+        if self.mode == HOT and (cooling(self.submitted - self.ticked, cpu_ns) or self.ctx.steps[STEPPING_AT]):
+            self.mode = COOLING  # the next submit ends the span
+        self.ticked = self.submitted
+        if self.mode == COLD and not self._outstanding():
+            self._tell(True)
+            self.ctx.hot.closed(self.pool)
+            return False
+        counts = (self.submitted, self.started, self.done, self.failed, self.cancelled)
+        if counts != self.told:
+            self._tell(False)
+            return True
+        return self.mode == COLD  # quiet: ticks stop until the span ends (its counted tasks may still end then)
+
+    def end(self) -> None:
+        """The span is over (a submit after the rate dropped, or the process's end): its counted tasks that have
+        not ended yet are still counted, and told, as they end."""
+        self.mode = COLD
+        if self._outstanding():
+            self._tell(False)
+            self.ctx.hot.add(self.pool, self.tick, self.end, self.reset)  # ticks until they have
+        else:
+            self._tell(True)
+            self.ctx.hot.closed(self.pool)
+
+    def reset(self) -> None:
+        self.mode = COLD
+
+    def _tell(self, done: bool) -> None:
+        counts = (self.submitted, self.started, self.done, self.failed, self.cancelled)
+        self.told = counts
+        emitter = self.ctx.emitter
+        emitter.emit_for(emitter.pid, ev.TASK_SUMMARY, {
+            "pool": self.pool, "since": self.since - emitter.t0,
+            "n": dict(zip(("submit", "start", "done", "failed", "cancelled"), counts)), "done": done})
 
 
 def _install_thread_executor(ctx: TraceContext, thread_mod: ModuleType) -> None:

@@ -91,10 +91,45 @@ def install(ctx: TraceContext, imports: ImportWatch) -> None:
     # its threads" happens inside the interpreter, in this function.
     import threading
 
-    threading._shutdown = waits.wrap(  # type: ignore[attr-defined]
-        "threading._shutdown", threading._shutdown, users_only=False)  # type: ignore[attr-defined]
+    threading._shutdown = _shutdown_wait(ctx, waits, threading)  # type: ignore[attr-defined]
     imports.when_imported("socket", lambda module: _install_socket(waits, module))
     imports.when_imported("select", lambda module: _install_select(waits, module))
+
+
+def _shutdown_wait(ctx: TraceContext, waits: _Waits, threading: ModuleType) -> Callable[[], None]:
+    """``threading._shutdown``, reported as a wait. With no thread left to wait for (most processes) it waits for
+    nothing, and the process's end follows at once: its begin and end then go out with that end, in one write (see
+    Emitter.emit_later) rather than two of their own."""
+    shutdown = threading._shutdown
+    waiting = waits.wrap("threading._shutdown", shutdown, users_only=False)
+    emit_later = ctx.emitter.emit_later
+    begin = {"call": "threading._shutdown", "phase": "begin"}
+    end = {"call": "threading._shutdown", "phase": "end"}
+
+    def _shutdown() -> None:
+        if not _waits_for_nothing(threading):  # a real wait: told as it goes
+            return waiting()
+        emit_later(ev.WAIT, begin)
+        try:
+            return shutdown()
+        finally:
+            emit_later(ev.WAIT, end)
+
+    return _shutdown
+
+
+def _waits_for_nothing(threading: ModuleType) -> bool:
+    """Whether ``threading._shutdown`` will return at once: no threading atexit call (an executor's joins its
+    workers) and no non-daemon thread but the calling main thread still running (each one's lock in
+    ``_shutdown_locks`` is held while it runs). False whenever that cannot be told (another Python's threading)."""
+    try:
+        if threading._threading_atexits:
+            return False
+        main = threading._main_thread
+        own = main._tstate_lock if main.ident == _thread.get_ident() else None
+        return not any(lock is not own and lock.locked() for lock in list(threading._shutdown_locks))
+    except (AttributeError, TypeError):
+        return False
 
 
 def _install_socket(waits: _Waits, socket_module: ModuleType) -> None:
