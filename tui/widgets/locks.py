@@ -116,7 +116,8 @@ class LockView(CardView):
     timeouts: int
     fails: int = 0
     unreported: bool = False  # held, but the owner's acquire has not arrived yet
-    summary: str | None = None  # what its hot-loop summaries counted (see summary_text)
+    summary: str | None = None  # what its hot-loop summaries counted: `3,510,699 counted in a hot loop`
+    summary_facts: str = ""  # their waits and hold times (see summary_facts)
     hot: bool = False  # a process summarises it now
 
     @classmethod
@@ -125,20 +126,23 @@ class LockView(CardView):
         total = lock.summarised
         return cls(lock.name or lock.id, lock.type, lock.site, names(model, lock.owners), held, lock.depth,
                    names(model, lock.waiters), lock.acquisitions, lock.timeouts, lock.fails, lock.owner_unreported,
-                   summary_text(total, model.now) if total is not None else None,
-                   total is not None and total.counting(model.now))
+                   *_summarised(total, model.now))
 
 
-def summary_text(total: Summarised, now: int) -> str:
-    """`2,999,687 counted in a hot loop · 6,116 waits, longest 16.0 ms · 187,480 holds timed: 0.4 µs on average,
-    longest 1.3 ms`."""
-    text = f"{total.acquires:,} counted" + (" in a hot loop" if total.counting(now) else " in hot loops")
+def _summarised(total: Summarised | None, now: int) -> tuple[str | None, str, bool]:
+    """What the card says of a lock's hot loops: its row (`2,999,687 counted in a hot loop`), its facts (`6,116 waits,
+    longest 16.0 ms; 187,480 holds timed: 0.4 µs on average, longest 1.3 ms`), and whether it counts now."""
+    if total is None:
+        return None, "", False
+    counting = total.counting(now)
+    facts = []
     if total.waits:
-        text += f" · {total.waits:,} waits, longest {_ms(total.wait_max_ns)}"
+        facts.append(f"{total.waits:,} waits, longest {_ms(total.wait_max_ns)}")
     if total.timed:
-        text += (f" · {total.timed:,} holds timed: {_ms(total.hold_ns // total.timed)} on average, "
-                 f"longest {_ms(total.hold_max_ns)}")
-    return text
+        facts.append(f"{total.timed:,} holds timed: {_ms(total.hold_ns // total.timed)} on average, longest "
+                     f"{_ms(total.hold_max_ns)}")
+    return (f"{total.acquires:,} counted" + (" in a hot loop" if counting else " in hot loops"), "; ".join(facts),
+            counting)
 
 
 def _ms(ns: int) -> str:
@@ -174,12 +178,13 @@ def taken_facts(view: LockView | SemaphoreView) -> str:
 
 def lock_text(view: LockView, width: int, projector: bool, palette: Palette) -> Text:
     """One lock as a few lines laid out for ``width``; too narrow for chip and body on one line, they stack. A lock
-    a hot loop takes says so first: what the card shows of it is summarised, not each acquire."""
+    a hot loop takes says so after who holds it: what the card counts of it is summarised, not each acquire."""
     rows = holding_rows(view, projector, palette) + numbered(WAITING, view.waiters, projector, palette)
+    fact = taken_facts(view)
     if view.summary is not None:
-        style = NAME_STYLE if view.hot else DIM
-        rows.insert(0, row(HOT, Text(view.summary, style=style), projector, palette))
-    return card(view, rows, taken_facts(view), width, projector, measure=("nobody holds it",))
+        rows.append(row(HOT, Text(view.summary, style=NAME_STYLE if view.hot else DIM), projector, palette))
+        fact += f"; {view.summary_facts}" if view.summary_facts else ""
+    return card(view, rows, fact, width, projector, measure=("nobody holds it",))
 
 
 # -- semaphores -------------------------------------------------------------------------------------------------------
@@ -300,21 +305,20 @@ class ConditionView(CardView):
 def condition_text(view: ConditionView, width: int, projector: bool, palette: Palette) -> Text:
     """Its waiting room first (who is in wait()), then its lock: who holds it, who waits to take it (back)."""
     rows = numbered(IN_WAIT, view.room, projector, palette)
-    if view.summarised:
-        words = f"{view.summarised:,} waits and notifies counted in " + ("a hot loop" if view.hot else "hot loops")
-        rows.insert(0, row(HOT, Text(words, style=NAME_STYLE if view.hot else DIM), projector, palette))
     lock = view.lock
     if lock is not None:
-        if lock.summary is not None:
-            rows.append(row(HOT, Text(f"its lock: {lock.summary}", style=NAME_STYLE if lock.hot else DIM), projector,
-                            palette))
         rows += holding_rows(lock, projector, palette, "nobody holds its lock")
         rows += numbered(WAITING, lock.waiters, projector, palette)
+    if view.summarised:
+        words = f"{view.summarised:,} waits and notifies counted in " + ("a hot loop" if view.hot else "hot loops")
+        rows.append(row(HOT, Text(words, style=NAME_STYLE if view.hot else DIM), projector, palette))
     fact = f"{counted(view.waits, 'wait')}, {counted(view.notifies, 'notify', 'notifies')}"
     if view.timeouts:
         fact += f", {view.timeouts} timed out"
     if lock is not None:
         fact += f", its lock a {lock.type}"
+        if lock.summary is not None:
+            fact += f"; its lock {lock.summary}"
     return card(view, rows, fact, width, projector)
 
 

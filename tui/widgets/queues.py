@@ -73,15 +73,11 @@ class QueueView:
 
 
 def _summarised(total: QueueSummarised | None, now: int) -> tuple[str | None, bool]:
-    """`99,937 put, 100,001 got in a hot loop: counted; ⋯ items were not shown one by one (last put 'x')`."""
+    """`99,937 put, 100,001 got in a hot loop`, and whether it counts now."""
     if total is None:
         return None, False
     counting = total.counting(now)
-    text = f"{total.puts:,} put, {total.gets:,} got" + (" in a hot loop" if counting else " in hot loops")
-    text += f": counted, {UNSEEN} items not shown one by one"
-    if total.last_put is not None:
-        text += f" (last put {short_item(total.last_put)})"
-    return text, counting
+    return f"{total.puts:,} put, {total.gets:,} got" + (" in a hot loop" if counting else " in hot loops"), counting
 
 
 def short_item(item: str, width: int = ITEM_WIDTH) -> str:
@@ -197,6 +193,8 @@ def queue_text(view: QueueView, width: int, projector: bool, palette: Palette) -
         text.append("\n ")
         facts = [f"{view.puts} put, {view.gets} got" + (f", {view.timeouts} timed out" if view.timeouts else "")]
         facts += refusals(view)
+        if view.summary is not None:
+            facts.append(f"{UNSEEN}: put in a hot loop, counted, not shown one by one")
         if view.site:
             facts.append(view.site)
         flow(text, facts, width, 3)
@@ -301,8 +299,8 @@ def pipe_text(view: PipeView, width: int, projector: bool, palette: Palette) -> 
         hot = a.hot or b.hot
         text.append("\n")
         text.append(" ≋ HOT LOOP " if projector else " hot ", style=palette.badge(State.RUNNING))
-        text.append(f" {summarised:,} sends and recvs counted in " + ("a hot loop" if hot else "hot loops")
-                    + f", {UNSEEN} messages not shown one by one", style=NAME_STYLE if hot else DIM)
+        text.append(f" {summarised:,} sends and recvs counted in " + ("a hot loop" if hot else "hot loops"),
+                    style=NAME_STYLE if hot else DIM)
     for sender, receiver in ((a, b), (b, a)):
         if sender.can_send and receiver.can_recv:
             text.append("\n")
@@ -324,6 +322,8 @@ def pipe_text(view: PipeView, width: int, projector: bool, palette: Palette) -> 
     if not projector:
         text.append("\n ")
         facts = [f"{a.sent + b.sent} sent, {a.received + b.received} received"]
+        if a.summarised + b.summarised:
+            facts.append(f"{UNSEEN}: sent in a hot loop, counted, not shown one by one")
         if view.site:
             facts.append(view.site)
         flow(text, facts, width, 3)
