@@ -41,9 +41,12 @@ def step_once(run: Run, collector: Collector, th: ThreadNode) -> list[ev.Event]:
     return seen
 
 
-def drive(run: Run, collector: Collector, policy: Policy, limit: int = 500) -> None:
-    """Step by ``policy`` until nothing is held and the run has ended."""
-    for _ in range(limit):
+def drive(run: Run, collector: Collector, policy: Policy, limit: int = 500, timeout: float = 120.0) -> None:
+    """Step by ``policy`` until nothing is held and the run has ended: at most ``limit`` steps (the polls between
+    them, while nothing is held yet, are not steps: on a busy machine there are more of them)."""
+    steps = 0
+    deadline = time.monotonic() + timeout
+    while steps < limit and time.monotonic() < deadline:
         collector.poll(0.02)
         if collector.finished:
             return
@@ -51,7 +54,8 @@ def drive(run: Run, collector: Collector, policy: Policy, limit: int = 500) -> N
         if not held:
             continue
         step_once(run, collector, policy(held))
-    pytest.fail("the run did not end within the steps allowed")
+        steps += 1
+    pytest.fail(f"the run did not end within {limit} steps and {timeout:.0f} s ({steps} steps taken)")
 
 
 def started_stepped(target: str) -> tuple[Run, Collector]:
