@@ -42,6 +42,9 @@ _STREAM_FDS = {"stdout": 1, "stderr": 2}
 
 # The children of this process whose output the tracer reads, by pid (the tracer's per-process state).
 _followed: dict[int, _ChildOutput] = {}
+# Whether the at-fork hook that forgets them is in place: only once there is one, so that the forks of a script that
+# starts no exec'd child run no code of it (each object a young fork child touches costs it a page copied).
+_fork_hook: list[bool] = []
 
 
 class _ChildOutput:
@@ -60,6 +63,9 @@ class _ChildOutput:
             os.set_blocking(fd, False)
 
     def start(self) -> None:
+        if not _fork_hook:  # from the first child followed on: a fork child must not read its parent's pipes
+            _fork_hook.append(True)
+            os.register_at_fork(after_in_child=_forget_in_fork_child)
         _followed[self.pid] = self
         # Hidden from threading.enumerate(), as the emitter's flusher. It starts with every signal blocked (a thread
         # inherits its starter's mask): a signal sent to the process is the script's threads' to take, as without
@@ -242,7 +248,6 @@ def _spawned(ctx: TraceContext, pid: int, cmdline: list[str], t: int | None = No
 
 
 def install(ctx: TraceContext, imports: ImportWatch) -> None:
-    os.register_at_fork(after_in_child=_forget_in_fork_child)
     _install_fork(ctx)
     _install_posix_spawn(ctx)
     _install_reaps(ctx)

@@ -85,7 +85,7 @@ class HotSites:
         self._open: dict[str, tuple[Callable[[int], bool], Callable[[], None], Callable[[], None]]] = {}
         self._ticking: set[str] = set()
         self._ticker = False
-        os.register_at_fork(after_in_child=self._after_fork_child)
+        self._forks_watched = False  # the at-fork hook is registered with the first hot site: most runs have none
 
     def _after_fork_child(self) -> None:
         """The child's sites start cold: the counters it inherited count the parent's operations."""
@@ -98,6 +98,9 @@ class HotSites:
 
     def add(self, site: str, tick: Callable[[int], bool], end: Callable[[], None], reset: Callable[[], None]) -> None:
         """``site``'s span is open: tick it until it says it is done."""
+        if not self._forks_watched:
+            self._forks_watched = True
+            os.register_at_fork(after_in_child=self._after_fork_child)
         self._open[site] = (tick, end, reset)
         self._ticking.add(site)
         if not self._ticker:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import sys
 
 from tui.inside import kinds as ev
@@ -30,9 +29,10 @@ if TYPE_CHECKING:
 
 _ids = itertools.count(1)
 # `a, b = Pipe()`, `self.a, self.b = ...`, `x = ...`, `with Manager() as m:` (one name, or two for a pair)
-_PAIR = re.compile(r"^\s*(?:self\.)?([A-Za-z_]\w*)\s*,\s*(?:self\.)?([A-Za-z_]\w*)\s*=[^=]")
-_ONE = re.compile(r"^\s*(?:self\.)?([A-Za-z_]\w*)\s*=[^=]")
-_WITH_AS = re.compile(r"\bas\s+([A-Za-z_]\w*)\s*[:,)]")
+# Patterns, compiled (and re loaded) only when a script makes a pipe or a manager: see tui/inside/__init__.py.
+_PAIR = r"^\s*(?:self\.)?([A-Za-z_]\w*)\s*,\s*(?:self\.)?([A-Za-z_]\w*)\s*=[^=]"
+_ONE = r"^\s*(?:self\.)?([A-Za-z_]\w*)\s*=[^=]"
+_WITH_AS = r"\bas\s+([A-Za-z_]\w*)\s*[:,)]"
 
 
 def names_on_line(frame: FrameType | None) -> list[str]:
@@ -41,10 +41,11 @@ def names_on_line(frame: FrameType | None) -> list[str]:
     if frame is None:
         return []
     import linecache  # loaded only when the script makes a pipe or a manager: see tui/inside/__init__.py
+    import re
 
     line = linecache.getline(frame.f_code.co_filename, frame.f_lineno)
     for pattern in (_PAIR, _ONE, _WITH_AS):
-        match = pattern.search(line) if pattern is _WITH_AS else pattern.match(line)
+        match = re.search(pattern, line) if pattern is _WITH_AS else re.match(pattern, line)
         if match:
             return list(match.groups())
     return []

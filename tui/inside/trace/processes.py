@@ -12,6 +12,7 @@ import signal
 import sys
 
 from tui.inside import kinds as ev
+from tui.inside.control import STEPPING_AT
 from tui.inside.trace.children import finish_children
 from tui.inside.trace.context import TraceContext
 from tui.inside.trace.steps import code_site
@@ -50,9 +51,16 @@ class _Children(set):  # type: ignore[type-arg]
         self._emit = ctx.emitter.emit
 
     def add(self, proc: Any) -> None:
-        super().add(proc)
-        self._emit(ev.PROC_SPAWN, {"child": proc.pid, "name": proc.name, "daemon": proc.daemon,
-                                   "method": _method(proc)})
+        # Right after the fork, while the child shares every page with this process: each object touched here (a
+        # super() object, a property's frame) is a page that one of the two copies. So the fields are read straight.
+        set.add(self, proc)
+        popen = proc._popen
+        if popen is None:  # not from start(): as a Process says it
+            pid, method = proc.pid, _method(proc)
+        else:
+            pid, method = popen.pid, getattr(popen, "method", None) or getattr(proc, "_start_method", None) or "fork"
+        self._emit(ev.PROC_SPAWN, {"child": pid, "name": proc._name, "daemon": proc._config.get("daemon", False),
+                                   "method": method})
 
 
 def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
@@ -106,7 +114,14 @@ def _install_process(ctx: TraceContext, process: ModuleType) -> None:
     BaseProcess = process.BaseProcess
     emit = ctx.emitter.emit
     control = ctx.control
+    steps = ctx.steps
     process._children = _Children(ctx)
+
+    def _hold(proc: process.BaseProcess, action: str) -> None:
+        target = proc._target  # type: ignore[attr-defined]
+        site = code_site(target) if target is not None else code_site(type(proc).run)
+        if site is not None:
+            ctx.point(action, proc.name, site=site)
 
     orig_bootstrap = BaseProcess._bootstrap
 
@@ -116,20 +131,20 @@ def _install_process(ctx: TraceContext, process: ModuleType) -> None:
         ):  # terminate() came before this fork child could handle it (see ControlPage)
             die_of_sigterm(ctx)
         emit(ev.PROC_START, {"ppid": os.getppid(), "name": self.name, "daemon": self.daemon,
-                             "method": getattr(self, "_contui_method", None) or _current_method()})
+                             "method": _current_method()})
         user_run = self.run
-        # A process of the script's (its target, or its own run()) is held in step mode before it runs it.
-        target = self._target  # type: ignore[attr-defined]
-        start_site = code_site(target) if target is not None else code_site(type(self).run)
 
         def run() -> None:
             process._children = _Children(ctx)  # _bootstrap has just emptied it
-            if start_site is not None:
-                ctx.point("start", self.name, site=start_site)
+            # A process of the script's (its target, or its own run()) is held in step mode before it runs it, and
+            # once more before it exits: its end is a step of its own. Where its code is, is worked out only in step
+            # mode: every object a young fork child touches costs it a page copied (see _Children.add).
+            if steps[STEPPING_AT]:
+                _hold(self, "start")
             try:
                 user_run()
-                if start_site is not None:  # held once more before it exits: its end is a step of its own
-                    ctx.point("exit", self.name, site=start_site)
+                if steps[STEPPING_AT]:
+                    _hold(self, "exit")
             except (SystemExit, KeyboardInterrupt):
                 raise
             except BaseException as exc:
@@ -145,7 +160,8 @@ def _install_process(ctx: TraceContext, process: ModuleType) -> None:
     orig_join = BaseProcess.join
 
     def join(self: process.BaseProcess, timeout: float | None = None) -> None:
-        ctx.point("join", self.name)
+        if steps[STEPPING_AT]:  # (the child may still share this process's pages: see _Children.add)
+            ctx.point("join", self.name)
         emit(ev.PROC_JOIN, {"child": self.pid, "phase": "begin", "timeout": timeout})
         popen = self._popen  # type: ignore[attr-defined]
         if popen is not None:
@@ -171,9 +187,17 @@ def _install_process(ctx: TraceContext, process: ModuleType) -> None:
 
 
 def _current_method() -> str:
-    import multiprocessing
+    """``multiprocessing.get_start_method(allow_none=True) or "fork"``, read off the default context itself: in a
+    young fork child each object touched is a page copied, and the import statement and the call touched a dozen."""
+    context = sys.modules.get("multiprocessing.context")
+    actual = getattr(getattr(context, "_default_context", None), "_actual_context", None)
+    if actual is None:
+        if context is not None:
+            return "fork"
+        import multiprocessing  # not loaded through the usual path: ask it
 
-    return multiprocessing.get_start_method(allow_none=True) or "fork"
+        return multiprocessing.get_start_method(allow_none=True) or "fork"
+    return actual._name
 
 
 def _follow_new_interpreters(ctx: TraceContext, boot_prefix: str, util: ModuleType) -> None:

@@ -4,11 +4,9 @@ task_done, join. Queues the standard library makes for itself (a Pool's, an exec
 
 from __future__ import annotations
 
-import fcntl
 import itertools
 import os
 import sys
-import termios
 
 from tui.inside import kinds as ev
 from tui.inside.control import STEPPING_AT
@@ -29,6 +27,9 @@ _ids = itertools.count(1)
 def waiting_bytes(conn: Any) -> int:
     """Bytes waiting in a pipe's read end (one ioctl); -1 if it cannot say."""
     try:
+        import fcntl  # here: most traced interpreters never ask, and each module loaded costs every one of them
+        import termios
+
         return int.from_bytes(fcntl.ioctl(conn.fileno(), termios.FIONREAD, b"\0\0\0\0"), sys.byteorder)
     except (OSError, ValueError, AttributeError):
         return -1

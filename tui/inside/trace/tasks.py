@@ -18,7 +18,6 @@ import os
 import signal
 import sys
 import threading
-from multiprocessing import process
 
 from tui.inside import kinds as ev
 from tui.inside.control import STEPPING_AT
@@ -309,7 +308,7 @@ def _install_pool(ctx: TraceContext, pool_mod: ModuleType) -> None:
     def worker(inqueue: Any, outqueue: Any, *args: Any, **kwargs: Any) -> Any:
         pool_id = getattr(threading.current_thread(), POOL_MARK, None)  # a ThreadPool's worker thread
         if pool_id is None:
-            pool_id = getattr(process.current_process(), POOL_MARK, None)
+            pool_id = getattr(_current_process(), POOL_MARK, None)
             if pool_id is None:
                 return orig_worker(inqueue, outqueue, *args, **kwargs)
             _become_worker(ctx)
@@ -581,6 +580,14 @@ def _trace_executor(ctx: TraceContext, Executor: type, local: bool,
     Executor.__init__ = __init__
 
 
+def _current_process() -> Any:
+    """multiprocessing's current process: only asked for by a pool's worker, so multiprocessing is loaded by then
+    (importing it at the tracer's start cost every traced interpreter ~8 ms: socket, selectors, subprocess)."""
+    from multiprocessing import process
+
+    return process.current_process()
+
+
 class _ExecutorHeat:
     """A thread executor's tasks while it is hot (see hot.py): a task submitted then is counted, and so are its start
     and its end, whenever they come. The counts run from the executor's first hot moment; a summary (``task.summary``)
@@ -697,7 +704,7 @@ def _install_process_executor(ctx: TraceContext, process_mod: ModuleType) -> Non
     orig_worker = process_mod._process_worker
 
     def _process_worker(call_queue: Any, result_queue: Any, *args: Any, **kwargs: Any) -> Any:
-        pool_id = getattr(process.current_process(), POOL_MARK, None)
+        pool_id = getattr(_current_process(), POOL_MARK, None)
         if pool_id is None:
             return orig_worker(call_queue, result_queue, *args, **kwargs)
         _become_worker(ctx)
