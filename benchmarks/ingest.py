@@ -1,5 +1,8 @@
 """Ingest: events/s that 8 traced processes (lock acquire/release in a tight loop) get folded into the model,
-with zero loss, against the ceiling of a bare ``multiprocessing.Queue`` moving as many events in batches of 100."""
+with zero loss, against the ceiling of a bare ``multiprocessing.Queue`` moving as many events in batches of 100.
+
+What the event pipeline can take, so every acquire and release is an event: the run has summaries of hot loops
+turned off (CONTUI_SUMMARIES=off; with them, a loop this tight sends a summary 30 times a second instead)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from benchmarks.common import Figure, WireModel, collect, end_bare, env, script_
 from tui.engine import events as ev
 from tui.engine.flight import FlightRecorder
 from tui.engine.runner import Run
+from tui.inside.env import ENV_SUMMARIES
 
 PROCS = 8
 BATCH = 100
@@ -67,7 +71,7 @@ class IngestResult:
 def traced(pairs: int, recorder: FlightRecorder | None = None) -> IngestResult:
     """The run's events/s into the model; recorded as it goes by ``recorder``, if given."""
     model = _TimedModel()
-    with env(BENCH_PROCS=str(PROCS), BENCH_PAIRS=str(pairs)):
+    with env(BENCH_PROCS=str(PROCS), BENCH_PAIRS=str(pairs), **{ENV_SUMMARIES: "off"}):
         run = Run(script_target("lock_loop.py"), stdin="null")
         collect(run, model, timeout=120, recorder=recorder)
     expected = 2 * PROCS * pairs

@@ -8,3 +8,4 @@ ENV_REAPER = "CONTUI_REAPER_PID"  # the run's reaper, parent of the main process
 ENV_START_METHOD = "CONTUI_START_METHOD"  # the default multiprocessing start method, if asked
 ENV_OWNER = "CONTUI_OWNER"  # the contui process a run belongs to: a run whose owner is gone must not exist
 ENV_OUTPUT = "CONTUI_OUTPUT"  # "block": the script's stdout is block-buffered (contui run into a file or a pipe)
+ENV_SUMMARIES = "CONTUI_SUMMARIES"  # "off": every operation is an event, however hot (benchmarks of event volume)

@@ -20,6 +20,7 @@ import os
 import time
 
 from tui.inside.control import STEPPING_AT
+from tui.inside.env import ENV_SUMMARIES
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
@@ -82,6 +83,8 @@ class HotSites:
     def __init__(self, emitter: Emitter, steps: Any) -> None:
         self.emitter = emitter
         self.steps = steps  # the control page: step mode ends every span (see tui/inside/control.py)
+        # CONTUI_SUMMARIES=off: nothing is ever summarised (what the benchmarks of event volume need)
+        self.enabled = os.environ.get(ENV_SUMMARIES) != "off"
         self._open: dict[str, tuple[Callable[[int], bool], Callable[[], None], Callable[[], None]]] = {}
         self._ticking: set[str] = set()
         self._ticker = False
@@ -139,15 +142,15 @@ class HotSites:
         self._ticking.clear()
 
 
-def too_many(counter: Any, t: int, steps: Any) -> bool:
+def too_many(counter: Any, t: int, sites: HotSites) -> bool:
     """One more operation at ``t`` on ``counter`` (its ``window_start`` and ``window_n``): are there now HOT_OPS within
-    HOT_WINDOW_NS (and the run not in step mode, where everything is told)?"""
+    HOT_WINDOW_NS (and the run not in step mode, where everything is told; and summaries not turned off)?"""
     if t - counter.window_start > HOT_WINDOW_NS:
         counter.window_start = t
         counter.window_n = 1
         return False
     counter.window_n += 1
-    return counter.window_n >= HOT_OPS and not steps[STEPPING_AT]
+    return counter.window_n >= HOT_OPS and not sites.steps[STEPPING_AT] and sites.enabled
 
 
 class Heat:
@@ -180,7 +183,7 @@ class Heat:
 
     def note(self, t: int) -> None:
         """An operation told as an event: one too many within the window and the primitive is hot."""
-        if too_many(self, t, self.sites.steps):
+        if too_many(self, t, self.sites):
             self.mode = HOT
             self.since = t
             self.counts = [0] * len(self.ops)

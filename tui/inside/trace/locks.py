@@ -98,7 +98,7 @@ def traced_methods(
     # made, and pickle sends an object it has already sent in a frame as a two-byte reference.
     released_fields = {key: obj_id}
     at_site: dict[str, dict[str, str]] = {}
-    can_summarise = key == "lock"
+    can_summarise = key == "lock" and ctx.hot.enabled
     # The hot span's state (see hot.py). Plain closure variables: the hot path reads and writes them as fast as
     # Python can. Counters change only while this process holds the lock, so two threads never count at once.
     mode = COLD

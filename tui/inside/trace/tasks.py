@@ -607,7 +607,7 @@ class _ExecutorHeat:
 
     def note(self, t: int) -> None:
         """A task submitted as an event: one too many within the window and the executor is hot."""
-        if too_many(self, t, self.ctx.steps):
+        if too_many(self, t, self.ctx.hot):
             self.mode = HOT
             self.since = self.since or t
             self.ctx.hot.add(self.pool, self.tick, self.end, self.reset)
