@@ -13,6 +13,7 @@ from tui.engine.model import Model, State
 from tui.engine.model.tasks import TaskState
 from tui.engine.plain import describe
 from tui.engine.recording import Recording
+from tui.inside.env import ENV_SUMMARIES
 
 def traced(name: str) -> tuple[Recording, list[str]]:
     """A run of tests/scripts/``name`` to its end, and the lines it printed."""
@@ -149,14 +150,24 @@ def test_a_hot_pipe_is_summarised_on_both_ends_and_counted_exactly() -> None:
     assert f"echoed after {n * (n - 1) // 2}" in printed
     (pipe,) = model.pipes.values()
     mine, theirs = pipe.ends
-    # Every message: n numbers, "after" and None one way; n numbers and "after" back.
-    assert (mine.sent, theirs.received) == (n + 2, n + 2)
-    assert (theirs.sent, mine.received) == (n + 1, n + 1)
+    # Every message: n numbers, "slow", "after" and None one way; n numbers, "slow" and "after" back.
+    assert (mine.sent, theirs.received) == (n + 3, n + 3)
+    assert (theirs.sent, mine.received) == (n + 2, n + 2)
     assert mine.in_flight == theirs.in_flight == 0
     summaries = rec.of(ev.PIPE_SUMMARY)
     assert {e["end"] for e in summaries} == {mine.id, theirs.id}  # both processes summarised their end
     assert not mine.hot and not theirs.hot
     main = model.run.main
+    # The main process's wait for "slow" back was in a hot recv(): a summary named it, and the model showed it
+    # blocked on its end then.
+    replay = Model()
+    blocked_seen = False
+    for e in rec.events:
+        replay.apply(e)
+        if e.kind == ev.PIPE_SUMMARY and e.pid == main and main in e.get("waiting", ()):
+            th = replay.thread(main, main)
+            blocked_seen = blocked_seen or (th is not None and th.state is State.BLOCKED and th.blocked_on == mine.id)
+    assert blocked_seen
     told = [e for e in rec.events if e.pid == main and e.kind.startswith("pipe.")]
     after = next(i for i, e in enumerate(told) if e.kind == ev.PIPE_SEND and e["item"] == "'after'")
     assert any(e.kind == ev.PIPE_SUMMARY and e["done"] for e in told[:after])
@@ -214,3 +225,18 @@ def test_a_hot_thread_executor_counts_each_task_from_submit_to_end() -> None:
     # the task after the rest was told one by one again
     last = rec.of(ev.TASK_SUBMIT)[-1]
     assert last["args"] == "1" and model.tasks[last["task"]].state is TaskState.DONE
+
+
+@pytest.mark.parametrize("summaries", ["on", "off"])
+def test_summaries_can_be_turned_off_for_every_event(summaries: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CONTUI_SUMMARIES=off (what the benchmarks of event volume use): a hot loop is told one event at a time."""
+    if summaries == "off":
+        monkeypatch.setenv(ENV_SUMMARIES, "off")
+    rec = run_traced(script("hot_lock_loop.py"))
+    acquires = len(rec.of(ev.LOCK_ACQUIRE))
+    (lock,) = rec.model.locks.values()
+    assert lock.acquisitions == 5_000
+    if summaries == "off":
+        assert acquires == 5_000 and not rec.of(ev.LOCK_SUMMARY)
+    else:
+        assert acquires < 5_000 and rec.of(ev.LOCK_SUMMARY)

@@ -92,7 +92,7 @@ PIPE_RECV = "pipe.recv"  # pipe, end, item; or error ("EOFError") when every cop
 PIPE_BLOCK = "pipe.block"  # pipe, end: a recv has to wait
 PIPE_CLOSE = "pipe.close"  # pipe, end
 PIPE_SUMMARY = "pipe.summary"  # pipe, end, since, n ({"send": sends, "recv": recvs} on this end in the span so far),
-# last ({"send": short repr, "recv": ...}), done: an end used in a hot loop, as queue.summary
+# last ({"send": short repr, "recv": ...}), waiting (native ids in recv() on it now), done: a hot end, as queue.summary
 # Shared memory: multiprocessing Value and Array.
 VALUE_NEW = "value.new"  # value (id), type ("Value", "Array", "RawValue", "RawArray"), typecode, ctype, length (Array),
 # lock (its lock's id, or

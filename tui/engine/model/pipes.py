@@ -180,6 +180,15 @@ class PipeFold(ModelCore):
                 end._early_recvs += 1
         if f.get("done"):
             del end.hot[pid]
+        # Who of this process is in recv() on the end now (a span's recvs are not told one by one).
+        waiting = {(pid, tid_) for tid_ in f.get("waiting") or () if tid_}
+        for key in [k for k in end.blocked if k[0] == pid and k not in waiting]:
+            self._unblock(end, key, t)
+        for key in waiting - set(end.blocked):
+            th = self._thread(pid, key[1], t)
+            if th.alive:
+                end.blocked.append(th.key)
+            self._set_state(th, State.BLOCKED, t, end.id)
         self.touch(Part.QUEUES)
 
     @handles(ev.PIPE_BLOCK)

@@ -9,6 +9,7 @@ which is wrapped here to carry the ids).
 
 from __future__ import annotations
 
+import _thread
 import itertools
 import os
 import sys
@@ -16,7 +17,7 @@ import sys
 from tui.inside import kinds as ev
 from tui.inside.control import STEPPING_AT
 from tui.inside.trace.context import TraceContext, short_repr
-from tui.inside.trace.hot import COLD, HOT, LASTING_WAIT_S, Heat
+from tui.inside.trace.hot import COLD, HOT, Heat
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.queues import waiting_bytes
 from tui.inside.trace.sites import is_user_file, pickles_as, site_of
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 
 _ids = itertools.count(1)
+_ident = _thread.get_ident
 # `a, b = Pipe()`, `self.a, self.b = ...`, `x = ...`, `with Manager() as m:` (one name, or two for a pair)
 # Patterns, compiled (and re loaded) only when a script makes a pipe or a manager: see tui/inside/__init__.py.
 _PAIR = r"^\s*(?:self\.)?([A-Za-z_]\w*)\s*,\s*(?:self\.)?([A-Za-z_]\w*)\s*=[^=]"
@@ -95,6 +97,7 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
         if heat is None:
             heat = conn._contui_heat = Heat(ctx.hot, ev.PIPE_SUMMARY, "end", ids[1], ("send", "recv"), short_repr,
                                             {"pipe": ids[0]})
+            heat.waiting = {}  # threads in recv() on this end now
         heat.note(t)
 
     def send(self: Any, obj: Any) -> None:
@@ -119,9 +122,12 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
     def recv(self: Any) -> Any:
         heat = self.__dict__.get("_contui_heat")
         if heat is not None and heat.mode != COLD:
-            # A hot loop's recv: counted, unless nothing comes soon (then it is told, as it waits) or the other end
-            # is closed (told with its EOFError).
-            if heat.mode == HOT and (waiting_bytes(self) != 0 or orig_poll(self, LASTING_WAIT_S)):
+            # A hot loop's recv: counted, its thread among the summary's waiting while it is in it (so a wait that
+            # lasts, for good perhaps, shows as one at the summaries' rate); told if the other end is closed.
+            if heat.mode == HOT:
+                me = _ident()
+                waiting = heat.waiting
+                waiting[me] = 1
                 try:
                     obj = orig_recv(self)
                 except EOFError:
@@ -130,6 +136,8 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
                     heat.counts[1] += 1
                     heat.last[1] = obj
                     return obj
+                finally:
+                    waiting.pop(me, None)
             heat.end()
         ids = self.__dict__.get("_contui")
         if ids is None:
