@@ -198,7 +198,7 @@ def test_a_span_whose_process_went_quiet_shows_as_over_though_it_has_not_ended()
     from tui.widgets.locks import LockView
 
     summary = {"lock": "L1.1", "since": 0, "n": 5000, "waits": 0, "fails": 0, "hold": 0, "timed": 0, "hold_max": 0,
-               "wait_max": 0, "changes": 0, "holder": 0, "last": 0, "depth": 0, "waiting": [], "done": False}
+               "wait_max": 0, "holder": 0, "last": 0, "depth": 0, "waiting": [], "done": False}
     model = Model()
     model.apply(Event(0, ev.LOCK_NEW, 1, 1, {"lock": "L1.1", "type": "threading.Lock", "site": "x.py:1"}))
     model.apply(Event(1_000_000_000, ev.LOCK_SUMMARY, 1, 0, summary))

@@ -37,10 +37,9 @@ LOCK_RELEASE = "lock.release"  # lock, type
 LOCK_TIMEOUT = "lock.timeout"  # lock, type: an acquire gave up
 LOCK_FAIL = "lock.fail"  # lock, site: acquire(blocking=False) found it taken and returned False
 LOCK_SUMMARY = "lock.summary"  # lock, since (when the summarised span began), n, waits, fails (acquires, waits,
-# failed tries in the span so far, not reported one by one), hold, hold_max, wait_max (ns), changes (times the lock
-# passed to another thread), holder (native id holding it now, 0: none in this process), last (native id that took
-# it last), depth, waiting (native ids), done (True: the span is over, single events follow). Sent with tid 0 (see
-# tui/inside/trace/hot.py)
+# failed tries in the span so far, not reported one by one), hold, timed, hold_max, wait_max (ns), holder (native id
+# holding it now, 0: none in this process), last (native id that took it last), depth, waiting (native ids), done
+# (True: the span is over, single events follow). Sent with tid 0 (see tui/inside/trace/hot.py)
 QUEUE_NEW = "queue.new"  # queue (id), type ("Queue", "JoinableQueue", "SimpleQueue"), maxsize, site
 QUEUE_PUT = "queue.put"  # queue, item (short repr), rank (a PriorityQueue: how many waiting items come out first)
 QUEUE_GET = "queue.get"  # queue, item

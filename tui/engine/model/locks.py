@@ -36,7 +36,6 @@ class HotSpan:
     fails: int = 0
     hold_ns: int = 0
     timed: int = 0
-    changes: int = 0
     summaries: int = 0  # folded so far
     ended: bool = False
 
@@ -44,8 +43,8 @@ class HotSpan:
 @dataclass(slots=True)
 class Summarised:
     """What a lock's summaries told, all spans and processes together: acquires (in ``acquisitions`` too), waits,
-    hold and wait times, how often the lock passed to another thread. Hold times are of the holds timed (the
-    tracer times one in 16: see tui/inside/trace/hot.py), wait times of every wait."""
+    hold and wait times. Hold times are of the holds timed (the tracer times one in 16: see
+    tui/inside/trace/hot.py), wait times of every wait."""
 
     spans: int = 0  # spans begun
     acquires: int = 0
@@ -54,7 +53,6 @@ class Summarised:
     timed: int = 0  # holds timed
     hold_max_ns: int = 0
     wait_max_ns: int = 0
-    changes: int = 0
     first_t: int = 0  # the first span's start
     last_t: int = 0  # the latest summary
     open: dict[int, HotSpan] = field(default_factory=dict)  # by pid: spans not ended yet
@@ -202,7 +200,7 @@ class LockFold(ModelCore):
         if span is None or span.since != f["since"]:
             span = total.open[pid] = HotSpan(pid, f["since"], t)
             total.spans += 1
-        n, waits, fails, hold, changes = f["n"], f["waits"], f["fails"], f["hold"], f["changes"]
+        n, waits, fails, hold = f["n"], f["waits"], f["fails"], f["hold"]
         timed = f.get("timed", 0)
         lock.acquisitions += n - span.n
         lock.fails += fails - span.fails
@@ -210,11 +208,10 @@ class LockFold(ModelCore):
         total.waits += waits - span.waits
         total.hold_ns += hold - span.hold_ns
         total.timed += timed - span.timed
-        total.changes += changes - span.changes
         total.hold_max_ns = max(total.hold_max_ns, f["hold_max"])
         total.wait_max_ns = max(total.wait_max_ns, f["wait_max"])
         total.last_t = max(total.last_t, t)
-        span.t, span.n, span.waits, span.fails, span.hold_ns, span.changes = t, n, waits, fails, hold, changes
+        span.t, span.n, span.waits, span.fails, span.hold_ns = t, n, waits, fails, hold
         span.timed = timed
         span.summaries += 1
         if f["done"]:

@@ -105,10 +105,10 @@ def traced_methods(
     window_start = window_n = 0  # acquires in the current rate window
     depth = 0  # holds this process has out now (RLock re-entry counts each)
     span_start = held_at = 0
-    n = waits = fails = changes = hold = hold_max = wait_max = 0
+    n = waits = fails = hold = hold_max = wait_max = 0
     timed = 0  # holds timed: one in TIMED_HOLD_MASK + 1 (two clock reads per hold would double a hot loop's cost)
     # Threads by their ident (pthread_self: cheap; a native id is a system call each time), told by native id.
-    holder = last_owner = 0  # who holds it now (0: nobody here), who took it last
+    holder = 0  # who took it last: who holds it, while depth says it is held
     waiters: dict[int, int] = {}  # ident -> when its wait began
     ticked_n = -1  # n at the last tick
     told_n = -1  # n in the last summary sent
@@ -126,16 +126,16 @@ def traced_methods(
     def summary(end: bool) -> dict[str, Any]:
         t0 = ctx.emitter.t0
         return {key: obj_id, "since": span_start - t0, "n": n, "waits": waits, "fails": fails, "hold": hold,
-                "timed": timed, "hold_max": hold_max, "wait_max": wait_max, "changes": changes, "holder": native_id_of(holder),
-                "last": native_id_of(last_owner),
+                "timed": timed, "hold_max": hold_max, "wait_max": wait_max, "holder": native_id_of(holder) if depth else 0,
+                "last": native_id_of(holder),
                 "depth": depth, "waiting": [native_id_of(ident) for ident in list(waiters)], "done": end}
 
     def begin_span(t: int) -> None:
-        nonlocal mode, span_start, held_at, n, waits, fails, changes, hold, hold_max, wait_max, holder
-        nonlocal last_owner, ticked_n, told_n, due, timed
+        nonlocal mode, span_start, held_at, n, waits, fails, hold, hold_max, wait_max, holder
+        nonlocal ticked_n, told_n, due, timed
         span_start = held_at = t
-        n = waits = fails = changes = hold = hold_max = wait_max = timed = 0
-        holder = last_owner = _ident() if depth else 0
+        n = waits = fails = hold = hold_max = wait_max = timed = 0
+        holder = _ident() if depth else 0
         ticked_n = told_n = -1
         due = False
         mode = HOT
@@ -182,16 +182,12 @@ def traced_methods(
 
     def count_acquire() -> None:
         """A summarised acquire: this thread holds the lock now."""
-        nonlocal depth, held_at, holder, n, changes, last_owner
-        me = _ident()
+        nonlocal depth, held_at, holder, n
         n += 1
         if not depth:
             held_at = now() if not n & TIMED_HOLD_MASK else 0
-            holder = me
+            holder = _ident()
         depth += 1
-        if me != last_owner:
-            changes += 1
-            last_owner = me
 
     def reported_acquire(fields: dict[str, str]) -> bool:
         """An acquire reported as an event."""
@@ -284,17 +280,14 @@ def traced_methods(
     # hot loop's path first and written out in full (count_acquire, inlined): every call it saves is a tenth of the
     # hot loop's cost. Step mode is not looked at there: the ticker ends the span when step mode begins.
     def acquire(blocking: bool = True, timeout: float | None = None) -> bool:
-        nonlocal depth, held_at, holder, n, changes, last_owner
+        nonlocal depth, held_at, holder, n
         if mode == HOT and timeout is None and raw_acquire(False):
             n += 1
             if depth:
                 depth += 1
             else:
                 depth = 1
-                holder = me = _ident()
-                if me != last_owner:
-                    changes += 1
-                    last_owner = me
+                holder = _ident()
                 held_at = now() if not n & TIMED_HOLD_MASK else 0
             if due:
                 tell()  # by the holder, holding it: the summary says who holds it
@@ -304,17 +297,14 @@ def traced_methods(
         return acquire_one(blocking, timeout)
 
     def acquire_mp(block: bool = True, timeout: float | None = None) -> bool:
-        nonlocal depth, held_at, holder, n, changes, last_owner
+        nonlocal depth, held_at, holder, n
         if mode == HOT and timeout is None and raw_acquire(False):
             n += 1
             if depth:
                 depth += 1
             else:
                 depth = 1
-                holder = me = _ident()
-                if me != last_owner:
-                    changes += 1
-                    last_owner = me
+                holder = _ident()
                 held_at = now() if not n & TIMED_HOLD_MASK else 0
             if due:
                 tell()
@@ -322,18 +312,17 @@ def traced_methods(
         return acquire_one(block, timeout)
 
     def release() -> Any:
-        nonlocal depth, hold, hold_max, holder, timed
+        nonlocal depth, hold, hold_max, timed
         if mode and depth:
-            # Counted before the real release: the next owner may count the moment it is let go.
+            # Counted before the real release: the next owner may count the moment it is let go. (``holder`` stays:
+            # who took it last; a summary says it holds the lock only while ``depth`` does.)
             depth -= 1
-            if not depth:
-                holder = 0
-                if held_at:
-                    held = now() - held_at
-                    hold += held
-                    timed += 1
-                    if held > hold_max:
-                        hold_max = held
+            if not depth and held_at:
+                held = now() - held_at
+                hold += held
+                timed += 1
+                if held > hold_max:
+                    hold_max = held
             return raw_release()
         if steps[STEPPING_AT]:
             ctx.point("release", obj_id)
@@ -364,9 +353,8 @@ def traced_methods(
     def gave_up_all() -> None:
         """A condition's wait gave the lock up wholly (every level): counted as its release in a span; told by the
         caller otherwise."""
-        nonlocal depth, hold, hold_max, holder, timed
+        nonlocal depth, hold, hold_max, timed
         if depth and mode != COLD:
-            holder = 0
             if held_at:
                 held = now() - held_at
                 hold += held
