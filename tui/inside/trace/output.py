@@ -47,6 +47,8 @@ _EAGER_NS = int(FLUSH_DELAY * 1e9)
 BLOCK_BYTES = ASCII_PIECE
 # Block mode: the unfinished line kept for the next write is sent (as parts of one line) once it is this long.
 HOLD_BYTES = 4 * BLOCK_BYTES
+# The most bytes of a line one event carries: any UTF-8 this long fits a frame with the event around it.
+PIECE_BYTES = ASCII_PIECE
 _ERRORS = "surrogatepass"  # what python's str can hold, any lone surrogate too, goes through and comes back whole
 
 
@@ -141,22 +143,29 @@ class _Sink:
             return 0
         if self._steps[STEPPING_AT]:  # a printed line is a point of step mode: held before it shows
             self._ctx.point("print", _decode(b[:240]).split("\n", 1)[0][:60])
-        if self._held:
-            b = self._held + b
+        # A line of any length is never copied whole, decoded whole, nor cut into a list of all its pieces: its bytes
+        # are read where they are (offsets into ``b``) and go out a piece at a time (see ``_send``). Each copy of a
+        # 200 MB line was 200 MB more to fault in.
+        held = self._held
+        if held:
             self._held = b""
+            if n <= HOLD_BYTES:  # joined: at most a few blocks' worth, whatever the line has grown to
+                b = held + b
+                n = len(b)
+            else:  # sent ahead of this write as the start of its line
+                self._send(held, 0, len(held), True)
         cut = b.rfind(b"\n") + 1
         if cut:
-            self._lines(b if cut == len(b) else b[:cut])
-        if cut < len(b):
-            rest = b[cut:]
+            self._lines(b, cut)
+        if cut < n:
             if self._blocks:  # as python's block buffer: the rest of the line waits for the rest of it
                 self._mine.event = None  # no line may join a block ahead of this one
-                if len(rest) < HOLD_BYTES:
-                    self._held = rest
-                else:
-                    self._partial(rest)
+                if n - cut >= HOLD_BYTES:  # its whole pieces go now; less than a piece is kept
+                    cut = self._send(b, cut, n, True, whole=True)
+                if cut < n:
+                    self._held = bytes(b[cut:])  # a copy: a bytearray written by the script may change later
             else:  # a flush (a prompt), or a carriage return: a terminal shows it now
-                self._partial(rest)
+                self._send(b, cut, n, True)
                 self._flushed_ns = _monotonic_ns()
                 self._flush_events()
                 return n
@@ -170,14 +179,15 @@ class _Sink:
                 self._flush_events()
         return n
 
-    def _lines(self, data: bytes | bytearray) -> None:
-        """Whole lines (``data`` ends with a newline): in blocks of at most BLOCK_BYTES; a longer line in pieces."""
-        start, end = 0, len(data)
+    def _lines(self, data: bytes | bytearray, end: int) -> None:
+        """The whole lines of ``data[:end]`` (``data[end - 1]`` is a newline): in blocks of at most BLOCK_BYTES; a
+        longer line in pieces."""
+        start = 0
         while start < end:
             stop = data.rfind(b"\n", start, start + BLOCK_BYTES) + 1
             if stop <= start:  # one line longer than a block: as text, in pieces that each fit a frame
                 stop = data.index(b"\n", start) + 1
-                self._long_line(_decode(data[start:stop - 1]))
+                self._send(data, start, stop - 1, False)
             else:
                 self._block(bytearray(data[start:stop]))
             start = stop
@@ -195,26 +205,46 @@ class _Sink:
         mine.event = last if last is not None and last[4] is fields else None
         mine.block = block
 
-    def _long_line(self, line: str) -> None:
+    def _send(self, data: bytes | bytearray, start: int, end: int, partial: bool, whole: bool = False) -> int:
+        """``data[start:end]``, a line or (``partial``) the start of one whose end is still to come, as text events
+        of at most PIECE_BYTES each, cut between characters. With ``whole``, only whole pieces go and where the rest
+        starts is returned (the caller keeps it); otherwise everything goes, and the last piece is marked partial
+        only if ``partial``. Linear, and nothing but one piece at a time is made of the line."""
         emit, stream = self._emit, self._stream
-        *pieces, last = text_pieces(line)
-        for piece in pieces:
-            emit(STDOUT, {"stream": stream, "text": piece, "partial": True})
-        emit(STDOUT, {"stream": stream, "text": last})
         self._mine.event = None
-
-    def _partial(self, rest: bytes | bytearray) -> None:
-        """The start of a line whose end is still to come: sent as it is, marked partial (in pieces if long)."""
-        emit, stream = self._emit, self._stream
-        for piece in text_pieces(_decode(rest)):
-            emit(STDOUT, {"stream": stream, "text": piece, "partial": True})
-        self._mine.event = None
+        while start < end:
+            stop = start + PIECE_BYTES
+            if stop >= end:
+                if whole:
+                    break
+                stop = end
+            else:
+                # The first byte of the next piece may not be in the middle of a character (0b10xxxxxx continues
+                # one; UTF-8 has at most 3 of them): bytes that are not UTF-8 at all are cut anywhere.
+                back = stop
+                while back > stop - 3 and data[back] & 0xC0 == 0x80:
+                    back -= 1
+                if data[back] & 0xC0 != 0x80:
+                    stop = back
+            last = stop == end and not partial
+            try:
+                # UTF-8 of at most PIECE_BYTES: one frame holds it, whatever its characters
+                pieces = [data[start:stop].decode("utf-8", _ERRORS)]
+            except UnicodeDecodeError:  # not UTF-8 (sys.stdout.buffer): replaced, a character may take 3 bytes now
+                pieces = text_pieces(data[start:stop].decode("utf-8", "replace"))
+            for i, piece in enumerate(pieces, 1):
+                if last and i == len(pieces):
+                    emit(STDOUT, {"stream": stream, "text": piece})
+                else:
+                    emit(STDOUT, {"stream": stream, "text": piece, "partial": True})
+            start = stop
+        return start
 
     def _flush_held(self) -> None:
         """Block mode's ``flush``: the unfinished line shows now (a prompt; ``input()`` flushes stdout too)."""
         if self._held:
             held, self._held = self._held, b""
-            self._partial(held)
+            self._send(held, 0, len(held), True)
             self._flush_events()
 
     # -- modes ----------------------------------------------------------------------------------------------------
@@ -250,7 +280,7 @@ class _Sink:
                 pass
         if self._held:
             held, self._held = self._held, b""
-            self._partial(held)
+            self._send(held, 0, len(held), True)
 
 
 def _decode(data: bytes | bytearray) -> str:
