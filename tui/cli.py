@@ -396,18 +396,21 @@ def cmd_run(request: RunRequest) -> int:
         # while the run's reaper and the script's interpreter start, on the other core. A run of a trivial script
         # waited for all of it, a hundred milliseconds and more, before a single process of its own had started.
         # Its first events wait in the event pipe (a MiB) until the collector reads them.
+        # The recorder's writer comes next, before the model loads: a run of a trivial script is over before the
+        # model has loaded, and then waits for its recording to be written.
         with _ctrl_c_held():
             run.start()
             from tui.engine.flight import FlightRecorder
             from tui.engine.jsonl import RecordingHeader
+
+            header = RecordingHeader.for_target(target, speed=request.speed, start_method=request.start_method)
+            if request.jsonl is not None:
+                recorder = FlightRecorder(request.jsonl, header)
+            else:  # every run is recorded in the runs folder; one that cannot be is still run (and says so)
+                recorder = FlightRecorder.in_runs_folder(target, header)
             from tui.engine.model import Model
             from tui.engine.recording import record
 
-        header = RecordingHeader.for_target(target, speed=request.speed, start_method=request.start_method)
-        if request.jsonl is not None:
-            recorder = FlightRecorder(request.jsonl, header)
-        else:  # every run is recorded in the runs folder; one that cannot be is still run (and says so)
-            recorder = FlightRecorder.in_runs_folder(target, header)
         model = Model(keep_output=False)  # the lines are written out as they come, not kept: a run may print GBs
         echo = _Echo(model if request.plain else None)
 

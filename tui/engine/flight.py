@@ -24,7 +24,8 @@ from pathlib import Path
 
 from tui.engine.catalog import Target
 from tui.engine.events import Wire
-from tui.engine.flight_writer import BATCH, TEXT
+from tui.engine.flight_writer import BATCH, TEXT, serve
+from tui.engine.forked import ForkedChild, single_threaded
 from tui.engine.jsonl import RecordingHeader, header_line
 from tui.engine.lines import fast_lines
 from tui.engine.runs import prune, recording_name, runs_folder
@@ -44,7 +45,7 @@ class FlightRecorder:
         self.header = header
         self.failure: str | None = None  # why the recording stopped, if it did
         self.events = 0  # events handed over
-        self._writer: subprocess.Popen[bytes] | None = None
+        self._writer: subprocess.Popen[bytes] | ForkedChild | None = None
         self._pending: deque[memoryview] = deque()  # frames the recorder process has not taken yet
         self._pending_bytes = 0
         try:
@@ -55,11 +56,16 @@ class FlightRecorder:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (_CHECKOUT, os.environ.get("PYTHONPATH")) if p)}
         # Its own process group: a Ctrl+C in the terminal is contui's to handle, and must not cut the recording short.
         # Not its own session: the kernel would schedule that as a group of its own, niceness or not.
-        self._writer = subprocess.Popen(
-            [sys.executable, "-S", "-m", "tui.engine.flight_writer", str(self.path)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-            process_group=0, close_fds=True, pipesize=PIPE_SIZE,
-        )
+        if single_threaded():  # contui run: a fork of contui, which has the writer loaded (tui/engine/forked.py)
+            path = str(self.path)
+            self._writer = ForkedChild.start(lambda: _write_forked(path), stdin="pipe", stdout_pipe=True,
+                                             stderr_null=True, process_group=True, pipesize=PIPE_SIZE)
+        else:
+            self._writer = subprocess.Popen(
+                [sys.executable, "-S", "-m", "tui.engine.flight_writer", str(self.path)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                process_group=0, close_fds=True, pipesize=PIPE_SIZE,
+            )
         assert self._writer.stdin is not None
         self._fd = self._writer.stdin.fileno()
         os.set_blocking(self._fd, False)
@@ -169,6 +175,13 @@ class FlightRecorder:
         if select.select([writer.stdout], [], [], 0)[0]:
             line = writer.stdout.readline().decode("utf-8", "replace").strip()
             self.failure = f"{line or 'the recorder process ended'} ({self.path})"
+
+
+def _write_forked(path: str) -> None:
+    """The forked writer's life: its stdin and stdout are pipes from and to contui (fresh file objects: contui's
+    own ``sys.stdin`` may hold what it buffered)."""
+    serve(path, os.fdopen(0, "rb", closefd=False), os.fdopen(1, "w", closefd=False))
+    os._exit(0)
 
 
 def _reason(exc: Exception) -> str:

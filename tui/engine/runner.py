@@ -17,6 +17,7 @@ from typing import IO, Any, Literal
 
 import tui
 from tui.engine.catalog import Target, TargetError
+from tui.engine.forked import ForkedChild, single_threaded
 from tui.inside.control import ControlPage
 from tui.inside.env import ENV_CONTROL_FILE, ENV_FD, ENV_OUTPUT, ENV_OWNER, ENV_ROOT, ENV_START_METHOD, ENV_T0
 from tui.engine.transport import EventQueue
@@ -57,7 +58,7 @@ class Run:
         self.block_output = block_output
         self.queue = EventQueue()
         self.t0 = 0
-        self.reaper: subprocess.Popen[bytes] | None = None
+        self.reaper: subprocess.Popen[bytes] | ForkedChild | None = None
         self.workdir: str | None = None
         self._control_dir: str | None = None
         self._control: ControlPage | None = None
@@ -88,11 +89,7 @@ class Run:
         if self.block_output:
             env[ENV_OUTPUT] = "block"
         control_r, self._control_w = os.pipe()
-        command = [
-            # -S: the reaper needs only the standard library and contui's own folder, and the site-packages' .pth
-            # files (an editable install's finder imports pathlib and re) were half its start-up, which every run
-            # waits for. The script's main process starts with them, as under `python script.py`.
-            self.python, "-S", "-c", _REAPER,
+        reaper_argv = [
             "--control-fd", str(control_r), "--grace", str(self.grace), "--target", self.target.label,
             "--speed", repr(self.speed), "--start-method", self.start_method or "",
             # JSON, so an argument that looks like an option is never taken for one of the reaper's
@@ -102,12 +99,22 @@ class Run:
             # After the script's path, as `python script.py ARGS` has them: launch makes sys.argv [script, *ARGS]
             "--", self.python, "-c", _LAUNCH, str(self.target.path), *self.target.args,
         ]
-        stdin: int | None = {"pipe": subprocess.PIPE, "inherit": None, "null": subprocess.DEVNULL}[self.stdin_mode]
         try:
-            self.reaper = subprocess.Popen(
-                command, cwd=cwd, env=env, stdin=stdin, pass_fds=(self.queue.writer_fd, control_r),
-                start_new_session=True,
-            )
+            if single_threaded():  # contui run: the reaper is a fork of contui (see tui/engine/forked.py)
+                from tui.inside import reaper  # loaded before the fork: every later run's reaper has it
+
+                self.reaper = ForkedChild.start(lambda: reaper.main(reaper_argv), stdin=self.stdin_mode,
+                                                keep_fds=(self.queue.writer_fd, control_r), new_session=True,
+                                                cwd=cwd, env=env)
+            else:
+                # -S: the reaper needs only the standard library and contui's own folder, and the site-packages'
+                # .pth files (an editable install's finder imports pathlib and re) were half its start-up, which
+                # every run waits for. The script's main process starts with them, as under `python script.py`.
+                stdin = {"pipe": subprocess.PIPE, "inherit": None, "null": subprocess.DEVNULL}[self.stdin_mode]
+                self.reaper = subprocess.Popen(
+                    [self.python, "-S", "-c", _REAPER, *reaper_argv], cwd=cwd, env=env, stdin=stdin,
+                    pass_fds=(self.queue.writer_fd, control_r), start_new_session=True,
+                )
         finally:
             os.close(control_r)
             # From now on only the run holds the write end: the reader's EOF means all of the run is gone.

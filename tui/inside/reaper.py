@@ -231,8 +231,10 @@ def parse_argv(argv: list[str]) -> tuple[dict[str, str], list[str]]:
     return options, argv[i + 1:]
 
 
-def main() -> None:
-    options, command = parse_argv(sys.argv[1:])
+def main(argv: list[str] | None = None) -> NoReturn:
+    """The reaper's life, from its command line (``sys.argv[1:]`` when it was started as ``python -S -c ...``;
+    contui passes the same list when it forks the reaper from itself, see tui/engine/forked.py)."""
+    options, command = parse_argv(sys.argv[1:] if argv is None else argv)
     # The run's processes inherit the event pipe at a high fd, out of the script's way, and reopen it through the
     # link if the script closes it anyway (see eventfd.py).
     fd = move_high(int(os.environ[ENV_FD]))
