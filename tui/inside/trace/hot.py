@@ -89,10 +89,14 @@ class HotSites:
         self._ticking: set[str] = set()
         self._ticker = False
         self._forks_watched = False  # the at-fork hook is registered with the first hot site: most runs have none
+        # One summary at a time: the ticker holds it while it ticks, a span's end and a holder's summary take it.
+        # Without it, a tick that had found a span open could send its summary after the span's last one.
+        self.telling = _thread.allocate_lock()
 
     def _after_fork_child(self) -> None:
         """The child's sites start cold: the counters it inherited count the parent's operations."""
         sites = list(self._open.values())
+        self.telling = _thread.allocate_lock()  # the parent's ticker may have held it at the fork
         self._open.clear()
         self._ticking.clear()
         self._ticker = False
@@ -125,9 +129,10 @@ class HotSites:
             now = _process_time_ns()
             ran, cpu = now - cpu, now
             for site in list(self._ticking):
-                entry = self._open.get(site)
-                if entry is None or not entry[0](ran):
-                    self._ticking.discard(site)
+                with self.telling:
+                    entry = self._open.get(site)
+                    if entry is None or not entry[0](ran):
+                        self._ticking.discard(site)
             if not self._ticking:
                 self._ticker = False
                 if not self._ticking:  # a site added while the loop decided to end found it still running
@@ -209,9 +214,12 @@ class Heat:
         """The span's last summary; every operation from now on is an event again."""
         if self.mode == COLD:
             return
-        self.mode = COLD
-        self.sites.closed(self.oid)
-        self._tell(True)
+        with self.sites.telling:
+            if self.mode == COLD:  # ended by another thread meanwhile
+                return
+            self.mode = COLD
+            self.sites.closed(self.oid)
+            self._tell(True)
 
     def reset(self) -> None:
         self.mode = COLD

@@ -82,13 +82,20 @@ def user_site(depth: int = 2) -> str:
 def traced_methods(
     ctx: TraceContext, raw_acquire: Callable[..., bool], raw_release: Callable[[], Any], obj_id: str,
     kinds: tuple[str, str, str, str, str, str] = LOCK_KINDS, mp: bool = False,
+    owner: Any = None, held_here: Callable[[], bool] | None = None,
 ) -> tuple[Callable[..., bool], Callable[[], Any], LockHeat]:
-    """An acquire and a release that report ``kinds`` for ``obj_id`` around the raw ones. ``mp``: multiprocessing's signature (``block``, and a negative timeout means "do not
-    wait") rather than threading's (``blocking``, and a negative timeout means "wait for ever").
+    """An acquire and a release that report ``kinds`` for ``obj_id`` around the raw ones. ``mp``: multiprocessing's
+    signature (``block``, and a negative timeout means "do not wait") rather than threading's (``blocking``, and a
+    negative timeout means "wait for ever").
 
     A lock (not a semaphore) taken faster than hot.HOT_OPS per hot.HOT_WINDOW_NS is summarised while it stays that
     hot (see hot.py): its acquires and releases only count, and ``lock.summary`` events carry the counts. The
     third item is what a condition's wait needs of the span (:class:`LockHeat`).
+
+    ``owner`` and ``held_here``: a lock that cannot be re-entered (Lock, not RLock) whose ``release`` attribute is
+    the one returned here, and whether a thread of this process holds it now. In a span its ``release`` becomes the
+    raw one (a Python call less per hold: a third of a hot loop's cost), but for a timed hold; who holds it is then
+    asked of the lock itself rather than counted.
     """
     emit = ctx.emitter.emit  # bound once: this is the hottest path of a traced script
     steps = ctx.steps
@@ -99,6 +106,7 @@ def traced_methods(
     released_fields = {key: obj_id}
     at_site: dict[str, dict[str, str]] = {}
     can_summarise = key == "lock" and ctx.hot.enabled
+    swaps = owner is not None and held_here is not None and can_summarise
     # The hot span's state (see hot.py). Plain closure variables: the hot path reads and writes them as fast as
     # Python can. Counters change only while this process holds the lock, so two threads never count at once.
     mode = COLD
@@ -123,22 +131,33 @@ def traced_methods(
         return fields
 
     # -- the hot span ------------------------------------------------------------------------------------------------
-    def summary(end: bool) -> dict[str, Any]:
+    def held() -> int:
+        """How deep this process holds it now: counted, or asked of a lock whose releases are not seen in a span."""
+        if swaps:
+            return 1 if held_here() else 0  # type: ignore[misc]
+        return depth
+
+    def summary(end: bool, taking: bool = False) -> dict[str, Any]:
+        """``taking``: the span ends at an acquire this thread has just made and tells next; the summary is of what
+        came before it (a counted depth does not hold it yet; a lock asked would say it is held)."""
         t0 = ctx.emitter.t0
+        deep = 0 if taking and swaps else held()
         return {key: obj_id, "since": span_start - t0, "n": n, "waits": waits, "fails": fails, "hold": hold,
-                "timed": timed, "hold_max": hold_max, "wait_max": wait_max, "holder": native_id_of(holder) if depth else 0,
-                "last": native_id_of(holder),
-                "depth": depth, "waiting": [native_id_of(ident) for ident in list(waiters)], "done": end}
+                "timed": timed, "hold_max": hold_max, "wait_max": wait_max,
+                "holder": native_id_of(holder) if deep else 0, "last": native_id_of(holder),
+                "depth": deep, "waiting": [native_id_of(ident) for ident in list(waiters)], "done": end}
 
     def begin_span(t: int) -> None:
         nonlocal mode, span_start, held_at, n, waits, fails, hold, hold_max, wait_max, holder
         nonlocal ticked_n, told_n, due, timed
         span_start = held_at = t
         n = waits = fails = hold = hold_max = wait_max = timed = 0
-        holder = _ident() if depth else 0
+        holder = _ident() if held() else 0
         ticked_n = told_n = -1
         due = False
         mode = HOT
+        if swaps:
+            owner.release = raw_release
         ctx.hot.add(obj_id, tick, end_span, reset)
 
     def tick(cpu_ns: int) -> bool:
@@ -154,36 +173,73 @@ def traced_methods(
         if not due:
             due = True
             return True
-        if counted == told_n and not waiters and not depth:
+        if counted == told_n and not waiters and not held():
             return False  # nothing new since the last summary and nothing held: the span waits for its end
-        tell()
+        tell_now()  # the ticker holds ctx.hot.telling
         return True
 
     def tell() -> None:
+        """The holder's summary, at the acquire after a tick."""
+        with ctx.hot.telling:
+            if mode != COLD:
+                tell_now()
+
+    def tell_now() -> None:
         nonlocal due, told_n
         due = False
         told_n = n
         ctx.emitter.emit_for(ctx.emitter.pid, summary_kind, summary(False))
 
-    def end_span() -> None:
-        """The span's last summary; every operation from now on is an event again."""
+    def end_span(taking: bool = False) -> None:
+        """The span's last summary; every operation from now on is an event again. ``taking``: see summary."""
         nonlocal mode
         if mode == COLD:
             return
-        mode = COLD
-        ctx.hot.closed(obj_id)
-        ctx.emitter.emit_for(ctx.emitter.pid, summary_kind, summary(True))
+        with ctx.hot.telling:
+            if mode == COLD:  # ended by another thread meanwhile
+                return
+            mode = COLD
+            if swaps:
+                owner.release = release
+            ctx.hot.closed(obj_id)
+            ctx.emitter.emit_for(ctx.emitter.pid, summary_kind, summary(True, taking))
 
     def reset() -> None:
         """In a forked child: the span was the parent's."""
         nonlocal mode, waiters
         mode = COLD
+        if swaps:
+            owner.release = release
         waiters = {}
+
+    def note_hold() -> None:
+        """A timed hold ends (``held_at`` set): its time is counted."""
+        nonlocal hold, hold_max, timed, held_at
+        held = now() - held_at
+        held_at = 0
+        hold += held
+        timed += 1
+        if held > hold_max:
+            hold_max = held
+
+    def timed_release() -> Any:
+        """A swapped lock's release after a timed acquire: the hold is timed, and the raw release is back."""
+        if held_at:
+            note_hold()
+        if mode != COLD:
+            owner.release = raw_release
+        return raw_release()
 
     def count_acquire() -> None:
         """A summarised acquire: this thread holds the lock now."""
         nonlocal depth, held_at, holder, n
         n += 1
+        if swaps:
+            holder = _ident()
+            if not n & TIMED_HOLD_MASK:
+                held_at = now()
+                owner.release = timed_release
+            return
         if not depth:
             held_at = now() if not n & TIMED_HOLD_MASK else 0
             holder = _ident()
@@ -225,7 +281,7 @@ def traced_methods(
             waiters.pop(me, None)
         if lasting:
             if mode != COLD:
-                end_span()  # whoever the summary said held it: a deadlock detector sees this wait's acquire
+                end_span(taking=True)  # whoever the summary said held it: a deadlock detector sees this wait's acquire
             return reported_acquire(fields_at(6))
         waited = now() - since
         waits += 1
@@ -272,13 +328,32 @@ def traced_methods(
                     tell()
                 return True
             if mode == COOLING:
-                end_span()
+                end_span(taking=True)
             return reported_acquire(fields_at(4))
         return contended(blocking, timeout)
 
     # Two front ends, one per signature: a keyword the script passes must mean what it means untraced. Each has the
     # hot loop's path first and written out in full (count_acquire, inlined): every call it saves is a tenth of the
     # hot loop's cost. Step mode is not looked at there: the ticker ends the span when step mode begins.
+    def acquire_swapped(blocking: bool = True, timeout: float | None = None) -> bool:
+        nonlocal held_at, holder, n
+        if mode == HOT and timeout is None and raw_acquire(False):
+            n += 1
+            holder = _ident()
+            if not n & TIMED_HOLD_MASK:
+                held_at = now()
+                owner.release = timed_release
+            if due:
+                tell()
+            return True
+        if timeout is not None and timeout != -1 and (timeout < 0 or not blocking):
+            return raw_acquire(blocking, timeout)
+        return acquire_one(blocking, timeout)
+
+    def acquire_mp_swapped(block: bool = True, timeout: float | None = None) -> bool:
+        # multiprocessing's keyword; a negative timeout is the raw lock's to judge, which does not wait then
+        return acquire_swapped(block, timeout)
+
     def acquire(blocking: bool = True, timeout: float | None = None) -> bool:
         nonlocal depth, held_at, holder, n
         if mode == HOT and timeout is None and raw_acquire(False):
@@ -312,17 +387,15 @@ def traced_methods(
         return acquire_one(block, timeout)
 
     def release() -> Any:
-        nonlocal depth, hold, hold_max, timed
-        if mode and depth:
+        nonlocal depth
+        if mode and (depth or swaps):
             # Counted before the real release: the next owner may count the moment it is let go. (``holder`` stays:
-            # who took it last; a summary says it holds the lock only while ``depth`` does.)
-            depth -= 1
-            if not depth and held_at:
-                held = now() - held_at
-                hold += held
-                timed += 1
-                if held > hold_max:
-                    hold_max = held
+            # who took it last; a summary says it holds the lock only while it is held.) A swapped lock comes here
+            # in a span only through a release looked up before the span began.
+            if depth:
+                depth -= 1
+            if held_at and (swaps or not depth):
+                note_hold()
             return raw_release()
         if steps[STEPPING_AT]:
             ctx.point("release", obj_id)
@@ -353,14 +426,12 @@ def traced_methods(
     def gave_up_all() -> None:
         """A condition's wait gave the lock up wholly (every level): counted as its release in a span; told by the
         caller otherwise."""
-        nonlocal depth, hold, hold_max, timed
-        if depth and mode != COLD:
+        nonlocal depth
+        if (depth or swaps) and mode != COLD:
             if held_at:
-                held = now() - held_at
-                hold += held
-                timed += 1
-                if held > hold_max:
-                    hold_max = held
+                note_hold()
+            if swaps:
+                owner.release = raw_release
         depth = 0
 
     def took_back(holds: int) -> bool:
@@ -379,6 +450,8 @@ def traced_methods(
 
     hot = LockHeat(never_summarise, summarising, gave_up_all, took_back, end_span)
     summary_kind = ev.LOCK_SUMMARY
+    if swaps:
+        return (acquire_mp_swapped if mp else acquire_swapped), release, hot
     return (acquire_mp if mp else acquire), (release if key == "lock" else release_at_site), hot
 
 
@@ -427,7 +500,11 @@ class TracedLock:
         self._ctx = ctx
         self._contui_id = new_lock_id(ctx, kind, frame, within)
         # A condition's own lock too may be summarised: its wait gives it up and takes it back through the span.
-        self.acquire, self.release, self._heat = traced_methods(ctx, raw.acquire, raw.release, self._contui_id)
+        # A Lock (not an RLock) swaps its release for the raw one in a hot span: see traced_methods.
+        plain = type(raw) is _thread.LockType
+        self.acquire, self.release, self._heat = traced_methods(
+            ctx, raw.acquire, raw.release, self._contui_id, owner=self if plain else None,
+            held_here=raw.locked if plain else None)
 
     def __enter__(self) -> bool:
         return self.acquire()
@@ -624,8 +701,13 @@ def _install_multiprocessing(ctx: TraceContext, synchronize: ModuleType) -> None
         obj_id = self.__dict__.get("_contui")
         if obj_id is not None:
             kinds = SEM_KINDS if isinstance(self, synchronize.Semaphore) else LOCK_KINDS
+            semlock = self._semlock
+            # A Lock (not an RLock) swaps its release for the raw one in a hot span: see traced_methods. It is held
+            # here while this process's count of its acquires (reset in a forked child) says so.
+            plain = type(self) is synchronize.Lock
             self.acquire, self.release, _ = traced_methods(
-                ctx, self._semlock.acquire, self._semlock.release, obj_id, kinds, mp=True
+                ctx, semlock.acquire, semlock.release, obj_id, kinds, mp=True, owner=self if plain else None,
+                held_here=(lambda: semlock._count() > 0) if plain else None,
             )
 
     # The lock's identity travels with it to spawned children.

@@ -632,13 +632,14 @@ class _ExecutorHeat:
     def end(self) -> None:
         """The span is over (a submit after the rate dropped, or the process's end): its counted tasks that have
         not ended yet are still counted, and told, as they end."""
-        self.mode = COLD
-        if self._outstanding():
-            self._tell(False)
-            self.ctx.hot.add(self.pool, self.tick, self.end, self.reset)  # ticks until they have
-        else:
-            self._tell(True)
-            self.ctx.hot.closed(self.pool)
+        with self.ctx.hot.telling:  # never between a tick's look at the counts and its summary (see hot.py)
+            self.mode = COLD
+            if self._outstanding():
+                self._tell(False)
+                self.ctx.hot.add(self.pool, self.tick, self.end, self.reset)  # ticks until they have
+            else:
+                self._tell(True)
+                self.ctx.hot.closed(self.pool)
 
     def reset(self) -> None:
         self.mode = COLD
