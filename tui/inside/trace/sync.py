@@ -165,11 +165,17 @@ def _trace_condition_methods(ctx: TraceContext, cls: type, is_owned: Callable[[A
 def _install_threading_condition(ctx: TraceContext) -> None:
     Condition = threading.Condition
     orig_init = Condition.__init__
+    # One made by the standard library (a Queue's, an Event's) reports nothing: it keeps the methods it had, as its
+    # own attributes, so that each notify of an mp.Queue's put does not go through the tracer's check first.
+    plain_methods = [(name, getattr(Condition, name)) for name in ("wait", "notify", "notify_all")]
 
     def __init__(self: threading.Condition, lock: Any = None) -> None:
         frame = _made_by_script(self)
         if frame is None:
-            return orig_init(self, lock)
+            orig_init(self, lock)
+            for name, method in plain_methods:
+                setattr(self, name, method.__get__(self))
+            return None
         cid = _new_id("C")
         if lock is None:  # what Condition() would make, with a tracer standing in for it
             lock = TracedLock(ctx, raw_rlock(), "threading.RLock", frame, within=cid)
@@ -294,11 +300,14 @@ def _install_multiprocessing(ctx: TraceContext, synchronize: ModuleType) -> None
     skip = (mp_context.__file__,)
     Condition = synchronize.Condition
     orig_init = Condition.__init__
+    plain_methods = [(name, getattr(Condition, name)) for name in ("wait", "notify", "notify_all")]
 
     def __init__(self: Any, lock: Any = None, **kwargs: Any) -> None:
         orig_init(self, lock, **kwargs)
         frame = _made_by_script(self, skip)
-        if frame is None:
+        if frame is None:  # a JoinableQueue's: it keeps its own methods (see _install_threading_condition)
+            for name, method in plain_methods:
+                setattr(self, name, method.__get__(self))
             return
         cid = self._contui = _new_id("C")
         # Condition() makes an RLock of its own: it reports as the condition's; a lock of the script's keeps its id.
