@@ -90,6 +90,39 @@ def test_a_burst_is_batched_by_a_flusher_that_ends_with_the_burst(pipe) -> None:
     assert reader.seqs()[:-1] == list(range(n + 3 * emitter_mod.QUIET_FLUSHES))
 
 
+def test_a_flusher_ends_once_its_process_goes_quiet_after_a_burst(pipe) -> None:
+    """A hot loop's burst is over and nothing more comes: the process goes back to one thread (each fork of a
+    process with two costs more)."""
+    emitter, reader = pipe
+    before = _threads()
+    for seq in range(20 * BURST_EVENTS):
+        emitter.emit("test", {"seq": seq})
+    assert _threads() == before + 1
+    assert wait_until(lambda: _threads() == before, timeout=5)
+    assert wait_until(lambda: len(reader.events) == 20 * BURST_EVENTS, timeout=2)
+
+
+def test_a_flusher_ends_when_events_keep_coming_below_a_bursts_rate(pipe) -> None:
+    """After a burst, four events every 2 ms (a process starting and joining children in a loop): under the rate
+    that starts a flusher, so it ends, though no flush of its is empty."""
+    emitter, reader = pipe
+    before = _threads()
+    n = 20 * BURST_EVENTS
+    for seq in range(n):
+        emitter.emit("test", {"seq": seq})
+    assert _threads() == before + 1
+    seq = n
+    deadline = time.monotonic() + 5
+    while _threads() > before and time.monotonic() < deadline:
+        for _ in range(4):
+            emitter.emit("test", {"seq": seq})
+            seq += 1
+        time.sleep(0.002)  # pacing the events, at most 2,000 a second: a loaded machine only makes it fewer
+    assert _threads() == before
+    assert wait_until(lambda: len(reader.events) == seq, timeout=2)
+    assert reader.seqs() == list(range(seq))
+
+
 def test_a_burst_never_buffers_more_than_its_bound(pipe) -> None:
     # Events piling up while the flusher waits for the GIL would be memory the process keeps, and copies at every
     # fork: past MAX_BUFFERED the emitting thread writes them itself.

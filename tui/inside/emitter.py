@@ -24,9 +24,13 @@ FLUSH_DELAY = 0.002
 # core to flush its TLB, and the thread's switches and memory are copied and touched at each fork.
 BURST_EVENTS = 32
 BURST_WINDOW_NS = 10_000_000
-# The flusher ends after this many flushes in a row of at most QUIET_BATCH events: the burst is over.
+# The flusher ends after this many flushes in a row that each sent events at less than a burst's rate (the rate
+# that starts one): the burst is over. Events that keep coming at a lower rate (a process starting and joining
+# children in a loop) are written at once again: each fork of a process with a second thread costs more than those
+# writes. It ends too once it has had nothing to send for IDLE_END_S: a process that went quiet after a burst (a hot
+# loop over) would otherwise keep the thread for good.
 QUIET_FLUSHES = 8
-QUIET_BATCH = 4
+IDLE_END_S = 0.05
 # In a tight loop the flusher waits for the GIL (5 ms a turn) while thousands of events pile up; past this many, the
 # thread that makes them writes them itself. Memory a burst once held stays in the process, and every fork copies it.
 MAX_BUFFERED = 256
@@ -91,8 +95,10 @@ class Emitter:
 
     def emit_later(self, kind: str, fields: dict[str, Any]) -> None:
         """An event that another follows at once, in this thread, with nothing between that can wait (a reap that a
-        join's end follows; a wait for no thread, then the process's end): it goes out with the next write of any
-        thread, or the flush at this process's end, stamped now. One write fewer, and one wake-up of contui fewer."""
+        join's end follows; a wait for no thread, then the process's end), or one that only fills in until another
+        process says the same (a fork child's spawn: the child's own start is the truth): it goes out with the next
+        write of any thread, or the flush at this process's end, stamped now. One write fewer, and one wake-up of
+        contui fewer."""
         if self.enabled:
             self._queue.append((_monotonic_ns() - self.t0, kind, self.pid, _native_id(), fields))
 
@@ -143,13 +149,19 @@ class Emitter:
 
     def _flush_loop(self) -> None:
         quiet = 0
+        last = _monotonic_ns()
         while self.enabled:
             self._idle = True
-            if not self._queue:  # set idle before looking, so an emit in between still wakes us
-                self._wake.acquire()
-            self._idle = False
-            _real_sleep(FLUSH_DELAY)
-            quiet = quiet + 1 if self.flush() <= QUIET_BATCH else 0
+            # idle set before looking, so an emit in between still wakes us
+            if not self._queue and not self._wake.acquire(True, IDLE_END_S):
+                quiet = QUIET_FLUSHES  # nothing came for a while: the burst is long over
+            else:
+                self._idle = False
+                _real_sleep(FLUSH_DELAY)
+                sent = self.flush()
+                now = _monotonic_ns()
+                quiet = quiet + 1 if sent * BURST_WINDOW_NS <= BURST_EVENTS * (now - last) else 0
+                last = now
             if quiet >= QUIET_FLUSHES:
                 with self._write_lock:
                     self._flusher_running = False

@@ -49,6 +49,7 @@ class _Children(set):  # type: ignore[type-arg]
     def __init__(self, ctx: TraceContext) -> None:
         super().__init__()
         self._emit = ctx.emitter.emit
+        self._emit_later = ctx.emitter.emit_later
 
     def add(self, proc: Any) -> None:
         # Right after the fork, while the child shares every page with this process: each object touched here (a
@@ -59,8 +60,12 @@ class _Children(set):  # type: ignore[type-arg]
             pid, method = proc.pid, _method(proc)
         else:
             pid, method = popen.pid, getattr(popen, "method", None) or getattr(proc, "_start_method", None) or "fork"
-        self._emit(ev.PROC_SPAWN, {"child": pid, "name": proc._name, "daemon": proc._config.get("daemon", False),
-                                   "method": method})
+        # A fork child says its own start at once (proc.start, the truth the model goes by); the parent's word goes
+        # out with its next write (its join, its next print), so that it writes nothing while the young child
+        # shares its pages: each page either of them writes meanwhile is copied.
+        emit = self._emit_later if method == "fork" else self._emit
+        emit(ev.PROC_SPAWN, {"child": pid, "name": proc._name, "daemon": proc._config.get("daemon", False),
+                             "method": method})
 
 
 def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
