@@ -5,9 +5,11 @@ how many malformed frames it dropped."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import uuid
 
 from pathlib import Path
 
@@ -21,25 +23,34 @@ from tui.status import Phase, status_info
 from tui.widgets.status import render_status
 
 
-def sleeps_300() -> list[psutil.Process]:
+MARK = "CONTUI_TEST_EVENT_PIPE"
+
+
+def sleeps_300(mark: str) -> list[psutil.Process]:
+    """``sleep 300`` processes started by this test's contui or its run: they carry ``mark`` in their environment
+    (another ``sleep 300`` on the machine is none of this test's business)."""
     found = []
     for proc in psutil.process_iter(["cmdline"]):
-        if proc.info["cmdline"] == ["sleep", "300"]:
-            found.append(proc)
+        try:
+            if proc.info["cmdline"] == ["sleep", "300"] and proc.environ().get(MARK) == mark:
+                found.append(proc)
+        except psutil.Error:
+            continue
     return found
 
 
 def test_what_a_script_writes_to_the_event_pipe_is_dropped_and_counted_and_runs_nothing() -> None:
-    assert not sleeps_300()
+    mark = uuid.uuid4().hex
     done = subprocess.run([sys.executable, "-m", "tui", "run", "--timeout", "30", script("writes_to_the_event_pipe.py")],
-                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+                          env={**os.environ, MARK: mark})
     plain = plain_python(script("writes_to_the_event_pipe.py"))
     assert done.stdout == plain.stdout and "after" in done.stdout
     assert done.returncode == plain.returncode == 7
     # four writes; two that land side by side in the pipe are one piece of garbage
     assert re.fullmatch(r"contui: [1-4] malformed frames? on the event pipe dropped \(something in the run wrote to "
                         r"it\)\n", done.stderr), done.stderr
-    assert not sleeps_300()
+    assert not sleeps_300(mark)
 
 
 def test_the_dropped_frames_are_said_by_plain_and_on_the_status_line(tmp_path: Path) -> None:
