@@ -24,12 +24,13 @@ FLUSH_DELAY = 0.002
 # core to flush its TLB, and the thread's switches and memory are copied and touched at each fork.
 BURST_EVENTS = 32
 BURST_WINDOW_NS = 10_000_000
-# The flusher ends after this many flushes in a row that each sent events at less than a burst's rate (the rate
-# that starts one): the burst is over. Events that keep coming at a lower rate (a process starting and joining
-# children in a loop) are written at once again: each fork of a process with a second thread costs more than those
-# writes. It ends too once it has had nothing to send for IDLE_END_S: a process that went quiet after a burst (a hot
-# loop over) would otherwise keep the thread for good.
-QUIET_FLUSHES = 8
+# The flusher ends once it has sent, over QUIET_WINDOW_NS, events at no more than a burst's rate (the rate that
+# starts one): the burst is over. Events that keep coming at a lower rate (a process starting and joining children
+# in a loop) are written at once again: each fork of a process with a second thread costs more than those writes.
+# The window is long enough that how flushes fall among the events does not decide it. It ends too once it has had
+# nothing to send for IDLE_END_S: a process that went quiet after a burst (a hot loop over) would otherwise keep the
+# thread for good.
+QUIET_WINDOW_NS = 50_000_000
 IDLE_END_S = 0.05
 # In a tight loop the flusher waits for the GIL (5 ms a turn) while thousands of events pile up; past this many, the
 # thread that makes them writes them itself. Memory a burst once held stays in the process, and every fork copies it.
@@ -148,21 +149,23 @@ class Emitter:
         return self._pipe.fd
 
     def _flush_loop(self) -> None:
-        quiet = 0
-        last = _monotonic_ns()
+        window_start = _monotonic_ns()
+        window_sent = 0
         while self.enabled:
             self._idle = True
             # idle set before looking, so an emit in between still wakes us
             if not self._queue and not self._wake.acquire(True, IDLE_END_S):
-                quiet = QUIET_FLUSHES  # nothing came for a while: the burst is long over
+                quiet = True  # nothing came for a while: the burst is long over
             else:
                 self._idle = False
                 _real_sleep(FLUSH_DELAY)
-                sent = self.flush()
+                window_sent += self.flush()
                 now = _monotonic_ns()
-                quiet = quiet + 1 if sent * BURST_WINDOW_NS <= BURST_EVENTS * (now - last) else 0
-                last = now
-            if quiet >= QUIET_FLUSHES:
+                quiet = False
+                if now - window_start >= QUIET_WINDOW_NS:
+                    quiet = window_sent * BURST_WINDOW_NS <= BURST_EVENTS * (now - window_start)
+                    window_start, window_sent = now, 0
+            if quiet:
                 with self._write_lock:
                     self._flusher_running = False
                 self._burst_count = 0
