@@ -53,7 +53,6 @@ class FlightRecorder:
         except OSError as exc:
             self.failure = f"{_reason(exc)} ({self.path})"
             return
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (_CHECKOUT, os.environ.get("PYTHONPATH")) if p)}
         # Its own process group: a Ctrl+C in the terminal is contui's to handle, and must not cut the recording short.
         # Not its own session: the kernel would schedule that as a group of its own, niceness or not.
         if single_threaded():  # contui run: a fork of contui, which has the writer loaded (tui/engine/forked.py)
@@ -61,6 +60,8 @@ class FlightRecorder:
             self._writer = ForkedChild.start(lambda: _write_forked(path), stdin="pipe", stdout_pipe=True,
                                              stderr_null=True, process_group=True, pipesize=PIPE_SIZE)
         else:
+            env = {**os.environ,
+                   "PYTHONPATH": os.pathsep.join(p for p in (_CHECKOUT, os.environ.get("PYTHONPATH")) if p)}
             self._writer = subprocess.Popen(
                 [sys.executable, "-S", "-m", "tui.engine.flight_writer", str(self.path)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,

@@ -50,20 +50,17 @@ class ForkedChild:
         ``stdin``: "pipe", "inherit" or "null"; ``stdout_pipe``: its stdout is a pipe to us."""
         if not single_threaded():
             raise RuntimeError("contui forks a helper only while it has a single thread")
-        ours: list[int] = []  # the parent's ends of the pipes
         theirs: dict[int, int] = {}  # the child's ends, by the fd they become in it
         if stdin == "pipe":
             r, w = os.pipe()
             if pipesize:
                 _set_pipe_size(w, pipesize)
             theirs[0], stdin_w = r, w
-            ours.append(w)
         elif stdin == "null":
             theirs[0] = os.open(os.devnull, os.O_RDONLY)
         if stdout_pipe:
             r, w = os.pipe()
             theirs[1], stdout_r = w, r
-            ours.append(r)
         if stderr_null:
             theirs[2] = os.open(os.devnull, os.O_WRONLY)
         for stream in (sys.stdout, sys.stderr):  # what contui buffered is contui's to write, never the child's too

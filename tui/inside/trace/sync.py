@@ -297,14 +297,11 @@ def _install_multiprocessing(ctx: TraceContext, synchronize: ModuleType) -> None
     skip = (mp_context.__file__,)
     Condition = synchronize.Condition
     orig_init = Condition.__init__
-    plain_methods = [(name, getattr(Condition, name)) for name in ("wait", "notify", "notify_all")]
 
     def __init__(self: Any, lock: Any = None, **kwargs: Any) -> None:
         orig_init(self, lock, **kwargs)
         frame = _made_by_script(self, skip)
-        if frame is None:  # a JoinableQueue's: it keeps its own methods (see _install_threading_condition)
-            for name, method in plain_methods:
-                setattr(self, name, method.__get__(self))
+        if frame is None:
             return
         cid = self._contui = _new_id("C")
         # Condition() makes an RLock of its own: it reports as the condition's; a lock of the script's keeps its id.
