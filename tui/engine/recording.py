@@ -86,7 +86,8 @@ def record(
             run.start()
         deadline = time.monotonic() + timeout if timeout else None
         while not collector.finished:
-            if collector.poll(0.05, after_each=take) and on_batch is not None:
+            # Wires, each made an Event once, for take(): poll() would make a second one for a list nobody reads.
+            if collector.poll_wires(0.05, after_each=lambda wire: take(Event(*wire))) and on_batch is not None:
                 on_batch()
             if deadline is not None and not recording.timed_out and time.monotonic() > deadline:
                 recording.timed_out = True

@@ -6,6 +6,7 @@ get before its put, a task_done before its put, and the counts still converge.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 from enum import StrEnum
 
 from tui.engine.model.core import Fields, ModelCore, drop_keys, gone_from, handles
@@ -167,17 +168,18 @@ class QueueFold(ModelCore):
         last = f.get("last") or {}
         total.last_put = last.get("put", total.last_put)
         total.last_got = last.get("get", total.last_got)
+        # Counted, not walked item by item: a summary may stand for tens of thousands of puts and gets.
         items = q.items
-        for _ in range(puts):
-            if q._early_gets:
-                q._early_gets -= 1
-            else:
-                items.append(UNSEEN)
-        for _ in range(gets):
-            if items:
+        early = min(q._early_gets, puts)
+        q._early_gets -= early
+        items.extend(repeat(UNSEEN, puts - early))
+        taken = min(gets, len(items))
+        if taken == len(items):
+            items.clear()
+        else:
+            for _ in range(taken):
                 items.popleft()
-            else:
-                q._early_gets += 1
+        q._early_gets += gets - taken
         if q.joinable and t > q._settled_t:
             q.unfinished += puts
         if f.get("done"):
