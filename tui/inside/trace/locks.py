@@ -17,6 +17,7 @@ import os
 import sys
 import threading
 import time
+from operator import attrgetter
 
 from tui.inside import kinds as ev
 from tui.inside.control import STEPPING_AT
@@ -39,6 +40,11 @@ _ident = _thread.get_ident
 _ids = itertools.count(1)
 # The real locks, as the standard library makes them (threading.Lock and RLock are this module's factories).
 RAW_LOCKS = (_thread.LockType, _thread.RLock)
+# A traced lock's ``__enter__``: its own ``acquire`` (each lock's traced function), reached through a property whose
+# getter is C, so that ``with lock:`` costs no Python call of its own, as ``lock.acquire()`` does not. (Not so for
+# ``__exit__``: ``with`` looks it up before ``__enter__`` runs, and an acquire that ends a hot span changes which
+# release the lock has; ``__exit__`` must look ``release`` up as it exits.)
+ENTER_BY_ACQUIRE = property(attrgetter("acquire"))
 raw_rlock = _thread.RLock
 
 # What each kind of primitive reports: (id field, acquired, has to wait, gave up, failed try, released).
@@ -506,10 +512,9 @@ class TracedLock:
             ctx, raw.acquire, raw.release, self._contui_id, owner=self if plain else None,
             held_here=raw.locked if plain else None)
 
-    def __enter__(self) -> bool:
-        return self.acquire()
+    __enter__ = ENTER_BY_ACQUIRE
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self.release()
 
     def locked(self) -> bool:
@@ -721,17 +726,14 @@ def _install_multiprocessing(ctx: TraceContext, synchronize: ModuleType) -> None
             state, self._contui = state
         orig_setstate(self, state)
 
-    def __enter__(self: Any) -> bool:
-        return self.acquire()
-
-    def __exit__(self: Any, *exc: object) -> None:
+    def __exit__(self: Any, exc_type: object, exc: object, tb: object) -> None:
         self.release()
 
     SemLock.__init__ = __init__  # type: ignore[method-assign]
     SemLock._make_methods = _make_methods  # type: ignore[method-assign]
     SemLock.__getstate__ = __getstate__  # type: ignore[method-assign]
     SemLock.__setstate__ = __setstate__  # type: ignore[method-assign]
-    SemLock.__enter__ = __enter__  # type: ignore[method-assign]
+    SemLock.__enter__ = ENTER_BY_ACQUIRE  # type: ignore[method-assign,assignment]
     SemLock.__exit__ = __exit__  # type: ignore[method-assign]
 
 

@@ -51,8 +51,10 @@ def get_within(queue: Any, seconds: float, Empty: type) -> Any:
     if not queue._rlock.acquire(True, seconds):
         raise Empty
     try:
-        ready = select.poll()
-        ready.register(queue._reader.fileno(), select.POLLIN)
+        ready = queue.__dict__.get("_contui_poll")
+        if ready is None:  # made once per queue and process: a hot loop's get may come here every time
+            ready = queue._contui_poll = select.poll()
+            ready.register(queue._reader.fileno(), select.POLLIN)
         if not ready.poll(max(0.0, deadline - _real_monotonic()) * 1000):
             raise Empty
         data = queue._recv_bytes()
