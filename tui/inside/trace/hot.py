@@ -28,11 +28,11 @@ if TYPE_CHECKING:
 
     from tui.inside.emitter import Emitter
 
-# A lock taken this many times within this window becomes hot: about 6,400 acquires a second. The window is short:
-# every operation before the span begins is an event that the script, contui and the recorder each pay for, and in
-# a script of many processes each with several sites (benchmarks/shapes.py's mixed shape) those were most of the cost.
-HOT_OPS = 16
-HOT_WINDOW_NS = 2_500_000
+# A lock taken this many times within this window becomes hot: about 6,400 acquires a second. Not fewer times: a
+# teaching example's loop of a few dozen puts and gets (the documentation's queue.Queue example has 30) is shown
+# operation by operation.
+HOT_OPS = 64
+HOT_WINDOW_NS = 10_000_000
 # The ticker sends each hot site's summary this often: more than 30 times a second.
 TICK_S = 0.03
 # A hot site whose rate falls below half the hot rate is cooling: its next operation ends the span. The rate is per
