@@ -64,6 +64,16 @@ def test_contui_run_forks_its_reaper_and_writer_which_hold_none_of_contuis_pipe_
             # A helper closes what it inherited right after the fork: that may still be under way.
             settled = wait_until(lambda: not ours & _pipe_ends(helper.pid), timeout=10)
             assert settled, f"{helper.name()} holds contui's own ends {ours & _pipe_ends(helper.pid)}"
+        (writer,) = [k for k in helpers() if k.name() != REAPER_NAME]
+        # The writer takes only what the run and contui leave of the CPU: in a session of its own, whose share the
+        # kernel's autogroups set by the session's niceness (where the kernel has them), and its own.
+        autogroup = Path(f"/proc/{writer.pid}/autogroup")
+
+        def yielded() -> bool:  # it does so right after the fork: that may still be under way
+            return writer.nice() == 19 and (not autogroup.exists() or autogroup.read_text().split()[-1] == "19")
+
+        assert wait_until(yielded, timeout=10)
+        assert os.getsid(writer.pid) == writer.pid != os.getsid(contui.pid)
         out, _ = contui.communicate(b"hello\n", timeout=30)
     finally:
         if contui.poll() is None:

@@ -13,25 +13,44 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from tui.engine import catalog
 from tui.engine import events as ev
 from tui.engine.catalog import Target, TargetError, resolve_target
 from tui.engine.runner import SPEED_MAX, SPEED_MIN, START_METHODS, Run
 
-if TYPE_CHECKING:  # the model is loaded by a run only: the app's start-up need not pay for it here
+# typing is not loaded at run time: contui run's start waits for every module it loads. The model is loaded by a
+# run only: the app's start-up need not pay for it here.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn, TextIO
+
     from tui.app import ContuiApp
     from tui.engine.flight import FlightRecorder
     from tui.engine.model import Model
 
 EXIT_USAGE = 2
+# contui run neither folds nor samples the first 50 ms of a run: a run of a trivial script, over by then, waited
+# for the model to load (a third of contui's own start) for nothing, since nothing reads it (see Collector).
+SETTLE_NS = 50_000_000
 EXIT_TIMEOUT = 124
 EXIT_INTERRUPTED = 130
 
 
 class UsageError(Exception):
     """The command line is wrong; the message says how, in one line (printed as ``contui: <message>``)."""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's, told the terminal's width: its own asks shutil, and loading shutil (which loads bz2 and lzma) was
+    part of what every run of contui run's waited for before its script could start."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            columns = int(os.environ.get("COLUMNS", "0")) or os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+        super().__init__(prog, width=max(columns - 2, 11))  # what argparse makes of shutil's width
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,7 +84,7 @@ def app_parser() -> argparse.ArgumentParser:
         "  contui replay RECORDING     open the app on a recorded run (a file, or a number from 'contui runs')\n"
         "  contui export RECORDING -o trace.json\n"
         "                              write a recorded run as Chrome Trace JSON (Perfetto, chrome://tracing)",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     parser.add_argument("scripts", nargs="*", metavar="SCRIPT.py",
                         help="your own scripts, added to the app's scenario list")
@@ -228,7 +247,7 @@ def run_parser() -> argparse.ArgumentParser:
     # allow_abbrev off: after TARGET, '--spe' must reach the script, not be read as --speed.
     run = _Parser(
         prog="contui run", usage="contui run [options] TARGET [ARGS ...]", allow_abbrev=False,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
         description="Run a scenario (id or number, see 'contui list') or a .py file, traced. Prints what the\n"
         "script prints; the exit code is the script's (128+N if signal N ended it).",
         epilog="ARGS reach the script as sys.argv[1:], as with 'python SCRIPT ARGS'. contui's options may come\n"
@@ -408,11 +427,12 @@ def cmd_run(request: RunRequest) -> int:
                 recorder = FlightRecorder(request.jsonl, header)
             else:  # every run is recorded in the runs folder; one that cannot be is still run (and says so)
                 recorder = FlightRecorder.in_runs_folder(target, header)
-            from tui.engine.model import Model
             from tui.engine.recording import record
 
-        model = Model(keep_output=False)  # the lines are written out as they come, not kept: a run may print GBs
-        echo = _Echo(model if request.plain else None)
+            # --plain words each event from the model as it stands then: it is folded from the first event. Else
+            # the model is made, and the run sampled, only once the run has lasted SETTLE_NS (see Collector).
+            model = _run_model() if request.plain else None
+        echo = _Echo(model)
 
         def on_event(event: ev.Event) -> None:
             if event.kind == ev.RECORDING_OFF and not request.plain:  # --plain says it in its own words
@@ -437,8 +457,9 @@ def cmd_run(request: RunRequest) -> int:
                     reconfigure(line_buffering=False)
         # --timeout counts from the run's start, as it did when the run started inside record()
         timeout = None if request.timeout is None else max(1e-3, request.timeout - (time.monotonic_ns() - run.t0) / 1e9)
-        recording = record(run, timeout=timeout, on_event=on_event, on_timeout=on_timeout,
-                           on_batch=on_batch, model=model, keep_events=False, recorder=recorder)
+        recording = record(run, timeout=timeout, on_event=on_event, on_timeout=on_timeout, on_batch=on_batch,
+                           model=model, make_model=_run_model, settle_ns=0 if request.plain else SETTLE_NS,
+                           keep_events=False, recorder=recorder)
     except KeyboardInterrupt:
         run.close()
         print("\ncontui: interrupted, the run was stopped", file=sys.stderr)
@@ -466,6 +487,12 @@ def cmd_run(request: RunRequest) -> int:
     if code is None:
         return 1
     return code if code >= 0 else 128 - code
+
+
+def _run_model() -> Model:
+    from tui.engine.model import Model
+
+    return Model(keep_output=False)  # the lines are written out as they come, not kept: a run may print GBs
 
 
 @contextmanager

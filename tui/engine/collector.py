@@ -14,11 +14,15 @@ from operator import itemgetter
 
 from tui.engine import events as ev
 from tui.engine.events import Event, Wire
-from tui.engine.flight import FlightRecorder
-from tui.engine.model import Model
 from tui.engine.runner import Run
 from tui.engine.sampler import Sampler
+from tui.engine.spare import SpareCpu
 from tui.engine.values import ValueReader
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.engine.flight import FlightRecorder
+    from tui.engine.model import Model
 
 _NEW_PIDS = {ev.PROC_START: None, ev.PROC_SPAWN: "child", ev.RUN_START: "main"}
 # After a poll that found events, the next one lets events gather this long before it reads (a key press still ends
@@ -28,16 +32,28 @@ GATHER = 0.004
 # While a run lives and is not frozen, the model's clock is never further behind real time than this: a quiet run
 # still moves the timeline's axis (contui adds a ``clock`` event).
 CLOCK_EVERY_NS = 500_000_000
+SETTLE_MAX_NS = 1_000_000_000  # see Collector's settle_ns
 
 
 class Collector:
     def __init__(
         self, run: Run, model: Model | None = None, sample: bool = True, lock: threading.Lock | None = None,
-        recorder: FlightRecorder | None = None,
+        recorder: FlightRecorder | None = None, make_model: Callable[[], Model] | None = None,
+        settle_ns: int = 0,
     ) -> None:
+        """``make_model``: how the model is made, if ``model`` is not given (at the first fold: loading the model is
+        a good part of contui's own start). ``settle_ns``: for so long into the run nothing is folded or sampled,
+        only handed on (``contui run``: a run that ends sooner is only written out and recorded, and nothing reads
+        its model; one that lasts is folded and sampled from then on, as if it always had been); and after that for
+        as long as the run keeps every core busy, up to SETTLE_MAX_NS (see tui/engine/spare.py)."""
         self.run = run
         self.recorder = recorder  # every batch is written to it before it is folded
-        self.model = model if model is not None else Model()
+        self._model = model
+        self._make_model = make_model
+        self.settle_ns = settle_ns
+        self._unfolded: list[Wire] = []  # handed on while the run settles, folded once it has
+        self._spare: SpareCpu | None = SpareCpu() if settle_ns else None
+        self.now = 0  # the latest event's time (the model's clock, whether or not it is folded yet)
         # Held while applying a batch; a screen that reads the model from another thread takes it too.
         self.lock = lock if lock is not None else threading.Lock()
         self._sample = sample
@@ -51,6 +67,30 @@ class Collector:
         self._speed_said = run.speed  # the speed the model was last told (run.start tells the first)
         self._unrecorded_said = False
         self._busy = False
+
+    @property
+    def model(self) -> Model:
+        """The model, with every event so far folded (made now, if it was not yet)."""
+        if self._model is None:
+            if self._make_model is not None:
+                self._model = self._make_model()
+            else:
+                from tui.engine.model import Model
+
+                self._model = Model()
+        if self._unfolded:
+            unfolded, self._unfolded = self._unfolded, []
+            self._fold(unfolded, None)
+        return self._model
+
+    @property
+    def settling(self) -> bool:
+        """Nothing asked of the model yet, and still in the first ``settle_ns`` of the run (or, past it, the run keeps
+        every core busy; for SETTLE_MAX_NS at most)."""
+        if self._model is not None or self._spare is None:
+            return False
+        lasted = time.monotonic_ns() - self.run.t0
+        return lasted < self.settle_ns or (lasted < SETTLE_MAX_NS and not self._spare.now())
 
     @property
     def finished(self) -> bool:
@@ -68,7 +108,8 @@ class Collector:
     def poll_wires(self, timeout: float, wake: int | None = None,
                    after_each: Callable[[Wire], None] | None = None) -> list[Wire]:
         """As :meth:`poll`, as wire tuples: the app only folds them, and a record per event costs a third of that."""
-        if self._sample and self.sampler is None and self.run.t0:
+        settling = self.settling
+        if self._sample and self.sampler is None and self.run.t0 and not settling:
             self.sampler = Sampler(self.run.t0)
             self.values = ValueReader(self.run.t0)
         wait = timeout
@@ -96,7 +137,7 @@ class Collector:
             self.sampler.hurry()
         if not batch and not self.ended and not self.run.frozen and self.run.t0:
             now = time.monotonic_ns() - self.run.t0
-            if now - self.model.now >= CLOCK_EVERY_NS and self.run.running:
+            if now - self.now >= CLOCK_EVERY_NS and self.run.running:
                 batch.append((now, ev.CLOCK, 0, 0, {}))
         pids = self.pids
         for wire in batch:
@@ -116,9 +157,16 @@ class Collector:
                 batch.extend(self.values.read(self.model))
         if batch:
             batch.sort(key=_by_time)
+            self.now = max(self.now, batch[-1][0])
         if self.recorder is not None:
             self.recorder.write(batch)  # an empty batch too: what the recorder process could not take yet goes now
-        self._fold(batch, after_each)
+        if settling:
+            self._unfolded += batch
+            if after_each is not None:
+                for wire in batch:
+                    after_each(wire)
+        else:
+            self._fold(batch, after_each)
         if self.recorder is not None:
             said = self._recording_said()
             self._fold(said, after_each)
@@ -129,11 +177,12 @@ class Collector:
         if not batch:
             return
         self.events_seen += len(batch)
+        model = self.model
         with self.lock:
             if after_each is None:
-                self.model.apply_wires(batch)
+                model.apply_wires(batch)
             else:
-                apply_wire = self.model.apply_wire
+                apply_wire = model.apply_wire
                 for wire in batch:
                     apply_wire(*wire)
                     after_each(wire)
@@ -148,7 +197,7 @@ class Collector:
         if recorder.failure is None or self._unrecorded_said:
             return []
         self._unrecorded_said = True
-        now = max(time.monotonic_ns() - self.run.t0, self.model.now) if self.run.t0 else self.model.now
+        now = max(time.monotonic_ns() - self.run.t0, self.now) if self.run.t0 else self.now
         return [(now, ev.RECORDING_OFF, 0, 0, {"reason": recorder.failure})]
 
 

@@ -8,12 +8,17 @@ Their JSON form, in recordings, is tui/engine/jsonl.py's alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from tui.inside.kinds import *  # noqa: F403 (re-exported: every module of contui says ev.KIND)
 from tui.inside.kinds import KINDS, PROTOCOL_VERSION  # noqa: F401 (named for readers; the * brings them too)
 
-Wire = tuple[int, str, int, int, dict[str, Any]]
+TYPE_CHECKING = False  # typing is not loaded at run time: contui run's start waits for every module it loads
+if TYPE_CHECKING:
+    from typing import Any
+
+    Wire = tuple[int, str, int, int, dict[str, Any]]
+else:  # what the name stands for at run time, where nothing looks inside it
+    Wire = tuple
 
 
 @dataclass(slots=True, frozen=True)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from tui.engine.catalog import Target
 from tui.engine.events import Wire
-from tui.engine.flight_writer import BATCH, TEXT, serve
+from tui.engine.flight_writer import BATCH, TEXT, serve, yield_the_cpu
 from tui.engine.forked import ForkedChild, single_threaded
 from tui.engine.jsonl import RecordingHeader, header_line
 from tui.engine.lines import fast_lines
@@ -32,7 +32,6 @@ from tui.engine.runs import prune, recording_name, runs_folder
 
 PIPE_SIZE = 1 << 20  # room for a burst while the recorder process catches up
 MAX_PENDING = 32 * 1024**2  # bytes of batches contui keeps for the recorder process before it waits for it
-NICE = 19  # the recorder process's niceness: it takes what the run and contui leave of the CPU
 CLOSE_PATIENCE = 60.0  # s close() waits for the recorder process to write what it was given
 _CHECKOUT = str(Path(__file__).resolve().parents[2])  # where ``tui`` is, for the recorder process to import it
 
@@ -53,27 +52,23 @@ class FlightRecorder:
         except OSError as exc:
             self.failure = f"{_reason(exc)} ({self.path})"
             return
-        # Its own process group: a Ctrl+C in the terminal is contui's to handle, and must not cut the recording short.
-        # Not its own session: the kernel would schedule that as a group of its own, niceness or not.
+        # Its own session: a Ctrl+C in the terminal is contui's to handle, and must not cut the recording short; and
+        # a session's share of the CPU is set apart from contui's (see flight_writer.yield_the_cpu).
         if single_threaded():  # contui run: a fork of contui, which has the writer loaded (tui/engine/forked.py)
             path = str(self.path)
             self._writer = ForkedChild.start(lambda: _write_forked(path), stdin="pipe", stdout_pipe=True,
-                                             stderr_null=True, process_group=True, pipesize=PIPE_SIZE)
+                                             stderr_null=True, new_session=True, pipesize=PIPE_SIZE)
         else:
             env = {**os.environ,
                    "PYTHONPATH": os.pathsep.join(p for p in (_CHECKOUT, os.environ.get("PYTHONPATH")) if p)}
             self._writer = subprocess.Popen(
                 [sys.executable, "-S", "-m", "tui.engine.flight_writer", str(self.path)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                process_group=0, close_fds=True, pipesize=PIPE_SIZE,
+                start_new_session=True, close_fds=True, pipesize=PIPE_SIZE,
             )
         assert self._writer.stdin is not None
         self._fd = self._writer.stdin.fileno()
         os.set_blocking(self._fd, False)
-        try:
-            os.setpriority(os.PRIO_PROCESS, self._writer.pid, NICE)
-        except OSError:
-            pass
         self._send(TEXT, header_line(header).encode("utf-8"))
 
     @classmethod
@@ -181,6 +176,7 @@ class FlightRecorder:
 def _write_forked(path: str) -> None:
     """The forked writer's life: its stdin and stdout are pipes from and to contui (fresh file objects: contui's
     own ``sys.stdin`` may hold what it buffered)."""
+    yield_the_cpu()
     serve(path, os.fdopen(0, "rb", closefd=False), os.fdopen(1, "w", closefd=False))
     os._exit(0)
 

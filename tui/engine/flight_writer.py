@@ -13,11 +13,15 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-from typing import IO
 
 from tui.engine.lines import fast_lines
 
+TYPE_CHECKING = False  # typing is not loaded at run time: contui run loads this before a trivial run has ended
+if TYPE_CHECKING:
+    from typing import IO
+
 HEAD = 5  # length (4 bytes, big-endian), kind (1 byte)
+NICE = 19  # the recorder process's niceness: it takes what the run and contui leave of the CPU
 TEXT, BATCH = b"t", b"m"
 
 
@@ -30,6 +34,22 @@ def _lines(kind: bytes, payload: bytes) -> str:
     if kind == TEXT:
         return payload.decode("utf-8")
     return fast_lines(marshal.loads(payload))
+
+
+def yield_the_cpu() -> None:
+    """Take only what the run and contui leave of the CPU. In a session of its own (see FlightRecorder), where the
+    kernel's autogroups (sched_autogroup_enabled) share the CPU fairly between sessions, not between processes: a
+    process's niceness counts only within its session, so the session's is set too. A run's processes are in a
+    session of their own, and a recorder that shared contui's took a core from a script that needed both."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, NICE)
+    except OSError:
+        pass
+    try:
+        with open("/proc/self/autogroup", "w") as autogroup:  # no such file where autogroups are not built in
+            autogroup.write(str(NICE))
+    except OSError:
+        pass
 
 
 def serve(path: str, stdin: IO[bytes], say: IO[str]) -> None:
@@ -75,6 +95,7 @@ def _reason(exc: BaseException) -> str:
 
 
 if __name__ == "__main__":
+    yield_the_cpu()
     serve(sys.argv[1], sys.stdin.buffer, sys.stdout)
     try:
         sys.stdout.flush()

@@ -19,7 +19,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import IO
+
+TYPE_CHECKING = False  # typing is not loaded at run time: contui run's start waits for every module it loads
+if TYPE_CHECKING:
+    from typing import IO
 
 
 def single_threaded() -> bool:

@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 
 from tui.engine import events as ev
 from tui.engine.collector import Collector
-from tui.engine.flight import FlightRecorder
 from tui.engine.events import Event
-from tui.engine.model import Model
 from tui.engine.catalog import Target
 from tui.engine.runner import Run
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.engine.flight import FlightRecorder
+    from tui.engine.model import Model
 
 
 @dataclass
@@ -23,7 +26,8 @@ class Recording:
     timed_out: bool = False
     reaper_lost: bool = False  # the script killed the run's reaper: contui ended every process it left
     dropped: int = 0  # pieces of what came through the event pipe that were not frames of events (see decoder.py)
-    model: Model = field(default_factory=Model)
+    # Everything folded; None for a run of contui run's that ended while it settled (see record's ``settle_ns``).
+    model: Model | None = field(default_factory=lambda: _new_model())
 
     def of(self, *kinds: str) -> list[Event]:
         return [e for e in self.events if e.kind in kinds]
@@ -54,6 +58,12 @@ class Recording:
         return int(start[0].get("main", 0)) if start else 0
 
 
+def _new_model() -> Model:
+    from tui.engine.model import Model  # here: contui run loads the model only for a run that lasts
+
+    return Model()
+
+
 def record(
     run: Run,
     *,
@@ -62,16 +72,19 @@ def record(
     on_timeout: Callable[[], None] | None = None,
     on_batch: Callable[[], None] | None = None,
     model: Model | None = None,
+    make_model: Callable[[], Model] | None = None,
+    settle_ns: int = 0,
     keep_events: bool = True,
     recorder: FlightRecorder | None = None,
 ) -> Recording:
     """Start ``run`` (if needed), collect until every process of it is gone, then close it. ``on_event`` sees each
-    event right after ``recording.model`` (``model``, if given) has folded it; ``on_batch`` runs after each batch of
-    events (``contui run`` writes the script's lines out then). ``keep_events=False``: the events are handed to
-    ``on_event`` and not kept (``contui run`` writes them as they come). ``recorder`` writes every event to a
-    recording as it comes, and is closed at the end."""
-    recording = Recording() if model is None else Recording(model=model)
-    collector = Collector(run, recording.model, recorder=recorder)
+    event right after ``recording.model`` (``model``, if given, else one ``make_model`` makes) has folded it;
+    ``on_batch`` runs after each batch of events (``contui run`` writes the script's lines out then).
+    ``keep_events=False``: the events are handed to ``on_event`` and not kept (``contui run`` writes them as they
+    come). ``recorder`` writes every event to a recording as it comes, and is closed at the end. ``settle_ns``: see
+    :class:`Collector` (``on_event`` then sees the events of that time unfolded)."""
+    recording = Recording(model=None)
+    collector = Collector(run, model, recorder=recorder, make_model=make_model, settle_ns=settle_ns)
 
     def take(event: Event) -> None:
         if keep_events:
@@ -100,6 +113,8 @@ def record(
             recorder.close()
     recording.reaper_lost = collector.reaper_lost
     recording.dropped = run.queue.dropped
+    if not collector.settling:  # a run that ended while it settled is not folded: nobody asked for its model
+        recording.model = collector.model
     return recording
 
 

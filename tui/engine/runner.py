@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from typing import IO, Any, Literal
 
 
 import tui
@@ -20,7 +17,13 @@ from tui.engine.catalog import Target, TargetError
 from tui.engine.forked import ForkedChild, single_threaded
 from tui.inside.control import ControlPage
 from tui.inside.env import ENV_CONTROL_FILE, ENV_FD, ENV_OUTPUT, ENV_OWNER, ENV_ROOT, ENV_START_METHOD, ENV_T0
-from tui.engine.transport import EventQueue
+from tui.engine.eventpipe import EventPipe
+
+TYPE_CHECKING = False  # typing is not loaded at run time: contui run's start waits for every module it loads
+if TYPE_CHECKING:
+    from typing import IO, Any, Literal
+
+    from tui.engine.transport import EventQueue
 
 ROOT = str(Path(tui.__file__).resolve().parent.parent)
 START_METHODS = ("fork", "spawn", "forkserver")
@@ -56,7 +59,8 @@ class Run:
         self.grace = grace
         self.python = python
         self.block_output = block_output
-        self.queue = EventQueue()
+        self.pipe = EventPipe()
+        self._queue: EventQueue | None = None
         self.t0 = 0
         self.reaper: subprocess.Popen[bytes] | ForkedChild | None = None
         self.workdir: str | None = None
@@ -66,22 +70,32 @@ class Run:
         self.frozen = False
         self.stepping = False
 
+    @property
+    def queue(self) -> EventQueue:
+        """The queue contui reads the run's events from, made at the first look (after the run has started: it loads
+        multiprocessing, which the start need not wait for)."""
+        if self._queue is None:
+            from tui.engine.transport import EventQueue
+
+            self._queue = EventQueue(self.pipe)
+        return self._queue
+
     # -- life cycle -------------------------------------------------------------------------------------------
     def start(self, stepping: bool = False) -> None:
         """Launch the run; ``stepping``: in step mode from its first point (nothing of the script runs unstepped)."""
         if self.target.scenario is not None:
-            self.workdir = tempfile.mkdtemp(prefix=_folder_prefix(self.target.scenario.id))
+            self.workdir = _temp_folder(self.target.scenario.id)
             cwd = self.workdir
         else:
             cwd = os.getcwd()
-        self._control_dir = tempfile.mkdtemp(prefix=_folder_prefix("ctl"))
+        self._control_dir = _temp_folder("ctl")
         self._control = ControlPage(os.path.join(self._control_dir, "control"), initial_speed=self.speed)
         self.t0 = time.monotonic_ns()
         self._control.start_clock(self.t0, time.time_ns(), 0.0 if stepping else self.speed)
         self._control.set_stepping(stepping)
         self.stepping = stepping
         env = dict(os.environ)
-        env.update({ENV_FD: str(self.queue.writer_fd), ENV_CONTROL_FILE: self._control.path, ENV_ROOT: ROOT,
+        env.update({ENV_FD: str(self.pipe.write_fd), ENV_CONTROL_FILE: self._control.path, ENV_ROOT: ROOT,
                     **self._mark()})
         if self.start_method:
             env[ENV_START_METHOD] = self.start_method
@@ -104,7 +118,7 @@ class Run:
                 from tui.inside import reaper  # loaded before the fork: every later run's reaper has it
 
                 self.reaper = ForkedChild.start(lambda: reaper.main(reaper_argv), stdin=self.stdin_mode,
-                                                keep_fds=(self.queue.writer_fd, control_r), new_session=True,
+                                                keep_fds=(self.pipe.write_fd, control_r), new_session=True,
                                                 cwd=cwd, env=env)
             else:
                 # -S: the reaper needs only the standard library and contui's own folder, and the site-packages'
@@ -113,12 +127,12 @@ class Run:
                 stdin = {"pipe": subprocess.PIPE, "inherit": None, "null": subprocess.DEVNULL}[self.stdin_mode]
                 self.reaper = subprocess.Popen(
                     [self.python, "-S", "-c", _REAPER, *reaper_argv], cwd=cwd, env=env, stdin=stdin,
-                    pass_fds=(self.queue.writer_fd, control_r), start_new_session=True,
+                    pass_fds=(self.pipe.write_fd, control_r), start_new_session=True,
                 )
         finally:
             os.close(control_r)
             # From now on only the run holds the write end: the reader's EOF means all of the run is gone.
-            self.queue.close_writer()
+            self.pipe.close_writer()
         # Housekeeping of other contuis' runs, once this one is on its way: nothing of this run waits for it.
         sweep_stale_folders()
 
@@ -210,10 +224,15 @@ class Run:
                 self.reaper.stdin.close()
             except OSError:
                 pass
-        self.queue.close()
-        self.queue.join_thread()
+        if self._queue is not None:
+            self._queue.close()
+            self._queue.join_thread()
+        else:
+            self.pipe.close()
         for folder in (self.workdir, self._control_dir):
             if folder is not None:
+                import shutil  # here: contui run's start waits for every module it loads, and shutil loads bz2 and lzma
+
                 shutil.rmtree(folder, ignore_errors=True)
         self.workdir = self._control_dir = None
 
@@ -313,17 +332,35 @@ class Run:
 _RUN_FOLDER = re.compile(r"contui-\w+-(\d+)-\w+")
 
 
-def _folder_prefix(kind: str) -> str:
-    return f"contui-{kind}-{os.getpid()}-"
+def _temp_folder(kind: str) -> str:
+    """A new folder of this contui's, as ``tempfile.mkdtemp`` makes it (mode 0700, a random name) in the temp
+    folder that TMPDIR names, or /tmp. tempfile itself is loaded only if neither will do (it loads shutil, and
+    shutil bz2 and lzma: the start of every run of contui run's waited for them)."""
+    prefix = f"contui-{kind}-{os.getpid()}-"
+    parent = _temp_parent()
+    for _ in range(100):
+        path = os.path.join(parent, prefix + os.urandom(6).hex())
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue
+        except OSError:
+            break
+        return os.path.abspath(path)
+    import tempfile
+
+    return tempfile.mkdtemp(prefix=prefix)
+
+
+def _temp_parent() -> str:
+    return os.environ.get("TMPDIR") or "/tmp"
 
 
 def sweep_stale_folders(parent: str | None = None) -> list[str]:
     """Remove the temp folders of runs whose contui is gone (SIGKILLed before its reaper, which removes them then,
     had started); returns those removed. A folder's contui is gone if no process has its pid, or the one that has it
     started after the folder was last changed (the pid was used again)."""
-    import psutil  # only here: the app loads psutil after its first frame
-
-    parent = parent or tempfile.gettempdir()
+    parent = parent or _temp_parent()
     removed = []
     try:
         entries = list(os.scandir(parent))
@@ -331,8 +368,12 @@ def sweep_stale_folders(parent: str | None = None) -> list[str]:
         return removed
     for entry in entries:
         match = _RUN_FOLDER.fullmatch(entry.name)
-        if match is None or not entry.is_dir(follow_symlinks=False):
+        # This contui's own folders are its runs': nothing to judge (nor psutil to load, the start of a run of
+        # contui run's waits for what it loads).
+        if match is None or int(match.group(1)) == os.getpid() or not entry.is_dir(follow_symlinks=False):
             continue
+        import psutil  # only here: the app loads psutil after its first frame
+
         try:
             made = entry.stat(follow_symlinks=False).st_mtime
             if entry.stat(follow_symlinks=False).st_uid != os.getuid():
@@ -346,6 +387,8 @@ def sweep_stale_folders(parent: str | None = None) -> list[str]:
             pass
         except (OSError, psutil.Error):
             continue
+        import shutil
+
         shutil.rmtree(entry.path, ignore_errors=True)
         removed.append(entry.path)
     return removed

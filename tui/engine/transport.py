@@ -9,7 +9,6 @@ the queue's own (4-byte length + pickle); contui reads the pipe's bytes itself a
 
 from __future__ import annotations
 
-import fcntl
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.queues
@@ -18,10 +17,10 @@ import time
 from typing import Any
 
 from tui.engine.decoder import FrameDecoder
+from tui.engine.eventpipe import EventPipe
 from tui.inside.frames import PIPE_BUF, FrameEncoder  # noqa: F401 (part of the transport's face)
 
 
-PIPE_SIZE = 1 << 20
 READ_SIZE = 1 << 16
 
 
@@ -29,28 +28,32 @@ class EventQueue(multiprocessing.queues.Queue):  # type: ignore[type-arg]
     """contui's end of the transport: a ``multiprocessing.Queue`` with no shared write lock.
 
     Traced processes write frames to ``writer_fd`` directly (see :class:`FrameEncoder`); ``get`` returns one frame,
-    a list of wire tuples.
+    a list of wire tuples. It reads the :class:`EventPipe` it is given (a run makes its pipe before it starts, and
+    this queue once it is on its way), or one of its own.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, pipe: EventPipe | None = None) -> None:
         # The fork context makes its semaphores without a resource-tracker process; contui itself never forks.
         super().__init__(ctx=multiprocessing.get_context("fork"))
         self._wlock = None  # writers never share a lock: each frame is one atomic write
+        # The queue's own pipe gives way to the event pipe, whose write end the run's processes may have already.
+        self._reader.close()
+        self._writer.close()
+        self.pipe = pipe if pipe is not None else EventPipe()
         # Read as raw bytes and decoded here, trusting nothing (tui/engine/decoder.py): never unpickled as they come.
-        os.set_blocking(self._reader.fileno(), False)
+        self._reader = multiprocessing.connection.Connection(self.pipe.read_fd, writable=False)
+        # contui's end only reads: what a put here would write goes nowhere, never into the run's events.
+        self._writer = multiprocessing.connection.Connection(os.open(os.devnull, os.O_WRONLY), readable=False)
+        self._reset()  # the queue's own shortcuts to its connections, made again for these
         self._decoder = FrameDecoder()
-        try:  # room for what a busy run writes while contui lets events gather (see Collector), so no writer waits
-            fcntl.fcntl(self._writer.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-        except OSError:  # above the system's pipe-max-size: the default 64 KiB still works, writers just wait more
-            pass
 
     @property
     def writer_fd(self) -> int:
-        return self._writer.fileno()
+        return self.pipe.write_fd
 
     def close_writer(self) -> None:
         """Drop contui's copy of the write end, so the reader sees EOF once every run process is gone."""
-        self._writer.close()
+        self.pipe.close_writer()
 
     eof: bool = False
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import os
 import struct
 import time
-from typing import Any
-
 from tui.engine import events as ev
-from tui.engine.events import Wire
-from tui.engine.model import Model
-from tui.engine.model.shared import ValueState
+
+TYPE_CHECKING = False  # what contui run loads before a trivial run ends is its start-up: nothing of the model here
+if TYPE_CHECKING:
+    from typing import Any
+
+    from tui.engine.events import Wire
+    from tui.engine.model import Model
+    from tui.engine.model.shared import ValueState
 
 MAX_BYTES = 1 << 16  # a bigger array is read up to this many bytes
 SHOWN_ELEMENTS = 32  # an array's repr lists this many elements, then "…"
