@@ -10,7 +10,7 @@ import time
 
 from tui.inside import kinds as ev
 from tui.inside.control import ControlPage
-from tui.inside.trace import children, locks, steps, pipes, processes, queues, shared, sync, tasks, threads, waits
+from tui.inside.trace import children, locks, steps, processes, sync, threads, waits
 from tui.inside.trace.context import TraceContext
 from tui.inside.emitter import Emitter
 from tui.inside.eventfd import EVENTS_LINK
@@ -32,6 +32,17 @@ BOOT_PREFIX = (
     "import sys; sys.path.insert(0, {root!r}); from tui.inside.trace.install import install_from_env; "
     "install_from_env({{role!r}}); del sys.path[0]; "
 )
+
+# Tracers loaded only once the script loads one of these modules (each then hooks what it needs of them): a script
+# that never uses multiprocessing or concurrent.futures waited for them at every start all the same. Packages, not
+# the modules hooked: those are imported while their package is, and a hook must never be run on a module that is
+# still being imported.
+LOADED_WITH = {
+    "queues": ("multiprocessing", "queue"),
+    "pipes": ("multiprocessing",),
+    "shared": ("multiprocessing",),
+    "tasks": ("multiprocessing", "concurrent"),
+}
 
 _installed: list[TraceContext] = []  # one per process; a list so that no module global is ever rebound
 
@@ -61,10 +72,8 @@ def install(emitter: Emitter, control: ControlPage | None, root: str, role: str)
     threads.install(ctx)
     locks.install(ctx, imports)
     sync.install(ctx, imports)
-    queues.install(ctx, imports)
-    pipes.install(ctx, imports)
-    shared.install(ctx, imports)
-    tasks.install(ctx, imports)
+    for name, modules in LOADED_WITH.items():
+        _install_with(ctx, imports, name, modules)
     children.install(ctx, imports)
     waits.install(ctx, imports)
     _default_start_method(os.environ.get(ENV_START_METHOD), imports)
@@ -83,6 +92,20 @@ def install(emitter: Emitter, control: ControlPage | None, root: str, role: str)
         ctx.emit(ev.THREAD_START, {"name": threading.current_thread().name, "daemon": False,
                                    "ident": threading.get_ident()})
     return ctx
+
+
+def _install_with(ctx: TraceContext, imports: ImportWatch, name: str, modules: tuple[str, ...]) -> None:
+    """Load and install the tracer ``tui.inside.trace.<name>`` right after the first of ``modules`` is imported."""
+    done: list[bool] = []
+
+    def install_now(module: ModuleType) -> None:
+        if not done:
+            done.append(True)
+            __import__(f"tui.inside.trace.{name}")
+            sys.modules[f"tui.inside.trace.{name}"].install(ctx, imports)
+
+    for module in modules:
+        imports.when_imported(module, install_now)
 
 
 def _scale_sleep(ctx: TraceContext) -> None:

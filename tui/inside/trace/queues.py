@@ -43,16 +43,14 @@ def get_within(queue: Any, seconds: float, Empty: type) -> Any:
     whenever the queue ran empty (a consumer as fast as its producers). Raises ``Empty`` as it does."""
     if queue._closed:
         raise ValueError(f"Queue {queue!r} is closed")
-    import select  # loaded by multiprocessing.connection already
-
-    from multiprocessing.reduction import ForkingPickler
-
     deadline = _real_monotonic() + seconds
     if not queue._rlock.acquire(True, seconds):
         raise Empty
     try:
         ready = queue.__dict__.get("_contui_poll")
         if ready is None:  # made once per queue and process: a hot loop's get may come here every time
+            import select  # loaded by multiprocessing.connection already
+
             ready = queue._contui_poll = select.poll()
             ready.register(queue._reader.fileno(), select.POLLIN)
         if not ready.poll(max(0.0, deadline - _real_monotonic()) * 1000):
@@ -61,7 +59,9 @@ def get_within(queue: Any, seconds: float, Empty: type) -> Any:
         queue._sem.release()
     finally:
         queue._rlock.release()
-    return ForkingPickler.loads(data)
+    # What multiprocessing unpickles a queue's items with (loaded with every multiprocessing queue): looked up, not
+    # imported, here, where an import statement cost a hot loop's get more than the rest of this function.
+    return sys.modules["multiprocessing.reduction"].ForkingPickler.loads(data)
 
 
 class _Mark(tuple):  # type: ignore[type-arg]

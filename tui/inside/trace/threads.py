@@ -3,6 +3,7 @@ of its pools and executors (each with its role: the script's, a pool's worker, a
 
 from __future__ import annotations
 
+import sys
 import threading
 
 from tui.inside import kinds as ev
@@ -11,7 +12,6 @@ from tui.inside.trace.steps import code_site
 from tui.inside.trace.processes import exception_fields
 from tui.inside.trace.sites import is_user_file
 from tui.inside.trace.tracebacks import strip
-from tui.inside.trace.tasks import pool_role
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
@@ -31,8 +31,12 @@ def _is_users(thread: threading.Thread) -> bool:
 
 
 def _role(thread: threading.Thread) -> str | None:
-    """Why this thread is shown: the script made it (``user``), or it is one of a pool's the script made."""
-    return "user" if _is_users(thread) else pool_role(thread)
+    """Why this thread is shown: the script made it (``user``), or it is one of a pool's the script made. The
+    tracer of pools is loaded with the first module that can make one (see install.py): until then there is none."""
+    if _is_users(thread):
+        return "user"
+    tasks = sys.modules.get("tui.inside.trace.tasks")
+    return None if tasks is None else tasks.pool_role(thread)
 
 
 def install(ctx: TraceContext) -> None:
