@@ -7,8 +7,9 @@ from __future__ import annotations
 import os
 import sysconfig
 import time
+from collections import Counter
 
-from tests.helpers import run_traced, script
+from tests.helpers import plain_python_lines, run_traced, script
 from tui.engine.recording import Event
 from tui.inside import kinds as ev
 from tui.inside.trace import sites
@@ -51,3 +52,26 @@ def test_start_and_join_tell_every_event_in_order_and_a_real_wait_as_it_begins()
     end = arrived[(main, "threading._shutdown", "end")]
     assert end - begin > 0.2
     assert [e.kind for e in events if e.pid == main][-1] == ev.PROC_EXIT
+
+
+def test_only_the_scripts_own_conditions_and_semaphores_go_through_the_tracer() -> None:
+    """The library's (a Future's, a Queue's) keep the class's own methods, so each of their calls costs what it
+    does without contui; the script's own report, and a subclass's methods run where python runs them."""
+    path = script("own_classes.py")
+    rec = run_traced(path)
+    assert rec.code == 0
+    plain, code = plain_python_lines(path)
+    assert code == 0 and Counter(rec.lines()) == plain
+    assert rec.lines() == [
+        "library's conditions keep their methods: True",
+        "library's semaphore keeps its methods: True",
+        "LoudCondition.notify", "LoudCondition.notify_all", "LoudCondition.notify",
+        "isinstance: True True LoudCondition CountingSemaphore",
+        "subclass acquires: 1",
+    ]
+    assert len(rec.of(ev.COND_NEW)) == 1
+    # notify(), then the subclass's notify_all, which notifies through notify(n): told as the notify it is
+    assert [e.get("n") for e in rec.of(ev.COND_NOTIFY)] == [1, 0]
+    assert [e.get("phase") for e in rec.of(ev.COND_WAIT)] == ["begin", "end"]
+    assert [e.get("type") for e in rec.of(ev.SEM_NEW)] == ["threading.BoundedSemaphore"]
+    assert len(rec.of(ev.SEM_ACQUIRE)) == 2 and len(rec.of(ev.SEM_RELEASE)) == 2

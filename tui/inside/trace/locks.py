@@ -26,6 +26,7 @@ from tui.inside.trace.hot import (
     COLD, COOLING, HOT, HOT_OPS, HOT_WINDOW_NS, LASTING_WAIT_S, TIMED_HOLD_MASK, cooling, native_id_of,
 )
 from tui.inside.trace.on_import import ImportWatch
+from tui.inside.trace.own_class import OwnClasses
 from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, pickles_as, site_of
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
@@ -614,52 +615,46 @@ def _install_threading(ctx: TraceContext) -> None:
 
 
 def _install_threading_semaphores(ctx: TraceContext) -> None:
-    # Semaphores are classes a script may subclass, so they are traced in place rather than replaced.
+    # Semaphores are classes a script may subclass: the script's own get a subclass of their class with the traced
+    # methods (see own_class.py); the standard library's (an executor's, at every task) keep the class's own.
     Semaphore = threading.Semaphore
     Bounded = threading.BoundedSemaphore
     orig_init = Semaphore.__init__
-    orig_acquire = Semaphore.acquire
-    # BoundedSemaphore has a release of its own (it refuses to go past its first value).
-    orig_releases = {Semaphore: Semaphore.release, Bounded: Bounded.release}
+
+    def acquire(self: threading.Semaphore, blocking: bool = True, timeout: float | None = None) -> bool:
+        return self._contui[0](blocking, timeout)
+
+    def __enter__(self: threading.Semaphore) -> bool:
+        return self._contui[4]()
+
+    def release(self: threading.Semaphore, n: int = 1) -> None:
+        traced = self._contui
+        if n == 1:
+            return traced[1]()
+        t = ctx.emitter.now()  # release(n): one event that says how many seats it gives back
+        traced[3](self, n)
+        ctx.emit(ev.SEM_RELEASE, {"sem": traced[2], "site": user_site(2), "n": n}, t)
+        return None
+
+    own = OwnClasses(lambda cls: {"acquire": acquire, "__enter__": __enter__, "release": release})
 
     def __init__(self: threading.Semaphore, value: int = 1) -> None:
         orig_init(self, value)
         frame = caller_outside(self)
         if frame is not None and is_user_file(frame.f_code.co_filename):
-            base = Bounded if isinstance(self, Bounded) else Semaphore
-            orig_release = orig_releases[base]
-            sem_id = _new_sem_id(ctx, f"threading.{base.__name__}", value, frame)
-            acquire, release, _ = traced_methods(ctx, orig_acquire.__get__(self), orig_release.__get__(self),
-                                                 sem_id, SEM_KINDS)
-            self._contui = (acquire, release, sem_id, orig_release)
-
-    def acquire(self: threading.Semaphore, blocking: bool = True, timeout: float | None = None) -> bool:
-        traced = self.__dict__.get("_contui")
-        if traced is None:
-            return orig_acquire(self, blocking, timeout)
-        return traced[0](blocking, timeout)
-
-    def released_by(base: type) -> Callable[..., None]:
-        orig_release = orig_releases[base]
-
-        def release(self: threading.Semaphore, n: int = 1) -> None:
-            traced = self.__dict__.get("_contui")
-            if traced is None:
-                return orig_release(self, n)
-            if n == 1:
-                return traced[1]()
-            t = ctx.emitter.now()  # release(n): one event that says how many seats it gives back
-            traced[3](self, n)
-            ctx.emit(ev.SEM_RELEASE, {"sem": traced[2], "site": user_site(2), "n": n}, t)
-            return None
-
-        return release
+            cls = type(self)  # the script's own subclass, if it made one: its methods are the ones traced
+            kind = f"threading.{(Bounded if isinstance(self, Bounded) else Semaphore).__name__}"
+            sem_id = _new_sem_id(ctx, kind, value, frame)
+            traced_acquire, traced_release, _ = traced_methods(ctx, cls.acquire.__get__(self),
+                                                               cls.release.__get__(self), sem_id, SEM_KINDS)
+            enter = traced_acquire
+            if cls.__enter__ is not cls.acquire:  # a subclass's acquire of its own: ``with`` takes the class's
+                enter = traced_methods(ctx, cls.__enter__.__get__(self), cls.release.__get__(self), sem_id,
+                                       SEM_KINDS)[0]  # (a semaphore is never summarised: nothing to share)
+            self._contui = (traced_acquire, traced_release, sem_id, cls.release, enter)
+            own.adopt(self)
 
     Semaphore.__init__ = __init__  # type: ignore[method-assign]
-    Semaphore.acquire = acquire  # type: ignore[method-assign]
-    Semaphore.__enter__ = acquire  # type: ignore[method-assign]
-    Semaphore.release = released_by(Semaphore)  # type: ignore[method-assign]
-    Bounded.release = released_by(Bounded)  # type: ignore[method-assign]
 
 
 def tag_semlock(ctx: TraceContext, lock: Any, frame: FrameType | None, within: str | None = None,

@@ -61,6 +61,11 @@ def is_user_file(filename: str) -> bool:
     return user
 
 
+def is_library_file(filename: str) -> bool:
+    """The standard library's or an installed package's (not the script's, not the tracer's)."""
+    return not is_user_file(filename) and not os.path.realpath(filename).startswith(_TRACE_DIR)
+
+
 def caller_outside(obj: object, depth: int = 2, skip_files: tuple[str, ...] = ()) -> FrameType | None:
     """The frame that asked for ``obj`` to be built: past its own constructor chain and the given factory files."""
     frame = sys._getframe(depth)

@@ -4,7 +4,9 @@
 Only the script's own objects report: a Condition the standard library makes inside a Queue, an Event or a Barrier
 is left alone, and a Barrier the script makes reports as a barrier, not as the condition inside it. A condition's
 lock reports as a lock (``lock.*`` on the id its ``cond.new`` names), so ``with cond:`` shows who holds it and
-``wait()`` shows it given up and taken back. The classes are traced in place, as a script may subclass them.
+``wait()`` shows it given up and taken back. A script's own threading.Condition gets a subclass of its class with
+the traced methods (own_class.py), so the library's keep theirs; events, barriers and multiprocessing's conditions
+are traced in place (a script may subclass them too).
 
 Multiprocessing's primitives are pickled to spawned and forkserver children: their ids ride along in their pickled
 state (a condition's lock and a semaphore carry theirs through ``locks.py``'s SemLock hooks).
@@ -23,11 +25,12 @@ from tui.inside.trace.context import TraceContext, short_repr
 from tui.inside.trace.hot import COLD, HOT, Heat
 from tui.inside.trace.locks import RAW_LOCKS, TracedLock, raw_rlock, tag_semlock, user_site
 from tui.inside.trace.on_import import ImportWatch
-from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, site_of
+from tui.inside.trace.own_class import OwnClasses
+from tui.inside.trace.sites import assigned_name, caller_outside, is_library_file, is_user_file, site_of
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
 if TYPE_CHECKING:
-    from types import FrameType, ModuleType
+    from types import CodeType, FrameType, ModuleType
     from typing import Any, Callable
 
 
@@ -96,10 +99,11 @@ def _reported_wait(ctx: TraceContext, kind: str, about: dict[str, str], orig_wai
 
 
 # -- conditions -------------------------------------------------------------------------------------------------------
-def _trace_condition_methods(ctx: TraceContext, cls: type, is_owned: Callable[[Any], bool],
-                             everyone: Callable[[Any], int]) -> None:
-    """wait, notify and notify_all of a condition class. ``is_owned``: does this thread hold the condition's lock
-    (wait and notify raise otherwise, and then report nothing); ``everyone``: the n notify_all passes to notify."""
+def _condition_methods(ctx: TraceContext, cls: type, is_owned: Callable[[Any], bool],
+                       everyone: Callable[[Any], int]) -> dict[str, Callable[..., Any]]:
+    """wait, notify and notify_all of the script's conditions of ``cls``, around ``cls``'s own. ``is_owned``: does
+    this thread hold the condition's lock (wait and notify raise otherwise, and then report nothing); ``everyone``:
+    the n notify_all passes to notify."""
     emit = ctx.emitter.emit
     orig_wait = cls.wait
     orig_notify = cls.notify
@@ -157,21 +161,36 @@ def _trace_condition_methods(ctx: TraceContext, cls: type, is_owned: Callable[[A
             emit(ev.COND_NOTIFY, {"cond": cid, "site": user_site(2), "n": -1})
         return orig_notify(self, everyone(self))  # what notify_all does, without a second event from notify
 
-    cls.wait = wait  # type: ignore[attr-defined]
-    cls.notify = notify  # type: ignore[attr-defined]
-    cls.notify_all = notify_all  # type: ignore[attr-defined]
+    return {"wait": wait, "notify": notify, "notify_all": notify_all}
 
 
 def _install_threading_condition(ctx: TraceContext) -> None:
     Condition = threading.Condition
     orig_init = Condition.__init__
+    orig_notify_all = Condition.notify_all
+
+    def methods(cls: type) -> dict[str, Callable[..., Any]]:
+        traced = _condition_methods(ctx, cls, lambda cond: cond._is_owned(), lambda cond: len(cond._waiters))
+        if cls.notify_all is not orig_notify_all:  # the script's own notify_all runs: it notifies through notify
+            del traced["notify_all"]
+        return traced
+
+    own = OwnClasses(methods)
+    # Code that made a plain Condition and is the standard library's (Future.__init__, Queue.__init__): the next
+    # one it makes is too, known without a look along the stack (a Future makes one at every submit).
+    library_makers: set[CodeType] = set()
 
     def __init__(self: threading.Condition, lock: Any = None) -> None:
-        # One made by the standard library (a Queue's, an Event's, each Future's) reports nothing. It keeps the
-        # class's methods: bound methods of its own would save 140 ns per mp.Queue put, but make every Future's
-        # condition a reference cycle that only the garbage collector frees.
+        # One made by the standard library (a Queue's, an Event's, each Future's) reports nothing, and keeps the
+        # class's methods (see own_class.py).
+        plain = type(self) is Condition  # then no constructor of a subclass stands between its maker and here
+        if plain and sys._getframe(1).f_code in library_makers:
+            return orig_init(self, lock)
         frame = _made_by_script(self)
         if frame is None:
+            maker = sys._getframe(1).f_code
+            if plain and is_library_file(maker.co_filename):
+                library_makers.add(maker)
             return orig_init(self, lock)
         cid = _new_id("C")
         if lock is None:  # what Condition() would make, with a tracer standing in for it
@@ -181,11 +200,11 @@ def _install_threading_condition(ctx: TraceContext) -> None:
             lock = TracedLock(ctx, lock, kind, frame, within=cid)
         orig_init(self, lock)
         self._contui = cid
+        own.adopt(self)
         lock_id = getattr(lock, "_contui_id", None) or getattr(lock, "__dict__", {}).get("_contui")
         ctx.emit(ev.COND_NEW, {**_new_fields("cond", cid, "threading.Condition", frame), "lock": lock_id})
 
     Condition.__init__ = __init__  # type: ignore[method-assign]
-    _trace_condition_methods(ctx, Condition, lambda cond: cond._is_owned(), lambda cond: len(cond._waiters))
 
 
 # -- events ---------------------------------------------------------------------------------------------------------
@@ -310,7 +329,11 @@ def _install_multiprocessing(ctx: TraceContext, synchronize: ModuleType) -> None
         ctx.emit(ev.COND_NEW, {**_new_fields("cond", cid, "mp.Condition", frame), "lock": lock_id})
 
     Condition.__init__ = __init__  # type: ignore[method-assign]
-    _trace_condition_methods(ctx, Condition, lambda cond: cond._lock._semlock._is_mine(), lambda cond: sys.maxsize)
+    # Replaced in place: an mp.Condition is pickled to spawned children by its class, and no library object of
+    # multiprocessing uses one at every item (a JoinableQueue's is used by task_done and join).
+    for name, method in _condition_methods(ctx, Condition, lambda cond: cond._lock._semlock._is_mine(),
+                                           lambda cond: sys.maxsize).items():
+        setattr(Condition, name, method)
     _carry_id(Condition)
 
     # multiprocessing's Event pickles its __dict__, so its id travels with it as it is.
