@@ -153,8 +153,10 @@ class _Relay:
         self._seen = seen
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._queue, name)
-
+        value = getattr(self._queue, name)
+        if getattr(value, "__self__", None) is self._queue:  # a method of the queue (a worker's get): kept, so the
+            self.__dict__[name] = value  # next call finds it at once instead of coming here again
+        return value
 
     def _report(self, item: Any) -> None:
         try:
@@ -174,6 +176,23 @@ class _Giving(_Relay):
     def put(self, item: Any, *args: Any, **kwargs: Any) -> None:
         self._report(item)  # first: once the item is in, whoever waits for it may run on
         self._queue.put(item, *args, **kwargs)
+
+
+class _Numbering(_Relay):
+    """A thread executor's work queue as its ``submit()`` sees it: each work item (which has no number of its own)
+    is numbered and reported as it goes in, in one call: this is the path of every task."""
+
+    def __init__(self, queue: Any, seen: Callable[[Any, int], None]) -> None:
+        super().__init__(queue, seen)  # type: ignore[arg-type]
+        self._numbers = itertools.count(1)
+
+    def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        if item is not None:  # None: the wake-up of a shutdown
+            try:
+                self._seen(item, next(self._numbers))  # type: ignore[call-arg]
+            except Exception:  # a report that cannot be made must never break the pool it is about
+                pass
+        self._queue.put(item, block, timeout)
 
 
 def _become_worker(ctx: TraceContext) -> None:
@@ -655,13 +674,7 @@ class _ExecutorHeat:
 
 def _install_thread_executor(ctx: TraceContext, thread_mod: ModuleType) -> None:
     def follow(executor: Any, submitted: Callable[[Any, Any], None]) -> None:
-        numbers = itertools.count(1)  # a work item has no number of its own
-
-        def put(item: Any) -> None:
-            if item is not None:  # None: the wake-up of a shutdown
-                submitted(item, next(numbers))
-
-        executor._work_queue = _Giving(executor._work_queue, put)
+        executor._work_queue = _Numbering(executor._work_queue, submitted)
 
     _trace_executor(ctx, thread_mod.ThreadPoolExecutor, True, follow)
 
