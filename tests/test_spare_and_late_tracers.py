@@ -22,6 +22,7 @@ def test_spare_cpu_says_no_until_it_has_counted_then_whether_half_a_core_was_idl
     counters = [(0, 0)]
     monkeypatch.setattr(spare.time, "monotonic_ns", lambda: clock[0])
     monkeypatch.setattr(spare, "_cpu_times", lambda: counters[0])
+    monkeypatch.setattr(spare, "_stalled_us", lambda: None)  # a kernel without pressure counters
     monkeypatch.setattr(spare.os, "cpu_count", lambda: 2)
     cpu = SpareCpu()
     assert not cpu.now()  # it starts counting
@@ -39,6 +40,33 @@ def test_spare_cpu_says_no_until_it_has_counted_then_whether_half_a_core_was_idl
     assert cpu.now()
     clock[0] += MIN_SPAN_NS
     counters[0] = (7, 20)
+    assert not cpu.now()
+
+
+def test_spare_cpu_says_no_while_tasks_wait_for_a_cpu_whatever_the_idle_ticks_say(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Eight busy processes on two cores: a tick of idle time in a short span is the counters' grain, not a free
+    core; the pressure counter (µs in which some task waited for a CPU) tells."""
+    clock = [10**9]
+    counters = [(0, 0)]
+    stalled = [0]
+    monkeypatch.setattr(spare.time, "monotonic_ns", lambda: clock[0])
+    monkeypatch.setattr(spare, "_cpu_times", lambda: counters[0])
+    monkeypatch.setattr(spare, "_stalled_us", lambda: stalled[0])
+    monkeypatch.setattr(spare.os, "cpu_count", lambda: 2)
+    cpu = SpareCpu()
+    assert not cpu.now()
+    span_us = MIN_SPAN_NS // 1000
+    clock[0] += MIN_SPAN_NS
+    counters[0] = (2, 6)  # a third of the ticks idle...
+    stalled[0] += span_us  # ...while some task waited for a CPU the whole span
+    assert not cpu.now()
+    clock[0] += MIN_SPAN_NS
+    counters[0] = (4, 10)
+    stalled[0] += span_us // 20  # a twentieth of the span: nobody to speak of waited
+    assert cpu.now()
+    clock[0] += MIN_SPAN_NS
+    counters[0] = (4, 14)  # no tick idle: no spare core, whatever the pressure
     assert not cpu.now()
 
 
