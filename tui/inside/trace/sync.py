@@ -184,11 +184,11 @@ def _install_threading_condition(ctx: TraceContext) -> None:
         # One made by the standard library (a Queue's, an Event's, each Future's) reports nothing, and keeps the
         # class's methods (see own_class.py).
         plain = type(self) is Condition  # then no constructor of a subclass stands between its maker and here
-        if plain and sys._getframe(1).f_code in library_makers:
+        maker = sys._getframe(1).f_code
+        if plain and maker in library_makers:
             return orig_init(self, lock)
         frame = _made_by_script(self)
         if frame is None:
-            maker = sys._getframe(1).f_code
             if plain and is_library_file(maker.co_filename):
                 library_makers.add(maker)
             return orig_init(self, lock)
