@@ -52,6 +52,7 @@ class Shape:
     expect: Callable[[int], int]  # the script's "result" for the "n" it reports
     budget: float = 0.0  # seconds after which a loop stops (0: it does all n)
     lines: Callable[[int], int] | None = None  # the lines it prints for n, if checked
+    rounds: int = 3  # plain and traced runs, in turns (more where one run's time depends on how threads were run)
 
     @property
     def script(self) -> Path:
@@ -72,7 +73,10 @@ SHAPES = [
     Shape("queue", "mp.Queue: a child puts 100k, main gets", 1.5, 100_000, 2_000, lambda n: n * (n - 1) // 2),
     Shape("print", "print loop, stdout a pipe", 1.5, 500_000, 5_000, lambda n: n, lines=lambda n: n),
     Shape("pool_map", "Pool().map over 100k tiny tasks", 1.5, 100_000, 2_000, lambda n: sum(i * i for i in range(n))),
-    Shape("executor", "ThreadPoolExecutor, 10k tasks", 1.5, 10_000, 500, lambda n: n * (n - 1)),
+    # Four workers and the submitting thread take turns at the GIL: how they did decides a run's time per task, in
+    # two clusters about a third apart (plain or traced alike); a median of three runs says more about which cluster
+    # each side fell in than about what tracing costs.
+    Shape("executor", "ThreadPoolExecutor, 10k tasks", 1.5, 10_000, 500, lambda n: n * (n - 1), rounds=9),
     Shape("pipe", "mp.Pipe ping-pong, 100k messages", 1.5, 100_000, 2_000, lambda n: n // 2),
     Shape("condition", "threading.Condition ping-pong, 2 threads", 1.5, 50_000, 1_000, lambda n: n),
     # n: rounds per process (SHAPE_N); the script reports the 8 processes' rounds in all
@@ -87,7 +91,6 @@ FIGURES = [Figure(s.key, f"shapes: {s.label}, contui run/python (per op)", "rati
     Figure("shapes.hot_recording_mb", "shapes: recording of a 10 s hot threading.Lock loop", "MB", 5.0),
 ]
 REPEATS = 1  # the turns are inside measure()
-ROUNDS = 3  # plain and traced runs of each shape, in turns
 TRIVIAL_ROUNDS = 7
 TIMEOUT = 60.0  # seconds one command may take before it is stopped (a hang is a failure, not a wait)
 QUICK_TIMEOUT = 30.0
@@ -354,7 +357,7 @@ def measure(quick: bool) -> dict[str, float]:
                 log(f"   shapes: warming up: hello world failed under {'contui run' if traced else 'python'}: {exc}")
         measure_trivial(runner, 1 if quick else TRIVIAL_ROUNDS, result)
         for shape in SHAPES:
-            measure_shape(runner, shape, quick, 1 if quick else ROUNDS, result)
+            measure_shape(runner, shape, quick, 1 if quick else shape.rounds, result)
         measure_hot(runner, 1.0 if quick else HOT_SECONDS, result)
         for shape in SHAPES:
             measure_engine(runner, shape, quick, result)

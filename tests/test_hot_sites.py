@@ -227,6 +227,22 @@ def test_a_hot_thread_executor_counts_each_task_from_submit_to_end() -> None:
     # the task after the rest was told one by one again
     last = rec.of(ev.TASK_SUBMIT)[-1]
     assert last["args"] == "1" and model.tasks[last["task"]].state is TaskState.DONE
+    # a counted task costs its future nothing: most futures are of Future itself, whose methods are its own
+    assert "most futures are Future's own: True" in printed
+
+
+def test_a_hot_executor_lets_go_of_the_tasks_over_behind_one_that_lasts_and_counts_them() -> None:
+    """Counted tasks are read from their futures, which wait in submit order: a counted task that lasts holds the
+    front, and the 10,000 over behind it are still counted, and their results let go, while it lasts."""
+    rec, printed = traced("hot_executor_long_front.py")
+    n = 10_000
+    assert printed == [f"sum {n * (n - 1) // 2}", "results let go: True", f"first: True warm: {200 * 199 // 2}"]
+    (pool,) = rec.model.pools.values()
+    counts = rec.model.task_counts(pool.id)
+    assert counts[TaskState.DONE] == n + 201 and counts[TaskState.QUEUED] == counts[TaskState.RUNNING] == 0
+    # while the one that waits still ran: every task counted had started, and all but it were done
+    running = [e["n"] for e in rec.of(ev.TASK_SUMMARY) if not e["done"]]
+    assert any(c["start"] == c["submit"] > n and c["done"] == c["submit"] - 1 for c in running)
 
 
 @pytest.mark.parametrize("summaries", ["on", "off"])

@@ -185,8 +185,8 @@ def _install_threading_condition(ctx: TraceContext) -> None:
         # class's methods (see own_class.py).
         plain = type(self) is Condition  # then no constructor of a subclass stands between its maker and here
         maker = sys._getframe(1).f_code
-        if plain and maker in library_makers:
-            return orig_init(self, lock)
+        if plain and maker in library_makers:  # its RLock is one the library makes: a raw one, made here at once
+            return orig_init(self, raw_rlock() if lock is None else lock)
         frame = _made_by_script(self)
         if frame is None:
             if plain and is_library_file(maker.co_filename):

@@ -13,6 +13,7 @@ ProcessPoolExecutor, ``<pool>:<n>`` for a ThreadPoolExecutor. A wait on a whole 
 
 from __future__ import annotations
 
+import collections
 import itertools
 import os
 import signal
@@ -24,6 +25,7 @@ from tui.inside.control import STEPPING_AT
 from tui.inside.trace.context import TraceContext, short_repr
 from tui.inside.trace.hot import COLD, COOLING, HOT, cooling, too_many
 from tui.inside.trace.on_import import ImportWatch
+from tui.inside.trace.own_class import OwnClasses
 from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, pickles_as, site_of
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
@@ -37,23 +39,40 @@ if TYPE_CHECKING:
 # travel pickled to spawned workers, and a worker finds its pool on ``current_process()``), a Pool's result cache
 # (every helper thread of the pool has it among its arguments) and a ThreadPool's worker threads.
 POOL_MARK = "_contui_pool"
-# On a future of a traced executor: (task id, pool id, True when its task runs in this process, in a thread).
+# On a future of a traced executor: (task id, pool id, True when its task runs in this process, in a thread) for a
+# task told one by one; (the executor's heat, the task's number) for one a hot thread executor counted. Read and
+# written as an attribute: a future's ``__dict__``, once asked for, is a dict more for every future to the end.
 FUTURE_MARK = "_contui"
 POOL_WORKER = "pool-worker"
 POOL_HELPER = "pool-helper"
 _MAX_ARGS = 6  # arguments shown in a task's args, as reprlib shows a list's items
 _MAX_ERROR = 200
 
+# A future's states (concurrent.futures._base's names, which the tracer reads without importing it first).
+_PENDING, _RUNNING, _FINISHED = "PENDING", "RUNNING", "FINISHED"
+_OVER = frozenset({"FINISHED", "CANCELLED", "CANCELLED_AND_NOTIFIED"})
+# A hot executor's summary looks at this many of its counted tasks not over yet (the ones its workers have taken,
+# and a few more: see _ExecutorHeat._counts).
+_LOOKED_AT = 64
+# When a counted task that lasts holds the front, the tasks over behind it are looked for (and let go) once more
+# than this many wait, and at most this many futures a tick on average: a look at a million costs milliseconds.
+_LET_GO_AT = 4096
+
 _ids = itertools.count(1)
 _native_id = threading.get_native_id
 
 
 def install(ctx: TraceContext, imports: ImportWatch) -> None:
+    # The futures of tasks told one by one get a subclass of Future whose methods report their start and end (see
+    # own_class.py); every other future (the library's, a hot executor's) keeps Future's own, at full speed.
+    futures = OwnClasses(lambda cls: _future_methods(ctx, cls))
     imports.when_imported("multiprocessing.pool", lambda module: _install_pool(ctx, module))
-    imports.when_imported("concurrent.futures._base", lambda module: _install_futures(ctx, module))
+    imports.when_imported("concurrent.futures._base", lambda module: _install_many_waits(ctx, module))
     imports.when_imported("concurrent.futures", lambda module: _export_waits(module))
-    imports.when_imported("concurrent.futures.thread", lambda module: _install_thread_executor(ctx, module))
-    imports.when_imported("concurrent.futures.process", lambda module: _install_process_executor(ctx, module))
+    imports.when_imported("concurrent.futures.thread",
+                          lambda module: _install_thread_executor(ctx, module, futures))
+    imports.when_imported("concurrent.futures.process",
+                          lambda module: _install_process_executor(ctx, module, futures))
 
 
 # -- what is reported of a task ----------------------------------------------------------------------------------
@@ -178,20 +197,30 @@ class _Giving(_Relay):
         self._queue.put(item, *args, **kwargs)
 
 
-class _Numbering(_Relay):
-    """A thread executor's work queue as its ``submit()`` sees it: each work item (which has no number of its own)
-    is numbered and reported as it goes in, in one call: this is the path of every task."""
+class _WorkQueue(_Relay):
+    """A thread executor's work queue as its ``submit()`` sees it (the path of every task): each work item (which has
+    no number of its own) is numbered as it goes in; while the executor is hot it is only counted (see
+    :class:`_ExecutorHeat`), else ``seen(item, number)`` reports it."""
 
-    def __init__(self, queue: Any, seen: Callable[[Any, int], None]) -> None:
+    def __init__(self, queue: Any, seen: Callable[[Any, int], None], heat: _ExecutorHeat) -> None:
         super().__init__(queue, seen)  # type: ignore[arg-type]
         self._numbers = itertools.count(1)
+        self._heat = heat
 
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
         if item is not None:  # None: the wake-up of a shutdown
-            try:
-                self._seen(item, next(self._numbers))  # type: ignore[call-arg]
-            except Exception:  # a report that cannot be made must never break the pool it is about
-                pass
+            number = next(self._numbers)
+            heat = self._heat
+            if heat.mode == HOT:  # inline: a call more per task is what the executor's shape notices
+                future = item.future
+                future._contui = (heat, number)  # FUTURE_MARK (an attribute: future.__dict__ would make a dict)
+                heat.submitted += 1
+                heat.futures.append(future)
+            else:
+                try:
+                    self._seen(item, number)  # type: ignore[call-arg]
+                except Exception:  # a report that cannot be made must never break the pool it is about
+                    pass
         self._queue.put(item, block, timeout)
 
 
@@ -409,62 +438,41 @@ def _install_pool_waits(ctx: TraceContext, pool_mod: ModuleType) -> None:
 
 
 # -- concurrent.futures -------------------------------------------------------------------------------------------
-def _install_futures(ctx: TraceContext, base: ModuleType) -> None:
-    """Futures of the script's executors (a wait in ``result()`` is reported by their condition, see ``_track``): a
-    ThreadPoolExecutor's task starts and ends in its future's hands (in the worker thread); a task that never reached a worker of a
-    ProcessPoolExecutor (it could not be pickled, the pool broke) fails in the parent; a cancelled one never runs."""
+def _future_methods(ctx: TraceContext, Future: type) -> dict[str, Any]:
+    """The methods of a future whose task is told one by one (a wait in ``result()`` is reported by its condition,
+    see ``_track``): a ThreadPoolExecutor's task starts and ends in its future's hands (in the worker thread); a task
+    that never reached a worker of a ProcessPoolExecutor (it could not be pickled, the pool broke) fails in the
+    parent; a cancelled one never runs."""
     emit = ctx.emitter.emit
-    Future = base.Future
-    done_states = (base.FINISHED, base.CANCELLED_AND_NOTIFIED)
-
-    def mark(future: Any) -> tuple[str, str, bool] | None:
-        return future.__dict__.get(FUTURE_MARK)
-
     orig_running = Future.set_running_or_notify_cancel
+    orig_cancel = Future.cancel
 
     def set_running_or_notify_cancel(self: Any) -> bool:
         running = orig_running(self)
-        task = mark(self)
-        if running and task is not None and task[2]:
-            if len(task) > 3:  # submitted while its executor was hot: counted
-                task[3].started += 1
-            else:
-                emit(ev.TASK_START, {"task": task[0], "pool": task[1]})
+        task = getattr(self, FUTURE_MARK)
+        if running and task[2]:
+            emit(ev.TASK_START, {"task": task[0], "pool": task[1]})
         return running
 
     def traced_outcome(orig: Callable[[Any, Any], None], ok: bool) -> Callable[[Any, Any], None]:
         def set_outcome(self: Any, value: Any) -> None:
-            task = mark(self)
-            if task is not None and len(task) > 3:
-                heat = task[3]
-                if ok:
-                    heat.done += 1
-                else:
-                    heat.failed += 1
-            elif task is not None and (task[2] or (not ok and sys._getframe(1).f_code.co_name
-                                                   != "process_result_item")):
+            task = getattr(self, FUTURE_MARK)
+            if task[2] or (not ok and sys._getframe(1).f_code.co_name != "process_result_item"):
                 emit(ev.TASK_DONE, {"task": task[0], "pool": task[1], **outcome(ok, value)})
             orig(self, value)
 
         return set_outcome
 
-    orig_cancel = Future.cancel
-
     def cancel(self: Any) -> bool:
         cancelled = orig_cancel(self)
-        task = mark(self)
-        if cancelled and task is not None:
-            if len(task) > 3:
-                task[3].cancelled += 1
-            else:
-                emit(ev.TASK_DONE, {"task": task[0], "pool": task[1], "cancelled": True})
+        if cancelled:
+            task = getattr(self, FUTURE_MARK)
+            emit(ev.TASK_DONE, {"task": task[0], "pool": task[1], "cancelled": True})
         return cancelled
 
-    Future.set_running_or_notify_cancel = set_running_or_notify_cancel
-    Future.set_result = traced_outcome(Future.set_result, True)
-    Future.set_exception = traced_outcome(Future.set_exception, False)
-    Future.cancel = cancel
-    _install_many_waits(ctx, base, mark, done_states)
+    return {"set_running_or_notify_cancel": set_running_or_notify_cancel,
+            "set_result": traced_outcome(Future.set_result, True),
+            "set_exception": traced_outcome(Future.set_exception, False), "cancel": cancel}
 
 
 class _WaitedCondition:
@@ -496,20 +504,33 @@ class _WaitedCondition:
         return getattr(self._condition, name)
 
 
-def _track(ctx: TraceContext, future: Any, task: str, pool_id: str, local: bool) -> None:
-    """A future of a traced executor: its task's id and pool, and whether its task runs here (in a thread)."""
+def _track(ctx: TraceContext, futures: OwnClasses, future: Any, task: str, pool_id: str, local: bool) -> None:
+    """A future of a traced executor whose task is told one by one: its task's id and pool, and whether its task
+    runs here (in a thread)."""
     setattr(future, FUTURE_MARK, (task, pool_id, local))
     future._condition = _WaitedCondition(future._condition, ctx, task)
+    futures.adopt(future)
 
 
-def _install_many_waits(ctx: TraceContext, base: ModuleType, mark: Callable[[Any], Any], done_states: Any) -> None:
+def _task_of(future: Any) -> str | None:
+    """The id of a traced executor's task, from its future (None: not one)."""
+    mark = getattr(future, FUTURE_MARK, None)
+    if mark is None:
+        return None
+    if isinstance(mark[0], _ExecutorHeat):  # counted: numbered, never told
+        return f"{mark[0].pool}:{mark[1]}"
+    return mark[0]
+
+
+def _install_many_waits(ctx: TraceContext, base: ModuleType) -> None:
     """``wait()`` and ``as_completed()`` wait for several tasks at once: ``tasks`` lists them, ``object`` is None."""
     emit = ctx.emitter.emit
     orig_wait = base.wait
     orig_as_completed = base.as_completed
+    done_states = (base.FINISHED, base.CANCELLED_AND_NOTIFIED)
 
     def pending(fs: Any) -> list[str]:
-        return [m[0] for f in fs if (m := mark(f)) is not None and f._state not in done_states]
+        return [task for f in fs if f._state not in done_states and (task := _task_of(f)) is not None]
 
     def wait(fs: Any, timeout: float | None = None, return_when: str = base.ALL_COMPLETED) -> Any:
         fs = list(fs)
@@ -561,11 +582,12 @@ def _export_waits(package: ModuleType) -> None:
         package.as_completed = base.as_completed
 
 
-def _trace_executor(ctx: TraceContext, Executor: type, local: bool,
-                    follow: Callable[[Any, Callable[[Any, Any], None]], None]) -> None:
-    """The script's own executors of this class: said when made, and ``follow(executor, submitted)`` hooks the
-    place where its ``submit()`` hands a work item on, to call ``submitted(item, number)`` there, in the submitting
-    thread and before any worker can take it. ``local``: its tasks run in this process (threads)."""
+def _trace_executor(ctx: TraceContext, futures: OwnClasses, Executor: type, local: bool,
+                    follow: Callable[[Any, Callable[[Any, Any], None], _ExecutorHeat | None], None]) -> None:
+    """The script's own executors of this class: said when made, and ``follow(executor, submitted, heat)`` hooks
+    the place where its ``submit()`` hands a work item on, to call ``submitted(item, number)`` there, in the
+    submitting thread and before any worker can take it (unless ``heat`` is hot: then the hook counts the item
+    itself). ``local``: its tasks run in this process (threads)."""
     emit = ctx.emitter.emit
     orig_init = Executor.__init__
 
@@ -581,19 +603,15 @@ def _trace_executor(ctx: TraceContext, Executor: type, local: bool,
         heat = _ExecutorHeat(ctx, pool_id) if local else None
 
         def submitted(item: Any, number: Any) -> None:
-            task = f"{pool_id}:{number}"
-            if heat is not None and heat.mode != COLD:
-                if heat.mode == HOT:
-                    heat.submitted += 1
-                    setattr(item.future, FUTURE_MARK, (task, pool_id, local, heat))
-                    return
+            if heat is not None and heat.mode != COLD:  # cooling: this submit ends the span
                 heat.end()
-            _track(ctx, item.future, task, pool_id, local)
+            task = f"{pool_id}:{number}"
+            _track(ctx, futures, item.future, task, pool_id, local)
             emit(ev.TASK_SUBMIT, {"task": task, "pool": pool_id, **describe(item.fn, item.args, item.kwargs)})
             if heat is not None:
                 heat.note(ctx.emitter.now())
 
-        follow(self, submitted)
+        follow(self, submitted, heat)
         _new_pool(ctx, self, type(self).__name__, self._max_workers, frame, t)
 
     Executor.__init__ = __init__
@@ -610,19 +628,26 @@ def _current_process() -> Any:
 class _ExecutorHeat:
     """A thread executor's tasks while it is hot (see hot.py): a task submitted then is counted, and so are its start
     and its end, whenever they come. The counts run from the executor's first hot moment; a summary (``task.summary``)
-    carries them while they change, and says ``done`` once the span is over and every counted task has ended."""
+    carries them while they change, and says ``done`` once the span is over and every counted task has ended.
+
+    A counted task's future keeps Future's own methods: its start and end are read from the future's state at each
+    tick instead. The counted futures wait in submit order (``futures``, appended by the work queue's ``put``), which is
+    the order the workers take them in; those over leave from the front, and are counted as they leave."""
 
     __slots__ = ("ctx", "pool", "mode", "window_start", "window_n", "since", "submitted", "started", "done", "failed",
-                 "cancelled", "ticked", "told")
+                 "cancelled", "ticked", "told", "futures", "front", "credit")
 
     def __init__(self, ctx: TraceContext, pool: str) -> None:
         self.ctx = ctx
         self.pool = pool
         self.mode = COLD
         self.window_start = self.window_n = self.since = 0
-        self.submitted = self.started = self.done = self.failed = self.cancelled = 0
+        self.submitted = self.started = self.done = self.failed = self.cancelled = 0  # started...: of those that left
         self.ticked = 0
         self.told: tuple[int, ...] = ()
+        self.futures: collections.deque[Any] = collections.deque()
+        self.front: Any = None  # the first of them at the last tick
+        self.credit = 0  # futures that may be looked at for those over behind the front (see _let_go)
 
     def note(self, t: int) -> None:
         """A task submitted as an event: one too many within the window and the executor is hot."""
@@ -631,40 +656,99 @@ class _ExecutorHeat:
             self.since = self.since or t
             self.ctx.hot.add(self.pool, self.tick, self.end, self.reset)
 
-    def _outstanding(self) -> int:
-        return self.submitted - self.done - self.failed - self.cancelled
+    def _leave(self, future: Any) -> None:
+        state = future._state
+        if state == _FINISHED:
+            self.started += 1
+            if future._exception is None:
+                self.done += 1
+            else:
+                self.failed += 1
+        else:
+            self.cancelled += 1
+
+    def _counts(self) -> tuple[int, int, int, int, int]:
+        """(submitted, started, done, failed, cancelled): the futures over leave the front of the queue (only here,
+        under the summaries' lock: the work queue's ``put`` only appends), the first few still in it are looked at."""
+        futures = self.futures
+        while futures and futures[0]._state in _OVER:
+            self._leave(futures.popleft())
+        started, done, failed, cancelled = self.started, self.done, self.failed, self.cancelled
+        for i in range(min(len(futures), _LOOKED_AT)):  # by index: put() may append meanwhile
+            future = futures[i]
+            state = future._state
+            if state == _RUNNING:
+                started += 1
+            elif state == _FINISHED:
+                started += 1
+                if future._exception is None:
+                    done += 1
+                else:
+                    failed += 1
+            elif state != _PENDING:
+                cancelled += 1
+        return self.submitted, started, done, failed, cancelled
+
+    def _let_go(self) -> bool:
+        """A counted task that has lasted since the last tick holds the front: the tasks over behind it leave too
+        (counted as they leave), so that their results are not kept alive by the tracer. True if they were looked
+        for."""
+        futures = self.futures
+        front = futures[0] if futures else None
+        if front is None or front is not self.front:
+            self.front, self.credit = front, 0
+            return False
+        self.credit += _LET_GO_AT
+        if len(futures) <= _LET_GO_AT or self.credit < len(futures):
+            return False
+        self.credit = 0
+        for _ in range(len(futures)):
+            future = futures.popleft()
+            if future._state in _OVER:
+                self._leave(future)
+            else:
+                futures.append(future)  # after any appended meanwhile: the order is only nearly kept
+        self.front = futures[0] if futures else None
+        return True
 
     def tick(self, cpu_ns: int) -> bool:
         if self.mode == HOT and (cooling(self.submitted - self.ticked, cpu_ns) or self.ctx.steps[STEPPING_AT]):
             self.mode = COOLING  # the next submit ends the span
         self.ticked = self.submitted
-        if self.mode == COLD and not self._outstanding():
-            self._tell(True)
+        counts = self._counts()
+        if self._let_go():
+            counts = self._counts()
+        if self.mode == COLD and not self.futures:
+            self._tell(counts, True)
             self.ctx.hot.closed(self.pool)
             return False
-        counts = (self.submitted, self.started, self.done, self.failed, self.cancelled)
         if counts != self.told:
-            self._tell(False)
+            self._tell(counts, False)
             return True
-        return self.mode == COLD  # quiet: ticks stop until the span ends (its counted tasks may still end then)
+        # Quiet: ticks go on while counted tasks are not over (they end whenever they do), else stop until the
+        # span ends.
+        return bool(self.futures) or self.mode == COLD
 
     def end(self) -> None:
         """The span is over (a submit after the rate dropped, or the process's end): its counted tasks that have
         not ended yet are still counted, and told, as they end."""
         with self.ctx.hot.telling:  # never between a tick's look at the counts and its summary (see hot.py)
             self.mode = COLD
-            if self._outstanding():
-                self._tell(False)
+            counts = self._counts()
+            if self.futures:
+                self._tell(counts, False)
                 self.ctx.hot.add(self.pool, self.tick, self.end, self.reset)  # ticks until they have
             else:
-                self._tell(True)
+                self._tell(counts, True)
                 self.ctx.hot.closed(self.pool)
 
     def reset(self) -> None:
+        """In a forked child: the futures counted are the parent's."""
         self.mode = COLD
+        self.futures = collections.deque()
+        self.front = None
 
-    def _tell(self, done: bool) -> None:
-        counts = (self.submitted, self.started, self.done, self.failed, self.cancelled)
+    def _tell(self, counts: tuple[int, ...], done: bool) -> None:
         self.told = counts
         emitter = self.ctx.emitter
         emitter.emit_for(emitter.pid, ev.TASK_SUMMARY, {
@@ -672,11 +756,11 @@ class _ExecutorHeat:
             "n": dict(zip(("submit", "start", "done", "failed", "cancelled"), counts)), "done": done})
 
 
-def _install_thread_executor(ctx: TraceContext, thread_mod: ModuleType) -> None:
-    def follow(executor: Any, submitted: Callable[[Any, Any], None]) -> None:
-        executor._work_queue = _Numbering(executor._work_queue, submitted)
+def _install_thread_executor(ctx: TraceContext, thread_mod: ModuleType, futures: OwnClasses) -> None:
+    def follow(executor: Any, submitted: Callable[[Any, Any], None], heat: _ExecutorHeat | None) -> None:
+        executor._work_queue = _WorkQueue(executor._work_queue, submitted, heat)
 
-    _trace_executor(ctx, thread_mod.ThreadPoolExecutor, True, follow)
+    _trace_executor(ctx, futures, thread_mod.ThreadPoolExecutor, True, follow)
 
 
 class _TaggingContext:
@@ -696,10 +780,10 @@ class _TaggingContext:
         return getattr(self._context, name)
 
 
-def _install_process_executor(ctx: TraceContext, process_mod: ModuleType) -> None:
+def _install_process_executor(ctx: TraceContext, process_mod: ModuleType, futures: OwnClasses) -> None:
     emit = ctx.emitter.emit
 
-    def follow(executor: Any, submitted: Callable[[Any, Any], None]) -> None:
+    def follow(executor: Any, submitted: Callable[[Any, Any], None], _heat: _ExecutorHeat | None) -> None:
         executor._mp_context = _TaggingContext(executor._mp_context, executor.__dict__[POOL_MARK])
         pending = executor._pending_work_items  # work id -> work item: the executor's own dict for its whole life
         work_ids = executor._work_ids
@@ -713,7 +797,7 @@ def _install_process_executor(ctx: TraceContext, process_mod: ModuleType) -> Non
 
         work_ids.put = put
 
-    _trace_executor(ctx, process_mod.ProcessPoolExecutor, False, follow)
+    _trace_executor(ctx, futures, process_mod.ProcessPoolExecutor, False, follow)
 
     orig_worker = process_mod._process_worker
 
