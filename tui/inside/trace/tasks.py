@@ -54,9 +54,9 @@ _OVER = frozenset({"FINISHED", "CANCELLED", "CANCELLED_AND_NOTIFIED"})
 # A hot executor's summary looks at this many of its counted tasks not over yet (the ones its workers have taken,
 # and a few more: see _ExecutorHeat._counts).
 _LOOKED_AT = 64
-# When a counted task that lasts holds the front, the tasks over behind it are looked for (and let go) once more
-# than this many wait, and at most this many futures a tick on average: a look at a million costs milliseconds.
-_LET_GO_AT = 4096
+# When a counted task that lasts holds the front, the tasks over behind it are looked for (and let go), at most this
+# many futures a tick on average: a look at a million costs milliseconds.
+_LET_GO_PER_TICK = 1024
 
 _ids = itertools.count(1)
 _native_id = threading.get_native_id
@@ -698,8 +698,8 @@ class _ExecutorHeat:
         if front is None or front is not self.front:
             self.front, self.credit = front, 0
             return False
-        self.credit += _LET_GO_AT
-        if len(futures) <= _LET_GO_AT or self.credit < len(futures):
+        self.credit += _LET_GO_PER_TICK
+        if self.credit < len(futures):
             return False
         self.credit = 0
         for _ in range(len(futures)):
