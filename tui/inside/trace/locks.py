@@ -303,13 +303,16 @@ def traced_methods(
     def contended(blocking: bool, timeout: float | None) -> bool:
         """The first try found it taken."""
         nonlocal fails
-        if mode != COLD:
+        if mode == HOT:
             if not blocking:
                 fails += 1
                 return False
             if timeout is None or (timeout < 0 and not mp):
                 return hot_wait()
-            end_span()  # a timed wait is rare in a hot loop: the span ends and it is told as it is
+        if mode != COLD:
+            # Cooling: this acquire ends the span, as one that finds the lock free does (and is told as it is, its
+            # wait too). Hot: a timed wait is rare in a hot loop: the span ends and it is told as it is.
+            end_span()
         fields = fields_at(5)  # past this function, acquire_one and acquire
         if not blocking:
             emit(failed, fields)
