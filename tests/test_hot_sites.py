@@ -281,13 +281,13 @@ def test_summaries_can_be_turned_off_for_every_event(summaries: str, monkeypatch
 def test_a_hot_plain_lock_whose_release_is_not_seen_still_names_its_holder_and_counts_exactly() -> None:
     """A hot Lock (not an RLock), threading's and multiprocessing's, releases through the raw release in a span
     (tui/inside/trace/locks.py): its summaries still count every acquire and say who holds it while a hold lasts,
-    and nobody once it is let go."""
+    and nobody once it is let go. So does a threading.Lock taken by ``with``, whose exit in a span is the raw one too;
+    and after each loop, the next acquire and its release are ordinary events again."""
     rec, printed = traced("hot_plain_locks.py")
     model = rec.model
-    for name in ("thread lock", "mp lock"):
+    ids = [lid for lid, lock in model.locks.items()]  # in the order the script made them
+    for name, lock_id in zip(("thread lock", "mp lock", "with lock"), ids):
         holder = int(next(line for line in printed if line.startswith(f"{name} held by")).split()[-1])
-        kind = "threading.Lock" if name == "thread lock" else "mp.Lock"
-        (lock_id,) = [lid for lid, lock in model.locks.items() if lock.type == kind]
         assert model.locks[lock_id].acquisitions == 50_000 + 1
         summaries = [e for e in rec.of(ev.LOCK_SUMMARY) if e["lock"] == lock_id]
         assert any(e["holder"] == holder and e["depth"] == 1 for e in summaries), name  # the last hold, as it lasts
@@ -295,3 +295,5 @@ def test_a_hot_plain_lock_whose_release_is_not_seen_still_names_its_holder_and_c
         assert last["done"] and last["holder"] == 0 and last["depth"] == 0  # let go when the span ended
         assert last["timed"] > 0 and last["hold"] > 0  # one hold in 16 is timed
         assert model.locks[lock_id].owner is None
+        told = [e for e in rec.events if e.kind.startswith("lock.") and e.get("lock") == lock_id]
+        assert [e.kind for e in told[told.index(last) + 1:]] == [ev.LOCK_ACQUIRE, ev.LOCK_RELEASE], name
