@@ -398,8 +398,6 @@ def traced_methods(
                 held_at = now()
                 held_n = n
                 owner.release = timed_release
-            elif not (n + 1) & TIMED_HOLD_MASK:
-                time_next_with()
             if due:
                 tell()
             return True
