@@ -231,6 +231,17 @@ def test_a_cooling_locks_next_try_ends_its_span_even_when_another_process_holds_
                      [ev.LOCK_FAIL, ev.LOCK_WAIT, ev.LOCK_ACQUIRE, ev.LOCK_RELEASE]), after
 
 
+def test_a_with_hold_that_outlasts_its_span_is_told_let_go() -> None:
+    """A span that ends while a ``with`` hold of it lasts (another thread's failed try ends it) must not leave the
+    lock shown held: the hold's release is told when it comes."""
+    rec, printed = traced("hot_hold_outlasts_a_try.py")
+    assert printed == ["try while held: False"] * 2 + ["let go"]
+    assert len(rec.model.locks) == 2
+    for lock_id in rec.model.locks:  # (two loops, one hold apart: whichever hold in 16 is timed, one is not)
+        kinds = [e.kind for e in rec.events if e.kind.startswith("lock.") and e.get("lock") == lock_id]
+        assert kinds[-2:] == [ev.LOCK_FAIL, ev.LOCK_RELEASE], lock_id
+
+
 def test_a_hot_thread_executor_counts_each_task_from_submit_to_end() -> None:
     rec, printed = traced("hot_executor.py")
     model = rec.model

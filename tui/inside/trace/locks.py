@@ -89,7 +89,7 @@ def user_site(depth: int = 2) -> str:
 def traced_methods(
     ctx: TraceContext, raw_acquire: Callable[..., bool], raw_release: Callable[[], Any], obj_id: str,
     kinds: tuple[str, str, str, str, str, str] = LOCK_KINDS, mp: bool = False,
-    owner: Any = None, held_here: Callable[[], bool] | None = None, fast_with: bool = False,
+    owner: Any = None, held_here: Callable[[], bool] | None = None,
 ) -> tuple[Callable[..., bool], Callable[[], Any], LockHeat]:
     """An acquire and a release that report ``kinds`` for ``obj_id`` around the raw ones. ``mp``: multiprocessing's
     signature (``block``, and a negative timeout means "do not wait") rather than threading's (``blocking``, and a
@@ -103,13 +103,6 @@ def traced_methods(
     the one returned here, and whether a thread of this process holds it now. In a span its ``release`` becomes the
     raw one (a Python call less per hold: a third of a hot loop's cost), but for a timed hold; who holds it is then
     asked of the lock itself rather than counted.
-
-    ``fast_with`` (an owner whose class is the script's only view of it: a TracedLock): in a span the owner is of a
-    class whose ``__exit__`` is the raw lock's own, so ``with lock:`` costs one Python call, its acquire. ``with``
-    looks ``__exit__`` up before its ``__enter__`` runs, in the same step, so the ``__enter__`` that runs tells
-    which ``__exit__`` that ``with`` will call: the span's own (``hot_enter``) means a release nobody will see, so
-    that acquire is always counted in a span (one is begun after it if it had to be told). The hold before a timed
-    one switches the class to one whose ``__exit__`` times it.
     """
     emit = ctx.emitter.emit  # bound once: this is the hottest path of a traced script
     steps = ctx.steps
@@ -127,7 +120,6 @@ def traced_methods(
     window_start = window_n = 0  # acquires in the current rate window
     depth = 0  # holds this process has out now (RLock re-entry counts each)
     span_start = held_at = 0
-    held_n = 0  # the acquire whose hold is timed (held_at): a hold let go unseen leaves held_at behind
     n = waits = fails = hold = hold_max = wait_max = 0
     timed = 0  # holds timed: one in TIMED_HOLD_MASK + 1 (two clock reads per hold would double a hot loop's cost)
     # Threads by their ident (pthread_self: cheap; a native id is a system call each time), told by native id.
@@ -173,8 +165,6 @@ def traced_methods(
         mode = HOT
         if swaps:
             owner.release = raw_release
-        if fast_with:
-            owner.__class__ = hot_class
         ctx.hot.add(obj_id, tick, end_span, reset)
 
     def tick(cpu_ns: int) -> bool:
@@ -186,8 +176,6 @@ def traced_methods(
         counted = n
         if mode == HOT and (cooling(counted - max(ticked_n, 0), cpu_ns) or steps[STEPPING_AT]):
             mode = COOLING  # the next acquire ends the span (in step mode: and is held there)
-            if fast_with:
-                owner.__class__ = cold_class  # a ``with`` from now on looks up the exit that tells its release
         ticked_n = counted
         if not due:
             due = True
@@ -220,8 +208,6 @@ def traced_methods(
             mode = COLD
             if swaps:
                 owner.release = release
-            if fast_with:
-                owner.__class__ = cold_class
             ctx.hot.closed(obj_id)
             ctx.emitter.emit_for(ctx.emitter.pid, summary_kind, summary(True, taking))
 
@@ -231,8 +217,6 @@ def traced_methods(
         mode = COLD
         if swaps:
             owner.release = release
-        if fast_with:
-            owner.__class__ = cold_class
         waiters = {}
 
     def note_hold() -> None:
@@ -245,50 +229,23 @@ def traced_methods(
         if held > hold_max:
             hold_max = held
 
-    def end_timed_hold() -> None:
-        """A timed hold of a swapped lock ends: counted if it is the one timed (the acquire since is that one)."""
-        nonlocal held_at
-        if held_n == n:
-            note_hold()
-        held_at = 0
-
     def timed_release() -> Any:
         """A swapped lock's release after a timed acquire: the hold is timed, and the raw release is back."""
         if held_at:
-            end_timed_hold()
+            note_hold()
         if mode != COLD:
             owner.release = raw_release
         return raw_release()
 
-    def timed_exit(exc_type: object, exc: object, tb: object) -> None:
-        """``with``'s exit of the hold after the class switched to the timed one (see fast_with): the hold is
-        timed, and the span's class is back. The span over meanwhile: the release is told as it is."""
-        if mode == COLD:
-            release()
-            return
-        if held_at:
-            end_timed_hold()
-        owner.release = raw_release
-        owner.__class__ = hot_class if mode == HOT else cold_class
-        raw_release()
-
-    def time_next_with() -> None:
-        """The next hold is timed: a ``with`` that begins now takes the exit that times it."""
-        if fast_with and mode == HOT:
-            owner.__class__ = timed_class
-
     def count_acquire() -> None:
         """A summarised acquire: this thread holds the lock now."""
-        nonlocal depth, held_at, held_n, holder, n
+        nonlocal depth, held_at, holder, n
         n += 1
         if swaps:
             holder = _ident()
             if not n & TIMED_HOLD_MASK:
                 held_at = now()
-                held_n = n
                 owner.release = timed_release
-            elif not (n + 1) & TIMED_HOLD_MASK:
-                time_next_with()
             return
         if not depth:
             held_at = now() if not n & TIMED_HOLD_MASK else 0
@@ -316,9 +273,8 @@ def traced_methods(
                 if window_n >= HOT_OPS and not steps[STEPPING_AT]:
                     begin_span(t)
 
-    def hot_wait(depth: int = 6) -> bool:
-        """A summarised acquire that found the lock taken: counted, unless it lasts; then it is told as it is.
-        ``depth``: frames from fields_at to the user's line (past hot_wait, contended, acquire_one and acquire)."""
+    def hot_wait() -> bool:
+        """A summarised acquire that found the lock taken: counted, unless it lasts; then it is told as it is."""
         nonlocal waits, wait_max
         me = _ident()
         since = now()
@@ -326,14 +282,14 @@ def traced_methods(
         try:
             lasting = not raw_acquire(True, LASTING_WAIT_S)
             if lasting:
-                emit(waiting, fields_at(depth), since)
+                emit(waiting, fields_at(6), since)  # past hot_wait, contended, acquire_one and acquire
                 raw_acquire(True)
         finally:
             waiters.pop(me, None)
         if lasting:
             if mode != COLD:
                 end_span(taking=True)  # whoever the summary said held it: a deadlock detector sees this wait's acquire
-            return reported_acquire(fields_at(depth))
+            return reported_acquire(fields_at(6))
         waited = now() - since
         waits += 1
         if waited > wait_max:
@@ -390,13 +346,12 @@ def traced_methods(
     # hot loop's path first and written out in full (count_acquire, inlined): every call it saves is a tenth of the
     # hot loop's cost. Step mode is not looked at there: the ticker ends the span when step mode begins.
     def acquire_swapped(blocking: bool = True, timeout: float | None = None) -> bool:
-        nonlocal held_at, held_n, holder, n
+        nonlocal held_at, holder, n
         if mode == HOT and timeout is None and raw_acquire(False):
             n += 1
             holder = _ident()
             if not n & TIMED_HOLD_MASK:
                 held_at = now()
-                held_n = n
                 owner.release = timed_release
             if due:
                 tell()
@@ -503,43 +458,6 @@ def traced_methods(
         rate_noted()
         return False
 
-    def hot_enter() -> bool:
-        """``with lock:`` on the span's class: its exit is the raw lock's, so this hold's release is never seen."""
-        nonlocal mode, holder, n
-        if mode == HOT and raw_acquire(False):  # the hot loop: acquire_swapped's path, for an untimed hold
-            n += 1
-            holder = _ident()
-            if not (n + 1) & TIMED_HOLD_MASK:
-                time_next_with()
-            if due:
-                tell()
-            return True
-        # Taken, or the span cools or ended since this ``with`` looked its methods up: the acquire is counted in
-        # the span, or told (a wait that lasts, or no span) and a span begun after it, cooling, so that the
-        # release nobody sees is one of a span's, whose summaries ask the lock whether it is held.
-        if mode != COLD:
-            if raw_acquire(False):
-                count_acquire()
-                if due:
-                    tell()
-            else:
-                hot_wait(4)  # past hot_wait and hot_enter
-        else:
-            acquire_one(True, None)
-        if mode == COLD and can_summarise:
-            begin_span(now())
-            mode = COOLING
-            owner.__class__ = cold_class
-        return True
-
-    if fast_with:
-        cold_class = type(owner)
-        made = {"__slots__": (), "__module__": cold_class.__module__, "__qualname__": cold_class.__qualname__}
-        hot_class = type(cold_class.__name__, (cold_class,), {
-            **made, "__enter__": staticmethod(hot_enter), "__exit__": raw_release.__self__.__exit__})
-        timed_class = type(cold_class.__name__, (cold_class,), {
-            **made, "__enter__": staticmethod(acquire_swapped), "__exit__": staticmethod(timed_exit)})
-
     hot = LockHeat(never_summarise, summarising, gave_up_all, took_back, end_span)
     summary_kind = ev.LOCK_SUMMARY
     if swaps:
@@ -596,7 +514,7 @@ class TracedLock:
         plain = type(raw) is _thread.LockType
         self.acquire, self.release, self._heat = traced_methods(
             ctx, raw.acquire, raw.release, self._contui_id, owner=self if plain else None,
-            held_here=raw.locked if plain else None, fast_with=plain)
+            held_here=raw.locked if plain else None)
 
     __enter__ = ENTER_BY_ACQUIRE
 
