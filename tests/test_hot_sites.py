@@ -242,6 +242,17 @@ def test_a_with_hold_that_outlasts_its_span_is_told_let_go() -> None:
         assert kinds[-2:] == [ev.LOCK_FAIL, ev.LOCK_RELEASE], lock_id
 
 
+def test_a_hot_locks_summaries_say_it_is_free_once_a_hold_they_told_is_over() -> None:
+    """A hot Lock's release in a span is not seen; the summaries ask the lock. After the last hold they said was on,
+    one more says it is free while the span is still open, not only the span's end at the process's exit."""
+    rec, printed = traced("hot_hold_then_idle.py")
+    assert printed == ["let go"]
+    (lock_id,) = rec.model.locks
+    summaries = [e for e in rec.of(ev.LOCK_SUMMARY) if e["lock"] == lock_id]
+    last_held = max(i for i, e in enumerate(summaries) if e["depth"])
+    assert any(e["depth"] == 0 and e["holder"] == 0 and not e["done"] for e in summaries[last_held + 1:])
+
+
 def test_a_hot_thread_executor_counts_each_task_from_submit_to_end() -> None:
     rec, printed = traced("hot_executor.py")
     model = rec.model

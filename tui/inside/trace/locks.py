@@ -127,6 +127,7 @@ def traced_methods(
     waiters: dict[int, int] = {}  # ident -> when its wait began
     ticked_n = -1  # n at the last tick
     told_n = -1  # n in the last summary sent
+    told_busy = False  # the last summary said a thread holds it or waits for it
     due = False  # a summary is due: the next acquire sends it
 
     def fields_at(depth: int) -> dict[str, str]:
@@ -156,9 +157,10 @@ def traced_methods(
 
     def begin_span(t: int) -> None:
         nonlocal mode, span_start, held_at, n, waits, fails, hold, hold_max, wait_max, holder
-        nonlocal ticked_n, told_n, due, timed
+        nonlocal ticked_n, told_n, due, timed, told_busy
         span_start = held_at = t
         n = waits = fails = hold = hold_max = wait_max = timed = 0
+        told_busy = False
         holder = _ident() if held() else 0
         ticked_n = told_n = -1
         due = False
@@ -180,7 +182,7 @@ def traced_methods(
         if not due:
             due = True
             return True
-        if counted == told_n and not waiters and not held():
+        if counted == told_n and not waiters and not held() and not told_busy:
             return False  # nothing new since the last summary and nothing held: the span waits for its end
         tell_now()  # the ticker holds ctx.hot.telling
         return True
@@ -192,10 +194,14 @@ def traced_methods(
                 tell_now()
 
     def tell_now() -> None:
-        nonlocal due, told_n
+        nonlocal due, told_n, told_busy
         due = False
         told_n = n
-        ctx.emitter.emit_for(ctx.emitter.pid, summary_kind, summary(False))
+        fields = summary(False)
+        # A hold let go unseen (a hot Lock's raw release) is over once the next summary says so: ticks go on
+        # until one has.
+        told_busy = bool(fields["depth"] or fields["waiting"])
+        ctx.emitter.emit_for(ctx.emitter.pid, summary_kind, fields)
 
     def end_span(taking: bool = False) -> None:
         """The span's last summary; every operation from now on is an event again. ``taking``: see summary."""
