@@ -75,3 +75,18 @@ def test_only_the_scripts_own_conditions_and_semaphores_go_through_the_tracer() 
     assert [e.get("phase") for e in rec.of(ev.COND_WAIT)] == ["begin", "end"]
     assert [e.get("type") for e in rec.of(ev.SEM_NEW)] == ["threading.BoundedSemaphore"]
     assert len(rec.of(ev.SEM_ACQUIRE)) == 2 and len(rec.of(ev.SEM_RELEASE)) == 2
+
+
+def test_a_traced_lock_enters_through_exit_stack_as_an_untraced_one_does() -> None:
+    """contextlib.ExitStack calls ``type(cm).__enter__(cm)``: a traced lock's __enter__ (the instance's acquire, for
+    ``with``'s speed) must be callable that way too, and the acquire and release told."""
+    path = script("exit_stack_locks.py")
+    rec = run_traced(path)
+    assert rec.code == 0
+    plain, code = plain_python_lines(path)
+    assert code == 0 and Counter(rec.lines()) == plain
+    assert rec.lines()[1:] == ["held inside: True True", "held after: False False"]
+    for kind in ("threading.Lock", "mp.Lock"):
+        (lock_id,) = [lid for lid, lock in rec.model.locks.items() if lock.type == kind]
+        told = [e.kind for e in rec.events if e.get("lock") == lock_id and e.kind in (ev.LOCK_ACQUIRE, ev.LOCK_RELEASE)]
+        assert told[:2] == [ev.LOCK_ACQUIRE, ev.LOCK_RELEASE], kind

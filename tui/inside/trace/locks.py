@@ -41,11 +41,20 @@ _ident = _thread.get_ident
 _ids = itertools.count(1)
 # The real locks, as the standard library makes them (threading.Lock and RLock are this module's factories).
 RAW_LOCKS = (_thread.LockType, _thread.RLock)
-# A traced lock's ``__enter__``: its own ``acquire`` (each lock's traced function), reached through a property whose
-# getter is C, so that ``with lock:`` costs no Python call of its own, as ``lock.acquire()`` does not. (Not so for
-# ``__exit__``: ``with`` looks it up before ``__enter__`` runs, and an acquire that ends a hot span changes which
-# release the lock has; ``__exit__`` must look ``release`` up as it exits.)
-ENTER_BY_ACQUIRE = property(attrgetter("acquire"))
+class _EnterByAcquire(property):
+    """A traced lock's ``__enter__``: its own ``acquire`` (each lock's traced function), reached through a property
+    whose getter is C, so that ``with lock:`` costs no Python call of its own, as ``lock.acquire()`` does not. (Not
+    so for ``__exit__``: ``with`` looks it up before ``__enter__`` runs, and an acquire that ends a hot span changes
+    which release the lock has; ``__exit__`` must look ``release`` up as it exits.)
+
+    Looked up on the class, as ``contextlib.ExitStack.enter_context`` does (``type(cm).__enter__(cm)``), it is what
+    a method would be there: called with the lock, it acquires it."""
+
+    def __call__(self, lock: Any) -> bool:
+        return lock.acquire()
+
+
+ENTER_BY_ACQUIRE = _EnterByAcquire(attrgetter("acquire"))
 raw_rlock = _thread.RLock
 
 # What each kind of primitive reports: (id field, acquired, has to wait, gave up, failed try, released).
