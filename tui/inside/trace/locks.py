@@ -41,6 +41,8 @@ _ident = _thread.get_ident
 _ids = itertools.count(1)
 # The real locks, as the standard library makes them (threading.Lock and RLock are this module's factories).
 RAW_LOCKS = (_thread.LockType, _thread.RLock)
+
+
 class _EnterByAcquire(property):
     """A traced lock's ``__enter__``: its own ``acquire`` (each lock's traced function), reached through a property
     whose getter is C, so that ``with lock:`` costs no Python call of its own, as ``lock.acquire()`` does not. (Not
