@@ -634,15 +634,16 @@ class _ExecutorHeat:
     tick instead. The counted futures wait in submit order (``futures``, appended by the work queue's ``put``), which is
     the order the workers take them in; those over leave from the front, and are counted as they leave."""
 
-    __slots__ = ("ctx", "pool", "mode", "window_start", "window_n", "since", "submitted", "started", "done", "failed",
-                 "cancelled", "ticked", "told", "futures", "front", "credit")
+    __slots__ = ("ctx", "pool", "mode", "window_start", "window_n", "since", "submitted", "left", "ticked", "told",
+                 "futures", "front", "credit")
 
     def __init__(self, ctx: TraceContext, pool: str) -> None:
         self.ctx = ctx
         self.pool = pool
         self.mode = COLD
         self.window_start = self.window_n = self.since = 0
-        self.submitted = self.started = self.done = self.failed = self.cancelled = 0  # started...: of those that left
+        self.submitted = 0
+        self.left = [0, 0, 0, 0]  # started, done, failed, cancelled: of the tasks that left the queue below
         self.ticked = 0
         self.told: tuple[int, ...] = ()
         self.futures: collections.deque[Any] = collections.deque()
@@ -656,38 +657,16 @@ class _ExecutorHeat:
             self.since = self.since or t
             self.ctx.hot.add(self.pool, self.tick, self.end, self.reset)
 
-    def _leave(self, future: Any) -> None:
-        state = future._state
-        if state == _FINISHED:
-            self.started += 1
-            if future._exception is None:
-                self.done += 1
-            else:
-                self.failed += 1
-        else:
-            self.cancelled += 1
-
     def _counts(self) -> tuple[int, int, int, int, int]:
         """(submitted, started, done, failed, cancelled): the futures over leave the front of the queue (only here,
         under the summaries' lock: the work queue's ``put`` only appends), the first few still in it are looked at."""
         futures = self.futures
         while futures and futures[0]._state in _OVER:
-            self._leave(futures.popleft())
-        started, done, failed, cancelled = self.started, self.done, self.failed, self.cancelled
+            _tally(self.left, futures.popleft())
+        counts = list(self.left)
         for i in range(min(len(futures), _LOOKED_AT)):  # by index: put() may append meanwhile
-            future = futures[i]
-            state = future._state
-            if state == _RUNNING:
-                started += 1
-            elif state == _FINISHED:
-                started += 1
-                if future._exception is None:
-                    done += 1
-                else:
-                    failed += 1
-            elif state != _PENDING:
-                cancelled += 1
-        return self.submitted, started, done, failed, cancelled
+            _tally(counts, futures[i])
+        return (self.submitted, *counts)
 
     def _let_go(self) -> bool:
         """A counted task that has lasted since the last tick holds the front: the tasks over behind it leave too
@@ -705,7 +684,7 @@ class _ExecutorHeat:
         for _ in range(len(futures)):
             future = futures.popleft()
             if future._state in _OVER:
-                self._leave(future)
+                _tally(self.left, future)
             else:
                 futures.append(future)  # after any appended meanwhile: the order is only nearly kept
         self.front = futures[0] if futures else None
@@ -754,6 +733,18 @@ class _ExecutorHeat:
         emitter.emit_for(emitter.pid, ev.TASK_SUMMARY, {
             "pool": self.pool, "since": self.since - emitter.t0,
             "n": dict(zip(("submit", "start", "done", "failed", "cancelled"), counts)), "done": done})
+
+
+def _tally(counts: list[int], future: Any) -> None:
+    """Add what ``future``'s state says of its task to ``counts`` (started, done, failed, cancelled)."""
+    state = future._state
+    if state == _RUNNING:
+        counts[0] += 1
+    elif state == _FINISHED:
+        counts[0] += 1
+        counts[1 if future._exception is None else 2] += 1
+    elif state != _PENDING:
+        counts[3] += 1
 
 
 def _install_thread_executor(ctx: TraceContext, thread_mod: ModuleType, futures: OwnClasses) -> None:
