@@ -90,3 +90,15 @@ def test_a_traced_lock_enters_through_exit_stack_as_an_untraced_one_does() -> No
         (lock_id,) = [lid for lid, lock in rec.model.locks.items() if lock.type == kind]
         told = [e.kind for e in rec.events if e.get("lock") == lock_id and e.kind in (ev.LOCK_ACQUIRE, ev.LOCK_RELEASE)]
         assert told[:2] == [ev.LOCK_ACQUIRE, ev.LOCK_RELEASE], kind
+
+
+def test_the_tracer_never_gives_an_object_a_dict_of_its_own() -> None:
+    """Queues, locks, events and pipe ends, the script's and the standard library's, hot and cold, keep their
+    attributes inline under contui as under python: an object whose ``__dict__`` the tracer asked for (to read its
+    mark) made every attribute read of the standard library's own code on it twice as slow, at every put and get."""
+    path = script("inline_attributes.py")
+    plain, code = plain_python_lines(path)
+    assert code == 0 and plain == Counter(["own dict: []"])
+    rec = run_traced(path)
+    assert rec.code == 0 and rec.lines() == ["own dict: []"]
+    assert rec.of(ev.QUEUE_SUMMARY) and rec.of(ev.LOCK_SUMMARY)  # the queue and the lock went hot, as the test needs

@@ -23,6 +23,7 @@ import threading
 from tui.inside import kinds as ev
 from tui.inside.streamlines import StreamLines
 from tui.inside.trace.context import TraceContext
+from tui.inside.trace.marks import mark_of
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.sites import is_user_file
 
@@ -277,7 +278,7 @@ def _install_subprocess(ctx: TraceContext, subprocess: ModuleType) -> None:
 
     def _handle_exitstatus(self: Any, sts: int, *args: Any, **kwargs: Any) -> None:
         orig_handle(self, sts, *args, **kwargs)
-        if self.returncode is not None and not self.__dict__.get("_contui_reaped"):
+        if self.returncode is not None and not mark_of(self, "_contui_reaped"):
             self._contui_reaped = True
             drain(self.pid)
             ctx.emit(ev.PROC_REAP, {"child": self.pid, "code": self.returncode, "by": "parent"})

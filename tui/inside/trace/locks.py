@@ -25,6 +25,7 @@ from tui.inside.trace.context import TraceContext
 from tui.inside.trace.hot import (
     COLD, COOLING, HOT, HOT_OPS, HOT_WINDOW_NS, LASTING_WAIT_S, TIMED_HOLD_MASK, cooling, native_id_of,
 )
+from tui.inside.trace.marks import ID, unmarked
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.own_class import OwnClasses
 from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, pickles_as, site_of
@@ -681,7 +682,7 @@ def tag_semlock(ctx: TraceContext, lock: Any, frame: FrameType | None, within: s
                 name: str | None = None) -> str:
     """Make a multiprocessing lock made by the standard library report as the script's (a condition's own lock),
     unless it already does; its id either way."""
-    known = lock.__dict__.get("_contui")
+    known = lock._contui
     if known is not None:
         return known
     lock_id = new_lock_id(ctx, f"mp.{type(lock).__name__}", frame, within, name)
@@ -701,6 +702,7 @@ def _install_multiprocessing(ctx: TraceContext, synchronize: ModuleType) -> None
     orig_make = SemLock._make_methods
     orig_getstate = SemLock.__getstate__
     orig_setstate = SemLock.__setstate__
+    unmarked(SemLock, names=(ID,))
 
     def __init__(self: Any, kind: int, value: int, *args: Any, **kwargs: Any) -> None:
         orig_init(self, kind, value, *args, **kwargs)
@@ -718,7 +720,7 @@ def _install_multiprocessing(ctx: TraceContext, synchronize: ModuleType) -> None
 
     def _make_methods(self: Any) -> None:
         orig_make(self)
-        obj_id = self.__dict__.get("_contui")
+        obj_id = self._contui
         if obj_id is not None:
             kinds = SEM_KINDS if isinstance(self, synchronize.Semaphore) else LOCK_KINDS
             semlock = self._semlock
@@ -733,7 +735,7 @@ def _install_multiprocessing(ctx: TraceContext, synchronize: ModuleType) -> None
     # The lock's identity travels with it to spawned children.
     def __getstate__(self: Any) -> Any:
         state = orig_getstate(self)
-        lock_id = self.__dict__.get("_contui")
+        lock_id = self._contui
         return state if lock_id is None else (state, lock_id)
 
     def __setstate__(self: Any, state: Any) -> None:

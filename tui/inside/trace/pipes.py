@@ -18,6 +18,7 @@ from tui.inside import kinds as ev
 from tui.inside.control import STEPPING_AT
 from tui.inside.trace.context import TraceContext, short_repr
 from tui.inside.trace.hot import COLD, HOT, Heat
+from tui.inside.trace.marks import mark_of, unmarked
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.queues import waiting_bytes
 from tui.inside.trace.sites import is_user_file, pickles_as, site_of
@@ -86,6 +87,7 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
     connection.Pipe = pickles_as(Pipe, "multiprocessing.connection", "Pipe")
 
     Base = connection._ConnectionBase
+    unmarked(Base)
     orig_send = Base.send
     orig_recv = Base.recv
     orig_close = Base.close
@@ -93,7 +95,7 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
 
     def noted(conn: Any, ids: tuple[str, str], t: int) -> None:
         """A send or recv told as an event: the end's rate in this process decides whether it becomes hot."""
-        heat = conn.__dict__.get("_contui_heat")
+        heat = conn._contui_heat
         if heat is None:
             heat = conn._contui_heat = Heat(ctx.hot, ev.PIPE_SUMMARY, "end", ids[1], ("send", "recv"), short_repr,
                                             {"pipe": ids[0]})
@@ -101,7 +103,7 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
         heat.note(t)
 
     def send(self: Any, obj: Any) -> None:
-        heat = self.__dict__.get("_contui_heat")
+        heat = self._contui_heat
         if heat is not None and heat.mode != COLD:
             if heat.mode == HOT:  # a hot loop's send: counted
                 orig_send(self, obj)
@@ -109,7 +111,7 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
                 heat.last[0] = obj
                 return
             heat.end()
-        ids = self.__dict__.get("_contui")
+        ids = self._contui
         if ids is None:
             return orig_send(self, obj)
         if steps[STEPPING_AT]:
@@ -120,7 +122,7 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
         noted(self, ids, t)
 
     def recv(self: Any) -> Any:
-        heat = self.__dict__.get("_contui_heat")
+        heat = self._contui_heat
         if heat is not None and heat.mode != COLD:
             # A hot loop's recv: counted, its thread among the summary's waiting while it is in it (so a wait that
             # lasts, for good perhaps, shows as one at the summaries' rate); told if the other end is closed.
@@ -139,7 +141,7 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
                 finally:
                     waiting.pop(me, None)
             heat.end()
-        ids = self.__dict__.get("_contui")
+        ids = self._contui
         if ids is None:
             return orig_recv(self)
         if steps[STEPPING_AT]:
@@ -157,13 +159,13 @@ def _install_connection(ctx: TraceContext, connection: ModuleType) -> None:
         return obj
 
     def close(self: Any) -> None:
-        ids = self.__dict__.get("_contui")
+        ids = self._contui
         if ids is not None and not self.closed:
             emit(ev.PIPE_CLOSE, {"pipe": ids[0], "end": ids[1]})
         orig_close(self)
 
     def poll(self: Any, timeout: float | None = 0.0) -> bool:
-        if timeout is None or timeout <= 0 or self.__dict__.get("_contui") is None:
+        if timeout is None or timeout <= 0 or self._contui is None:
             return orig_poll(self, timeout)
         return ctx.timed(lambda slice_: orig_poll(self, slice_), timeout)
 
@@ -188,7 +190,7 @@ def carry_tag(module: ModuleType, reduce_name: str, rebuild_name: str,
 
     def reduce(obj: Any) -> tuple[Any, tuple[Any, ...]]:
         rebuild, args = orig_reduce(obj)  # its rebuild function, looked up by name: the wrapper below
-        tag = obj.__dict__.get("_contui")
+        tag = mark_of(obj)
         return (rebuild, args) if tag is None else (rebuild, (*args, tag))
 
     def rebuild(*args: Any) -> Any:

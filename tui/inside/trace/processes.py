@@ -15,8 +15,9 @@ from tui.inside import kinds as ev
 from tui.inside.control import STEPPING_AT
 from tui.inside.trace.children import finish_children
 from tui.inside.trace.context import TraceContext
-from tui.inside.trace.steps import code_site
+from tui.inside.trace.marks import mark_of
 from tui.inside.trace.on_import import ImportWatch
+from tui.inside.trace.steps import code_site
 from tui.inside.trace.sites import is_user_file
 from tui.inside.trace.tracebacks import strip
 
@@ -81,7 +82,7 @@ def install(ctx: TraceContext, boot_prefix: str, imports: ImportWatch) -> None:
             code = orig_poll(self, flag)
             if before is None and code is not None:
                 fields = {"child": self.pid, "code": code, "by": "parent"}
-                if self.__dict__.get(JOINER) == _get_ident():  # the join's end follows at once: one write for both
+                if mark_of(self, JOINER) == _get_ident():  # the join's end follows at once: one write for both
                     emit_later(ev.PROC_REAP, fields)
                 else:
                     emit(ev.PROC_REAP, fields)
@@ -170,12 +171,12 @@ def _install_process(ctx: TraceContext, process: ModuleType) -> None:
         emit(ev.PROC_JOIN, {"child": self.pid, "phase": "begin", "timeout": timeout})
         popen = self._popen  # type: ignore[attr-defined]
         if popen is not None:
-            popen.__dict__[JOINER] = _get_ident()  # see poll: the reap this join sees goes out with its end
+            setattr(popen, JOINER, _get_ident())  # see poll: the reap this join sees goes out with its end
         try:
             ctx.timed(lambda slice_: orig_join(self, slice_), timeout, finished=lambda _: self.exitcode is not None)
         finally:
             if popen is not None:
-                popen.__dict__.pop(JOINER, None)
+                setattr(popen, JOINER, None)
             emit(ev.PROC_JOIN, {"child": self.pid, "phase": "end", "code": self.exitcode})
 
     orig_is_alive = BaseProcess.is_alive

@@ -13,6 +13,7 @@ from tui.inside import kinds as ev
 from tui.inside.control import STEPPING_AT
 from tui.inside.trace.context import TraceContext, short_repr
 from tui.inside.trace.hot import COLD, HOT, LASTING_WAIT_S, Heat
+from tui.inside.trace.marks import HEAT, ID, unmarked
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, pickles_as, site_of
 
@@ -47,7 +48,7 @@ def get_within(queue: Any, seconds: float, Empty: type) -> Any:
     if not queue._rlock.acquire(True, seconds):
         raise Empty
     try:
-        ready = queue.__dict__.get("_contui_poll")
+        ready = queue._contui_poll
         if ready is None:  # made once per queue and process: a hot loop's get may come here every time
             import select  # loaded by multiprocessing.connection already
 
@@ -83,7 +84,7 @@ def _announce(ctx: TraceContext, queue: Any, type_name: str, maxsize: int, frame
 
 def _noted(ctx: TraceContext, queue: Any, qid: str, t: int) -> None:
     """A put or get told as an event: the queue's rate in this process decides whether it becomes hot."""
-    heat = queue.__dict__.get("_contui_heat")
+    heat = queue._contui_heat
     if heat is None:
         heat = queue._contui_heat = Heat(ctx.hot, ev.QUEUE_SUMMARY, "queue", qid, ("put", "get"), short_repr)
     heat.note(t)
@@ -91,7 +92,7 @@ def _noted(ctx: TraceContext, queue: Any, qid: str, t: int) -> None:
 
 def _cool(queue: Any) -> None:
     """The queue's next operation is told one by one: a span still open (cooling) ends first."""
-    heat = queue.__dict__.get("_contui_heat")
+    heat = queue._contui_heat
     if heat is not None and heat.mode != COLD:
         heat.end()
 
@@ -103,13 +104,14 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
     context_file = mp_context.__file__
     emit = ctx.emitter.emit
     steps = ctx.steps
+    unmarked(queues.Queue, queues.SimpleQueue, names=(ID, HEAT, "_contui_poll"))
 
     def traced_init(cls: type) -> None:
         orig_init = cls.__init__
 
         def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
             orig_init(self, *args, **kwargs)
-            if "_contui" in self.__dict__:  # JoinableQueue's __init__ runs Queue's: decided there already
+            if self._contui is not None:  # JoinableQueue's __init__ runs Queue's: decided there already
                 return
             frame = caller_outside(self, skip_files=(context_file,))
             if frame is None or not is_user_file(frame.f_code.co_filename):
@@ -122,7 +124,7 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
         orig_put = cls.put
 
         def put(self: Any, obj: Any, block: bool = True, timeout: float | None = None) -> None:
-            heat = self.__dict__.get("_contui_heat")
+            heat = self._contui_heat
             if heat is not None and heat.mode != COLD:
                 if heat.mode == HOT:  # a hot loop's put: counted, unless the queue is full
                     try:
@@ -134,7 +136,7 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
                         heat.last[0] = obj
                         return
                 heat.end()
-            qid = self.__dict__.get("_contui")
+            qid = self._contui
             if qid is None:
                 return orig_put(self, obj, block, timeout)
             if steps[STEPPING_AT]:
@@ -163,7 +165,7 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
         orig_get = cls.get
 
         def get(self: Any, block: bool = True, timeout: float | None = None) -> Any:
-            heat = self.__dict__.get("_contui_heat")
+            heat = self._contui_heat
             if heat is not None and heat.mode != COLD:
                 if heat.mode == HOT and timeout is None:
                     # A hot loop's get: counted, unless nothing comes soon (then it is told, as it waits) or a
@@ -182,7 +184,7 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
                         heat.last[1] = item
                         return item
                 heat.end()
-            qid = self.__dict__.get("_contui")
+            qid = self._contui
             if qid is None:
                 return orig_get(self, block, timeout)
             if steps[STEPPING_AT]:
@@ -217,7 +219,7 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
 
         def __getstate__(self: Any) -> Any:
             state = orig_getstate(self)
-            qid = self.__dict__.get("_contui")
+            qid = self._contui
             return state if qid is None else state + (_Mark((qid,)),)
 
         def __setstate__(self: Any, state: Any) -> None:
@@ -246,7 +248,7 @@ def _install_simple(ctx: TraceContext, cls: type) -> None:
     steps = ctx.steps
 
     def put(self: Any, obj: Any) -> None:
-        qid = self.__dict__.get("_contui")
+        qid = self._contui
         if qid is not None and steps[STEPPING_AT]:
             ctx.point("put", qid)
         t = ctx.emitter.now()
@@ -255,7 +257,7 @@ def _install_simple(ctx: TraceContext, cls: type) -> None:
             ctx.emit(ev.QUEUE_PUT, {"queue": qid, "item": short_repr(obj)}, t)
 
     def get(self: Any) -> Any:
-        qid = self.__dict__.get("_contui")
+        qid = self._contui
         if qid is not None and steps[STEPPING_AT]:
             ctx.point("get", qid)
         if qid is not None and self.empty():
@@ -274,7 +276,7 @@ def _install_joinable(ctx: TraceContext, cls: type) -> None:
     orig_join = cls.join
 
     def task_done(self: Any) -> None:
-        qid = self.__dict__.get("_contui")
+        qid = self._contui
         if qid is not None:
             # Said before it happens: the last task_done lets join() return, and a daemon consumer may be
             # terminated at once, before it could say anything after.
@@ -282,7 +284,7 @@ def _install_joinable(ctx: TraceContext, cls: type) -> None:
         orig_task_done(self)
 
     def join(self: Any) -> None:
-        qid = self.__dict__.get("_contui")
+        qid = self._contui
         if qid is None:
             return orig_join(self)
         ctx.emit(ev.QUEUE_JOIN, {"queue": qid, "phase": "begin"})
@@ -306,6 +308,7 @@ def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
     emit = ctx.emitter.emit
     steps = ctx.steps
     orig_init = Queue.__init__
+    unmarked(Queue)
 
     def stdlib_type(cls: type) -> str:
         base = next((c for c in cls.__mro__ if c.__module__ == "queue"), cls)
@@ -322,12 +325,12 @@ def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
         orig_get_item = cls.__dict__["_get"]
 
         def _put(self: Any, item: Any) -> None:
-            heat = self.__dict__.get("_contui_heat")
+            heat = self._contui_heat
             if heat is not None and heat.mode == HOT:  # a hot loop's put: counted (under the queue's mutex)
                 heat.counts[0] += 1
                 heat.last[0] = item
                 return orig_put_item(self, item)
-            qid = self.__dict__.get("_contui")
+            qid = self._contui
             if qid is not None:
                 _cool(self)
                 fields = {"queue": qid, "item": short_repr(item)}
@@ -339,12 +342,12 @@ def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
 
         def _get(self: Any) -> Any:
             item = orig_get_item(self)
-            heat = self.__dict__.get("_contui_heat")
+            heat = self._contui_heat
             if heat is not None and heat.mode == HOT:
                 heat.counts[1] += 1
                 heat.last[1] = item
                 return item
-            qid = self.__dict__.get("_contui")
+            qid = self._contui
             if qid is not None:
                 _cool(self)
                 emit(ev.QUEUE_GET, {"queue": qid, "item": short_repr(item)})
@@ -371,7 +374,7 @@ def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
                 _cool(queue)
                 emit(ev.QUEUE_TIMEOUT, {"queue": qid, "op": op, "error": Error.__name__, "block": False})
                 raise
-        heat = queue.__dict__.get("_contui_heat")
+        heat = queue._contui_heat
         if heat is not None and heat.mode == HOT and timeout is None:
             try:
                 return call(queue, *args, True, LASTING_WAIT_S)
@@ -389,7 +392,7 @@ def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
             raise
 
     def put(self: Any, item: Any, block: bool = True, timeout: float | None = None) -> None:
-        qid = self.__dict__.get("_contui")
+        qid = self._contui
         if qid is not None and steps[STEPPING_AT]:
             ctx.point("put", qid)
         if qid is None or self.maxsize <= 0:  # unbounded: a put never waits (its event comes from _put)
@@ -397,7 +400,7 @@ def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
         try_then_wait(qid, "put", Full, block, timeout, orig_put, self, item)
 
     def get(self: Any, block: bool = True, timeout: float | None = None) -> Any:
-        qid = self.__dict__.get("_contui")
+        qid = self._contui
         if qid is None:
             return orig_get(self, block, timeout)
         if steps[STEPPING_AT]:
@@ -405,13 +408,13 @@ def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
         return try_then_wait(qid, "get", Empty, block, timeout, orig_get, self)
 
     def task_done(self: Any) -> None:
-        qid = self.__dict__.get("_contui")
+        qid = self._contui
         if qid is not None and self.unfinished_tasks > 0:  # one too many raises ValueError: nothing is done then
             emit(ev.QUEUE_TASK_DONE, {"queue": qid})
         orig_task_done(self)
 
     def join(self: Any) -> None:
-        qid = self.__dict__.get("_contui")
+        qid = self._contui
         if qid is None:
             return orig_join(self)
         emit(ev.QUEUE_JOIN, {"queue": qid, "phase": "begin"})

@@ -18,6 +18,7 @@ import sys
 
 from tui.inside import kinds as ev
 from tui.inside.trace.context import TraceContext
+from tui.inside.trace.marks import mark_of
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.pipes import carry_tag, names_on_line
 from tui.inside.trace.sites import caller_outside, is_user_file, pickles_as, site_of
@@ -101,7 +102,7 @@ def _report_value(ctx: TraceContext, ctypes: ModuleType, made: Any, kind: str, f
 def _trace_value_lock(ctx: TraceContext, made: Any, name: str, site: str) -> str | None:
     """Report the wrapper's lock as the script's, unless it is already (the script passed its own lock=)."""
     lock = made.get_lock()
-    known = getattr(lock, "__dict__", {}).get("_contui")
+    known = mark_of(lock)
     if known is not None or not hasattr(lock, "_make_methods"):
         return known  # a lock of the script's, already reported; or not a multiprocessing lock at all
     lock_id = f"L{os.getpid()}.v{next(_ids)}"

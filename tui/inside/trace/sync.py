@@ -24,6 +24,7 @@ from tui.inside import kinds as ev
 from tui.inside.trace.context import TraceContext, short_repr
 from tui.inside.trace.hot import COLD, HOT, Heat
 from tui.inside.trace.locks import RAW_LOCKS, TracedLock, raw_rlock, tag_semlock, user_site
+from tui.inside.trace.marks import mark_of, unmarked
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.own_class import OwnClasses
 from tui.inside.trace.sites import assigned_name, caller_outside, is_library_file, is_user_file, site_of
@@ -65,7 +66,7 @@ def _carry_id(cls: type) -> None:
 
     def __getstate__(self: Any) -> Any:
         state = orig_getstate(self)
-        obj_id = self.__dict__.get("_contui")
+        obj_id = self._contui
         return state if obj_id is None else (*state, _IdMark((obj_id,)))
 
     def __setstate__(self: Any, state: Any) -> None:
@@ -109,14 +110,14 @@ def _condition_methods(ctx: TraceContext, cls: type, is_owned: Callable[[Any], b
     orig_notify = cls.notify
 
     def heat_of(cond: Any, cid: str) -> Heat:
-        heat = cond.__dict__.get("_contui_heat")
+        heat = cond._contui_heat
         if heat is None:
             heat = cond._contui_heat = Heat(ctx.hot, ev.COND_SUMMARY, "cond", cid, ("wait", "notify"), short_repr)
             heat.waiting = {}
         return heat
 
     def wait(self: Any, timeout: float | None = None) -> bool:
-        heat = self.__dict__.get("_contui_heat")
+        heat = self._contui_heat
         if heat is not None and heat.mode != COLD:
             if heat.mode == HOT and timeout is None:  # a hot loop's wait: counted, its thread in the room
                 heat.counts[0] += 1
@@ -127,20 +128,20 @@ def _condition_methods(ctx: TraceContext, cls: type, is_owned: Callable[[Any], b
                 finally:
                     heat.waiting.pop(me, None)
             heat.end()
-        cid = self.__dict__.get("_contui")
+        cid = self._contui
         if cid is None or not is_owned(self):
             return orig_wait(self, timeout)
         heat_of(self, cid).note(ctx.emitter.now())
         return _reported_wait(ctx, ev.COND_WAIT, {"cond": cid}, orig_wait, self, timeout)
 
     def notify(self: Any, n: int = 1) -> None:
-        heat = self.__dict__.get("_contui_heat")
+        heat = self._contui_heat
         if heat is not None and heat.mode != COLD:
             if heat.mode == HOT:  # a hot loop's notify: counted
                 heat.counts[1] += 1
                 return orig_notify(self, n)
             heat.end()
-        cid = self.__dict__.get("_contui")
+        cid = self._contui
         if cid is not None and is_owned(self):
             ctx.point("notify", cid)
             # Before the real notify: the woken threads' own events come after it.
@@ -149,13 +150,13 @@ def _condition_methods(ctx: TraceContext, cls: type, is_owned: Callable[[Any], b
         return orig_notify(self, n)
 
     def notify_all(self: Any) -> None:
-        heat = self.__dict__.get("_contui_heat")
+        heat = self._contui_heat
         if heat is not None and heat.mode != COLD:
             if heat.mode == HOT:
                 heat.counts[1] += 1
                 return orig_notify(self, everyone(self))
             heat.end()
-        cid = self.__dict__.get("_contui")
+        cid = self._contui
         if cid is not None and is_owned(self):
             ctx.point("notify_all", cid)
             emit(ev.COND_NOTIFY, {"cond": cid, "site": user_site(2), "n": -1})
@@ -201,7 +202,7 @@ def _install_threading_condition(ctx: TraceContext) -> None:
         orig_init(self, lock)
         self._contui = cid
         own.adopt(self)
-        lock_id = getattr(lock, "_contui_id", None) or getattr(lock, "__dict__", {}).get("_contui")
+        lock_id = getattr(lock, "_contui_id", None) or mark_of(lock)
         ctx.emit(ev.COND_NEW, {**_new_fields("cond", cid, "threading.Condition", frame), "lock": lock_id})
 
     Condition.__init__ = __init__  # type: ignore[method-assign]
@@ -215,20 +216,20 @@ def _trace_event_methods(ctx: TraceContext, cls: type) -> None:
     orig_wait = cls.wait
 
     def set(self: Any) -> None:
-        eid = self.__dict__.get("_contui")
+        eid = self._contui
         if eid is not None:  # before the real set: the waiters it wakes report after it
             ctx.point("set", eid)
             emit(ev.EVENT_SET, {"event": eid, "site": user_site(2)})
         return orig_set(self)
 
     def clear(self: Any) -> None:
-        eid = self.__dict__.get("_contui")
+        eid = self._contui
         if eid is not None:
             emit(ev.EVENT_CLEAR, {"event": eid, "site": user_site(2)})
         return orig_clear(self)
 
     def wait(self: Any, timeout: float | None = None) -> bool:
-        eid = self.__dict__.get("_contui")
+        eid = self._contui
         if eid is None:
             return orig_wait(self, timeout)
         return _reported_wait(ctx, ev.EVENT_WAIT, {"event": eid}, orig_wait, self, timeout)
@@ -267,7 +268,7 @@ def _trace_barrier_methods(ctx: TraceContext, cls: type) -> None:
     orig_reset = cls.reset
 
     def wait(self: Any, timeout: float | None = None) -> int:
-        bid = self.__dict__.get("_contui")
+        bid = self._contui
         if bid is None:
             return orig_wait(self, timeout)
         site = user_site(2)
@@ -281,13 +282,13 @@ def _trace_barrier_methods(ctx: TraceContext, cls: type) -> None:
         return index
 
     def _break(self: Any) -> None:
-        bid = self.__dict__.get("_contui")
+        bid = self._contui
         if bid is not None:
             emit(ev.BARRIER_ABORT, {"barrier": bid, "site": user_site(2)})
         orig_break(self)
 
     def reset(self: Any) -> None:
-        bid = self.__dict__.get("_contui")
+        bid = self._contui
         if bid is not None:
             emit(ev.BARRIER_RESET, {"barrier": bid, "site": user_site(2)})
         orig_reset(self)
@@ -302,6 +303,7 @@ def _parties(barrier: Any) -> dict[str, Any]:
 
 
 def _install_threading(ctx: TraceContext) -> None:
+    unmarked(threading.Condition, threading.Event, threading.Barrier)
     _install_threading_condition(ctx)
     _trace_init(ctx, threading.Event, "E", "event", ev.EVENT_NEW, "threading.Event")
     _trace_event_methods(ctx, threading.Event)
@@ -315,6 +317,7 @@ def _install_multiprocessing(ctx: TraceContext, synchronize: ModuleType) -> None
 
     skip = (mp_context.__file__,)
     Condition = synchronize.Condition
+    unmarked(Condition, synchronize.Event)
     orig_init = Condition.__init__
 
     def __init__(self: Any, lock: Any = None, **kwargs: Any) -> None:

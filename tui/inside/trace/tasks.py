@@ -24,6 +24,7 @@ from tui.inside import kinds as ev
 from tui.inside.control import STEPPING_AT
 from tui.inside.trace.context import TraceContext, short_repr
 from tui.inside.trace.hot import COLD, COOLING, HOT, cooling, too_many
+from tui.inside.trace.marks import mark_of
 from tui.inside.trace.on_import import ImportWatch
 from tui.inside.trace.own_class import OwnClasses
 from tui.inside.trace.sites import assigned_name, caller_outside, is_user_file, pickles_as, site_of
@@ -147,7 +148,7 @@ def _name_of(frame: FrameType) -> str | None:
 
 
 def _new_pool(ctx: TraceContext, obj: object, kind: str, workers: int, frame: FrameType, t: int) -> str:
-    pool_id = obj.__dict__[POOL_MARK]
+    pool_id = getattr(obj, POOL_MARK)
     ctx.emit(ev.POOL_NEW, {"pool": pool_id, "type": kind, "workers": workers, "site": site_of(frame),
                            "name": _name_of(frame)}, t)
     return pool_id
@@ -160,7 +161,7 @@ def _mark(obj: object) -> str:
 
 
 def _marked(obj: object) -> str | None:
-    return None if obj is None else getattr(obj, "__dict__", {}).get(POOL_MARK)
+    return mark_of(obj, POOL_MARK)  # type: ignore[return-value]
 
 
 # -- queues seen from one side ------------------------------------------------------------------------------------
@@ -174,7 +175,7 @@ class _Relay:
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._queue, name)
         if getattr(value, "__self__", None) is self._queue:  # a method of the queue (a worker's get): kept, so the
-            self.__dict__[name] = value  # next call finds it at once instead of coming here again
+            setattr(self, name, value)  # next call finds it at once instead of coming here again
         return value
 
     def _report(self, item: Any) -> None:
@@ -238,7 +239,7 @@ def _become_worker(ctx: TraceContext) -> None:
 
 def pool_role(thread: threading.Thread) -> str | None:
     """``pool-worker`` or ``pool-helper`` for a thread of a pool or executor the script made; None otherwise."""
-    if POOL_MARK in thread.__dict__:  # a ThreadPool's worker (multiprocessing.dummy's DummyProcess)
+    if _marked(thread) is not None:  # a ThreadPool's worker (multiprocessing.dummy's DummyProcess)
         return POOL_WORKER
     target = getattr(thread, "_target", None)
     if target is None:
@@ -295,7 +296,7 @@ def _install_pool(ctx: TraceContext, pool_mod: ModuleType) -> None:
     orig_repopulate = Pool._repopulate_pool
 
     def _repopulate_pool(self: Any) -> Any:
-        pool_id = self.__dict__.get(POOL_MARK)
+        pool_id = _marked(self)
         if pool_id is not None:  # made in __init__ just before; every helper thread gets it among its arguments
             setattr(self._cache, POOL_MARK, pool_id)
         return orig_repopulate(self)
@@ -304,7 +305,7 @@ def _install_pool(ctx: TraceContext, pool_mod: ModuleType) -> None:
 
     def apply_async(self: Any, func: Any, args: Any = (), kwds: Any = {}, callback: Any = None,
                     error_callback: Any = None) -> Any:
-        pool_id = self.__dict__.get(POOL_MARK)
+        pool_id = _marked(self)
         if pool_id is None:
             return orig_apply_async(self, func, args, kwds, callback, error_callback)
         t = ctx.emitter.now()  # before the task is on its way: its worker's start is always later
@@ -315,7 +316,7 @@ def _install_pool(ctx: TraceContext, pool_mod: ModuleType) -> None:
     orig_generate = Pool._guarded_task_generation
 
     def _guarded_task_generation(self: Any, result_job: int, func: Any, iterable: Any) -> Any:
-        pool_id = self.__dict__.get(POOL_MARK)
+        pool_id = _marked(self)
         if pool_id is None:
             return orig_generate(self, result_job, func, iterable)
         if sys._getframe(1).f_code.co_name == "_map_async":
@@ -775,7 +776,7 @@ def _install_process_executor(ctx: TraceContext, process_mod: ModuleType, future
     emit = ctx.emitter.emit
 
     def follow(executor: Any, submitted: Callable[[Any, Any], None], _heat: _ExecutorHeat | None) -> None:
-        executor._mp_context = _TaggingContext(executor._mp_context, executor.__dict__[POOL_MARK])
+        executor._mp_context = _TaggingContext(executor._mp_context, _marked(executor))
         pending = executor._pending_work_items  # work id -> work item: the executor's own dict for its whole life
         work_ids = executor._work_ids
         orig_put = work_ids.put
