@@ -29,8 +29,11 @@ def script(name: str) -> str:
 
 
 def run_traced(target: str, *, timeout: float = 60.0, speed: float = 1.0, start_method: str | None = None,
-               on_event: Callable[[Event], None] | None = None, stdin: str = "null") -> Recording:
-    run = Run(resolve_target(target), speed=speed, start_method=start_method, stdin=stdin)  # type: ignore[arg-type]
+               on_event: Callable[[Event], None] | None = None, stdin: str = "null",
+               block_output: bool = False) -> Recording:
+    """``block_output``: the script's stdout block-buffered, as under ``contui run > file``."""
+    run = Run(resolve_target(target), speed=speed, start_method=start_method, stdin=stdin,  # type: ignore[arg-type]
+              block_output=block_output)
     return record_run(run, target, timeout=timeout, on_event=on_event)
 
 

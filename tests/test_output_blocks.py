@@ -15,7 +15,6 @@ from tui.engine.decoder import decode_payload
 from tui.engine.events import Event
 from tui.engine.model import Model
 from tui.engine.recording import Recording
-from tui.inside.env import ENV_OUTPUT
 
 MAIN = 10
 
@@ -114,7 +113,17 @@ def test_line_mode_sends_blocks_of_lines_each_of_its_thread_and_keeps_the_order_
 
 def test_block_mode_buffers_as_python_into_a_file_and_still_gives_each_line_its_thread(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(ENV_OUTPUT, "block")
     monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)  # python -u writes through: no block buffer to mimic
-    rec = run_traced(script("prints_every_way.py"))
+    rec = run_traced(script("prints_every_way.py"), block_output=True)
     _check(rec)
+
+
+def test_block_mode_outlasts_a_queues_feeder_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A queue's feeder thread prints nothing of the script's: the lines around its start stay in the block buffer
+    and leave together, as python writes them into a file, not one write (and one wake-up of contui) per line."""
+    monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)  # python -u writes through: no block buffer to mimic
+    rec = run_traced(script("prints_around_a_feeder.py"), block_output=True)
+    assert rec.code == 0
+    assert rec.lines() == ["before the queue", "after its feeder started", "last line"]
+    [block] = [e for e in rec.of(ev.STDOUT) if e.pid == rec.main_pid]
+    assert block.get("lines") == 3 and block.tid == rec.main_pid

@@ -11,9 +11,11 @@ file reaches the tracer's Python code, in :class:`_Sink`, the wrapper's ``buffer
   event, starts a new one. So the order of everything a process says is kept, every line keeps its thread, and a
   burst of 200,000 lines is some hundreds of events, not 200,000.
 - **block mode** (``contui run`` with its stdout a file or a pipe, told by ``CONTUI_OUTPUT=block``): the wrapper
-  is block-buffered, as python's stdout into a file is, and the sink gets 8 KiB at a time. Only while the process
-  has one thread: the wrapper is flushed (by the thread that wrote all of it) and goes line-buffered before any
-  other thread starts, so no line is ever attributed to a thread that did not write it.
+  is block-buffered, as python's stdout into a file is, and the sink gets 8 KiB at a time. Only while one thread
+  of the process may print: the wrapper is flushed (by the thread that wrote all of it) and goes line-buffered
+  before any other thread that may run the script's code starts, so no line is ever attributed to a thread that
+  did not write it. (A queue's feeder thread does not count: a process that puts to a multiprocessing queue and
+  prints now and then, line by line, cost a write and a wake-up of contui per line.)
 
 A line printed in a quiet moment is sent at once (a process killed right after still has it on screen); lines that
 come faster than the flusher's delay are left to it. ``flush()`` shows an unfinished line (a prompt) at once.
@@ -296,17 +298,29 @@ _block_captures: list[_Sink] = []
 _watching: list[bool] = []  # one item once the thread starts are watched (a list: no module global is rebound)
 
 
+def _runs_no_script_code(function: Any) -> bool:
+    """A thread about to start with ``function`` can print none of the script's lines: one of the tracer's hidden
+    threads (the emitter's flusher, readers of children's pipes), or a multiprocessing queue's feeder thread (every
+    process that puts to a queue has one; it only pickles and writes items, and a failure of its own goes to stderr,
+    which is line-buffered always). Any other thread may run the script's code, a library's that calls back into it
+    (a Timer, a pool's result handler) too."""
+    if str(getattr(function, "__module__", "")).startswith("tui.inside."):
+        return True
+    target = getattr(getattr(function, "__self__", None), "_target", None)  # threading.Thread._bootstrap's thread
+    return getattr(target, "__module__", None) == "multiprocessing.queues" and \
+        getattr(target, "__qualname__", None) == "Queue._feed"
+
+
 def _watch_thread_starts() -> None:
     """Every Python thread starts through ``_thread.start_new_thread`` (``threading`` keeps its own reference):
-    before one does, block mode ends. The tracer's hidden threads (the emitter's flusher, readers of children's
-    pipes) never print, and do not count."""
+    before one that may print does, block mode ends."""
     if _watching:
         return
     _watching.append(True)
     real = _thread.start_new_thread
 
     def start_new_thread(function: Any, args: Any, kwargs: Any = None) -> int:
-        if not str(getattr(function, "__module__", "")).startswith("tui.inside."):
+        if not _runs_no_script_code(function):
             for sink in _block_captures:
                 sink.to_lines()
         return real(function, args) if kwargs is None else real(function, args, kwargs)
