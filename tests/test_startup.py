@@ -81,11 +81,13 @@ def test_a_run_whose_folder_contui_already_removed_ends_quietly(tmp_path: Path) 
 
 def test_contui_run_starts_the_run_before_it_loads_what_only_collecting_needs(tmp_path: Path) -> None:
     """The run's processes start (the reaper is contui's first fork) before contui loads multiprocessing (for the
-    event queue), the model, psutil, typing or tempfile: a run of a trivial script waited for all of them."""
+    event queue), the model, psutil, typing, tempfile, dataclasses (and inspect, which it loads) or ctypes: a run of a
+    trivial script waited for all of them."""
     code_, at_fork = _contui_run_hello(
         tmp_path, "seen = []\nos.register_at_fork(before=lambda: seen or seen.append(sorted(sys.modules)))", "seen[0]")
     assert isinstance(at_fork, list) and code_ == 0 and "tui.inside.reaper" in at_fork  # the reaper's fork: contui's first
-    late = ("multiprocessing", "tui.engine.model", "tui.engine.transport", "psutil", "typing", "tempfile", "shutil")
+    late = ("multiprocessing", "tui.engine.model", "tui.engine.transport", "psutil", "typing", "tempfile", "shutil",
+            "dataclasses", "inspect", "ctypes")
     assert [m for m in at_fork if m.split(".")[0] in late or m in late] == []
 
 

@@ -1,5 +1,8 @@
 """The command line: ``contui`` (the live app), ``contui list``, ``contui run TARGET [ARGS ...]``, and the recorded
-runs: ``contui runs``, ``contui replay RECORDING``, ``contui export RECORDING -o trace.json``."""
+runs: ``contui runs``, ``contui replay RECORDING``, ``contui export RECORDING -o trace.json``.
+
+The requests are named tuples, as catalog.py's records are: ``contui run`` loads this module before its script can
+start, and ``dataclasses`` loads ``inspect`` and what it needs (see tests/test_startup.py)."""
 
 from __future__ import annotations
 
@@ -9,15 +12,15 @@ import os
 import signal
 import sys
 import time
+from collections import namedtuple
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from tui.engine import catalog
-from tui.engine import events as ev
 from tui.engine.catalog import Target, TargetError, resolve_target
 from tui.engine.runner import SPEED_MAX, SPEED_MIN, START_METHODS, Run
+from tui.inside import kinds as ev  # the kinds alone: tui.engine.events (its Event class) loads after the run starts
 
 # typing is not loaded at run time: contui run's start waits for every module it loads. The model is loaded by a
 # run only: the app's start-up need not pay for it here.
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
     from typing import NoReturn, TextIO
 
     from tui.app import ContuiApp
+    from tui.engine.events import Event
     from tui.engine.flight import FlightRecorder
     from tui.engine.model import Model
 
@@ -61,14 +65,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 # -- contui (the app) -------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class AppRequest:
-    """What ``contui [options] [SCRIPT.py ...] [-- ARGS ...]`` asks for."""
+class AppRequest(namedtuple("AppRequest", ("scripts", "args", "projector", "lang"), defaults=((), (), False, "en"))):
+    """What ``contui [options] [SCRIPT.py ...] [-- ARGS ...]`` asks for: ``scripts``, and ``args`` (tuple[str, ...]:
+    every script of the list gets these as its sys.argv[1:]), ``projector`` (bool), ``lang`` (str)."""
 
-    scripts: tuple[str, ...] = ()
-    args: tuple[str, ...] = ()  # every script of the list gets these as its sys.argv[1:]
-    projector: bool = False
-    lang: str = "en"
+    __slots__ = ()
 
 
 def app_parser() -> argparse.ArgumentParser:
@@ -119,11 +120,10 @@ def runs_parser() -> argparse.ArgumentParser:
                    "$XDG_STATE_HOME/contui/runs or ~/.local/state/contui/runs), the oldest removed first.")
 
 
-@dataclass(frozen=True)
-class ReplayRequest:
-    recording: str
-    projector: bool = False
-    lang: str = "en"
+class ReplayRequest(namedtuple("ReplayRequest", ("recording", "projector", "lang"), defaults=(False, "en"))):
+    """What ``contui replay RECORDING`` asks for: ``recording`` (str), ``projector`` (bool), ``lang`` (str)."""
+
+    __slots__ = ()
 
 
 def replay_parser() -> argparse.ArgumentParser:
@@ -230,17 +230,13 @@ def cmd_export(recording: str, output: str | None) -> int:
 
 
 # -- contui run -------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RunRequest:
-    """What ``contui run [options] TARGET [ARGS ...]`` asks for."""
+class RunRequest(namedtuple("RunRequest", ("target", "args", "plain", "jsonl", "speed", "start_method", "timeout"),
+                            defaults=((), False, None, 1.0, None, None))):
+    """What ``contui run [options] TARGET [ARGS ...]`` asks for: ``target`` (str), ``args`` (tuple[str, ...]: the
+    script's sys.argv[1:]), ``plain`` (bool), ``jsonl`` (str | None), ``speed`` (float), ``start_method`` and
+    ``timeout`` (None unless given)."""
 
-    target: str
-    args: tuple[str, ...] = ()  # the script's sys.argv[1:]
-    plain: bool = False
-    jsonl: str | None = None
-    speed: float = 1.0
-    start_method: str | None = None
-    timeout: float | None = None
+    __slots__ = ()
 
 
 def run_parser() -> argparse.ArgumentParser:
@@ -434,7 +430,7 @@ def cmd_run(request: RunRequest) -> int:
             model = _run_model() if request.plain else None
         echo = _Echo(model)
 
-        def on_event(event: ev.Event) -> None:
+        def on_event(event: Event) -> None:
             if event.kind == ev.RECORDING_OFF and not request.plain:  # --plain says it in its own words
                 print(f"contui: the run goes on unrecorded: {event.fields.get('reason')}", file=sys.stderr)
             echo.show(event)
@@ -518,7 +514,7 @@ class _Echo:
         self.plain = plain
         self._last: TextIO | None = None  # the stream written last
 
-    def show(self, event: ev.Event) -> None:
+    def show(self, event: Event) -> None:
         if event.kind == ev.STDOUT:  # written out at the end of each batch (contui run's on_batch)
             stream = sys.stderr if event.fields.get("stream") == "stderr" else sys.stdout
             self._to(stream)

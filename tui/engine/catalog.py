@@ -1,13 +1,15 @@
 """What can be run: the course's scenarios (found in ``scenarios/``, described by their module docstrings, never
-imported) and the user's own scripts, both as a :class:`Target`."""
+imported) and the user's own scripts, both as a :class:`Target`.
+
+Its records are named tuples, not dataclasses: ``contui run`` loads this module before its script can start, and
+``dataclasses`` loads ``inspect`` (with ``ast``, ``dis`` and ``tokenize``), several ms of every run's start."""
 
 from __future__ import annotations
 
-import ast
 import os
 import re
+from collections import namedtuple
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import scenarios
@@ -18,20 +20,13 @@ _FILE = re.compile(r"^(\d{2})_([a-z0-9_]+)\.py$")
 _LEADING_DOC = re.compile(r'\A(?:\s*#[^\n]*\n)*\s*("""|\'\'\')(.*?)\1', re.DOTALL)
 
 
-@dataclass(frozen=True)
-class Scenario:
-    """One example of the course: ``id`` is stable (the file name without its number), ``number`` its place."""
+class Scenario(namedtuple("Scenario", ("id", "number", "path", "title_zh", "title_en", "course", "watch_zh",
+                                       "watch_en", "modernised"), defaults=("", "", "", (), (), ""))):
+    """One example of the course: ``id`` (str) is stable (the file name without its number), ``number`` (int) its
+    place, ``path`` (Path) its file; the rest, from its docstring: ``title_zh``, ``title_en``, ``course`` (str),
+    ``watch_zh``, ``watch_en`` (tuple[str, ...]: the bullets), ``modernised`` (str)."""
 
-    id: str
-    number: int
-    path: Path
-    title_zh: str = ""
-    title_en: str = ""
-    course: str = ""
-    watch_zh: tuple[str, ...] = ()
-    watch_en: tuple[str, ...] = ()
-    modernised: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    __slots__ = ()
 
     @property
     def title(self) -> str:
@@ -72,6 +67,8 @@ def parse_docstring(doc: str) -> dict[str, object]:
 def module_docstring(source: str) -> str:
     """What ``ast.get_docstring(ast.parse(source))`` gives, without compiling the whole file: the app reads every
     scenario's docstring before its first frame, and parsing all 18 files took 18 ms of it."""
+    import ast  # here: contui run's start waits for every module it loads, and reads no docstring for a script
+
     match = _LEADING_DOC.match(source)
     return ast.get_docstring(ast.parse(match.group(0) if match else source)) or ""
 
@@ -115,15 +112,14 @@ class TargetError(ValueError):
     """What the user asked to run cannot be run; the message says why in one line."""
 
 
-@dataclass(frozen=True)
-class Target:
-    """What a run runs: a course scenario (run in a temp folder of its own) or a user's script (run where it is)."""
+class Target(namedtuple("Target", ("path", "scenario", "args"), defaults=(None, ()))):
+    """What a run runs: a course scenario (run in a temp folder of its own) or a user's script (run where it is).
 
-    path: Path
-    scenario: Scenario | None = None
-    # The script's sys.argv[1:]. Part of equality: the same file with other arguments is another run. (The app
-    # tells its list entries apart by path, not by this.)
-    args: tuple[str, ...] = ()
+    ``path`` (Path), ``scenario`` (Scenario | None), ``args`` (tuple[str, ...]): the script's sys.argv[1:]. Part of
+    equality: the same file with other arguments is another run. (The app tells its list entries apart by path, not
+    by this.)"""
+
+    __slots__ = ()
 
     @property
     def label(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import signal
 import sys
 
 TYPE_CHECKING = False  # no typing at run time in traced processes (see tui/inside/__init__.py)
@@ -116,11 +117,20 @@ def _finish(state: dict[str, Any]) -> None:
 
 
 def _die_with_reaper() -> None:
-    """The reaper set PDEATHSIG on this process before exec; if it died before that, we are already orphaned."""
+    """If the reaper dies (even by SIGKILL), this process goes too; its descendants are the reaper's to end. If it
+    died before that was set, we are orphaned already: go now."""
     from tui.inside.env import ENV_REAPER
 
     reaper = os.environ.get(ENV_REAPER)
-    if reaper and os.getppid() != int(reaper):
+    if not reaper:
+        return
+    from tui.inside.prctl import PR_SET_PDEATHSIG, prctl
+
+    try:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:  # the run still works; only a SIGKILLed reaper would leave this process to contui's care
+        pass
+    if os.getppid() != int(reaper):
         os._exit(1)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 # What the main process's start needs, and no more: every run waits for the reaper to start it. The rest (the
 # emitter, with pickle and re; json; the stream forwarders) is imported once it is on its way (see Reaper.run).
-import ctypes
 import os
 import signal
 import subprocess
@@ -20,10 +19,7 @@ import time
 from tui.inside import kinds as ev
 from tui.inside.env import ENV_CONTROL_FILE, ENV_FD, ENV_REAPER, ENV_T0
 from tui.inside.eventfd import EVENTS_LINK, move_high
-
-PR_SET_PDEATHSIG = 1
-PR_SET_NAME = 15
-PR_SET_CHILD_SUBREAPER = 36
+from tui.inside.prctl import PR_SET_CHILD_SUBREAPER, PR_SET_NAME, PR_SET_PDEATHSIG, prctl
 READ_SIZE = 65536
 FORWARD_GRACE = 5.0  # at most this long to read out the main process's stdout and stderr once the run is gone
 _SIGNALS = {signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGUSR1, signal.SIGUSR2}
@@ -33,22 +29,6 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
     from tui.inside.emitter import Emitter
-
-
-def _prctl(option: int, value: object) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(option, value, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl failed")
-
-
-def _die_with_parent() -> None:
-    """Between fork and exec of the main process: if the reaper dies (even by SIGKILL), it goes too; its
-    descendants are the reaper's to end. Set here, not in the script's interpreter, which would have to load
-    ctypes, and so copy it at every fork the script makes."""
-    try:
-        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except OSError:  # the run still works; only a SIGKILLed reaper would leave the main process to contui's care
-        pass
 
 
 class Reaper:
@@ -69,15 +49,17 @@ class Reaper:
     def run(self, control_fd: int, options: dict[str, str]) -> NoReturn:
         """Start the main process, say the run has started (``options``: the reaper's, see :func:`parse_argv`),
         and reap, forward, freeze and end until nothing of the run is left; then exit."""
-        _prctl(PR_SET_CHILD_SUBREAPER, 1)
+        prctl(PR_SET_CHILD_SUBREAPER, 1)
         # A script can SIGSTOP its reaper; stopped, it would not see contui go. The kernel sends this signal when
         # contui's thread that started us ends (or contui itself, SIGKILL included): SIGCONT wakes a stopped reaper
         # (and does nothing to a running one), which then reads the end of its control pipe and ends the run.
-        _prctl(PR_SET_PDEATHSIG, signal.SIGCONT)
-        _prctl(PR_SET_NAME, ev.REAPER_NAME.encode())
+        prctl(PR_SET_PDEATHSIG, signal.SIGCONT)
+        prctl(PR_SET_NAME, ev.REAPER_NAME.encode())
         env = dict(os.environ, **{ENV_REAPER: str(os.getpid())})
+        # No preexec_fn (the main process sets its own parent-death signal, see launch.py): without one, Popen
+        # starts it with vfork, where a fork of the reaper (a fork of contui, with all it had loaded) took ms.
         main = subprocess.Popen(self.command, env=env, pass_fds=(self.fd,),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.main_pid = main.pid
         # Signals are taken synchronously from here on; the main process was started before, so it does not
         # inherit the blocked mask.
