@@ -28,6 +28,7 @@ def recorded(scenario: str, method: str | None = None, speed: float = SPEED) -> 
     if key not in _cache:
         rec = run_traced(scenario, start_method=method, speed=speed, timeout=60)
         assert rec.code == 0, f"{scenario} exited with {rec.code}: {rec.lines('stderr')[-5:]}"
+        assert not rec.of(ev.DEADLOCK), f"{scenario} has no deadlock, yet contui called one"
         _cache[key] = rec
     return _cache[key]
 

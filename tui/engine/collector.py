@@ -14,6 +14,7 @@ from operator import itemgetter
 
 from tui.engine import events as ev
 from tui.engine.events import Event, Wire
+from tui.engine.deadlocks import DeadlockWatch
 from tui.engine.runner import Run
 from tui.engine.sampler import Sampler
 from tui.engine.spare import SpareCpu
@@ -67,6 +68,7 @@ class Collector:
         self._speed_said = run.speed  # the speed the model was last told (run.start tells the first)
         self._unrecorded_said = False
         self._busy = False
+        self.deadlocks = DeadlockWatch()
 
     @property
     def model(self) -> Model:
@@ -167,6 +169,12 @@ class Collector:
                     after_each(wire)
         else:
             self._fold(batch, after_each)
+            found = self._deadlock_found()
+            if found is not None:
+                if self.recorder is not None:
+                    self.recorder.write([found])
+                self._fold([found], after_each)
+                batch.append(found)
         if self.recorder is not None:
             said = self._recording_said()
             self._fold(said, after_each)
@@ -186,6 +194,16 @@ class Collector:
                 for wire in batch:
                     apply_wire(*wire)
                     after_each(wire)
+
+    def _deadlock_found(self) -> Wire | None:
+        """A cycle of waits just found in the folded model, as contui's own ``deadlock`` event (see deadlocks.py)."""
+        if self._model is None or not self.run.t0:
+            return None
+        now = time.monotonic_ns() - self.run.t0
+        fields = self.deadlocks.check(self._model, now)
+        if fields is None:
+            return None
+        return (max(now, self.now), ev.DEADLOCK, 0, 0, fields)
 
     def _recording_said(self) -> list[Wire]:
         """The run's end closes its recording (waiting for it to be written to its end, once the screen has the end

@@ -30,6 +30,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from tui.engine.deadlocks import sentence as deadlock_sentence
 from tui.engine.events import Event
 from tui.engine.jsonl import RecordingHeader, RecordingReader
 from tui.engine.model import JoinKind, Key, Lane, Model, Part, Segment, State, ThreadNode
@@ -173,6 +174,7 @@ class _Export:
             ev.SIGNAL_SEND: self._signal_send, ev.PROC_TERMINATE: self._proc_terminate, ev.PROC_REAP: self._proc_reap,
             ev.PROC_EXIT: self._proc_exit, ev.EXCEPTION: self._exception,
             ev.RUN_START: self._run_start, ev.RUN_END: self._run_end, ev.RUN_LOST: self._run_end,
+            ev.DEADLOCK: self._deadlock,
             **dict.fromkeys(_PHASED_WAITS, self._phased_wait),
         }
 
@@ -537,6 +539,9 @@ class _Export:
     def _run_end(self, e: Event, key: Key, tick: int) -> None:
         lost = " (its reaper was killed)" if e.kind == ev.RUN_LOST else ""
         self._run_instant(tick, f"run ended: {describe_code(e.get('code'))}{lost}")
+
+    def _deadlock(self, e: Event, key: Key, tick: int) -> None:
+        self._run_instant(tick, f"deadlock: {deadlock_sentence(e.fields)}")
 
     def _run_instant(self, tick: int, name: str) -> None:
         """On the script's main process: a global instant would get a track of its own that viewers leave unnamed."""

@@ -17,6 +17,8 @@ RUN_SPEED = "run.speed"  # speed: the run's speed from now on, turned while it g
 RECORDING_OFF = "recording.off"  # reason: the run's recording could not be written; the run goes on unrecorded
 # (contui's own)
 CLOCK = "clock"  # (no fields) the run lives and is not frozen at this moment, though nothing happened (contui's own)
+DEADLOCK = "deadlock"  # members: the threads of a cycle, each waiting (with no timeout) for a lock the next one
+# holds: a list of {pid, tid, holds, wants (lock ids), taken_at, waits_at (sites)} (contui's own)
 PROC_START = "proc.start"  # ppid, name, daemon, method ("main" for the script's own process)
 PROC_SPAWN = "proc.spawn"  # child, name, daemon, method: the parent saw start() return. Also for children made
 # outside multiprocessing: method "exec" (subprocess.Popen, os.posix_spawn; with cmdline, a list) or "os.fork"
@@ -31,7 +33,7 @@ THREAD_EXIT = "thread.exit"  # name
 THREAD_JOIN = "thread.join"  # child (native id of the joined thread), name, phase
 LOCK_NEW = "lock.new"  # lock (id), type ("mp.Lock", "threading.RLock", ...), site ("file:line"), name, within
 # (the condition it was made for, if it is a condition's own lock)
-LOCK_WAIT = "lock.wait"  # lock, type, site: the acquire would block
+LOCK_WAIT = "lock.wait"  # lock, type, site: the acquire would block; timeout (seconds) if it gives up then
 LOCK_ACQUIRE = "lock.acquire"  # lock, type, site
 LOCK_RELEASE = "lock.release"  # lock, type
 LOCK_TIMEOUT = "lock.timeout"  # lock, type: an acquire gave up
@@ -111,7 +113,7 @@ TASK_SUMMARY = "task.summary"  # pool, since (its first hot moment), n ({"submit
 # them is left to end). Sent with tid 0 (see tui/inside/trace/hot.py)
 
 KINDS: frozenset[str] = frozenset({
-    RUN_START, RUN_END, FRAMES_DROPPED, RUN_LOST, RUN_SPEED, RECORDING_OFF, CLOCK, PROC_START, PROC_SPAWN, PROC_EXIT, PROC_REAP, PROC_TERMINATE, PROC_JOIN, PROC_ALIVE,
+    RUN_START, RUN_END, FRAMES_DROPPED, RUN_LOST, RUN_SPEED, RECORDING_OFF, CLOCK, DEADLOCK, PROC_START, PROC_SPAWN, PROC_EXIT, PROC_REAP, PROC_TERMINATE, PROC_JOIN, PROC_ALIVE,
     THREAD_START, THREAD_EXIT, THREAD_JOIN, LOCK_NEW, LOCK_WAIT, LOCK_ACQUIRE, LOCK_RELEASE, LOCK_TIMEOUT,
     QUEUE_NEW, QUEUE_PUT, QUEUE_GET, QUEUE_BLOCK, QUEUE_TIMEOUT, QUEUE_TASK_DONE, QUEUE_JOIN, QUEUE_SUMMARY,
     SLEEP, HOLD, STDOUT, EXCEPTION, SAMPLE, SAMPLE_GONE,

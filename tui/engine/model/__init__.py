@@ -24,6 +24,8 @@ from tui.engine.model.queues import QueueFold
 from tui.engine.model.records import (
     BUSY_CPU,
     END_STATES,
+    DeadlockMember,
+    DeadlockRecord,
     LANE_STATES,
     UNKNOWN,
     AliveCheck,
@@ -60,7 +62,7 @@ from tui.engine.model.pipes import PipeFold
 
 __all__ = [
     "ACQUIRE_MARK_SPACING_NS", "BUSY_CPU", "END_STATES", "LANE_STATES", "OUTPUT_WINDOW", "UNKNOWN", "AliveCheck",
-    "ExceptionRecord", "HANDLERS", "Hold", "JoinKind", "Key", "Lane", "LineLog", "LockState", "Mark", "MarkKind", "Model",
+    "DeadlockMember", "DeadlockRecord", "ExceptionRecord", "HANDLERS", "Hold", "JoinKind", "Key", "Lane", "LineLog", "LockState", "Mark", "MarkKind", "Model",
     "OsStatus", "OutputLine", "Part", "ProcessNode", "QueueState", "ReapedBy", "RunInfo", "Segment", "SignalRecord",
     "State", "Stream", "TerminateReason", "ThreadNode", "ThreadRole",
 ]

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from tui.engine.model.core import Fields, ModelCore, drop_keys, gone_from, handles
 from tui.engine.model.detail import add_mark
 from tui.engine.model.records import (
-    UNKNOWN, Key, LockState, Mark, MarkKind, Part, ProcessNode, State, ThreadNode, counting_now,
+    UNKNOWN, DeadlockMember, DeadlockRecord, Key, LockState, Mark, MarkKind, Part, ProcessNode, State, ThreadNode,
+    counting_now,
 )
 from tui.inside import kinds as ev
 
@@ -71,6 +72,9 @@ class LockRecord(LockState):
     seq: int = 0  # the model's event count when it was first mentioned: views list primitives in this order
     summarised: Summarised | None = None  # set once a process summarised it (a hot loop): see LockFold
     _waiting_t: dict[Key, int] = field(default_factory=dict, repr=False)  # when each waiter began to wait
+    _wait_sites: dict[Key, str | None] = field(default_factory=dict, repr=False)  # where each waiter waits
+    _timed: set[Key] = field(default_factory=set, repr=False)  # waiters that give up after a timeout
+    _taken_at: dict[Key, str | None] = field(default_factory=dict, repr=False)  # where each owner took it
     _released_t: int = field(default=NEVER, repr=False)  # the latest release folded
 
     @property
@@ -86,12 +90,37 @@ class LockRecord(LockState):
     def free(self) -> bool:
         return not self.owners and not self.owner_unreported
 
+    def waiting_since(self, key: Key) -> int | None:
+        """When ``key`` began to wait for it (None: it does not wait)."""
+        return self._waiting_t.get(key)
+
+    def waits_for_ever(self, key: Key) -> bool:
+        """``key`` waits for it with no timeout (a wait told as it is, or counted in a hot span)."""
+        return key in self._waiting_t and key not in self._timed
+
+    def wait_site(self, key: Key) -> str | None:
+        return self._wait_sites.get(key)
+
+    def taken_at(self, key: Key) -> str | None:
+        """Where ``key``, an owner, took it (None: not said, as for a hold a summary told)."""
+        return self._taken_at.get(key)
+
 
 class LockFold(ModelCore):
     locks: dict[str, LockRecord]  # type: ignore[assignment]  # the core's dict, of this fold's records
     # A thread waits for a condition's lock or takes it: it is out of the condition's wait(). The conditions' fold
     # (sync.py) defines it; declared, not defined, here, so that one is found.
     _taking_back: Callable[[LockRecord, ThreadNode], None]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.deadlocks: list[DeadlockRecord] = []  # the cycles contui found, in order (``deadlock`` events)
+
+    @handles(ev.DEADLOCK)
+    def _deadlock(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        members = tuple(DeadlockMember.from_fields(m) for m in f["members"])
+        self.deadlocks.append(DeadlockRecord(t, members))
+        self.touch(Part.LOCKS, Part.PROCESSES, Part.RUN)
 
     def _lock(self, f: Fields) -> LockRecord:
         lid = f["lock"]
@@ -115,13 +144,17 @@ class LockFold(ModelCore):
     def _lock_wait(self, t: int, pid: int, tid: int, f: Fields) -> None:
         lock = self._lock(f)
         th = self._thread(pid, tid, t)
-        self._wait_for_lock(lock, th, t)
+        self._wait_for_lock(lock, th, t, f.get("site"), f.get("timeout") is not None)
         self.touch(Part.LOCKS)
 
-    def _wait_for_lock(self, lock: LockRecord, th: ThreadNode, t: int) -> None:
+    def _wait_for_lock(self, lock: LockRecord, th: ThreadNode, t: int, site: str | None = None,
+                       timed: bool = False) -> None:
         if th.alive and th.key not in lock.waiters:
             lock.waiters.append(th.key)
             lock._waiting_t[th.key] = t
+            lock._wait_sites[th.key] = site
+            if timed:
+                lock._timed.add(th.key)
         self._set_state(th, State.BLOCKED, t, lock.id)
         if lock.conditions:
             self._taking_back(lock, th)
@@ -131,6 +164,8 @@ class LockFold(ModelCore):
         if waiters and key in waiters:
             waiters.remove(key)
         lock._waiting_t.pop(key, None)
+        lock._wait_sites.pop(key, None)
+        lock._timed.discard(key)
 
     @handles(ev.LOCK_ACQUIRE)
     def _lock_acquire(self, t: int, pid: int, tid: int, f: Fields) -> None:
@@ -154,6 +189,7 @@ class LockFold(ModelCore):
             owners.append(key)
             if key not in lock._since:
                 lock._since[key] = t
+            lock._taken_at[key] = f.get("site")
             if len(owners) == 1:
                 lock.acquired_t = t
                 lock.depth = 1
@@ -280,7 +316,7 @@ class LockFold(ModelCore):
         for lock in self.locks.values():
             if drop_keys(lock.waiters, gone):
                 for key in [k for k in lock._waiting_t if gone(k)]:
-                    del lock._waiting_t[key]
+                    self._unwait_lock(lock, key)
                 self.touch(Part.LOCKS)
         super()._forget_waits(pid, tid)
 
@@ -296,11 +332,12 @@ class LockFold(ModelCore):
         super()._process_gone(p, t)
 
 
-def _drop_owner(lock: LockState, key: Key) -> None:
+def _drop_owner(lock: LockRecord, key: Key) -> None:
     owners = lock.owners
     owners.remove(key)
     if key not in owners:
         lock._since.pop(key, None)
+        lock._taken_at.pop(key, None)
     if owners:
         lock.acquired_t = lock._since.get(owners[0], lock.acquired_t)
         lock.depth = 1

@@ -7,6 +7,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
+from typing import Any
 
 Key = tuple[int, int]  # (pid, tid) of a thread
 UNKNOWN = "?"
@@ -449,6 +450,43 @@ class QueueState:
 
     def wait_lists(self) -> tuple[list[Key], list[Key], list[Key]]:
         return self.blocked_putters, self.blocked_getters, self.joiners
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlockMember:
+    """One thread of a deadlock: it holds ``holds`` (taken at ``taken_at``) and waits, with no timeout, for
+    ``wants`` (at ``waits_at``), which the next member of the cycle holds."""
+
+    pid: int
+    tid: int
+    holds: str
+    wants: str
+    taken_at: str | None = None
+    waits_at: str | None = None
+    name: str = UNKNOWN  # the thread's (its process's, for a main thread), and the locks' as the script calls them
+    holds_name: str = UNKNOWN
+    wants_name: str = UNKNOWN
+
+    @classmethod
+    def from_fields(cls, m: dict[str, Any]) -> DeadlockMember:
+        """One member of a ``deadlock`` event's ``members``."""
+        return cls(int(m["pid"]), int(m["tid"]), str(m["holds"]), str(m["wants"]), m.get("taken_at"),
+                   m.get("waits_at"), str(m.get("name") or UNKNOWN), str(m.get("holds_name") or m["holds"]),
+                   str(m.get("wants_name") or m["wants"]))
+
+    def sentence(self) -> str:
+        """``Process-2 holds A (x.py:12), waits for B (x.py:20)``."""
+        taken = f" ({self.taken_at})" if self.taken_at else ""
+        waits = f" ({self.waits_at})" if self.waits_at else ""
+        return f"{self.name} holds {self.holds_name}{taken}, waits for {self.wants_name}{waits}"
+
+
+@dataclass(slots=True)
+class DeadlockRecord:
+    """A cycle of threads each waiting for a lock the next one holds, as contui found it (a ``deadlock`` event)."""
+
+    t: int
+    members: tuple[DeadlockMember, ...]
 
 
 @dataclass(slots=True)

@@ -335,10 +335,12 @@ def traced_methods(
         if not blocking:
             emit(failed, fields)
             return False
-        emit(waiting, fields)
         if timeout is None or (timeout < 0 and not mp):
+            emit(waiting, fields)
             ok = raw_acquire(True)
         else:
+            # A wait that gives up in time can be part of no deadlock: it says so (see tui/engine/deadlocks.py).
+            emit(waiting, {**fields, "timeout": timeout})
             ok = ctx.timed(lambda slice_: raw_acquire(True, slice_), timeout)
         if ok:
             return reported_acquire(fields)

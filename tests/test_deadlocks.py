@@ -1,0 +1,122 @@
+"""Deadlocks seen as they form: a cycle of threads (in one process or several) each waiting, with no timeout, for a
+lock the next one holds is told as a ``deadlock`` event soon after the last of those waits began, once, with who
+holds and wants what and where; waits that only look like one (timeouts, RLock re-entry, a condition's wait, a slow
+holder) never are."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import record_run, run_traced, script
+from tui.engine import events as ev
+from tui.engine.catalog import resolve_target
+from tui.engine.deadlocks import SETTLE_NS, find_cycle, sentence
+from tui.engine.events import Event
+from tui.engine.export import chrome_trace
+from tui.engine.jsonl import RecordingHeader
+from tui.engine.model import Model
+from tui.engine.plain import SENTENCES
+from tui.engine.recording import Recording
+from tui.engine.runner import Run
+
+RUNS = 10
+MAX_DELAY_NS = 500_000_000  # the deadlock event comes within 0.5 s of the wait that closed the cycle
+
+
+def _record_until_deadlock(name: str, method: str | None = None) -> Recording:
+    """Run the script until contui tells its deadlock, then stop it (a deadlocked run never ends by itself)."""
+    run = Run(resolve_target(script(name)), start_method=method, stdin="null")
+
+    def on_event(event: Event) -> None:
+        if event.kind == ev.DEADLOCK:
+            run.stop()
+
+    return record_run(run, name, timeout=30, on_event=on_event)
+
+
+def _check_cycle(rec: Recording, script_name: str) -> None:
+    [deadlock] = rec.of(ev.DEADLOCK)
+    members = deadlock["members"]
+    assert sorted(m["name"] for m in members) == ["a_then_b", "b_then_a"]
+    by_name = {m["name"]: m for m in members}
+    assert (by_name["a_then_b"]["holds_name"], by_name["a_then_b"]["wants_name"]) == ("mutex_a", "mutex_b")
+    assert (by_name["b_then_a"]["holds_name"], by_name["b_then_a"]["wants_name"]) == ("mutex_b", "mutex_a")
+    for m in members:  # where each took its lock and where it waits: the lines of `with mutex_x:` in the script
+        assert m["taken_at"].startswith(script_name) and m["waits_at"].startswith(script_name)
+        assert m["taken_at"] != m["waits_at"]
+    # It came soon after the second of the two waits began, the one that closed the cycle.
+    waits = [e for e in rec.of(ev.LOCK_WAIT) if e.get("lock") in (by_name["a_then_b"]["wants"],
+                                                                   by_name["b_then_a"]["wants"])]
+    assert len(waits) == 2
+    assert 0 < deadlock.t - max(e.t for e in waits) <= MAX_DELAY_NS
+    # The model has it, with the same members, and every view words it.
+    [record] = rec.model.deadlocks
+    assert {(m.pid, m.tid) for m in record.members} == {(m["pid"], m["tid"]) for m in members}
+    words = sentence(deadlock.fields)
+    assert "a_then_b holds mutex_a" in words and "b_then_a holds mutex_b" in words
+    assert SENTENCES[ev.DEADLOCK](deadlock, rec.model, "contui").startswith("deadlock: ")
+
+
+@pytest.mark.parametrize("attempt", range(RUNS))
+def test_two_threads_taking_two_locks_in_opposite_order_are_told_deadlocked(attempt: int) -> None:
+    _check_cycle(_record_until_deadlock("deadlock_threads.py"), "deadlock_threads.py")
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+@pytest.mark.parametrize("attempt", range(RUNS))
+def test_two_processes_taking_two_mp_locks_in_opposite_order_are_told_deadlocked(method: str, attempt: int) -> None:
+    rec = _record_until_deadlock("deadlock_processes.py", method)
+    _check_cycle(rec, "deadlock_processes.py")
+    assert len({m["pid"] for m in rec.of(ev.DEADLOCK)[0]["members"]}) == 2  # one thread in each of two processes
+
+
+def test_the_export_marks_the_deadlock() -> None:
+    rec = _record_until_deadlock("deadlock_threads.py")
+    trace = chrome_trace(RecordingHeader.for_target(resolve_target(script("deadlock_threads.py"))), rec.events)
+    assert [i for i in trace["traceEvents"] if i.get("ph") == "i" and str(i.get("name")).startswith("deadlock: ")]
+
+
+def test_waits_that_end_by_themselves_are_never_a_deadlock() -> None:
+    rec = run_traced(script("no_deadlocks.py"))
+    assert rec.code == 0 and rec.lines()[-1] == "done"
+    assert any("got both after" in line for line in rec.lines())
+    assert rec.of(ev.LOCK_WAIT)  # there were waits (timed ones among them), just no cycle of waits for ever
+    assert any(e.get("timeout") == 0.3 for e in rec.of(ev.LOCK_WAIT))
+    assert not rec.of(ev.DEADLOCK) and not rec.model.deadlocks
+
+
+def _wire(t: int, kind: str, pid: int, tid: int, **fields: object) -> tuple[int, str, int, int, dict[str, object]]:
+    return (t, kind, pid, tid, dict(fields))
+
+
+def _two_waits(timeout: float | None = None) -> Model:
+    """Threads 11 and 12 of process 10: 11 holds A and waits for B, 12 holds B and waits for A (at t 2 and 3)."""
+    model = Model()
+    model.apply_wires([
+        _wire(0, ev.PROC_START, 10, 10, ppid=1, name="MainProcess", daemon=False, method="main"),
+        _wire(1, ev.LOCK_ACQUIRE, 10, 11, lock="A", type="threading.Lock", site="x.py:1"),
+        _wire(1, ev.LOCK_ACQUIRE, 10, 12, lock="B", type="threading.Lock", site="x.py:5"),
+        _wire(2, ev.LOCK_WAIT, 10, 11, lock="B", site="x.py:2"),
+        _wire(3, ev.LOCK_WAIT, 10, 12, lock="A", site="x.py:6", **({} if timeout is None else {"timeout": timeout})),
+    ])
+    return model
+
+
+def test_a_cycle_counts_once_every_wait_in_it_has_lasted() -> None:
+    model = _two_waits()
+    assert find_cycle(model, 3 + SETTLE_NS - 1) is None  # the second wait is too young yet
+    members = find_cycle(model, 3 + SETTLE_NS)
+    assert members is not None
+    assert {(m.tid, m.holds, m.wants, m.taken_at, m.waits_at) for m in members} == {
+        (11, "A", "B", "x.py:1", "x.py:2"), (12, "B", "A", "x.py:5", "x.py:6")}
+
+
+def test_a_wait_with_a_timeout_or_for_a_lock_a_thread_holds_itself_makes_no_cycle() -> None:
+    assert find_cycle(_two_waits(timeout=1.0), 10 * SETTLE_NS) is None
+    model = Model()
+    model.apply_wires([  # a Lock used as a signal: its holder waits for it; another thread will release it
+        _wire(0, ev.PROC_START, 10, 10, ppid=1, name="MainProcess", daemon=False, method="main"),
+        _wire(1, ev.LOCK_ACQUIRE, 10, 10, lock="done", type="threading.Lock", site="x.py:1"),
+        _wire(2, ev.LOCK_WAIT, 10, 10, lock="done", site="x.py:2"),
+    ])
+    assert find_cycle(model, 10 * SETTLE_NS) is None
