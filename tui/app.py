@@ -37,6 +37,7 @@ from tui.pump import Pump
 from tui.status import (Action, RunState, StatusInfo, held_lines, highlighted_thread, phase_of,
                         picker_word, status_info)
 from tui.theme import PROJECTOR_THEME, VARIABLE_DEFAULTS, theme_for
+from tui.widgets.banner import DeadlockBanner
 from tui.widgets.code import CodePane
 from tui.widgets.keybar import KeyBar
 from tui.widgets.locks import LockPane
@@ -201,6 +202,7 @@ class ContuiApp(App[int]):
         self._stopped_by_user = False
         self._asked: Target | None = self.session.target  # the target of the last start asked for
         self._frozen_wanted = False
+        self._deadlock_seen: tuple[int, int] = (0, 0)  # (the live model, its deadlocks) the run was frozen at
         self.highlighted: int | None = None  # step mode: the held thread (tid) a step lets go; None: held longest
         # Looking back: the recorded run the panes show at a cursor (a replay is one from the start; a finished or
         # frozen live run gets one at the first scrub key, read from its recording).
@@ -230,6 +232,7 @@ class ContuiApp(App[int]):
     # -- layout ---------------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         self.status_line = StatusLine(id="status")
+        self.deadlock_banner = DeadlockBanner(id="deadlock")
         self.picker = ScenarioPicker(self.targets, id="picker", classes="pane")
         self.narration_pane = NarrationPane(id="narration", classes="pane")
         self.code_pane = CodePane(id="code", classes="pane")
@@ -249,6 +252,7 @@ class ContuiApp(App[int]):
             "locks": self.locks_pane, "queues": self.queues_pane, "output": self.output_pane, "timeline": self.timeline_pane,
         }
         yield self.status_line
+        yield self.deadlock_banner
         with Horizontal(id="body"):
             with self.side_column:
                 yield self.picker
@@ -364,6 +368,9 @@ class ContuiApp(App[int]):
                        bool(model.queues or model.pipes or model.values or model.managers or model.pools))
                 info = self._status_info(model)
                 marks = held_lines(model, self.picked_target, self.highlighted)
+                deadlock = model.deadlocks[-1] if model.deadlocks else None
+            self.deadlock_banner.show(deadlock, self.lang, self._shows_run() and self.look is None
+                                      and self.run_state.running and self.run_state.frozen)
             self.code_pane.mark(marks)
             if info != self._status:
                 clock_only = info.only_clock_moved(self._status)
@@ -433,12 +440,28 @@ class ContuiApp(App[int]):
         if self._closed:
             return  # the app is going: its panes may already be gone
         self.updates += 1
+        self._freeze_at_deadlock()
         if message.state != self.run_state:
             if not message.state.running:
                 self._frozen_wanted = False
             self.run_state = message.state
             self.refresh_bindings()
         self.refresh_panes()
+
+    def _freeze_at_deadlock(self) -> None:
+        """A deadlock just found in the live run freezes it, as space does: the class looks at the cycle as it
+        stands (space goes on, s stops)."""
+        session = self.session
+        if isinstance(session, ReplaySession) or not session.running:
+            return
+        with session.model_lock:
+            model = session.model
+            found = (id(model), len(model.deadlocks))
+        if found[1] and found != self._deadlock_seen:
+            self._deadlock_seen = found
+            if not self._frozen_wanted:
+                self._frozen_wanted = True
+                self._freeze(True)
 
     # -- control actions: each in a thread worker of its own -----------------------------------------------------
     @work(thread=True, exclusive=True, group=RUN_GROUP, name=Action.START, exit_on_error=False)

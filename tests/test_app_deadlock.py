@@ -1,0 +1,40 @@
+"""A deadlock in the app, as a teacher sees it (Pilot): the run freezes the moment the cycle forms, a banner says who
+holds what and waits for what (in the chosen language), and ``s`` stops the run, leaving nothing behind."""
+
+from __future__ import annotations
+
+from tests.helpers import run_processes, wait_until
+from tests.test_app import SIZE, app_with, live_pids, pane_text, sync, wait_for
+from tui.app import ContuiApp
+
+
+def deadlocks(app: ContuiApp) -> int:
+    with app.session.model_lock:
+        return len(app.session.model.deadlocks)
+
+
+@sync
+async def test_a_deadlock_freezes_the_run_and_a_banner_names_the_cycle() -> None:
+    async with app_with("deadlock_threads.py", speed=1.0).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        assert isinstance(app, ContuiApp)
+        app.pick(len(app.targets) - 1)
+        assert not app.deadlock_banner.display
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: deadlocks(app) == 1, what="the deadlock")
+        await wait_for(pilot, lambda: app.session.frozen, what="the run to freeze")
+        await wait_for(pilot, lambda: app.deadlock_banner.display, what="the banner")
+        banner = " ".join(pane_text(app, "deadlock").split())  # as read, whatever the lines it wraps into
+        assert "DEADLOCK" in banner and "a_then_b holds mutex_a" in banner and "b_then_a holds mutex_b" in banner
+        await wait_for(pilot, lambda: "FROZEN" in pane_text(app, "status"), what="the status line to say so")
+        await pilot.press("l")  # 中文
+        await wait_for(pilot, lambda: "死锁" in pane_text(app, "deadlock"), what="the banner in Chinese")
+        assert "持有" in pane_text(app, "deadlock") and "运行已冻结" in pane_text(app, "deadlock")
+        pids = live_pids(app)
+        assert pids
+        await pilot.press("s")
+        await wait_for(pilot, lambda: not app.session.running, what="the run to stop")
+        await wait_for(pilot, lambda: "运行已冻结" not in pane_text(app, "deadlock"), what="the banner to drop the hint")
+        assert "死锁" in pane_text(app, "deadlock")  # the run's deadlock is still what it ended in
+        await pilot.press("q")
+    assert wait_until(lambda: not run_processes(), 3.0), run_processes()
