@@ -10,9 +10,10 @@ import pytest
 
 from tests.helpers import printed, read_after, record_run, run_traced
 from tui.engine import events as ev
-from tui.engine.catalog import SCENARIO_DIR, load_catalog, module_docstring
+from tui.engine.catalog import SCENARIO_DIR, load_catalog, module_docstring, resolve_target
 from tui.engine.events import Event
 from tui.engine.recording import Recording
+from tui.engine.runner import Run
 
 # Scenarios run 10 times faster than in class, except where an assertion rests on one of the scenario's own sleeps:
 # those run at a speed that leaves that sleep at a second or more, a margin no scheduling of a test machine eats.
@@ -83,6 +84,7 @@ def test_catalog_lists_every_course_example_in_order() -> None:
         "process_function", "process_subclass", "memory_isolation", "join", "process_attributes", "zombie",
         "orphan", "daemon_process", "ticket_race", "ticket_lock", "queue", "pipe", "producer_consumer",
         "threads_two_ways", "echo_server", "thread_methods", "daemon_thread", "why_processes",
+        "deadlock", "deadlock_processes", "recursive_lock",
     ]
     for s in load_catalog():
         assert s.title_zh and s.title_en and s.course, s.id
@@ -333,3 +335,64 @@ def test_why_processes_runs_the_work_on_threads_and_on_processes() -> None:
     assert len(children_of(rec, rec.main_pid)) == 2
     assert any("线程" in line and "秒" in line for line in rec.lines())
     assert any("进程" in line and "秒" in line for line in rec.lines())
+
+
+# -- course part 2: deadlocks and the recursive lock ---------------------------------------------------------------
+DEADLOCK_RUNS = 10
+
+
+def until_deadlock(scenario: str, method: str | None = None, speed: float = SPEED) -> Recording:
+    """Run a scenario that hangs by design until contui tells its deadlock, then stop it."""
+    run = Run(resolve_target(scenario), speed=speed, start_method=method, stdin="null")
+
+    def on_event(event: Event) -> None:
+        if event.kind == ev.DEADLOCK:
+            run.stop()
+
+    return record_run(run, scenario, timeout=30, on_event=on_event)
+
+
+def assert_deadlocked(rec: Recording, one: str, other: str) -> None:
+    """Two threads, each holding one of the two locks and waiting for the other, told within 0.5 s of the wait that
+    closed the cycle."""
+    [deadlock] = rec.of(ev.DEADLOCK)
+    members = deadlock["members"]
+    assert len(members) == 2
+    assert sorted((m["holds_name"], m["wants_name"]) for m in members) == sorted([(one, other), (other, one)])
+    closing = max(next(e.t for e in reversed(rec.of(ev.LOCK_WAIT)) if (e.pid, e.tid) == (m["pid"], m["tid"])
+                           and e["lock"] == m["wants"]) for m in members)
+    assert 0 < deadlock.t - closing <= 500_000_000
+
+
+@pytest.mark.parametrize("attempt", range(DEADLOCK_RUNS))
+def test_deadlock_the_scientists_threads_hold_one_lock_each_and_wait_for_the_other(attempt: int) -> None:
+    rec = until_deadlock("deadlock")
+    assert_deadlocked(rec, "noodle_lock", "fork_lock")
+    assert sum(line.endswith("吃面") for line in rec.lines()) < 6  # the two of the cycle never eat
+    assert len({m["pid"] for m in rec.of(ev.DEADLOCK)[0]["members"]}) == 1  # two threads of the main process
+
+
+@pytest.mark.parametrize("method", [None, "spawn"])
+@pytest.mark.parametrize("attempt", range(DEADLOCK_RUNS))
+def test_deadlock_processes_each_hold_one_mp_lock_and_wait_for_the_other(method: str | None, attempt: int) -> None:
+    # Real time: each task's sleep(1), holding its first lock, is the window in which the other, a process that has
+    # to start first (a whole interpreter under spawn), takes its own.
+    rec = until_deadlock("deadlock_processes", method, speed=1.0)
+    assert_deadlocked(rec, "mutex_a", "mutex_b")
+    assert "进程1 拿到B锁" not in rec.lines() and "进程2 拿到A锁" not in rec.lines()  # neither got its second
+    assert len({m["pid"] for m in rec.of(ev.DEADLOCK)[0]["members"]}) == 2  # two child processes
+
+
+def test_recursive_lock_lets_every_eater_eat_taking_the_rlock_twice_deep() -> None:
+    rec = recorded("recursive_lock")  # recorded() asserts there is no deadlock
+    assert sum(line.endswith("吃面") for line in rec.lines()) == 6
+    [rlock] = [e["lock"] for e in rec.of(ev.LOCK_NEW) if e["type"] == "threading.RLock"]
+    depth: dict[tuple[int, int], int] = {}
+    deepest = 0
+    for e in sorted(rec.events, key=lambda e: e.t):
+        if e.kind in (ev.LOCK_ACQUIRE, ev.LOCK_RELEASE) and e.get("lock") == rlock:
+            key = (e.pid, e.tid)
+            depth[key] = depth.get(key, 0) + (1 if e.kind == ev.LOCK_ACQUIRE else -1)
+            deepest = max(deepest, depth[key])
+            assert sum(1 for d in depth.values() if d > 0) <= 1  # one owner at a time, however deep
+    assert deepest == 2

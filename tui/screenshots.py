@@ -80,6 +80,9 @@ MOMENTS: dict[str, Moment] = {
     "thread_methods": said("active_count(): 3"),
     "daemon_thread": said("主线程"),
     "why_processes": said("个线程"),
+    "deadlock": lambda m: bool(m.deadlocks),  # the run frozen at the cycle, the banner naming it
+    "deadlock_processes": lambda m: bool(m.deadlocks),
+    "recursive_lock": lambda m: any(lock.depth == 2 and lock.waiters for lock in m.locks.values()),
 }
 # What the class would type into the stdin line, for the scenarios that read it.
 TYPED = {"echo_server": ["hello", "world"]}

@@ -1,0 +1,52 @@
+"""死锁：科学家吃面 | Deadlock: scientists eating noodles, two locks taken in opposite order
+
+Course: 并发编程之多线程 · 死锁与递归锁 | Multithreading · deadlock and the recursive lock
+
+看点:
+- 每个人吃面要两把锁：面条锁 noodle_lock 和叉子锁 fork_lock；eat1 先拿面条再拿叉子，eat2 先拿叉子再拿面条。
+- 第一个人的 eat1 很快拿到两把锁吃完；eat2 拿到叉子后睡 1 秒，这时别人已经拿走了面条。
+- 一个线程拿着叉子等面条，另一个拿着面条等叉子：谁也不放手，程序卡住，永远不会结束。
+- contui 在环形成的那一刻冻结运行，横幅说出谁拿着什么、在等什么；按 s 结束。
+
+Watch:
+- Eating takes two locks, noodle_lock and fork_lock; eat1 takes the noodles then the fork, eat2 the fork then the noodles.
+- The first eat1 gets both at once and eats; eat2 takes the fork and sleeps 1 s, and by then someone else holds the noodles.
+- One thread holds the fork and waits for the noodles, another holds the noodles and waits for the fork: neither lets go, and the program hangs for ever.
+- contui freezes the run the moment the cycle forms; the banner says who holds what and waits for what. Press s to end it.
+
+Modernised: none: the course's code, which hangs by design (python scenarios/19_deadlock.py never ends; Ctrl+C stops it).
+"""
+from threading import Thread, Lock
+import time
+
+noodle_lock = Lock()
+fork_lock = Lock()
+
+
+def eat1(name):
+    noodle_lock.acquire()
+    print('%s 抢到了面条' % name)
+    fork_lock.acquire()
+    print('%s 抢到了叉子' % name)
+    print('%s 吃面' % name)
+    fork_lock.release()
+    noodle_lock.release()
+
+
+def eat2(name):
+    fork_lock.acquire()
+    print('%s 抢到了叉子' % name)
+    time.sleep(1)
+    noodle_lock.acquire()
+    print('%s 抢到了面条' % name)
+    print('%s 吃面' % name)
+    noodle_lock.release()
+    fork_lock.release()
+
+
+if __name__ == '__main__':
+    for name in ['哪吒', 'egon', 'yuan']:
+        t1 = Thread(target=eat1, args=(name,))
+        t2 = Thread(target=eat2, args=(name,))
+        t1.start()
+        t2.start()

@@ -1,0 +1,51 @@
+"""死锁：进程之间 | Deadlock between two processes
+
+Course: 并发编程之多进程 · 死锁 | Multiprocessing · deadlock
+
+看点:
+- 两把 multiprocessing.Lock：A 锁和 B 锁，由主进程创建，传给两个子进程。
+- 进程1 先拿 A 锁，睡 1 秒，再要 B 锁；进程2 先拿 B 锁，睡 1 秒，再要 A 锁。
+- 睡醒以后，进程1 拿着 A 等 B，进程2 拿着 B 等 A：进程锁跨进程有效，两个进程互相等待，谁都不退出，主进程的 join 也永远等下去。
+- contui 看得见每个进程里的锁：环一形成就冻结运行，横幅写出两个进程各自拿着和等待的锁。
+
+Watch:
+- Two multiprocessing.Lock objects, A and B, made by the main process and handed to two children.
+- Process 1 takes A, sleeps 1 s, then asks for B; process 2 takes B, sleeps 1 s, then asks for A.
+- Awake, process 1 holds A and waits for B, process 2 holds B and waits for A: a process lock works across processes, the two wait for each other for ever, and so does the main process's join.
+- contui sees the locks of every process: the moment the cycle forms it freezes the run, and the banner names what each process holds and waits for.
+
+Modernised: added: the course's two-mutex deadlock, with processes: the locks are passed to the children as arguments (processes share no globals), and main joins them; it hangs by design (Ctrl+C stops python scenarios/20_deadlock_processes.py).
+"""
+from multiprocessing import Process, Lock
+import time
+
+
+def task1(mutex_a, mutex_b):
+    mutex_a.acquire()
+    print('进程1 拿到A锁')
+    time.sleep(1)
+    mutex_b.acquire()
+    print('进程1 拿到B锁')
+    mutex_b.release()
+    mutex_a.release()
+
+
+def task2(mutex_a, mutex_b):
+    mutex_b.acquire()
+    print('进程2 拿到B锁')
+    time.sleep(1)
+    mutex_a.acquire()
+    print('进程2 拿到A锁')
+    mutex_a.release()
+    mutex_b.release()
+
+
+if __name__ == '__main__':
+    mutex_a = Lock()
+    mutex_b = Lock()
+    p1 = Process(target=task1, args=(mutex_a, mutex_b))
+    p2 = Process(target=task2, args=(mutex_a, mutex_b))
+    p1.start()
+    p2.start()
+    p1.join()
+    p2.join()
