@@ -3,7 +3,9 @@ holds what and waits for what (in the chosen language), and ``s`` stops the run,
 
 from __future__ import annotations
 
-from tests.helpers import run_processes, wait_until
+from pathlib import Path
+
+from tests.helpers import run_processes, script, wait_until
 from tests.test_app import SIZE, app_with, live_pids, pane_text, sync, wait_for
 from tui.app import ContuiApp
 
@@ -27,6 +29,10 @@ async def test_a_deadlock_freezes_the_run_and_a_banner_names_the_cycle() -> None
         banner = " ".join(pane_text(app, "deadlock").split())  # as read, whatever the lines it wraps into
         assert "DEADLOCK" in banner and "a_then_b holds mutex_a" in banner and "b_then_a holds mutex_b" in banner
         await wait_for(pilot, lambda: "FROZEN" in pane_text(app, "status"), what="the status line to say so")
+        # The Code pane marks where each thread took its lock and where it waits (the script's with-lines).
+        source = Path(script("deadlock_threads.py")).read_text(encoding="utf-8").splitlines()
+        with_lines = [n for n, line in enumerate(source, 1) if line.strip().startswith("with mutex_")]
+        await wait_for(pilot, lambda: sorted(app.code_pane.marked) == with_lines, what="the code lines marked")
         await pilot.press("l")  # 中文
         await wait_for(pilot, lambda: "死锁" in pane_text(app, "deadlock"), what="the banner in Chinese")
         assert "持有" in pane_text(app, "deadlock") and "运行已冻结" in pane_text(app, "deadlock")
@@ -34,7 +40,8 @@ async def test_a_deadlock_freezes_the_run_and_a_banner_names_the_cycle() -> None
         assert pids
         await pilot.press("s")
         await wait_for(pilot, lambda: not app.session.running, what="the run to stop")
-        await wait_for(pilot, lambda: "运行已冻结" not in pane_text(app, "deadlock"), what="the banner to drop the hint")
+        await wait_for(pilot, lambda: "运行已冻结" not in pane_text(app, "deadlock"),
+                       what="the banner to drop the hint")
         assert "死锁" in pane_text(app, "deadlock")  # the run's deadlock is still what it ended in
         await pilot.press("q")
     assert wait_until(lambda: not run_processes(), 3.0), run_processes()

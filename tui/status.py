@@ -118,12 +118,16 @@ def highlighted_thread(model: Model, tid: int | None) -> ThreadNode | None:
 
 
 def held_lines(model: Model, target: Target, tid: int | None) -> tuple[int, ...]:
-    """The lines of ``target``'s file the held threads are at, the highlighted one's first (the Code pane marks
-    them)."""
+    """The lines of ``target``'s file the Code pane marks: in step mode where the held threads are, the highlighted
+    one's first; after a deadlock, where each thread of the cycle waits and where it took the lock it holds."""
     first = highlighted_thread(model, tid)
+    sites = [th.held.site for th in ([first] if first is not None else []) + model.held() if th.held is not None]
+    if model.deadlocks:
+        for member in model.deadlocks[-1].members:
+            sites += [member.waits_at, member.taken_at]
     lines: list[int] = []
-    for th in ([first] if first is not None else []) + model.held():
-        file, _, line = th.held.site.rpartition(":") if th.held is not None else ("", "", "")
+    for site in sites:
+        file, _, line = (site or "").rpartition(":")
         if file == target.path.name and line.isdigit() and int(line) not in lines:
             lines.append(int(line))
     return tuple(lines)

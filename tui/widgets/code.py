@@ -40,7 +40,7 @@ class CodePane(VerticalScroll):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._target: Target | None = None
-        self._marks: tuple[int, ...] = ()  # step mode: the lines the held threads are at, the highlighted one first
+        self._marks: tuple[int, ...] = ()  # the lines marked (see tui/status.py's held_lines), the first in view
         self._first = 1
         # Until the screen has painted once, the code is shown plain: pygments (import, lexer set-up, highlighting)
         # costs about a tenth of a second, which the first frame should not wait for.
@@ -62,9 +62,14 @@ class CodePane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="code-text")
 
+    @property
+    def marked(self) -> tuple[int, ...]:
+        return self._marks
+
     def mark(self, lines: tuple[int, ...]) -> None:
-        """Step mode: mark the lines the held threads are at, and bring the first (the one a step lets go) into
-        view. Nothing is drawn again unless they changed."""
+        """Mark these lines (step mode: where the held threads are; a deadlock: where its threads took their locks
+        and wait), and bring the first (the one a step lets go) into view. Nothing is drawn again unless they
+        changed."""
         if lines == self._marks:
             return
         redraw = set(lines) != set(self._marks)  # only the order moved (a new highlight): no new highlighting
