@@ -5,6 +5,10 @@ holder) never are."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests.helpers import record_run, run_traced, script
@@ -20,6 +24,7 @@ from tui.engine.recording import Recording
 from tui.engine.runner import Run
 
 RUNS = 10
+ROOT = Path(__file__).resolve().parent.parent
 MAX_DELAY_NS = 500_000_000  # the deadlock event comes within 0.5 s of the wait that closed the cycle
 
 
@@ -120,3 +125,11 @@ def test_a_wait_with_a_timeout_or_for_a_lock_a_thread_holds_itself_makes_no_cycl
         _wire(2, ev.LOCK_WAIT, 10, 10, lock="done", site="x.py:2"),
     ])
     assert find_cycle(model, 10 * SETTLE_NS) is None
+
+
+def test_contui_run_says_the_deadlock_in_one_line_on_stderr_and_lets_the_run_go_on() -> None:
+    done = subprocess.run([sys.executable, "-m", "tui", "run", "--timeout", "2", script("deadlock_threads.py")],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    said = [line for line in done.stderr.splitlines() if line.startswith("contui: deadlock: ")]
+    assert len(said) == 1 and "a_then_b holds mutex_a" in said[0] and "b_then_a holds mutex_b" in said[0]
+    assert done.returncode == 124  # it went on until --timeout stopped it

@@ -423,7 +423,6 @@ def cmd_run(request: RunRequest) -> int:
                 recorder = FlightRecorder(request.jsonl, header)
             else:  # every run is recorded in the runs folder; one that cannot be is still run (and says so)
                 recorder = FlightRecorder.in_runs_folder(target, header)
-            from tui.engine.deadlocks import sentence as deadlock_sentence
             from tui.engine.recording import record
 
             # --plain words each event from the model as it stands then: it is folded from the first event. Else
@@ -435,6 +434,8 @@ def cmd_run(request: RunRequest) -> int:
             if event.kind == ev.RECORDING_OFF and not request.plain:  # --plain says it in its own words
                 print(f"contui: the run goes on unrecorded: {event.fields.get('reason')}", file=sys.stderr)
             elif event.kind == ev.DEADLOCK and not request.plain:
+                from tui.engine.deadlocks import sentence as deadlock_sentence  # the model has loaded what it needs
+
                 print(f"contui: deadlock: {deadlock_sentence(event.fields)} (the run goes on: stop it with Ctrl+C)",
                       file=sys.stderr)
             echo.show(event)

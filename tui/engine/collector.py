@@ -14,7 +14,6 @@ from operator import itemgetter
 
 from tui.engine import events as ev
 from tui.engine.events import Event, Wire
-from tui.engine.deadlocks import DeadlockWatch
 from tui.engine.runner import Run
 from tui.engine.sampler import Sampler
 from tui.engine.spare import SpareCpu
@@ -22,6 +21,7 @@ from tui.engine.values import ValueReader
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from tui.engine.deadlocks import DeadlockWatch
     from tui.engine.flight import FlightRecorder
     from tui.engine.model import Model
 
@@ -68,7 +68,7 @@ class Collector:
         self._speed_said = run.speed  # the speed the model was last told (run.start tells the first)
         self._unrecorded_said = False
         self._busy = False
-        self.deadlocks = DeadlockWatch()
+        self.deadlocks: DeadlockWatch | None = None  # made with the model: nothing else of a run needs it
 
     @property
     def model(self) -> Model:
@@ -199,6 +199,10 @@ class Collector:
         """A cycle of waits just found in the folded model, as contui's own ``deadlock`` event (see deadlocks.py)."""
         if self._model is None or not self.run.t0:
             return None
+        if self.deadlocks is None:
+            from tui.engine.deadlocks import DeadlockWatch
+
+            self.deadlocks = DeadlockWatch()
         now = time.monotonic_ns() - self.run.t0
         fields = self.deadlocks.check(self._model, now)
         if fields is None:

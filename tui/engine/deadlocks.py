@@ -10,11 +10,12 @@ processes arrive in batches: a release still on its way must not make a cycle of
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from tui.engine.model.records import DeadlockMember, Key, Part
 
+TYPE_CHECKING = False  # loaded with the model, by contui run too: typing is not loaded at run time there
 if TYPE_CHECKING:
+    from typing import Any
+
     from tui.engine.model import Model
     from tui.engine.model.locks import LockRecord
 
