@@ -11,17 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import record_run, run_traced, script
+from tests.helpers import run_traced, script
+from tests.scenario_runs import until_deadlock
 from tui.engine import events as ev
 from tui.engine.catalog import resolve_target
 from tui.engine.deadlocks import SETTLE_NS, find_cycle, sentence
-from tui.engine.events import Event
 from tui.engine.export import chrome_trace
 from tui.engine.jsonl import RecordingHeader
 from tui.engine.model import Model
 from tui.engine.plain import SENTENCES
 from tui.engine.recording import Recording
-from tui.engine.runner import Run
 
 RUNS = 10
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,14 +28,7 @@ MAX_DELAY_NS = 500_000_000  # the deadlock event comes within 0.5 s of the wait 
 
 
 def _record_until_deadlock(name: str, method: str | None = None) -> Recording:
-    """Run the script until contui tells its deadlock, then stop it (a deadlocked run never ends by itself)."""
-    run = Run(resolve_target(script(name)), start_method=method, stdin="null")
-
-    def on_event(event: Event) -> None:
-        if event.kind == ev.DEADLOCK:
-            run.stop()
-
-    return record_run(run, name, timeout=30, on_event=on_event)
+    return until_deadlock(script(name), method, speed=1.0)
 
 
 def _check_cycle(rec: Recording, script_name: str) -> None:
