@@ -25,6 +25,7 @@ def recorded(scenario: str, method: str | None = None, speed: float = SPEED) -> 
         rec = run_traced(scenario, start_method=method, speed=speed, timeout=60)
         assert rec.code == 0, f"{scenario} exited with {rec.code}: {rec.lines('stderr')[-5:]}"
         assert not rec.of(ev.DEADLOCK), f"{scenario} has no deadlock, yet contui called one"
+        assert not rec.of(ev.STALL), f"{scenario} never stalls, yet contui said it did"
         _cache[key] = rec
     return _cache[key]
 
@@ -46,10 +47,11 @@ def sleep_ends(rec: Recording, pids: list[int]) -> list[Event]:
     return [e for e in rec.of(ev.SLEEP) if e.pid in pids and e["phase"] == "end"]
 
 
-def until_deadlock(spec: str, method: str | None = None, speed: float = SPEED) -> Recording:
+def until_deadlock(spec: str, method: str | None = None, speed: float = SPEED,
+                   args: tuple[str, ...] = ()) -> Recording:
     """Run a scenario or script (a deadlocked run never ends by itself) until contui tells its deadlock, then stop
-    it."""
-    run = Run(resolve_target(spec), speed=speed, start_method=method, stdin="null")
+    it. ``args``: the script's sys.argv[1:]."""
+    run = Run(resolve_target(spec, args=args), speed=speed, start_method=method, stdin="null")
 
     def on_event(event: Event) -> None:
         if event.kind == ev.DEADLOCK:

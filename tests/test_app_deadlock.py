@@ -15,6 +15,12 @@ def deadlocks(app: ContuiApp) -> int:
         return len(app.session.model.deadlocks)
 
 
+def deadlock_rows(text: str) -> list[str]:
+    """The name (the first word that is one) on each line of a pane that carries the deadlock badge, sorted."""
+    return sorted(next(w for w in line.replace("│", " ").split() if w[0].isalnum()) for line in text.splitlines()
+                  if "✖ deadlock" in line and "found" not in line)
+
+
 @sync
 async def test_a_deadlock_freezes_the_run_and_a_banner_names_the_cycle() -> None:
     async with app_with("deadlock_threads.py", speed=1.0).run_test(size=SIZE) as pilot:
@@ -29,6 +35,16 @@ async def test_a_deadlock_freezes_the_run_and_a_banner_names_the_cycle() -> None
         banner = " ".join(pane_text(app, "deadlock").split())  # as read, whatever the lines it wraps into
         assert "DEADLOCK" in banner and "a_then_b holds mutex_a" in banner and "b_then_a holds mutex_b" in banner
         await wait_for(pilot, lambda: "FROZEN" in pane_text(app, "status"), what="the status line to say so")
+        # The cycle is highlighted: its two threads in the tree, its two locks in the sync pane, a mark on the
+        # timeline (one per thread of it); nothing else is.
+        await wait_for(pilot, lambda: deadlock_rows(pane_text(app, "tree")) == ["a_then_b", "b_then_a"],
+                       what="the tree to mark the cycle's threads")
+        # (The sync pane may be too short for every card: those it shows.)
+        await wait_for(pilot, lambda: deadlock_rows(pane_text(app, "locks")), what="the sync pane to mark a lock")
+        assert set(deadlock_rows(pane_text(app, "locks"))) <= {"mutex_a", "mutex_b"}, pane_text(app, "locks")
+        await wait_for(pilot, lambda: "✖ deadlock found" in pane_text(app, "timeline"), what="the timeline's legend")
+        timeline_rows = [line for line in pane_text(app, "timeline").splitlines() if "✖" in line]
+        assert sum("a_then_b" in line or "b_then_a" in line for line in timeline_rows) == 2
         # The Code pane marks where each thread took its lock and where it waits (the script's with-lines).
         source = Path(script("deadlock_threads.py")).read_text(encoding="utf-8").splitlines()
         with_lines = [n for n, line in enumerate(source, 1) if line.strip().startswith("with mutex_")]

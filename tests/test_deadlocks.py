@@ -11,16 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_traced, script
+from tests.helpers import record_run, run_traced, script
 from tests.scenario_runs import until_deadlock
 from tui.engine import events as ev
 from tui.engine.catalog import resolve_target
-from tui.engine.deadlocks import SETTLE_NS, find_cycle, sentence
+from tui.engine.deadlocks import SETTLE_NS, STALL_SETTLE_NS, find_cycle, sentence
 from tui.engine.export import chrome_trace
 from tui.engine.jsonl import RecordingHeader
 from tui.engine.model import Model
 from tui.engine.plain import SENTENCES
 from tui.engine.recording import Recording
+from tui.engine.runner import Run
 
 RUNS = 10
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +81,56 @@ def test_waits_that_end_by_themselves_are_never_a_deadlock() -> None:
     assert rec.of(ev.LOCK_WAIT)  # there were waits (timed ones among them), just no cycle of waits for ever
     assert any(e.get("timeout") == 0.3 for e in rec.of(ev.LOCK_WAIT))
     assert not rec.of(ev.DEADLOCK) and not rec.model.deadlocks
+    assert not rec.of(ev.STALL)
+
+
+def test_a_thread_holding_a_lock_and_joining_the_thread_that_wants_it_is_a_deadlock() -> None:
+    rec = until_deadlock(script("deadlock_join.py"), speed=1.0)
+    [deadlock] = rec.of(ev.DEADLOCK)
+    by_name = {m["name"]: m for m in deadlock["members"]}
+    assert sorted(by_name) == ["MainProcess", "worker"]
+    main, worker = by_name["MainProcess"], by_name["worker"]
+    assert (main["holds_name"], main["wants_kind"], main["wants_name"]) == ("mutex", "join", "worker")
+    assert (worker["holds"], worker["wants_kind"], worker["wants_name"]) == ("", "lock", "mutex")
+    assert "MainProcess holds mutex" in sentence(deadlock.fields) and "waits for worker to end" in sentence(
+        deadlock.fields)
+    join = next(e for e in rec.of(ev.THREAD_JOIN) if e.get("phase") == "begin")
+    wait = next(e for e in rec.of(ev.LOCK_WAIT) if e.get("lock") == worker["wants"])
+    assert 0 < deadlock.t - max(join.t, wait.t) <= MAX_DELAY_NS
+
+
+def test_a_semaphore_seat_and_a_lock_taken_in_opposite_order_are_a_deadlock() -> None:
+    rec = until_deadlock(script("deadlock_semaphore.py"), speed=1.0)
+    [deadlock] = rec.of(ev.DEADLOCK)
+    by_name = {m["name"]: m for m in deadlock["members"]}
+    assert sorted(by_name) == ["lock_then_seat", "seat_then_lock"]
+    assert (by_name["seat_then_lock"]["holds_name"], by_name["seat_then_lock"]["wants_name"]) == ("seat", "mutex")
+    assert (by_name["lock_then_seat"]["wants_kind"], by_name["lock_then_seat"]["wants_name"]) == ("seat", "seat")
+    assert all(m["taken_at"] and m["waits_at"] for m in deadlock["members"])
+    [record] = rec.model.deadlocks
+    assert record.locks == {by_name["seat_then_lock"]["wants"], by_name["lock_then_seat"]["wants"]}
+
+
+@pytest.mark.parametrize("name", ["stall_thread_queue.py", "stall_processes.py"])
+def test_every_thread_waiting_for_ever_with_no_cycle_is_a_stall(name: str) -> None:
+    run = Run(resolve_target(script(name)), stdin="null")
+    rec = record_run(run, name, timeout=30, on_event=lambda e: run.stop() if e.kind == ev.STALL else None)
+    [stall] = rec.of(ev.STALL)
+    assert not rec.of(ev.DEADLOCK)
+    started = {(e.pid, e.pid) for e in rec.of(ev.PROC_START)} | {(e.pid, e.tid) for e in rec.of(ev.THREAD_START)}
+    alive = started - {(e.pid, e.tid) for e in rec.of(ev.THREAD_EXIT) if e.t < stall.t}
+    assert {(m["pid"], m["tid"]) for m in stall["members"]} == alive  # every live thread, each waiting
+    last_wait = max(e.t for e in rec.events if e.kind in (ev.QUEUE_BLOCK, ev.PROC_JOIN) and e.t < stall.t)
+    assert STALL_SETTLE_NS <= stall.t - last_wait <= STALL_SETTLE_NS + MAX_DELAY_NS
+    assert "stall: every thread waits" in SENTENCES[ev.STALL](stall, rec.model, "contui")
+    assert rec.model.stalls and rec.model.stalls[0].threads == {(m["pid"], m["tid"]) for m in stall["members"]}
+
+
+def test_threads_waiting_for_ever_while_one_sleeps_are_no_stall() -> None:
+    rec = run_traced(script("no_stalls.py"))
+    assert rec.code == 0 and rec.lines()[-1] == "done"
+    assert rec.of(ev.QUEUE_BLOCK) and rec.of(ev.EVENT_WAIT) and rec.of(ev.PROC_JOIN)
+    assert not rec.of(ev.STALL) and not rec.of(ev.DEADLOCK)
 
 
 def _wire(t: int, kind: str, pid: int, tid: int, **fields: object) -> tuple[int, str, int, int, dict[str, object]]:

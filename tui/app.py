@@ -368,8 +368,8 @@ class ContuiApp(App[int]):
                        bool(model.queues or model.pipes or model.values or model.managers or model.pools))
                 info = self._status_info(model)
                 marks = held_lines(model, self.picked_target, self.highlighted)
-                deadlock = model.deadlocks[-1] if model.deadlocks else None
-            self.deadlock_banner.show(deadlock, self.lang, self._shows_run() and self.look is None
+                alarm = model.deadlock or (model.stalls[-1] if model.stalls else None)
+            self.deadlock_banner.show(alarm, self.lang, self._shows_run() and self.look is None
                                       and self.run_state.running and self.run_state.frozen)
             self.code_pane.mark(marks)
             if info != self._status:

@@ -433,10 +433,10 @@ def cmd_run(request: RunRequest) -> int:
         def on_event(event: Event) -> None:
             if event.kind == ev.RECORDING_OFF and not request.plain:  # --plain says it in its own words
                 print(f"contui: the run goes on unrecorded: {event.fields.get('reason')}", file=sys.stderr)
-            elif event.kind == ev.DEADLOCK and not request.plain:
-                from tui.engine.deadlocks import sentence as deadlock_sentence  # the model has loaded what it needs
+            elif event.kind in (ev.DEADLOCK, ev.STALL) and not request.plain:
+                from tui.engine.deadlocks import alarm_sentence  # the model has loaded what it needs
 
-                print(f"contui: deadlock: {deadlock_sentence(event.fields)} (the run goes on: stop it with Ctrl+C)",
+                print(f"contui: {alarm_sentence(event.kind, event.fields)} (the run goes on: stop it with Ctrl+C)",
                       file=sys.stderr)
             echo.show(event)
 

@@ -196,7 +196,8 @@ class Collector:
                     after_each(wire)
 
     def _deadlock_found(self) -> Wire | None:
-        """A cycle of waits just found in the folded model, as contui's own ``deadlock`` event (see deadlocks.py)."""
+        """A cycle of waits, or a stall, just found in the folded model, as contui's own ``deadlock`` or ``stall``
+        event (see deadlocks.py)."""
         if self._model is None or not self.run.t0:
             return None
         if self.deadlocks is None:
@@ -204,10 +205,11 @@ class Collector:
 
             self.deadlocks = DeadlockWatch()
         now = time.monotonic_ns() - self.run.t0
-        fields = self.deadlocks.check(self._model, now)
-        if fields is None:
+        found = self.deadlocks.found(self._model, now)
+        if found is None:
             return None
-        return (max(now, self.now), ev.DEADLOCK, 0, 0, fields)
+        kind, fields = found
+        return (max(now, self.now), ev.DEADLOCK if kind == "deadlock" else ev.STALL, 0, 0, fields)
 
     def _recording_said(self) -> list[Wire]:
         """The run's end closes its recording (waiting for it to be written to its end, once the screen has the end

@@ -1,38 +1,65 @@
-"""Deadlocks as they form, found in the model: the wait-for graph of the run's threads, in every process, over the
-locks they hold and wait for. A cycle of threads, each waiting with no timeout for a lock the next one holds, is a
-deadlock; contui says so once, as a ``deadlock`` event of its own (recorded, exported, folded like any other).
+"""Deadlocks and stalls as they form, found in the model.
+
+**The wait-for graph.** Each thread of the run, in any process, that waits with no timeout for something only
+certain threads can give it points at them: a lock (Lock or RLock, a condition's own) at its one owner; a seat of a
+semaphore at the threads holding its seats (any of them may free one); a ``join()`` at the thread, or the process's
+main thread, it waits to end. A set of such threads each of which waits only for threads of the same set is stuck
+for good; a cycle among them is a **deadlock**, told once as contui's own ``deadlock`` event (recorded, exported,
+folded like any other).
+
+**A stall** is every live thread of the run blocked, with no timeout, on the run's own primitives (a queue's get, an
+event's wait, a pipe's recv ... as well), and no cycle among them: nothing is left to wake any of them. It is told
+once, as a ``stall`` event.
 
 Not a deadlock: a wait with a timeout (it gives up), an RLock taken again by its owner (it does not wait), a
 condition's wait (it gives its lock up first), a thread waiting for a lock it holds itself (a plain Lock may be
-released by any thread: a signal, not a cycle), and a wait that has not lasted SETTLE_NS yet (the events of several
-processes arrive in batches: a release still on its way must not make a cycle of a moment).
+released by any thread: a signal, not a cycle), a semaphore some thread released without holding a seat (a signal
+too: anyone may free a seat), and a wait that has not lasted SETTLE_NS yet (the events of several processes arrive
+in batches: a release still on its way must not make a cycle of a moment). Not a stall: a thread that runs, sleeps,
+is held in step mode or waits in a call contui does not trace (``input()``, a socket: the world outside may answer),
+and a process whose threads contui has not heard of yet.
 """
 
 from __future__ import annotations
 
-from tui.engine.model.records import DeadlockMember, Key, Part
+from tui.engine.model.records import (
+    ALARM_WORDS, DeadlockMember, JoinKind, Key, Part, StallMember, State, ThreadNode, WaitKind,
+)
+from tui.inside import kinds as ev
 
 TYPE_CHECKING = False  # loaded with the model, by contui run too: typing is not loaded at run time there
 if TYPE_CHECKING:
     from typing import Any
 
     from tui.engine.model import Model
-    from tui.engine.model.locks import LockRecord
 
 # Every wait of a cycle has lasted this long (on the run's clock) before the cycle is called a deadlock.
 SETTLE_NS = 100_000_000
+# Every thread of a stall has waited this long: a stall has no cycle to prove it, only the events so far, and a
+# wake-up from another process may still be on its way.
+STALL_SETTLE_NS = 500_000_000
+
+
+class Wait:
+    """What one thread waits for in the graph: ``on`` (a lock's or semaphore's id, or the joined thread's
+    ``pid:tid``), of ``kind``, named ``name``, waited for at ``site``; ``by``: the threads that could end the wait."""
+
+    __slots__ = ("kind", "on", "name", "site", "by")
+
+    def __init__(self, kind: WaitKind, on: str, name: str, site: str | None, by: tuple[Key, ...]) -> None:
+        self.kind, self.on, self.name, self.site, self.by = kind, on, name, site, by
 
 
 def find_cycle(model: Model, now: int, settle_ns: int = SETTLE_NS) -> tuple[DeadlockMember, ...] | None:
-    """The first cycle of waits in the model at ``now`` (ns on the run's clock), each member's lock held by the
-    next; None if there is none."""
+    """The first cycle of waits in the model at ``now`` (ns on the run's clock), each member waiting for the next;
+    None if there is none."""
     return _cycle(model, _waits(model, now, settle_ns)[0])
 
 
-def _waits(model: Model, now: int, settle_ns: int) -> tuple[dict[Key, tuple[LockRecord, Key]], bool]:
-    """Thread -> (the lock it waits for with no timeout, the one thread holding it), for waits that have lasted
-    ``settle_ns``; and whether a wait was left out only for being younger than that."""
-    waits: dict[Key, tuple[LockRecord, Key]] = {}
+def _waits(model: Model, now: int, settle_ns: int) -> tuple[dict[Key, Wait], bool]:
+    """Thread -> what it waits for in the graph, for waits that have lasted ``settle_ns``; and whether a wait was
+    left out only for being younger than that."""
+    waits: dict[Key, Wait] = {}
     young = False
     for lock in model.locks.values():
         if not lock.waiters or not lock.exclusive or len(lock.owners) != 1:
@@ -45,35 +72,80 @@ def _waits(model: Model, now: int, settle_ns: int) -> tuple[dict[Key, tuple[Lock
             if now - since < settle_ns:
                 young = True
             else:
-                waits[key] = (lock, owner)
+                waits[key] = Wait(WaitKind.LOCK, lock.id, lock.name or lock.id, lock.wait_site(key), (owner,))
+    for sem in model.semaphores.values():
+        if not sem.waiters or sem.signalled or not sem.holders:
+            continue
+        holders = tuple(dict.fromkeys(sem.holders))
+        for key in sem.waiters:
+            th = model.thread(*key)
+            if th is None or th.timed or th.blocked_on != sem.id:
+                continue
+            if now - th.state_t < settle_ns:
+                young = True
+            else:
+                waits[key] = Wait(WaitKind.SEAT, sem.id, sem.name or sem.id, sem.wait_site(key), holders)
+    for p in model.processes.values():
+        for th in p.threads.values():
+            joined = _joined(model, th)
+            if joined is None or th.timed:
+                continue
+            if now - th.state_t < settle_ns:
+                young = True
+            else:
+                waits[th.key] = Wait(WaitKind.JOIN, f"{joined[0]}:{joined[1]}", _thread_name(model, joined), None,
+                                     (joined,))
     return waits, young
 
 
-def _cycle(model: Model, waits: dict[Key, tuple[LockRecord, Key]]) -> tuple[DeadlockMember, ...] | None:
-    done: set[Key] = set()
-    for start in waits:
-        path: list[Key] = []
-        on_path: set[Key] = set()
-        key = start
-        while key in waits and key not in done and key not in on_path:
-            path.append(key)
-            on_path.add(key)
-            key = waits[key][1]
-        if key in on_path:  # back on this path: the cycle is from there on
-            return _members(model, waits, path[path.index(key):])
-        done.update(path)
-    return None
+def _joined(model: Model, th: ThreadNode) -> Key | None:
+    """The thread ``th`` waits to end in join() (a process's: its main thread), if it joins one contui knows."""
+    if th.state is not State.JOINING or th.joining is None:
+        return None
+    key = (th.pid, th.joining) if th.joining_kind is JoinKind.THREAD else (th.joining, th.joining)
+    joined = model.thread(*key)
+    return key if joined is not None and joined.alive else None
 
 
-def _members(model: Model, waits: dict[Key, tuple[LockRecord, Key]],
-             cycle: list[Key]) -> tuple[DeadlockMember, ...]:
-    """Each thread of the cycle with the lock it waits for and the lock it holds that the one before it waits for."""
+def _stuck(waits: dict[Key, Wait]) -> set[Key]:
+    """The threads that wait only for threads that wait only for ... each other: none of them can ever go on."""
+    stuck = set(waits)
+    changed = True
+    while changed:
+        changed = False
+        for key in list(stuck):
+            if not all(other in stuck for other in waits[key].by):
+                stuck.discard(key)
+                changed = True
+    return stuck
+
+
+def _cycle(model: Model, waits: dict[Key, Wait]) -> tuple[DeadlockMember, ...] | None:
+    stuck = _stuck(waits)
+    if not stuck:
+        return None
+    key = min(stuck)
+    path: list[Key] = []
+    while key not in path:  # each stuck thread waits for stuck threads only: the walk comes back to one
+        path.append(key)
+        key = min(waits[key].by)
+    return _members(model, waits, path[path.index(key):])
+
+
+def _members(model: Model, waits: dict[Key, Wait], cycle: list[Key]) -> tuple[DeadlockMember, ...]:
+    """Each thread of the cycle with what it waits for, and what it holds that the one before it waits for."""
     out = []
     for i, key in enumerate(cycle):
-        wants, _ = waits[key]
-        held, _ = waits[cycle[i - 1]]  # the one before waits for what this one holds
-        out.append(DeadlockMember(key[0], key[1], held.id, wants.id, held.taken_at(key), wants.wait_site(key),
-                                  _thread_name(model, key), held.name or held.id, wants.name or wants.id))
+        wants = waits[key]
+        before = waits[cycle[i - 1]]  # the one before waits for this one: for what it holds, or for it to end
+        if before.kind is WaitKind.JOIN:
+            holds, holds_name, taken_at = "", "", None
+        else:
+            record = model.locks.get(before.on) or model.semaphores.get(before.on)
+            holds, holds_name = before.on, before.name
+            taken_at = record.taken_at(key) if record is not None else None
+        out.append(DeadlockMember(key[0], key[1], holds, wants.on, taken_at, wants.site, _thread_name(model, key),
+                                  holds_name, wants.name, wants.kind))
     return tuple(out)
 
 
@@ -86,11 +158,54 @@ def _thread_name(model: Model, key: Key) -> str:
     return thread.name
 
 
+def find_stall(model: Model, now: int, settle_ns: int = STALL_SETTLE_NS) -> tuple[StallMember, ...] | None:
+    """Every live thread of the run, blocked or joining with no timeout on the run's primitives for ``settle_ns``;
+    None if any thread can still go on (or contui cannot tell)."""
+    members: list[StallMember] = []
+    for p in model.processes.values():
+        if p.ended:
+            continue
+        if not p.threads or p.pid not in p.threads:
+            return None  # a process whose main thread contui has not heard of yet: it may be about to run
+        for th in p.threads.values():
+            if not th.alive:
+                continue
+            if (th.state not in (State.BLOCKED, State.JOINING) or th.timed or th.held is not None
+                    or th.waits_in is not None or now - th.state_t < settle_ns):
+                return None
+            if th.state is State.JOINING and not _joins_one_alive(model, th):
+                return None  # what it joins has ended: its join() returns now
+            members.append(StallMember(th.pid, th.tid, _thread_name(model, th.key), _waits_for(model, th),
+                                       th.blocked_on))
+    return tuple(members) or None
+
+
+def _joins_one_alive(model: Model, th: ThreadNode) -> bool:
+    if th.joining_kind is JoinKind.THREAD:
+        joined = model.thread(th.pid, th.joining) if th.joining is not None else None
+        return joined is not None and joined.alive
+    p = model.processes.get(th.joining) if th.joining is not None else None
+    return p is not None and not p.ended
+
+
+def _waits_for(model: Model, th: ThreadNode) -> str:
+    """``q (Queue)``, ``Process-2 [123] to end``: what a stalled thread waits for, as the views say it."""
+    if th.state is State.JOINING and th.joining is not None:
+        key = (th.pid, th.joining) if th.joining_kind is JoinKind.THREAD else (th.joining, th.joining)
+        return f"{_thread_name(model, key)} to end"
+    return model.waited_object(th.blocked_on)
+
+
 def event_fields(members: tuple[DeadlockMember, ...]) -> dict[str, Any]:
     """The ``deadlock`` event's fields for a cycle: the names too, so that views without the model can word it."""
     return {"members": [{"pid": m.pid, "tid": m.tid, "holds": m.holds, "wants": m.wants, "taken_at": m.taken_at,
                          "waits_at": m.waits_at, "name": m.name, "holds_name": m.holds_name,
-                         "wants_name": m.wants_name} for m in members]}
+                         "wants_name": m.wants_name, "wants_kind": str(m.wants_kind)} for m in members]}
+
+
+def stall_fields(members: tuple[StallMember, ...]) -> dict[str, Any]:
+    """The ``stall`` event's fields: each thread and what it waits for."""
+    return {"members": [{"pid": m.pid, "tid": m.tid, "name": m.name, "what": m.what, "on": m.on} for m in members]}
 
 
 def sentence(fields: dict[str, Any]) -> str:
@@ -98,28 +213,71 @@ def sentence(fields: dict[str, Any]) -> str:
     return " · ".join(DeadlockMember.from_fields(m).sentence() for m in fields["members"])
 
 
-class DeadlockWatch:
-    """Looks for a cycle after each batch: again only once the locks have changed, or a wait too young to count
-    before may count now. Tells each cycle once (it stays until the run is stopped)."""
+def stall_sentence(fields: dict[str, Any]) -> str:
+    """A ``stall`` event in words: ``MainProcess waits for q (Queue) · Thread-1 waits for ready (Event)``."""
+    return " · ".join(StallMember.from_fields(m).sentence() for m in fields["members"])
 
-    def __init__(self, settle_ns: int = SETTLE_NS) -> None:
+
+def alarm_sentence(kind: str, fields: dict[str, Any]) -> str:
+    """A ``deadlock`` or ``stall`` event in one line, as ``--plain``, the export and ``contui run`` say it."""
+    if kind == ev.STALL:
+        return f"stall: {ALARM_WORDS['en']['stalled']}: {stall_sentence(fields)}"
+    return f"deadlock: {sentence(fields)}"
+
+
+class DeadlockWatch:
+    """Looks for a cycle, or a stall, after each batch: again only once the threads or the locks have changed, or a
+    wait too young to count before may count now. Tells each once (it stays until the run is stopped)."""
+
+    def __init__(self, settle_ns: int = SETTLE_NS, stall_settle_ns: int = STALL_SETTLE_NS) -> None:
         self.settle_ns = settle_ns
+        self.stall_settle_ns = stall_settle_ns
         self._told: set[frozenset[tuple[int, int, str]]] = set()
-        self._seen = -1  # the locks' version last looked at
+        self._stalls: set[frozenset[tuple[int, int, str | None]]] = set()
+        self._seen: tuple[int, int] = (-1, -1)  # the locks' and the processes' versions last looked at
         self._young = False
+        self._stall_seen: tuple[frozenset[tuple[int, int, str | None]], int] | None = None  # a stall, since when
+        self._stall_due: int | None = None  # when that stall will have lasted long enough to be told
 
     def check(self, model: Model, now: int) -> dict[str, Any] | None:
         """The fields of a ``deadlock`` event for a cycle not told yet, or None."""
-        version = model.versions[Part.LOCKS]
-        if version == self._seen and not self._young:
+        found = self.found(model, now)
+        return found[1] if found is not None and found[0] == "deadlock" else None
+
+    def found(self, model: Model, now: int) -> tuple[str, dict[str, Any]] | None:
+        """(``"deadlock"`` or ``"stall"``, the event's fields) for one not told yet, or None."""
+        version = (model.versions[Part.LOCKS], model.versions[Part.PROCESSES])
+        due = self._stall_due is not None and now >= self._stall_due
+        if version == self._seen and not self._young and not due:
             return None
         self._seen = version
         waits, self._young = _waits(model, now, self.settle_ns)
         members = _cycle(model, waits)
-        if members is None:
+        if members is not None:
+            cycle = frozenset((m.pid, m.tid, m.wants) for m in members)
+            if cycle not in self._told:
+                self._told.add(cycle)
+                return "deadlock", event_fields(members)
             return None
-        cycle = frozenset((m.pid, m.tid, m.wants) for m in members)
-        if cycle in self._told:
+        return self._stall(model, now)
+
+    def _stall(self, model: Model, now: int) -> tuple[str, dict[str, Any]] | None:
+        """A stall is told once the same threads have been seen waiting for the same things, and nothing else of
+        the run alive, for ``stall_settle_ns``: a process's end or a wake-up may be folded a batch before the
+        return from the join() or get() it ends."""
+        self._stall_due = None
+        stalled = find_stall(model, now, 0)
+        if stalled is None:
+            self._stall_seen = None
             return None
-        self._told.add(cycle)
-        return event_fields(members)
+        key = frozenset((m.pid, m.tid, m.on) for m in stalled)
+        if self._stall_seen is None or self._stall_seen[0] != key:
+            self._stall_seen = (key, now)
+        since = self._stall_seen[1]
+        if now - since < self.stall_settle_ns:
+            self._stall_due = since + self.stall_settle_ns
+            return None
+        if key in self._stalls:
+            return None
+        self._stalls.add(key)
+        return "stall", stall_fields(stalled)

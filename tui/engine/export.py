@@ -30,7 +30,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from tui.engine.deadlocks import sentence as deadlock_sentence
+from tui.engine.deadlocks import alarm_sentence
 from tui.engine.events import Event
 from tui.engine.jsonl import RecordingHeader, RecordingReader
 from tui.engine.model import JoinKind, Key, Lane, Model, Part, Segment, State, ThreadNode
@@ -174,7 +174,8 @@ class _Export:
             ev.SIGNAL_SEND: self._signal_send, ev.PROC_TERMINATE: self._proc_terminate, ev.PROC_REAP: self._proc_reap,
             ev.PROC_EXIT: self._proc_exit, ev.EXCEPTION: self._exception,
             ev.RUN_START: self._run_start, ev.RUN_END: self._run_end, ev.RUN_LOST: self._run_end,
-            ev.DEADLOCK: self._deadlock,
+            ev.DEADLOCK: self._alarm,
+            ev.STALL: self._alarm,
             **dict.fromkeys(_PHASED_WAITS, self._phased_wait),
         }
 
@@ -199,15 +200,7 @@ class _Export:
     # -- names ----------------------------------------------------------------------------------------------------
     def label(self, oid: str) -> str:
         """A primitive as the script names it: ``mutex (Lock)``, ``q (JoinableQueue)``, ``parent_conn (Pipe end)``."""
-        model = self.model
-        named = model.waited_name(oid)
-        if named is not None:
-            return named
-        queue = model.queues.get(oid)
-        if queue is not None:
-            return f"{queue.name or queue.id} ({queue.type.rsplit('.', 1)[-1]})"
-        end = model.pipe_end(oid)
-        return f"{end[1].name or oid} (Pipe end)" if end is not None else oid
+        return self.model.waited_object(oid)
 
     def who(self, key: Key) -> str:
         return who(self.model, *key)
@@ -540,8 +533,8 @@ class _Export:
         lost = " (its reaper was killed)" if e.kind == ev.RUN_LOST else ""
         self._run_instant(tick, f"run ended: {describe_code(e.get('code'))}{lost}")
 
-    def _deadlock(self, e: Event, key: Key, tick: int) -> None:
-        self._run_instant(tick, f"deadlock: {deadlock_sentence(e.fields)}")
+    def _alarm(self, e: Event, key: Key, tick: int) -> None:
+        self._run_instant(tick, alarm_sentence(e.kind, e.fields))
 
     def _run_instant(self, tick: int, name: str) -> None:
         """On the script's main process: a global instant would get a track of its own that viewers leave unnamed."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Callable
 
-from tui.engine.deadlocks import sentence as deadlock_sentence
+from tui.engine.deadlocks import alarm_sentence
 from tui.engine.events import Event
 from tui.engine.model import Model, OsStatus
 from tui.inside import kinds as ev
@@ -392,7 +392,8 @@ SENTENCES: dict[str, Sentence] = {
     ev.RUN_END: lambda e, model, me: f"run ended: main process {describe_code(e.get('code'))}",
     ev.RECORDING_OFF: lambda e, model, me: f"the run is not recorded from here on: {e.get('reason')}",
     ev.RUN_LOST: lambda e, model, me: "run ended: its reaper was killed, and contui ended every process it had left",
-    ev.DEADLOCK: lambda e, model, me: f"deadlock: {deadlock_sentence(e.fields)}",
+    ev.DEADLOCK: lambda e, model, me: alarm_sentence(e.kind, e.fields),
+    ev.STALL: lambda e, model, me: alarm_sentence(e.kind, e.fields),
     ev.FRAMES_DROPPED: lambda e, model, me: f"contui dropped malformed frames from the event pipe: "
                                             f"{e.get('count')} so far (something in the run wrote to it)",
     ev.PROC_START: _proc_start,

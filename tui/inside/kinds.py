@@ -19,6 +19,8 @@ RECORDING_OFF = "recording.off"  # reason: the run's recording could not be writ
 CLOCK = "clock"  # (no fields) the run lives and is not frozen at this moment, though nothing happened (contui's own)
 DEADLOCK = "deadlock"  # members: the threads of a cycle, each waiting (with no timeout) for a lock the next one
 # holds: a list of {pid, tid, holds, wants (lock ids), taken_at, waits_at (sites)} (contui's own)
+STALL = "stall"  # members: every live thread of the run, each blocked with no timeout on the run's primitives, and
+# no cycle among them: a list of {pid, tid, name, what (what it waits for, in words), on (its id)} (contui's own)
 PROC_START = "proc.start"  # ppid, name, daemon, method ("main" for the script's own process)
 PROC_SPAWN = "proc.spawn"  # child, name, daemon, method: the parent saw start() return. Also for children made
 # outside multiprocessing: method "exec" (subprocess.Popen, os.posix_spawn; with cmdline, a list) or "os.fork"
@@ -45,7 +47,7 @@ LOCK_SUMMARY = "lock.summary"  # lock, since (when the summarised span began), n
 QUEUE_NEW = "queue.new"  # queue (id), type ("Queue", "JoinableQueue", "SimpleQueue"), maxsize, site
 QUEUE_PUT = "queue.put"  # queue, item (short repr), rank (a PriorityQueue: how many waiting items come out first)
 QUEUE_GET = "queue.get"  # queue, item
-QUEUE_BLOCK = "queue.block"  # queue, op ("put"/"get"): the call has to wait
+QUEUE_BLOCK = "queue.block"  # queue, op ("put"/"get"): the call has to wait; timeout (seconds) if it gives up then
 QUEUE_TIMEOUT = "queue.timeout"  # queue, op, error ("Full"/"Empty"), block (False: a non-blocking call)
 QUEUE_TASK_DONE = "queue.task_done"  # queue
 QUEUE_JOIN = "queue.join"  # queue, phase
@@ -81,7 +83,7 @@ BARRIER_WAIT = "barrier.wait"  # barrier, site, phase; timeout (begin); index (e
 BARRIER_ABORT = "barrier.abort"  # barrier, site: abort() or a timed-out wait broke it
 BARRIER_RESET = "barrier.reset"  # barrier, site
 SEM_NEW = "sem.new"  # sem (id), type ("threading.Semaphore", "mp.BoundedSemaphore", ...), value, site, name
-SEM_WAIT = "sem.wait"  # sem, site: an acquire has to wait (no seat free)
+SEM_WAIT = "sem.wait"  # sem, site: an acquire has to wait (no seat free); timeout (seconds) if it gives up then
 SEM_ACQUIRE = "sem.acquire"  # sem, site
 SEM_RELEASE = "sem.release"  # sem, site, n (only for release(n) with n != 1)
 SEM_TIMEOUT = "sem.timeout"  # sem, site: an acquire gave up
@@ -113,7 +115,7 @@ TASK_SUMMARY = "task.summary"  # pool, since (its first hot moment), n ({"submit
 # them is left to end). Sent with tid 0 (see tui/inside/trace/hot.py)
 
 KINDS: frozenset[str] = frozenset({
-    RUN_START, RUN_END, FRAMES_DROPPED, RUN_LOST, RUN_SPEED, RECORDING_OFF, CLOCK, DEADLOCK, PROC_START, PROC_SPAWN, PROC_EXIT, PROC_REAP, PROC_TERMINATE, PROC_JOIN, PROC_ALIVE,
+    RUN_START, RUN_END, FRAMES_DROPPED, RUN_LOST, RUN_SPEED, RECORDING_OFF, CLOCK, DEADLOCK, STALL, PROC_START, PROC_SPAWN, PROC_EXIT, PROC_REAP, PROC_TERMINATE, PROC_JOIN, PROC_ALIVE,
     THREAD_START, THREAD_EXIT, THREAD_JOIN, LOCK_NEW, LOCK_WAIT, LOCK_ACQUIRE, LOCK_RELEASE, LOCK_TIMEOUT,
     QUEUE_NEW, QUEUE_PUT, QUEUE_GET, QUEUE_BLOCK, QUEUE_TIMEOUT, QUEUE_TASK_DONE, QUEUE_JOIN, QUEUE_SUMMARY,
     SLEEP, HOLD, STDOUT, EXCEPTION, SAMPLE, SAMPLE_GONE,

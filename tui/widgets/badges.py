@@ -8,7 +8,6 @@ Colours come from the theme: a pane that draws states declares ``COMPONENT_CLASS
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from rich.style import Style
 from rich.text import Text
@@ -116,6 +115,11 @@ def badge(palette: Palette, state: str, projector: bool = False, *, failed: bool
     return text
 
 
+def deadlock_badge(palette: Palette, projector: bool = False) -> Text:
+    """` ✖ deadlock ` beside a thread or lock of the deadlock the banner names, in the blocked colours."""
+    return Text(" ✖ DEADLOCK " if projector else " ✖ deadlock ", style=palette.badge(State.BLOCKED) + Style(bold=True))
+
+
 def process_label(model: Model, pid: int | None) -> str:
     """`Process-1 [21049]`, or the reaper's name, or just the pid."""
     if pid is None:
@@ -136,35 +140,11 @@ def thread_label(model: Model, pid: int, tid: int, *, always: bool = False) -> s
     return f"{base} {th.name}"
 
 
-def waited_object(model: Model, oid: str | None) -> str:
-    """A primitive's id as the script names it: `mutex (Lock)`, `ready (Event)`, `a (Pipe end)`."""
-    if oid is None:
-        return "?"
-    name = model.waited_name(oid)  # locks, conditions, events, barriers, semaphores
-    if name is not None:
-        return name
-    found: Any = model.queues.get(oid)
-    if found is not None:
-        return f"{found.name or oid} ({short_type(found.type)})"
-    pipe_end = model.pipe_end(oid)
-    if pipe_end is not None:
-        return f"{pipe_end[1].name or oid} (Pipe end)"
-    manager = model.managers.get(oid)
-    if manager is not None:
-        return f"{manager.name or manager.type} (manager)"
-    return oid
-
-
-def short_type(type_name: str) -> str:
-    """`mp.Lock` → `Lock`; the module prefix is noise on screen (the pane says the full type once)."""
-    return type_name.rsplit(".", 1)[-1]
-
-
 def state_detail(model: Model, state: State, *, blocked_on: str | None = None, joining: int | None = None,
                  joining_kind: JoinKind | None = None, node: ProcessNode | None = None) -> str:
     """What the state is about, in words: `on mutex (Lock)`, `for Process-2 [21013]`, `code 0`, `SIGTERM`."""
     if state is State.BLOCKED:
-        return f"on {waited_object(model, blocked_on)}"
+        return f"on {model.waited_object(blocked_on)}"
     if state is State.JOINING:
         if joining is None:
             return ""
@@ -186,11 +166,24 @@ def state_detail(model: Model, state: State, *, blocked_on: str | None = None, j
     return ""
 
 
+def stopped_while(model: Model, th: ThreadNode) -> str:
+    """What a thread of a stopped process (frozen, or SIGSTOP) was waiting for when it stopped: a deadlock's threads
+    stay frozen with what they wait for in view. Empty if it was not waiting."""
+    if th.state in (State.BLOCKED, State.JOINING):
+        detail = state_detail(model, th.state, blocked_on=th.blocked_on, joining=th.joining,
+                              joining_kind=th.joining_kind)
+        return f"while {look(th.state).word} {detail}".rstrip()
+    return ""
+
+
 def process_state_text(model: Model, p: ProcessNode, palette: Palette, projector: bool = False) -> Text:
     """Badge + word + detail for a process, e.g. ` B  blocked on mutex (Lock)`."""
     state = p.state
     detail = state_detail(model, state, blocked_on=p.blocked_on, joining=p.joining, joining_kind=p.joining_kind,
                           node=p)
+    main = p.main_thread
+    if state is State.STOPPED and main is not None and main.alive:
+        detail = stopped_while(model, main)
     return _state_text(palette, state, detail, projector, failed=state is State.EXITED and bool(p.exit_code))
 
 
@@ -233,7 +226,7 @@ def thread_state_text(model: Model, th: ThreadNode, palette: Palette, projector:
                       stopped: bool = False) -> Text:
     """Badge + word + detail for a thread; ``stopped``: its process is frozen (SIGSTOP), whatever it was doing."""
     if stopped and th.alive:
-        return _state_text(palette, State.STOPPED, "", projector)
+        return _state_text(palette, State.STOPPED, stopped_while(model, th), projector)
     state = th.shown_state
     if state is State.SLEEPING and th.state is State.RUNNING:
         detail = wait_detail(model, th)

@@ -62,10 +62,14 @@ class Row:
     after: str = ""
 
 
-def card_title(title: str, kind: str, width: int) -> Text:
-    """The card's first line: the primitive's name, then its type (on the next line if it does not fit)."""
+def card_title(title: str, kind: str, width: int, badge: Text | None = None) -> Text:
+    """The card's first line: the primitive's name (and a badge, when it is in a deadlock), then its type (on the
+    next line if it does not fit)."""
     text = Text()
     text.append(title, style=NAME_STYLE)
+    if badge is not None:
+        text.append(" ")
+        text.append_text(badge)
     flow(text, [kind], width, CARD_INDENT, Style())
     return text
 

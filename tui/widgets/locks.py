@@ -24,7 +24,7 @@ from tui.engine.model import Model, Part, State
 from tui.engine.model.records import counting_now
 from tui.engine.model.locks import LockRecord, Summarised
 from tui.engine.model.sync import BarrierState, ConditionState, EventState, SemaphoreState, SyncRecord
-from tui.widgets.badges import Palette, thread_label
+from tui.widgets.badges import Palette, deadlock_badge, thread_label
 from tui.widgets.cards import DIM, NAME_STYLE, CardPane, Row, add_facts, add_rows, card_title, counted, flow
 
 __all__ = ["LockPane", "flow", "sync_card"]
@@ -97,8 +97,8 @@ class CardView:
 
 
 def card(view: CardView, rows: list[Row], fact: str, width: int, projector: bool,
-         measure: tuple[str, ...] = ()) -> Text:
-    text = card_title(view.title, view.type, width)
+         measure: tuple[str, ...] = (), badge: Text | None = None) -> Text:
+    text = card_title(view.title, view.type, width, badge)
     add_rows(text, rows, width, chip_width(projector), measure)
     if not projector:  # last: a short pane shows what matters first
         add_facts(text, [fact] + ([view.site] if view.site else []), width)
@@ -119,14 +119,16 @@ class LockView(CardView):
     summary: str | None = None  # what its hot-loop summaries counted: `3,510,699 counted in a hot loop`
     summary_facts: str = ""  # their waits and hold times (see summary_facts)
     hot: bool = False  # a process summarises it now
+    deadlock: bool = False  # one of the locks of the deadlock the banner names
 
     @classmethod
     def of(cls, model: Model, lock: LockRecord) -> LockView:
         held = model.now - lock.acquired_t if lock.owners and lock.acquired_t is not None else None
         total = lock.summarised
+        deadlock = model.deadlock
         return cls(lock.name or lock.id, lock.type, lock.site, names(model, lock.owners), held, lock.depth,
                    names(model, lock.waiters), lock.acquisitions, lock.timeouts, lock.fails, lock.owner_unreported,
-                   *_summarised(total, model.now))
+                   *_summarised(total, model.now), deadlock is not None and lock.id in deadlock.locks)
 
 
 def _summarised(total: Summarised | None, now: int) -> tuple[str | None, str, bool]:
@@ -184,7 +186,8 @@ def lock_text(view: LockView, width: int, projector: bool, palette: Palette) -> 
     if view.summary is not None:
         rows.append(row(HOT, Text(view.summary, style=NAME_STYLE if view.hot else DIM), projector, palette))
         fact += f"; {view.summary_facts}" if view.summary_facts else ""
-    return card(view, rows, fact, width, projector, measure=("nobody holds it",))
+    return card(view, rows, fact, width, projector, measure=("nobody holds it",),
+                badge=deadlock_badge(palette, projector) if view.deadlock else None)
 
 
 # -- semaphores -------------------------------------------------------------------------------------------------------

@@ -22,13 +22,13 @@ from tui.widgets.badges import STATE_CLASSES, Painted, Palette, look
 PRIORITY = {State.BLOCKED: 6, State.JOINING: 5, State.ZOMBIE: 4, State.STOPPED: 3, State.RUNNING: 2,
             State.SLEEPING: 1}
 MARK_GLYPH = {MarkKind.START: "[", MarkKind.EXIT: "]", MarkKind.TERMINATE: "×", MarkKind.ACQUIRE: "◆",
-              MarkKind.SUMMARY: "≋", MarkKind.SIGNAL_SENT: "↯", MarkKind.SIGNAL_RECEIVED: "⇣"}
-MARK_PRIORITY = {MarkKind.TERMINATE: 6, MarkKind.EXIT: 5, MarkKind.SIGNAL_RECEIVED: 4, MarkKind.SIGNAL_SENT: 3,
+              MarkKind.SUMMARY: "≋", MarkKind.SIGNAL_SENT: "↯", MarkKind.SIGNAL_RECEIVED: "⇣", MarkKind.DEADLOCK: "✖"}
+MARK_PRIORITY = {MarkKind.DEADLOCK: 7, MarkKind.TERMINATE: 6, MarkKind.EXIT: 5, MarkKind.SIGNAL_RECEIVED: 4, MarkKind.SIGNAL_SENT: 3,
                  MarkKind.START: 2, MarkKind.SUMMARY: 1, MarkKind.ACQUIRE: 1}
 MARK_WORD = {MarkKind.START: "start", MarkKind.EXIT: "exit", MarkKind.TERMINATE: "terminate",
              MarkKind.ACQUIRE: "lock acquired", MarkKind.SUMMARY: "hot lock, counted",
              MarkKind.SIGNAL_SENT: "signal sent",
-             MarkKind.SIGNAL_RECEIVED: "signal received"}
+             MarkKind.SIGNAL_RECEIVED: "signal received", MarkKind.DEADLOCK: "deadlock found"}
 # The axis and the lanes follow the run's clock every this many ticks: even a two-row repaint re-renders every pane
 # beside the timeline (Textual repaints all widgets under one parent), and a run that only sleeps must cost the app
 # next to nothing.
@@ -197,12 +197,16 @@ def cell_looks(palette: Palette) -> dict[object, tuple[str, Style]]:
     return {
         **{state: (look(state).glyph, palette.colour(state)) for state in LANE_STATES},
         **{kind: (glyph, BOLD) for kind, glyph in MARK_GLYPH.items()},
+        MarkKind.DEADLOCK: (MARK_GLYPH[MarkKind.DEADLOCK], palette.colour(State.BLOCKED) + BOLD),
     }
 
 
-def legend_entries(palette: Palette) -> list[tuple[str, str, Style]]:
+def legend_entries(palette: Palette, deadlock: bool = False) -> list[tuple[str, str, Style]]:
+    """The legend's glyphs and words; the deadlock mark's only in a run that has one."""
     entries = [(look(s).glyph, s.value, palette.colour(s)) for s in LANE_STATES]
-    entries += [(MARK_GLYPH[k], MARK_WORD[k], BOLD) for k in MarkKind]
+    looks = cell_looks(palette)
+    entries += [(MARK_GLYPH[k], MARK_WORD[k], looks[k][1]) for k in MarkKind
+                if deadlock or k is not MarkKind.DEADLOCK]
     return entries
 
 
@@ -241,6 +245,7 @@ class TimelinePane(Painted, ScrollView):
         self._lane_copies: dict[Key, LaneCopy] = {}
         self._order: list[Key] = []
         self._now = 0
+        self._deadlock = False  # the run has a deadlock: the legend names its mark
         # Looking back at a recorded run: its length. The axis spans all of it, the lanes end at the cursor (now),
         # which the axis marks. 0: the axis spans 0..now.
         self.horizon = 0
@@ -275,7 +280,8 @@ class TimelinePane(Painted, ScrollView):
                 same_rows = False
             copy.sync(lane.segments, lane.marks)
         order = self._lane_order(model)
-        same_rows = same_rows and order == self._order
+        same_rows = same_rows and order == self._order and bool(model.deadlocks) == self._deadlock
+        self._deadlock = bool(model.deadlocks)
         self._order = order
         self._now = model.now
         if same_rows and self._frame is not None:
@@ -376,7 +382,7 @@ class TimelinePane(Painted, ScrollView):
         rows: list[Strip] = []
         line: list[RichSegment] = []
         used = 0
-        for glyph, word, style in legend_entries(self.palette):
+        for glyph, word, style in legend_entries(self.palette, self._deadlock):
             size = len(glyph) + 1 + len(word) + 2
             if line and used + size > width:
                 rows.append(Strip(line))

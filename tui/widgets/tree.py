@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tui.engine.model import Model, Part, ProcessNode, TerminateReason, ThreadNode, ThreadRole
+from tui.engine.model import Key, Model, Part, ProcessNode, TerminateReason, ThreadNode, ThreadRole
 from tui.status import hold_words
 from tui.widgets.badges import (
     ORPHANED,
@@ -20,6 +20,7 @@ from tui.widgets.badges import (
     Painted,
     Palette,
     badge,
+    deadlock_badge,
     process_label,
     process_state_text,
     thread_state_text,
@@ -217,7 +218,7 @@ class ProcessTree(Painted, Tree[Any]):
                 running = model.task_running(th.pid, th.tid)
                 sig = (th.shown_state, th.name, th.daemon, th.blocked_on, th.joining, th.waits_in, th.waits_on,
                        th.wchan, th.role, stopped, running.id if running is not None else None,
-                       model.tasks_ran(th.pid, th.tid), th.held)
+                       model.tasks_ran(th.pid, th.tid), th.held, in_deadlock(model, th.key))
                 if signatures.get(key) != sig:
                     signatures[key] = sig
                     self._set(key, node, *(self.thread_label_text(model, th, palette, form, stopped)
@@ -242,7 +243,8 @@ class ProcessTree(Painted, Tree[Any]):
         return (p.state, p.name, p.daemon, p.adopted_by, p.original_ppid, p.exit_code, p.signal,
                 p.terminate_signal, p.terminated_by, len(p.alive_checks), p.blocked_on, joined, joined_name,
                 manager.id if manager is not None else None, p.cmdline, running.id if running is not None else None,
-                model.tasks_ran(p.pid, p.pid), main.held if (main := p.threads.get(p.pid)) is not None else None)
+                model.tasks_ran(p.pid, p.pid), main.held if (main := p.threads.get(p.pid)) is not None else None,
+                in_deadlock(model, (p.pid, p.pid)))
 
     @staticmethod
     def process_label_text(model: Model, p: ProcessNode, palette: Palette, projector: bool = False) -> Text:
@@ -251,6 +253,9 @@ class ProcessTree(Painted, Tree[Any]):
         text.append(f"{p.name} [{p.pid}]", style=NAME_STYLE)
         text.append("  ")
         text.append_text(process_state_text(model, p, palette, projector))
+        if in_deadlock(model, (p.pid, p.pid)) and not shows_threads(p):  # else its main thread's row says it
+            text.append("  ")
+            text.append_text(deadlock_badge(palette, projector))
         main = p.threads.get(p.pid)
         if main is not None and main.held is not None and not shows_threads(p):
             text.append_text(held_text(model, main))
@@ -281,6 +286,9 @@ class ProcessTree(Painted, Tree[Any]):
             text.append(f" tid {th.tid}", style=DIM)
         text.append("  ")
         text.append_text(thread_state_text(model, th, palette, projector, stopped))
+        if in_deadlock(model, th.key):
+            text.append("  ")
+            text.append_text(deadlock_badge(palette, projector))
         if th.held is not None:
             text.append_text(held_text(model, th))
         text.append_text(worker_tasks_text(model, th))  # before the rest: a narrow pane must not cut it
@@ -290,6 +298,12 @@ class ProcessTree(Painted, Tree[Any]):
         if role:
             text.append(f"  {role}", style=DIM if not projector else NAME_STYLE)
         return text
+
+
+def in_deadlock(model: Model, key: Key) -> bool:
+    """Is this thread one of the deadlock the banner names?"""
+    deadlock = model.deadlock
+    return deadlock is not None and key in deadlock.threads
 
 
 def held_text(model: Model, th: ThreadNode) -> Text:

@@ -24,6 +24,7 @@ from tui.engine.model.queues import QueueFold
 from tui.engine.model.records import (
     BUSY_CPU,
     END_STATES,
+    ALARM_WORDS,
     DeadlockMember,
     DeadlockRecord,
     LANE_STATES,
@@ -47,10 +48,13 @@ from tui.engine.model.records import (
     Segment,
     SignalRecord,
     State,
+    StallMember,
+    StallRecord,
     Stream,
     TerminateReason,
     ThreadNode,
     ThreadRole,
+    WaitKind,
 )
 from tui.engine.model.samples import SampleFold
 from tui.engine.model.shared import SharedFold
@@ -62,7 +66,7 @@ from tui.engine.model.pipes import PipeFold
 
 __all__ = [
     "ACQUIRE_MARK_SPACING_NS", "BUSY_CPU", "END_STATES", "LANE_STATES", "OUTPUT_WINDOW", "UNKNOWN", "AliveCheck",
-    "DeadlockMember", "DeadlockRecord", "ExceptionRecord", "HANDLERS", "Hold", "JoinKind", "Key", "Lane", "LineLog", "LockState", "Mark", "MarkKind", "Model",
+    "ALARM_WORDS", "DeadlockMember", "DeadlockRecord", "StallMember", "StallRecord", "WaitKind", "ExceptionRecord", "HANDLERS", "Hold", "JoinKind", "Key", "Lane", "LineLog", "LockState", "Mark", "MarkKind", "Model",
     "OsStatus", "OutputLine", "Part", "ProcessNode", "QueueState", "ReapedBy", "RunInfo", "Segment", "SignalRecord",
     "State", "Stream", "TerminateReason", "ThreadNode", "ThreadRole",
 ]
@@ -119,6 +123,24 @@ class Model(ProcessFold, LockFold, SyncFold, QueueFold, PipeFold, SharedFold, Ta
         apply_wire = self.apply_wire
         for t, kind, pid, tid, fields in wires:
             apply_wire(t, kind, pid, tid, fields)
+
+    def waited_object(self, oid: str | None) -> str:
+        """A primitive's id as the script names it: `mutex (Lock)`, `ready (Event)`, `a (Pipe end)`."""
+        if oid is None:
+            return "?"
+        name = self.waited_name(oid)  # locks, conditions, events, barriers, semaphores
+        if name is not None:
+            return name
+        queue = self.queues.get(oid)
+        if queue is not None:
+            return f"{queue.name or oid} ({queue.type.rsplit('.', 1)[-1]})"
+        pipe_end = self.pipe_end(oid)
+        if pipe_end is not None:
+            return f"{pipe_end[1].name or oid} (Pipe end)"
+        manager = self.managers.get(oid)
+        if manager is not None:
+            return f"{manager.name or manager.type} (manager)"
+        return oid
 
     @classmethod
     def from_events(cls, events: Iterable[Event]) -> Model:

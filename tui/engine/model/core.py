@@ -156,12 +156,14 @@ class ModelCore:
 
     # -- thread states --------------------------------------------------------------------------------------------
     def _set_state(self, th: ThreadNode, state: State, t: int, on: str | None = None, joining: int | None = None,
-                   joining_kind: JoinKind | None = None) -> None:
+                   joining_kind: JoinKind | None = None, timed: bool = False) -> None:
+        """``timed``: the wait it begins gives up after a timeout (it may be in no deadlock or stall)."""
         if th.state is State.EXITED:  # a late event of a thread already over changes nothing
             return
         th.blocked_on = on
         th.joining = joining
         th.joining_kind = joining_kind
+        th.timed = timed
         if th.state is state:
             return
         th.state = state

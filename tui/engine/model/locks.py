@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from tui.engine.model.core import Fields, ModelCore, drop_keys, gone_from, handles
 from tui.engine.model.detail import add_mark
 from tui.engine.model.records import (
-    UNKNOWN, DeadlockMember, DeadlockRecord, Key, LockState, Mark, MarkKind, Part, ProcessNode, State, ThreadNode,
-    counting_now,
+    UNKNOWN, DeadlockMember, DeadlockRecord, Key, LockState, Mark, MarkKind, Part, ProcessNode, StallMember,
+    StallRecord, State, ThreadNode, counting_now,
 )
 from tui.inside import kinds as ev
 
@@ -115,12 +115,27 @@ class LockFold(ModelCore):
     def __init__(self) -> None:
         super().__init__()
         self.deadlocks: list[DeadlockRecord] = []  # the cycles contui found, in order (``deadlock`` events)
+        self.stalls: list[StallRecord] = []  # the stalls contui found, in order (``stall`` events)
 
     @handles(ev.DEADLOCK)
     def _deadlock(self, t: int, pid: int, tid: int, f: Fields) -> None:
         members = tuple(DeadlockMember.from_fields(m) for m in f["members"])
         self.deadlocks.append(DeadlockRecord(t, members))
+        for member in members:
+            th = self.thread(member.pid, member.tid)
+            if th is not None and th.lane is not None:
+                add_mark(th.lane, Mark(t, MarkKind.DEADLOCK, member.wants))
+        self.touch(Part.LOCKS, Part.PROCESSES, Part.RUN, Part.TIMELINE)
+
+    @handles(ev.STALL)
+    def _stall(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        self.stalls.append(StallRecord(t, tuple(StallMember.from_fields(m) for m in f["members"])))
         self.touch(Part.LOCKS, Part.PROCESSES, Part.RUN)
+
+    @property
+    def deadlock(self) -> DeadlockRecord | None:
+        """The latest deadlock found, which every view highlights."""
+        return self.deadlocks[-1] if self.deadlocks else None
 
     def _lock(self, f: Fields) -> LockRecord:
         lid = f["lock"]
@@ -155,7 +170,7 @@ class LockFold(ModelCore):
             lock._wait_sites[th.key] = site
             if timed:
                 lock._timed.add(th.key)
-        self._set_state(th, State.BLOCKED, t, lock.id)
+        self._set_state(th, State.BLOCKED, t, lock.id, timed=timed)
         if lock.conditions:
             self._taking_back(lock, th)
 

@@ -207,7 +207,7 @@ class ProcessFold(ModelCore):
     def _join(self, t: int, pid: int, tid: int, f: Fields, kind: JoinKind) -> None:
         th = self._thread(pid, tid, t)
         if f.get("phase") == "begin":
-            self._set_state(th, State.JOINING, t, None, f.get("child"), kind)
+            self._set_state(th, State.JOINING, t, None, f.get("child"), kind, timed=f.get("timeout") is not None)
         else:
             self._set_state(th, State.RUNNING, t)
 

@@ -196,7 +196,7 @@ class QueueFold(ModelCore):
         waiting = self._waiting_list(q, f)
         if th.alive and th.key not in waiting:
             waiting.append(th.key)
-        self._set_state(th, State.BLOCKED, t, q.id)
+        self._set_state(th, State.BLOCKED, t, q.id, timed=f.get("timeout") is not None)
         self.touch(Part.QUEUES)
 
     @handles(ev.QUEUE_TIMEOUT)
@@ -233,7 +233,7 @@ class QueueFold(ModelCore):
         if f.get("phase") == "begin":
             if th.alive and th.key not in q.joiners:
                 q.joiners.append(th.key)
-            self._set_state(th, State.BLOCKED, t, q.id)
+            self._set_state(th, State.BLOCKED, t, q.id)  # Queue.join() has no timeout
         else:
             if th.key in q.joiners:
                 q.joiners.remove(th.key)

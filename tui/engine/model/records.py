@@ -124,6 +124,7 @@ class MarkKind(StrEnum):
     SUMMARY = "summary"  # a hot lock's summary: its acquires are counted, not shown one by one
     SIGNAL_SENT = "signal-sent"  # on the sender's lane
     SIGNAL_RECEIVED = "signal-received"  # on the receiver's main lane
+    DEADLOCK = "deadlock"  # on the lane of each thread of a deadlock, when contui found it
 
 
 class Stream(StrEnum):
@@ -223,6 +224,7 @@ class ThreadNode:
     blocked_on: str | None = None  # the id of the primitive it waits for (lock, queue, condition, pipe ...)
     joining: int | None = None  # pid (proc.join) or native tid (thread.join) waited for
     joining_kind: JoinKind | None = None  # what ``joining`` names
+    timed: bool = False  # its wait (blocked or joining) gives up after a timeout
     waits_in: str | None = None  # a blocking call the tracer knows it is in ("socket.accept", "input" ...)
     waits_on: str | None = None  # what that call waits for, when it says (a task's id)
     held: Hold | None = None  # held in step mode, and at what
@@ -452,10 +454,32 @@ class QueueState:
         return self.blocked_putters, self.blocked_getters, self.joiners
 
 
+class WaitKind(StrEnum):
+    """What a thread of a deadlock waits for: a lock (Lock or RLock, a condition's own), a semaphore's seat, or
+    another thread (or process) to end, in join()."""
+
+    LOCK = "lock"
+    SEAT = "seat"
+    JOIN = "join"
+
+
+# The words of a deadlock or a stall, in each language a view speaks (plain text and exports speak English).
+ALARM_WORDS: dict[str, dict[str, str]] = {
+    "en": {"deadlock": "DEADLOCK", "stall": "STALL", "holds": "holds", "waits": "waits for", "joins": "waits for",
+           "to end": " to end", "seat": "a seat of ", "frozen": "the run is frozen: s stops it",
+           "stalled": "every thread waits, with no timeout, and none is left to wake the others", ", ": ", "},
+    "zh": {"deadlock": "死锁", "stall": "全部停滞", "holds": "持有", "waits": "等待", "joins": "等待",
+           "to end": " 结束", "seat": "信号量 ", "frozen": "运行已冻结：按 s 停止",
+           "stalled": "所有线程都在无超时地等待，没有谁能唤醒它们", ", ": "，"},
+}
+
+
 @dataclass(frozen=True, slots=True)
 class DeadlockMember:
-    """One thread of a deadlock: it holds ``holds`` (taken at ``taken_at``) and waits, with no timeout, for
-    ``wants`` (at ``waits_at``), which the next member of the cycle holds."""
+    """One thread of a deadlock: it holds ``holds`` (taken at ``taken_at``), which the member before it waits for,
+    and waits, with no timeout, for ``wants`` (at ``waits_at``): a lock or a seat the next member holds, or, in
+    join(), the next member's end (``wants`` is then its ``pid:tid``). ``holds`` is empty when the member before it
+    joins this one: it holds nothing that one needs, it only has to end."""
 
     pid: int
     tid: int
@@ -466,19 +490,40 @@ class DeadlockMember:
     name: str = UNKNOWN  # the thread's (its process's, for a main thread), and the locks' as the script calls them
     holds_name: str = UNKNOWN
     wants_name: str = UNKNOWN
+    wants_kind: WaitKind = WaitKind.LOCK
 
     @classmethod
     def from_fields(cls, m: dict[str, Any]) -> DeadlockMember:
         """One member of a ``deadlock`` event's ``members``."""
-        return cls(int(m["pid"]), int(m["tid"]), str(m["holds"]), str(m["wants"]), m.get("taken_at"),
-                   m.get("waits_at"), str(m.get("name") or UNKNOWN), str(m.get("holds_name") or m["holds"]),
-                   str(m.get("wants_name") or m["wants"]))
+        holds = str(m.get("holds") or "")
+        return cls(int(m["pid"]), int(m["tid"]), holds, str(m["wants"]), m.get("taken_at"), m.get("waits_at"),
+                   str(m.get("name") or UNKNOWN), str(m.get("holds_name") or holds),
+                   str(m.get("wants_name") or m["wants"]), WaitKind(m.get("wants_kind") or WaitKind.LOCK))
+
+    def parts(self, lang: str = "en") -> list[tuple[str, bool]]:
+        """Its sentence as pieces, each with whether it is a name (views make those bold): ``Process-2 holds A
+        (x.py:12), waits for B (x.py:20)``."""
+        words = ALARM_WORDS.get(lang, ALARM_WORDS["en"])
+        out: list[tuple[str, bool]] = [(self.name, True)]
+        if self.holds:
+            out += [(f" {words['holds']} ", False), (self.holds_name, True)]
+            if self.taken_at:
+                out.append((f" ({self.taken_at})", False))
+            out.append((words[", "], False))
+        else:
+            out.append((" ", False))
+        if self.wants_kind is WaitKind.JOIN:
+            out += [(f"{words['joins']} ", False), (self.wants_name, True), (words["to end"], False)]
+        else:
+            seat = words["seat"] if self.wants_kind is WaitKind.SEAT else ""
+            out += [(f"{words['waits']} {seat}", False), (self.wants_name, True)]
+        if self.waits_at:
+            out.append((f" ({self.waits_at})", False))
+        return out
 
     def sentence(self) -> str:
         """``Process-2 holds A (x.py:12), waits for B (x.py:20)``."""
-        taken = f" ({self.taken_at})" if self.taken_at else ""
-        waits = f" ({self.waits_at})" if self.waits_at else ""
-        return f"{self.name} holds {self.holds_name}{taken}, waits for {self.wants_name}{waits}"
+        return "".join(text for text, _ in self.parts())
 
 
 @dataclass(slots=True)
@@ -487,6 +532,53 @@ class DeadlockRecord:
 
     t: int
     members: tuple[DeadlockMember, ...]
+
+    @property
+    def threads(self) -> frozenset[Key]:
+        """The threads of the cycle."""
+        return frozenset((m.pid, m.tid) for m in self.members)
+
+    @property
+    def locks(self) -> frozenset[str]:
+        """The locks and semaphores of the cycle (each held by one member, wanted by the next)."""
+        return frozenset(m.wants for m in self.members if m.wants_kind is not WaitKind.JOIN)
+
+
+@dataclass(frozen=True, slots=True)
+class StallMember:
+    """One thread of a stall: blocked, with no timeout, on ``on`` (an object's id; None for a join), which it is
+    shown waiting for as ``what`` (``get on q (Queue)``, ``join of Process-2 [123]``)."""
+
+    pid: int
+    tid: int
+    name: str
+    what: str
+    on: str | None = None
+
+    @classmethod
+    def from_fields(cls, m: dict[str, Any]) -> StallMember:
+        return cls(int(m["pid"]), int(m["tid"]), str(m.get("name") or UNKNOWN), str(m.get("what") or UNKNOWN),
+                   m.get("on"))
+
+    def parts(self, lang: str = "en") -> list[tuple[str, bool]]:
+        words = ALARM_WORDS.get(lang, ALARM_WORDS["en"])
+        return [(self.name, True), (f" {words['waits']} ", False), (self.what, True)]
+
+    def sentence(self) -> str:
+        return "".join(text for text, _ in self.parts())
+
+
+@dataclass(slots=True)
+class StallRecord:
+    """Every live thread of the run blocked, with no timeout, and no cycle among them (a ``stall`` event): nothing
+    is left to wake any of them."""
+
+    t: int
+    members: tuple[StallMember, ...]
+
+    @property
+    def threads(self) -> frozenset[Key]:
+        return frozenset((m.pid, m.tid) for m in self.members)
 
 
 @dataclass(slots=True)

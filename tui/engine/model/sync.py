@@ -105,6 +105,17 @@ class SemaphoreState(Primitive):
     acquisitions: int = 0
     timeouts: int = 0
     fails: int = 0  # acquire(blocking=False) found no seat
+    # A thread that held no seat released one: it is used as a signal, not as seats, so anyone may free a seat and
+    # a wait for one is in no deadlock (see tui/engine/deadlocks.py).
+    signalled: bool = False
+    _taken_at: dict[Key, str | None] = field(default_factory=dict, repr=False)  # where each holder took its seat
+    _wait_sites: dict[Key, str | None] = field(default_factory=dict, repr=False)  # where each waiter waits
+
+    def taken_at(self, key: Key) -> str | None:
+        return self._taken_at.get(key)
+
+    def wait_site(self, key: Key) -> str | None:
+        return self._wait_sites.get(key)
 
     @property
     def value(self) -> int:
@@ -184,10 +195,11 @@ class SyncFold(ModelCore):
         record.created_by = pid
         self.touch(Part.LOCKS)
 
-    def _waits(self, th: ThreadNode, waiting: list[Key], on: str, t: int) -> None:
+    def _waits(self, th: ThreadNode, waiting: list[Key], on: str, t: int, timed: bool) -> None:
+        """``th`` waits for ``on`` (in the list ``waiting``); ``timed``: it gives up after a timeout."""
         if th.alive and th.key not in waiting:
             waiting.append(th.key)
-        self._set_state(th, State.BLOCKED, t, on)
+        self._set_state(th, State.BLOCKED, t, on, timed=timed)
 
     def _done_waiting(self, th: ThreadNode, waiting: list[Key], on: str, t: int) -> None:
         if waiting and th.key in waiting:
@@ -216,7 +228,7 @@ class SyncFold(ModelCore):
         th = self._thread(pid, tid, t)
         if f.get("phase") == "begin":
             c.waits += 1
-            self._waits(th, c.room, c.id, t)
+            self._waits(th, c.room, c.id, t, f.get("timeout") is not None)
         else:
             if f.get("result") is False:
                 c.timeouts += 1
@@ -248,7 +260,8 @@ class SyncFold(ModelCore):
                 self._done_waiting(th, c.room, c.id, t)
         for key in waiting:
             if key not in c.room and key[1]:
-                self._waits(self._thread(pid, key[1], t), c.room, c.id, t)
+                # A summary does not say whether it waits with a timeout: as if it did, so it is never called stuck.
+                self._waits(self._thread(pid, key[1], t), c.room, c.id, t, timed=True)
         self.touch(Part.LOCKS)
 
     @handles(ev.COND_NOTIFY)
@@ -309,7 +322,7 @@ class SyncFold(ModelCore):
         th = self._thread(pid, tid, t)
         if f.get("phase") == "begin":
             e._waiting_t.setdefault(th.key, t)
-            self._waits(th, e.waiters, e.id, t)
+            self._waits(th, e.waiters, e.id, t, f.get("timeout") is not None)
         else:
             if f.get("result") is False:
                 e.timeouts += 1
@@ -332,7 +345,7 @@ class SyncFold(ModelCore):
         b = self._barrier(f)
         th = self._thread(pid, tid, t)
         if f.get("phase") == "begin":
-            self._waits(th, b.waiting, b.id, t)
+            self._waits(th, b.waiting, b.id, t, f.get("timeout") is not None)
         else:
             index = f.get("index")
             if b.parties is not None and index == b.parties - 1:
@@ -373,7 +386,9 @@ class SyncFold(ModelCore):
     @handles(ev.SEM_WAIT)
     def _sem_wait(self, t: int, pid: int, tid: int, f: Fields) -> None:
         s = self._sem(f)
-        self._waits(self._thread(pid, tid, t), s.waiters, s.id, t)
+        th = self._thread(pid, tid, t)
+        s._wait_sites[th.key] = f.get("site")
+        self._waits(th, s.waiters, s.id, t, f.get("timeout") is not None)
         self.touch(Part.LOCKS)
 
     @handles(ev.SEM_ACQUIRE)
@@ -384,6 +399,7 @@ class SyncFold(ModelCore):
         s.delta -= 1
         s.acquisitions += 1
         s.holders.append(th.key)
+        s._taken_at[th.key] = f.get("site")
         self.touch(Part.LOCKS)
 
     @handles(ev.SEM_RELEASE)
@@ -396,7 +412,9 @@ class SyncFold(ModelCore):
         for _ in range(n):
             if key in holders:
                 holders.remove(key)
-            elif holders:
+                continue
+            s.signalled = True
+            if holders:
                 # Anyone may release a semaphore. A release by a thread that holds no seat gives one back all the
                 # same: the oldest holder's, so that free and taken seats still add up to the seats there are.
                 holders.pop(0)

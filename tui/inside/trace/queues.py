@@ -27,6 +27,11 @@ _ids = itertools.count(1)
 _real_monotonic = time.monotonic  # taken before the scenario clock is installed (see tui/inside/trace/clock.py)
 
 
+def blocked(qid: str, op: str, timeout: float | None) -> dict[str, object]:
+    """A ``queue.block``'s fields: a wait with a timeout says so (it may be in no stall: see tui/engine/deadlocks.py)."""
+    return {"queue": qid, "op": op} if timeout is None else {"queue": qid, "op": op, "timeout": timeout}
+
+
 def waiting_bytes(conn: Any) -> int:
     """Bytes waiting in a pipe's read end (one ioctl); -1 if it cannot say."""
     try:
@@ -148,7 +153,7 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
                 if not block:
                     emit(ev.QUEUE_TIMEOUT, {"queue": qid, "op": "put", "error": "Full", "block": False})
                     raise
-                emit(ev.QUEUE_BLOCK, {"queue": qid, "op": "put"})
+                emit(ev.QUEUE_BLOCK, blocked(qid, "put", timeout))
                 try:
                     ctx.timed(lambda slice_: orig_put(self, obj, True, slice_), timeout, finished=_done,
                               expired=(queue_mod.Full,))
@@ -200,7 +205,7 @@ def _install_queues(ctx: TraceContext, queues: ModuleType) -> None:
                     # ioctl tells, where get(False) first would build a selector to poll the pipe, which made a
                     # traced get cost up to twice a plain one whenever the feeder thread lagged.
                     if waiting_bytes(self._reader) == 0:
-                        emit(ev.QUEUE_BLOCK, {"queue": qid, "op": "get"})
+                        emit(ev.QUEUE_BLOCK, blocked(qid, "get", timeout))
                         t = None
                     item = ctx.timed(lambda slice_: orig_get(self, True, slice_), timeout, finished=_done,
                                      expired=(queue_mod.Empty,))
@@ -381,7 +386,7 @@ def _install_thread_queues(ctx: TraceContext, queue_mod: ModuleType) -> None:
             except Error:
                 pass
         _cool(queue)
-        emit(ev.QUEUE_BLOCK, {"queue": qid, "op": op})
+        emit(ev.QUEUE_BLOCK, blocked(qid, op, timeout))
         try:
             if timeout is not None and timeout < 0:
                 return call(queue, *args, True, timeout)  # the queue refuses it (ValueError), as it would
@@ -476,7 +481,7 @@ def _traced_simple_queue(ctx: TraceContext, raw: type, Empty: type) -> type:
                 ctx.point("get", qid)
             try:
                 if block and raw_empty(self):
-                    emit(ev.QUEUE_BLOCK, {"queue": qid, "op": "get"})
+                    emit(ev.QUEUE_BLOCK, blocked(qid, "get", timeout))
                     if timeout is not None and timeout < 0:
                         item = raw_get(self, True, timeout)  # refused (ValueError), as it would be
                     else:
