@@ -26,6 +26,7 @@ def recorded(scenario: str, method: str | None = None, speed: float = SPEED) -> 
         assert rec.code == 0, f"{scenario} exited with {rec.code}: {rec.lines('stderr')[-5:]}"
         assert not rec.of(ev.DEADLOCK), f"{scenario} has no deadlock, yet contui called one"
         assert not rec.of(ev.STALL), f"{scenario} never stalls, yet contui said it did"
+        assert not rec.of(ev.LOCK_ORDER), f"{scenario} takes its locks in one order, yet contui said otherwise"
         _cache[key] = rec
     return _cache[key]
 

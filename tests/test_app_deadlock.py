@@ -61,3 +61,23 @@ async def test_a_deadlock_freezes_the_run_and_a_banner_names_the_cycle() -> None
         assert "死锁" in pane_text(app, "deadlock")  # the run's deadlock is still what it ended in
         await pilot.press("q")
     assert wait_until(lambda: not run_processes(), 3.0), run_processes()
+
+
+@sync
+async def test_a_stall_and_a_potential_deadlock_each_get_a_warning_banner() -> None:
+    for name, title, words in (("stall_thread_queue.py", "STALL", "MainProcess waits for jobs (Queue)"),
+                               ("lock_order_lucky.py", "POTENTIAL DEADLOCK", "a_then_b took mutex_a")):
+        async with app_with(name, speed=1.0).run_test(size=SIZE) as pilot:
+            app = pilot.app
+            assert isinstance(app, ContuiApp)
+            app.pick(len(app.targets) - 1)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.deadlock_banner.display, timeout=15, what=f"the {title} banner")
+            banner = " ".join(pane_text(app, "deadlock").split())
+            assert banner.startswith(f"⚠ {title} ·") and words in banner
+            assert app.deadlock_banner.has_class("-warning")
+            assert not app.session.frozen  # only a deadlock freezes the run
+            await pilot.press("s")
+            await wait_for(pilot, lambda: not app.session.running, what="the run to stop")
+            await pilot.press("q")
+        assert wait_until(lambda: not run_processes(), 3.0), run_processes()

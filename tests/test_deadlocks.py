@@ -15,7 +15,7 @@ from tests.helpers import record_run, run_traced, script
 from tests.scenario_runs import until_deadlock
 from tui.engine import events as ev
 from tui.engine.catalog import resolve_target
-from tui.engine.deadlocks import SETTLE_NS, STALL_SETTLE_NS, find_cycle, sentence
+from tui.engine.deadlocks import SETTLE_NS, STALL_SETTLE_NS, DeadlockWatch, find_cycle, sentence
 from tui.engine.export import chrome_trace
 from tui.engine.jsonl import RecordingHeader
 from tui.engine.model import Model
@@ -176,3 +176,48 @@ def test_contui_run_says_the_deadlock_in_one_line_on_stderr_and_lets_the_run_go_
     said = [line for line in done.stderr.splitlines() if line.startswith("contui: deadlock: ")]
     assert len(said) == 1 and "a_then_b holds mutex_a" in said[0] and "b_then_a holds mutex_b" in said[0]
     assert done.returncode == 124  # it went on until --timeout stopped it
+
+
+def test_locks_taken_in_opposite_orders_by_two_threads_are_a_potential_deadlock_even_in_a_lucky_run() -> None:
+    rec = run_traced(script("lock_order_lucky.py"))
+    assert rec.code == 0 and not rec.of(ev.DEADLOCK)
+    [warning] = rec.of(ev.LOCK_ORDER)
+    orders = {m["name"]: m for m in warning["orders"]}
+    assert sorted(orders) == ["a_then_b", "b_then_a"]
+    assert (orders["a_then_b"]["first_name"], orders["a_then_b"]["then_name"]) == ("mutex_a", "mutex_b")
+    assert (orders["b_then_a"]["first_name"], orders["b_then_a"]["then_name"]) == ("mutex_b", "mutex_a")
+    source = Path(script("lock_order_lucky.py")).read_text(encoding="utf-8").splitlines()
+    for m in warning["orders"]:  # each order's two lines: the `with` of its first lock, then of its second
+        first, then = (int(site.rpartition(":")[2]) for site in (m["first_at"], m["then_at"]))
+        assert source[first - 1].strip() == f"with {m['first_name']}:"
+        assert source[then - 1].strip() == f"with {m['then_name']}:"
+    # It came once the second order was taken: after the second thread's second acquire.
+    second = [e for e in rec.of(ev.LOCK_ACQUIRE) if e.tid == warning["orders"][0]["tid"]]
+    assert warning.t >= second[-1].t
+    [record] = rec.model.potential_deadlocks
+    assert record.threads == {(m["pid"], m["tid"]) for m in warning["orders"]}
+    assert SENTENCES[ev.LOCK_ORDER](warning, rec.model, "contui").startswith("potential deadlock: ")
+
+
+def test_lock_orders_of_one_thread_or_with_timeouts_are_no_potential_deadlock() -> None:
+    rec = run_traced(script("no_deadlocks.py"))  # opposite orders, but the second lock is tried with a timeout
+    assert not rec.of(ev.LOCK_ORDER) and not rec.model.potential_deadlocks
+    model = Model()
+    model.apply_wires([  # one thread takes A then B, later B then A: it never waits for itself
+        _wire(0, ev.PROC_START, 10, 10, ppid=1, name="MainProcess", daemon=False, method="main"),
+        _wire(1, ev.LOCK_ACQUIRE, 10, 10, lock="A", type="threading.Lock", site="x.py:1"),
+        _wire(2, ev.LOCK_ACQUIRE, 10, 10, lock="B", type="threading.Lock", site="x.py:2"),
+        _wire(3, ev.LOCK_RELEASE, 10, 10, lock="B"),
+        _wire(4, ev.LOCK_RELEASE, 10, 10, lock="A"),
+        _wire(5, ev.LOCK_ACQUIRE, 10, 10, lock="B", type="threading.Lock", site="x.py:5"),
+        _wire(6, ev.LOCK_ACQUIRE, 10, 10, lock="A", type="threading.Lock", site="x.py:6"),
+    ])
+    assert set(model.lock_orders) == {("A", "B"), ("B", "A")}
+    assert not [kind for kind, _ in DeadlockWatch().found(model, 10)]
+    model.apply_wires([  # another thread takes C while holding A, having taken A with a timeout: no order
+        _wire(7, ev.LOCK_RELEASE, 10, 10, lock="A"),
+        _wire(8, ev.LOCK_RELEASE, 10, 10, lock="B"),
+        _wire(9, ev.LOCK_ACQUIRE, 10, 11, lock="C", type="threading.Lock", site="x.py:9"),
+        _wire(10, ev.LOCK_ACQUIRE, 10, 11, lock="A", type="threading.Lock", site="x.py:10", tried=True),
+    ])
+    assert ("C", "A") not in model.lock_orders

@@ -37,7 +37,7 @@ from tui.pump import Pump
 from tui.status import (Action, RunState, StatusInfo, held_lines, highlighted_thread, phase_of,
                         picker_word, status_info)
 from tui.theme import PROJECTOR_THEME, VARIABLE_DEFAULTS, theme_for
-from tui.widgets.banner import DeadlockBanner
+from tui.widgets.banner import DeadlockBanner, alarm_of
 from tui.widgets.code import CodePane
 from tui.widgets.keybar import KeyBar
 from tui.widgets.locks import LockPane
@@ -368,7 +368,7 @@ class ContuiApp(App[int]):
                        bool(model.queues or model.pipes or model.values or model.managers or model.pools))
                 info = self._status_info(model)
                 marks = held_lines(model, self.picked_target, self.highlighted)
-                alarm = model.deadlock or (model.stalls[-1] if model.stalls else None)
+                alarm = alarm_of(model)
             self.deadlock_banner.show(alarm, self.lang, self._shows_run() and self.look is None
                                       and self.run_state.running and self.run_state.frozen)
             self.code_pane.mark(marks)

@@ -433,11 +433,11 @@ def cmd_run(request: RunRequest) -> int:
         def on_event(event: Event) -> None:
             if event.kind == ev.RECORDING_OFF and not request.plain:  # --plain says it in its own words
                 print(f"contui: the run goes on unrecorded: {event.fields.get('reason')}", file=sys.stderr)
-            elif event.kind in (ev.DEADLOCK, ev.STALL) and not request.plain:
+            elif event.kind in (ev.DEADLOCK, ev.STALL, ev.LOCK_ORDER) and not request.plain:
                 from tui.engine.deadlocks import alarm_sentence  # the model has loaded what it needs
 
-                print(f"contui: {alarm_sentence(event.kind, event.fields)} (the run goes on: stop it with Ctrl+C)",
-                      file=sys.stderr)
+                goes_on = "" if event.kind == ev.LOCK_ORDER else " (the run goes on: stop it with Ctrl+C)"
+                print(f"contui: {alarm_sentence(event.kind, event.fields)}{goes_on}", file=sys.stderr)
             echo.show(event)
 
         def on_timeout() -> None:

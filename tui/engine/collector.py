@@ -167,14 +167,14 @@ class Collector:
             if after_each is not None:
                 for wire in batch:
                     after_each(wire)
+            if self.ended and any(wire[1] in _TAKES for wire in self._unfolded):
+                # Over before it settled, having taken locks: their orders are looked at once, on its whole model
+                # (a lucky run's potential deadlock is the warning a class needs); a run that took none stays unread.
+                self.model  # made now, with every event so far folded
+                batch += self._found(after_each)
         else:
             self._fold(batch, after_each)
-            found = self._deadlock_found()
-            if found is not None:
-                if self.recorder is not None:
-                    self.recorder.write([found])
-                self._fold([found], after_each)
-                batch.append(found)
+            batch += self._found(after_each)
         if self.recorder is not None:
             said = self._recording_said()
             self._fold(said, after_each)
@@ -195,21 +195,27 @@ class Collector:
                     apply_wire(*wire)
                     after_each(wire)
 
-    def _deadlock_found(self) -> Wire | None:
-        """A cycle of waits, or a stall, just found in the folded model, as contui's own ``deadlock`` or ``stall``
-        event (see deadlocks.py)."""
+    def _found(self, after_each: Callable[[Wire], None] | None) -> list[Wire]:
+        """What the deadlock watch found in the model just folded, recorded and folded in turn."""
+        found = self._deadlock_found()
+        if found:
+            if self.recorder is not None:
+                self.recorder.write(found)
+            self._fold(found, after_each)
+        return found
+
+    def _deadlock_found(self) -> list[Wire]:
+        """Lock orders in a circle, a cycle of waits or a stall just found in the folded model, as contui's own
+        ``lock.order``, ``deadlock`` or ``stall`` events (see deadlocks.py)."""
         if self._model is None or not self.run.t0:
-            return None
+            return []
         if self.deadlocks is None:
             from tui.engine.deadlocks import DeadlockWatch
 
             self.deadlocks = DeadlockWatch()
         now = time.monotonic_ns() - self.run.t0
-        found = self.deadlocks.found(self._model, now)
-        if found is None:
-            return None
-        kind, fields = found
-        return (max(now, self.now), ev.DEADLOCK if kind == "deadlock" else ev.STALL, 0, 0, fields)
+        t = max(now, self.now)
+        return [(t, kind, 0, 0, fields) for kind, fields in self.deadlocks.found(self._model, now)]
 
     def _recording_said(self) -> list[Wire]:
         """The run's end closes its recording (waiting for it to be written to its end, once the screen has the end
@@ -226,3 +232,4 @@ class Collector:
 
 
 _by_time = itemgetter(0)
+_TAKES = frozenset({ev.LOCK_ACQUIRE, ev.LOCK_WAIT})  # what teaches the watch the orders locks are taken in

@@ -11,6 +11,11 @@ folded like any other).
 event's wait, a pipe's recv ... as well), and no cycle among them: nothing is left to wake any of them. It is told
 once, as a ``stall`` event.
 
+**A potential deadlock** is locks taken in orders that go round in a circle: one thread took A then asked for B,
+another took B then asked for A (or A→B, B→C, C→A ...), each with no timeout. Threads doing so at the same moment
+would deadlock, though this run was lucky. Told once per circle of locks, as a ``lock.order`` event, with both (or
+all) orders and the lines where they were taken. Orders of one thread alone are none: it never waits for itself.
+
 Not a deadlock: a wait with a timeout (it gives up), an RLock taken again by its owner (it does not wait), a
 condition's wait (it gives its lock up first), a thread waiting for a lock it holds itself (a plain Lock may be
 released by any thread: a signal, not a cycle), a semaphore some thread released without holding a seat (a signal
@@ -22,8 +27,10 @@ and a process whose threads contui has not heard of yet.
 
 from __future__ import annotations
 
+from itertools import islice
+
 from tui.engine.model.records import (
-    ALARM_WORDS, DeadlockMember, JoinKind, Key, Part, StallMember, State, ThreadNode, WaitKind,
+    ALARM_WORDS, DeadlockMember, JoinKind, Key, OrderMember, Part, StallMember, State, ThreadNode, WaitKind,
 )
 from tui.inside import kinds as ev
 
@@ -32,6 +39,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from tui.engine.model import Model
+    from tui.engine.model.locks import LockOrder
 
 # Every wait of a cycle has lasted this long (on the run's clock) before the cycle is called a deadlock.
 SETTLE_NS = 100_000_000
@@ -218,16 +226,83 @@ def stall_sentence(fields: dict[str, Any]) -> str:
     return " · ".join(StallMember.from_fields(m).sentence() for m in fields["members"])
 
 
+def order_fields(model: Model, orders: list[LockOrder]) -> dict[str, Any]:
+    """The ``lock.order`` event's fields for a circle of lock orders."""
+    def name(lid: str) -> str:
+        lock = model.locks.get(lid)
+        return (lock.name if lock is not None else None) or lid
+
+    return {"orders": [{"pid": o.key[0], "tid": o.key[1], "name": _thread_name(model, o.key), "first": o.first,
+                        "first_name": name(o.first), "first_at": o.first_at, "then": o.then,
+                        "then_name": name(o.then), "then_at": o.then_at} for o in orders]}
+
+
 def alarm_sentence(kind: str, fields: dict[str, Any]) -> str:
-    """A ``deadlock`` or ``stall`` event in one line, as ``--plain``, the export and ``contui run`` say it."""
+    """A ``deadlock``, ``stall`` or ``lock.order`` event in one line, as ``--plain``, the export and ``contui run``
+    say it."""
+    words = ALARM_WORDS["en"]
     if kind == ev.STALL:
-        return f"stall: {ALARM_WORDS['en']['stalled']}: {stall_sentence(fields)}"
+        return f"stall: {words['stalled']}: {stall_sentence(fields)}"
+    if kind == ev.LOCK_ORDER:
+        orders = " · ".join(OrderMember.from_fields(m).sentence() for m in fields["orders"])
+        return f"potential deadlock: {words['inverted']}: {orders}"
     return f"deadlock: {sentence(fields)}"
 
 
+class OrderWatch:
+    """The lock orders of the run as a graph (first -> then), grown as the model learns them; each new order that
+    closes a circle through another thread's orders is told once per circle of locks."""
+
+    def __init__(self) -> None:
+        self._seen = 0  # the model's orders taken in so far
+        self._after: dict[str, list[LockOrder]] = {}  # first -> the orders taken from it
+        self._told: set[frozenset[str]] = set()
+
+    def found(self, model: Model) -> list[dict[str, Any]]:
+        orders = model.lock_orders
+        if len(orders) == self._seen:
+            return []
+        out = []
+        for order in list(islice(orders.values(), self._seen, None)):
+            self._after.setdefault(order.first, []).append(order)
+            back = self._path(order.then, order.first)
+            if back is None:
+                continue
+            circle = [order, *back]
+            locks = frozenset(o.first for o in circle)
+            if len({o.key for o in circle}) < 2 or locks in self._told:
+                continue
+            self._told.add(locks)
+            out.append(order_fields(model, circle))
+        self._seen = len(orders)
+        return out
+
+    def _path(self, start: str, goal: str) -> list[LockOrder] | None:
+        """The fewest orders leading from lock ``start`` to lock ``goal`` (breadth first), or None."""
+        came: dict[str, LockOrder | None] = {start: None}
+        frontier = [start]
+        while frontier:
+            nxt = []
+            for lid in frontier:
+                for order in self._after.get(lid, ()):
+                    if order.then in came:
+                        continue
+                    came[order.then] = order
+                    if order.then == goal:
+                        path = []
+                        at = goal
+                        while (step := came[at]) is not None:
+                            path.append(step)
+                            at = step.first
+                        return path[::-1]
+                    nxt.append(order.then)
+            frontier = nxt
+        return None
+
+
 class DeadlockWatch:
-    """Looks for a cycle, or a stall, after each batch: again only once the threads or the locks have changed, or a
-    wait too young to count before may count now. Tells each once (it stays until the run is stopped)."""
+    """Looks for a cycle, a stall or lock orders in a circle after each batch: again only once the threads or the
+    locks have changed, or a wait too young to count before may count now. Tells each once."""
 
     def __init__(self, settle_ns: int = SETTLE_NS, stall_settle_ns: int = STALL_SETTLE_NS) -> None:
         self.settle_ns = settle_ns
@@ -238,30 +313,33 @@ class DeadlockWatch:
         self._young = False
         self._stall_seen: tuple[frozenset[tuple[int, int, str | None]], int] | None = None  # a stall, since when
         self._stall_due: int | None = None  # when that stall will have lasted long enough to be told
+        self._orders = OrderWatch()
 
     def check(self, model: Model, now: int) -> dict[str, Any] | None:
         """The fields of a ``deadlock`` event for a cycle not told yet, or None."""
-        found = self.found(model, now)
-        return found[1] if found is not None and found[0] == "deadlock" else None
+        return next((fields for kind, fields in self.found(model, now) if kind == ev.DEADLOCK), None)
 
-    def found(self, model: Model, now: int) -> tuple[str, dict[str, Any]] | None:
-        """(``"deadlock"`` or ``"stall"``, the event's fields) for one not told yet, or None."""
+    def found(self, model: Model, now: int) -> list[tuple[str, dict[str, Any]]]:
+        """The events (kind, fields) of what was found and not told yet: lock orders in a circle, then a deadlock
+        or a stall."""
         version = (model.versions[Part.LOCKS], model.versions[Part.PROCESSES])
         due = self._stall_due is not None and now >= self._stall_due
         if version == self._seen and not self._young and not due:
-            return None
+            return []
         self._seen = version
+        out = [(ev.LOCK_ORDER, fields) for fields in self._orders.found(model)]
         waits, self._young = _waits(model, now, self.settle_ns)
         members = _cycle(model, waits)
         if members is not None:
             cycle = frozenset((m.pid, m.tid, m.wants) for m in members)
             if cycle not in self._told:
                 self._told.add(cycle)
-                return "deadlock", event_fields(members)
-            return None
-        return self._stall(model, now)
+                out.append((ev.DEADLOCK, event_fields(members)))
+            return out
+        stall = self._stall(model, now)
+        return out if stall is None else [*out, (ev.STALL, stall)]
 
-    def _stall(self, model: Model, now: int) -> tuple[str, dict[str, Any]] | None:
+    def _stall(self, model: Model, now: int) -> dict[str, Any] | None:
         """A stall is told once the same threads have been seen waiting for the same things, and nothing else of
         the run alive, for ``stall_settle_ns``: a process's end or a wake-up may be folded a batch before the
         return from the join() or get() it ends."""
@@ -280,4 +358,4 @@ class DeadlockWatch:
         if key in self._stalls:
             return None
         self._stalls.add(key)
-        return "stall", stall_fields(stalled)
+        return stall_fields(stalled)

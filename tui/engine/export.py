@@ -176,6 +176,7 @@ class _Export:
             ev.RUN_START: self._run_start, ev.RUN_END: self._run_end, ev.RUN_LOST: self._run_end,
             ev.DEADLOCK: self._alarm,
             ev.STALL: self._alarm,
+            ev.LOCK_ORDER: self._alarm,
             **dict.fromkeys(_PHASED_WAITS, self._phased_wait),
         }
 

@@ -394,6 +394,7 @@ SENTENCES: dict[str, Sentence] = {
     ev.RUN_LOST: lambda e, model, me: "run ended: its reaper was killed, and contui ended every process it had left",
     ev.DEADLOCK: lambda e, model, me: alarm_sentence(e.kind, e.fields),
     ev.STALL: lambda e, model, me: alarm_sentence(e.kind, e.fields),
+    ev.LOCK_ORDER: lambda e, model, me: alarm_sentence(e.kind, e.fields),
     ev.FRAMES_DROPPED: lambda e, model, me: f"contui dropped malformed frames from the event pipe: "
                                             f"{e.get('count')} so far (something in the run wrote to it)",
     ev.PROC_START: _proc_start,

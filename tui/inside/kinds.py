@@ -19,6 +19,9 @@ RECORDING_OFF = "recording.off"  # reason: the run's recording could not be writ
 CLOCK = "clock"  # (no fields) the run lives and is not frozen at this moment, though nothing happened (contui's own)
 DEADLOCK = "deadlock"  # members: the threads of a cycle, each waiting (with no timeout) for a lock the next one
 # holds: a list of {pid, tid, holds, wants (lock ids), taken_at, waits_at (sites)} (contui's own)
+LOCK_ORDER = "lock.order"  # orders: locks taken in orders that go round in a circle (a potential deadlock): a list of
+# {pid, tid, name, first, first_name, first_at, then, then_name, then_at}, each the first time a thread asked,
+# with no timeout, for ``then`` while it held ``first`` (contui's own)
 STALL = "stall"  # members: every live thread of the run, each blocked with no timeout on the run's primitives, and
 # no cycle among them: a list of {pid, tid, name, what (what it waits for, in words), on (its id)} (contui's own)
 PROC_START = "proc.start"  # ppid, name, daemon, method ("main" for the script's own process)
@@ -36,7 +39,8 @@ THREAD_JOIN = "thread.join"  # child (native id of the joined thread), name, pha
 LOCK_NEW = "lock.new"  # lock (id), type ("mp.Lock", "threading.RLock", ...), site ("file:line"), name, within
 # (the condition it was made for, if it is a condition's own lock)
 LOCK_WAIT = "lock.wait"  # lock, type, site: the acquire would block; timeout (seconds) if it gives up then
-LOCK_ACQUIRE = "lock.acquire"  # lock, type, site
+LOCK_ACQUIRE = "lock.acquire"  # lock, type, site; tried (True: an acquire with a timeout or blocking=False, that
+# found it free)
 LOCK_RELEASE = "lock.release"  # lock, type
 LOCK_TIMEOUT = "lock.timeout"  # lock, type: an acquire gave up
 LOCK_FAIL = "lock.fail"  # lock, site: acquire(blocking=False) found it taken and returned False
@@ -115,7 +119,7 @@ TASK_SUMMARY = "task.summary"  # pool, since (its first hot moment), n ({"submit
 # them is left to end). Sent with tid 0 (see tui/inside/trace/hot.py)
 
 KINDS: frozenset[str] = frozenset({
-    RUN_START, RUN_END, FRAMES_DROPPED, RUN_LOST, RUN_SPEED, RECORDING_OFF, CLOCK, DEADLOCK, STALL, PROC_START, PROC_SPAWN, PROC_EXIT, PROC_REAP, PROC_TERMINATE, PROC_JOIN, PROC_ALIVE,
+    RUN_START, RUN_END, FRAMES_DROPPED, RUN_LOST, RUN_SPEED, RECORDING_OFF, CLOCK, DEADLOCK, STALL, LOCK_ORDER, PROC_START, PROC_SPAWN, PROC_EXIT, PROC_REAP, PROC_TERMINATE, PROC_JOIN, PROC_ALIVE,
     THREAD_START, THREAD_EXIT, THREAD_JOIN, LOCK_NEW, LOCK_WAIT, LOCK_ACQUIRE, LOCK_RELEASE, LOCK_TIMEOUT,
     QUEUE_NEW, QUEUE_PUT, QUEUE_GET, QUEUE_BLOCK, QUEUE_TIMEOUT, QUEUE_TASK_DONE, QUEUE_JOIN, QUEUE_SUMMARY,
     SLEEP, HOLD, STDOUT, EXCEPTION, SAMPLE, SAMPLE_GONE,

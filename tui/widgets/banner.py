@@ -1,15 +1,25 @@
-"""The alarm banner: under the status line, once the shown run has a deadlock (who holds what and waits for what)
-or a stall (every thread waits, with no timeout, for something none of the others will do), in the chosen
-language. It renders the model's latest :class:`DeadlockRecord` or :class:`StallRecord` and nothing else."""
+"""The alarm banner: under the status line, once the shown run has a deadlock (who holds what and waits for what),
+a stall (every thread waits, with no timeout, for something none of the others will do) or a potential deadlock
+(locks taken in orders that go round in a circle), in the chosen language. It renders the model's latest
+:class:`DeadlockRecord`, :class:`StallRecord` or :class:`OrderRecord` (in that order of weight) and nothing else."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.engine.model import ALARM_WORDS, DeadlockRecord, StallRecord
+from tui.engine.model import ALARM_WORDS, DeadlockRecord, Model, OrderRecord, StallRecord
 
-Alarm = DeadlockRecord | StallRecord
+Alarm = DeadlockRecord | StallRecord | OrderRecord
+
+
+def alarm_of(model: Model) -> Alarm | None:
+    """What the banner shows of a run: its deadlock, else its stall, else its potential deadlock."""
+    if model.deadlock is not None:
+        return model.deadlock
+    if model.stalls:
+        return model.stalls[-1]
+    return model.potential_deadlocks[-1] if model.potential_deadlocks else None
 
 
 def alarm_text(record: Alarm, lang: str = "en", frozen: bool = False) -> Text:
@@ -17,10 +27,15 @@ def alarm_text(record: Alarm, lang: str = "en", frozen: bool = False) -> Text:
     (or ``⚠ STALL · every thread waits ... · MainProcess waits for q (Queue)``), and, while the live run is frozen
     at it, how to end it."""
     words = ALARM_WORDS.get(lang, ALARM_WORDS["en"])
-    stall = isinstance(record, StallRecord)
-    out = Text(f" ⚠ {words['stall' if stall else 'deadlock']} ", style="bold reverse")
-    if stall:
-        out.append(f" · {words['stalled']}")
+    if isinstance(record, StallRecord):
+        title, say = words["stall"], words["stalled"]
+    elif isinstance(record, OrderRecord):
+        title, say = words["potential"], words["inverted"]
+    else:
+        title, say = words["deadlock"], ""
+    out = Text(f" ⚠ {title} ", style="bold reverse")
+    if say:
+        out.append(f" · {say}")
     for member in record.members:
         out.append(" · ")
         out.append_text(Text.assemble(*((text, "bold" if name else "") for text, name in member.parts(lang))))
@@ -44,6 +59,6 @@ class DeadlockBanner(Static):
             return
         self._shown = shown
         self.display = record is not None
-        self.set_class(isinstance(record, StallRecord), "-stall")
+        self.set_class(isinstance(record, (StallRecord, OrderRecord)), "-warning")
         if record is not None:
             self.update(alarm_text(record, lang, frozen))

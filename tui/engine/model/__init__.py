@@ -38,6 +38,8 @@ from tui.engine.model.records import (
     LockState,
     Mark,
     MarkKind,
+    OrderMember,
+    OrderRecord,
     OsStatus,
     OutputLine,
     Part,
@@ -66,7 +68,7 @@ from tui.engine.model.pipes import PipeFold
 
 __all__ = [
     "ACQUIRE_MARK_SPACING_NS", "BUSY_CPU", "END_STATES", "LANE_STATES", "OUTPUT_WINDOW", "UNKNOWN", "AliveCheck",
-    "ALARM_WORDS", "DeadlockMember", "DeadlockRecord", "StallMember", "StallRecord", "WaitKind", "ExceptionRecord", "HANDLERS", "Hold", "JoinKind", "Key", "Lane", "LineLog", "LockState", "Mark", "MarkKind", "Model",
+    "ALARM_WORDS", "DeadlockMember", "DeadlockRecord", "OrderMember", "OrderRecord", "StallMember", "StallRecord", "WaitKind", "ExceptionRecord", "HANDLERS", "Hold", "JoinKind", "Key", "Lane", "LineLog", "LockState", "Mark", "MarkKind", "Model",
     "OsStatus", "OutputLine", "Part", "ProcessNode", "QueueState", "ReapedBy", "RunInfo", "Segment", "SignalRecord",
     "State", "Stream", "TerminateReason", "ThreadNode", "ThreadRole",
 ]

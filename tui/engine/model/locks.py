@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from tui.engine.model.core import Fields, ModelCore, drop_keys, gone_from, handles
 from tui.engine.model.detail import add_mark
 from tui.engine.model.records import (
-    UNKNOWN, DeadlockMember, DeadlockRecord, Key, LockState, Mark, MarkKind, Part, ProcessNode, StallMember,
+    UNKNOWN, DeadlockMember, DeadlockRecord, Key, LockState, Mark, MarkKind, OrderMember, OrderRecord, Part, ProcessNode, StallMember,
     StallRecord, State, ThreadNode, counting_now,
 )
 from tui.inside import kinds as ev
@@ -60,6 +60,19 @@ class Summarised:
 
     def counting(self, now: int) -> bool:
         return counting_now((span.t for span in self.open.values()), now)
+
+
+@dataclass(frozen=True, slots=True)
+class LockOrder:
+    """The first time a thread took (or waited, for ever, for) lock ``then`` while it held lock ``first``: where it
+    had taken ``first`` and where it asked for ``then``."""
+
+    key: Key
+    first: str
+    then: str
+    first_at: str | None
+    then_at: str | None
+    t: int
 
 
 @dataclass(slots=True)
@@ -116,6 +129,11 @@ class LockFold(ModelCore):
         super().__init__()
         self.deadlocks: list[DeadlockRecord] = []  # the cycles contui found, in order (``deadlock`` events)
         self.stalls: list[StallRecord] = []  # the stalls contui found, in order (``stall`` events)
+        # Each order in which two locks were taken, once: (first, then) -> the first time (see LockOrder). The
+        # deadlock watch looks for orders that contradict each other (tui/engine/deadlocks.py).
+        self.lock_orders: dict[tuple[str, str], LockOrder] = {}
+        self.potential_deadlocks: list[OrderRecord] = []  # orders found going round in a circle (``lock.order``)
+        self._holding: dict[Key, list[str]] = {}  # the locks each thread took, in order (some may be released)
 
     @handles(ev.DEADLOCK)
     def _deadlock(self, t: int, pid: int, tid: int, f: Fields) -> None:
@@ -131,6 +149,11 @@ class LockFold(ModelCore):
     def _stall(self, t: int, pid: int, tid: int, f: Fields) -> None:
         self.stalls.append(StallRecord(t, tuple(StallMember.from_fields(m) for m in f["members"])))
         self.touch(Part.LOCKS, Part.PROCESSES, Part.RUN)
+
+    @handles(ev.LOCK_ORDER)
+    def _lock_order(self, t: int, pid: int, tid: int, f: Fields) -> None:
+        self.potential_deadlocks.append(OrderRecord(t, tuple(OrderMember.from_fields(m) for m in f["orders"])))
+        self.touch(Part.LOCKS, Part.RUN)
 
     @property
     def deadlock(self) -> DeadlockRecord | None:
@@ -171,8 +194,22 @@ class LockFold(ModelCore):
             if timed:
                 lock._timed.add(th.key)
         self._set_state(th, State.BLOCKED, t, lock.id, timed=timed)
+        if not timed:
+            self._note_order(lock, th.key, site, t)
         if lock.conditions:
             self._taking_back(lock, th)
+
+    def _note_order(self, lock: LockRecord, key: Key, site: str | None, t: int) -> None:
+        """``key`` asks for ``lock``, for ever: in that order after every lock it holds now."""
+        holding = self._holding.get(key)
+        if not holding or not lock.exclusive:
+            return
+        held = [lid for lid in holding if key in self.locks[lid].owners]  # the releases of the rest came since
+        self._holding[key] = held
+        orders = self.lock_orders
+        for first in held:
+            if first != lock.id and (first, lock.id) not in orders:
+                orders[(first, lock.id)] = LockOrder(key, first, lock.id, self.locks[first].taken_at(key), site, t)
 
     def _unwait_lock(self, lock: LockRecord, key: Key) -> None:
         waiters = lock.waiters
@@ -187,6 +224,7 @@ class LockFold(ModelCore):
         lock = self._lock(f)
         th = self._thread(pid, tid, t)
         key = th.key
+        waited = key in lock._waiting_t  # told as it began to wait, if it had to
         self._unwait_lock(lock, key)
         owners = lock.owners
         if key in owners and lock.reentrant:
@@ -201,10 +239,14 @@ class LockFold(ModelCore):
                 # when it comes, because a release only clears the releaser's own hold.
                 owners.clear()
                 lock._since.clear()
+            if not waited and not f.get("tried") and lock.exclusive:
+                self._note_order(lock, key, f.get("site"), t)
             owners.append(key)
             if key not in lock._since:
                 lock._since[key] = t
             lock._taken_at[key] = f.get("site")
+            if lock.exclusive:
+                self._holding.setdefault(key, []).append(lock.id)
             if len(owners) == 1:
                 lock.acquired_t = t
                 lock.depth = 1
@@ -333,6 +375,8 @@ class LockFold(ModelCore):
                 for key in [k for k in lock._waiting_t if gone(k)]:
                     self._unwait_lock(lock, key)
                 self.touch(Part.LOCKS)
+        for key in [k for k in self._holding if gone(k)]:
+            del self._holding[key]
         super()._forget_waits(pid, tid)
 
     def _process_gone(self, p: ProcessNode, t: int) -> None:

@@ -467,10 +467,14 @@ class WaitKind(StrEnum):
 ALARM_WORDS: dict[str, dict[str, str]] = {
     "en": {"deadlock": "DEADLOCK", "stall": "STALL", "holds": "holds", "waits": "waits for", "joins": "waits for",
            "to end": " to end", "seat": "a seat of ", "frozen": "the run is frozen: s stops it",
-           "stalled": "every thread waits, with no timeout, and none is left to wake the others", ", ": ", "},
+           "stalled": "every thread waits, with no timeout, and none is left to wake the others", ", ": ", ",
+           "potential": "POTENTIAL DEADLOCK", "took": "took", "then": "then",
+           "inverted": "locks taken in orders that contradict each other: no deadlock this time, maybe the next"},
     "zh": {"deadlock": "死锁", "stall": "全部停滞", "holds": "持有", "waits": "等待", "joins": "等待",
            "to end": " 结束", "seat": "信号量 ", "frozen": "运行已冻结：按 s 停止",
-           "stalled": "所有线程都在无超时地等待，没有谁能唤醒它们", ", ": "，"},
+           "stalled": "所有线程都在无超时地等待，没有谁能唤醒它们", ", ": "，",
+           "potential": "潜在死锁", "took": "先拿", "then": "再拿",
+           "inverted": "加锁顺序互相矛盾：这次没有死锁，下次可能会"},
 }
 
 
@@ -542,6 +546,55 @@ class DeadlockRecord:
     def locks(self) -> frozenset[str]:
         """The locks and semaphores of the cycle (each held by one member, wanted by the next)."""
         return frozenset(m.wants for m in self.members if m.wants_kind is not WaitKind.JOIN)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderMember:
+    """One order of a potential deadlock: thread ``name`` took ``first`` (at ``first_at``), then asked for ``then``
+    (at ``then_at``), with no timeout; the orders of a potential deadlock go round in a circle."""
+
+    pid: int
+    tid: int
+    name: str
+    first: str
+    then: str
+    first_name: str
+    then_name: str
+    first_at: str | None = None
+    then_at: str | None = None
+
+    @classmethod
+    def from_fields(cls, m: dict[str, Any]) -> OrderMember:
+        return cls(int(m["pid"]), int(m["tid"]), str(m.get("name") or UNKNOWN), str(m["first"]), str(m["then"]),
+                   str(m.get("first_name") or m["first"]), str(m.get("then_name") or m["then"]), m.get("first_at"),
+                   m.get("then_at"))
+
+    def parts(self, lang: str = "en") -> list[tuple[str, bool]]:
+        """``eat1 took noodle_lock (x.py:30), then fork_lock (x.py:32)``."""
+        words = ALARM_WORDS.get(lang, ALARM_WORDS["en"])
+        out: list[tuple[str, bool]] = [(self.name, True), (f" {words['took']} ", False), (self.first_name, True)]
+        if self.first_at:
+            out.append((f" ({self.first_at})", False))
+        out += [(f"{words[', ']}{words['then']} ", False), (self.then_name, True)]
+        if self.then_at:
+            out.append((f" ({self.then_at})", False))
+        return out
+
+    def sentence(self) -> str:
+        return "".join(text for text, _ in self.parts())
+
+
+@dataclass(slots=True)
+class OrderRecord:
+    """Locks taken in orders that go round in a circle (a ``lock.order`` event): each order was taken by some
+    thread, so threads taking them at the same moment would deadlock, though this run did not."""
+
+    t: int
+    members: tuple[OrderMember, ...]
+
+    @property
+    def threads(self) -> frozenset[Key]:
+        return frozenset((m.pid, m.tid) for m in self.members)
 
 
 @dataclass(frozen=True, slots=True)

@@ -359,7 +359,10 @@ def traced_methods(
                 return True
             if mode == COOLING:
                 end_span(taking=True)
-            return reported_acquire(fields_at(4))
+            if blocking and (timeout is None or timeout == -1):
+                return reported_acquire(fields_at(4))
+            # It would not have waited for ever: it says so (no lock order is learnt from it: see deadlocks.py).
+            return reported_acquire({**fields_at(4), "tried": True})
         return contended(blocking, timeout)
 
     # Two front ends, one per signature: a keyword the script passes must mean what it means untraced. Each has the
