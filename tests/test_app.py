@@ -123,7 +123,7 @@ async def test_digits_and_arrows_pick_scenarios() -> None:
         for n in range(1, 10):
             await pilot.press(str(n))
             assert app.picked == n - 1
-            assert app.query_one("#picker").highlighted == n - 1
+            assert app.query_one("#picker").highlighted_target == n - 1
             assert app.targets[n - 1].scenario.title_en in narration(app)  # type: ignore[union-attr]
         await pilot.press("down")
         assert app.picked == 9

@@ -30,9 +30,12 @@ def contui(*args: str, cwd: str | None = None, timeout: float = 60) -> subproces
 def test_list_prints_every_scenario_in_course_order() -> None:
     done = contui("list")
     assert done.returncode == 0
-    lines = done.stdout.splitlines()
+    lines = [line for line in done.stdout.splitlines() if line[:2].strip().isdigit()]
     assert [line.split()[1] for line in lines] == [s.id for s in load_catalog()]
     assert lines[0].split()[0] == "1" and "方式一" in lines[0]
+    headings = [line for line in done.stdout.splitlines() if line.startswith("Part ")]
+    assert len(headings) == 2 and done.stdout.index(headings[1]) > done.stdout.index("18  why_processes")
+    assert done.stdout.index(headings[1]) < done.stdout.index("19  deadlock")
 
 
 @pytest.mark.parametrize("args, message", [

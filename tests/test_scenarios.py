@@ -49,8 +49,11 @@ def test_catalog_lists_every_course_example_in_order() -> None:
         "process_function", "process_subclass", "memory_isolation", "join", "process_attributes", "zombie",
         "orphan", "daemon_process", "ticket_race", "ticket_lock", "queue", "pipe", "producer_consumer",
         "threads_two_ways", "echo_server", "thread_methods", "daemon_thread", "why_processes",
-        "deadlock", "deadlock_processes", "recursive_lock",
+        "deadlock", "deadlock_processes", "recursive_lock", "semaphore", "event", "timer", "thread_queues",
+        "process_pool", "thread_pool", "dining_philosophers", "dining_philosophers_ordered",
     ]
+    assert [s.number for s in load_catalog()] == list(range(1, 30))
+    assert [s.part for s in load_catalog()] == [1] * 18 + [2] * 11
     for s in load_catalog():
         assert s.title_zh and s.title_en and s.course, s.id
         assert 2 <= len(s.watch_zh) <= 5 and 2 <= len(s.watch_en) <= 5, s.id

@@ -273,7 +273,7 @@ class ContuiApp(App[int]):
         self.register_theme(PROJECTOR_THEME)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.watch_projector(self.projector)
-        self.picker.highlighted = self.picked
+        self.picker.show_target(self.picked)
         self.picker.focus()  # before the layout, which moves the focus on if the picker is hidden (projector mode)
         self._show_picked()
         self._pump()
@@ -719,12 +719,11 @@ class ContuiApp(App[int]):
         if not 0 <= index < len(self.targets) or index == self.picked:
             return
         if self._replaying:  # a replay shows its recorded run: the list stays on it
-            self.picker.highlighted = self.picked
+            self.picker.show_target(self.picked)
             return
         self._stop_looking()
         self.picked = index
-        if self.picker.highlighted != index:
-            self.picker.highlighted = index
+        self.picker.show_target(index)
         if self._asked is not None and not same_target(self._asked, self.picked_target):
             # Stop whatever runs, or is about to (a start may still be queued).
             if self.session.running or self._busy() is Action.START:
@@ -735,13 +734,16 @@ class ContuiApp(App[int]):
     @on(OptionList.OptionHighlighted, "#picker")
     def _on_picker_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         # Home/End/PgUp/PgDn in the list pick too; a stale event (the list's own first highlight) does not.
-        if event.option_list.highlighted == event.option_index:
-            self.pick(event.option_index)
+        index = self.picker.target_at(event.option_index)
+        if event.option_list.highlighted == event.option_index and index is not None:
+            self.pick(index)
 
     @on(OptionList.OptionSelected, "#picker")
     def _on_picker_selected(self, event: OptionList.OptionSelected) -> None:
-        self.pick(event.option_index)
-        self.action_run()
+        index = self.picker.target_at(event.option_index)
+        if index is not None:
+            self.pick(index)
+            self.action_run()
 
     def action_run(self) -> None:
         if not self._replaying:

@@ -110,7 +110,8 @@ def app_targets(request: AppRequest) -> list[Target]:
 
 # -- contui list ------------------------------------------------------------------------------------------------------
 def list_parser() -> argparse.ArgumentParser:
-    return _Parser(prog="contui list", description="List the course's scenarios: number, id and title.")
+    return _Parser(prog="contui list", description="List the course's scenarios: number, id and title, under the "
+                   "part of the course each belongs to.")
 
 
 # -- contui runs, replay, export: the recorded runs -------------------------------------------------------------------
@@ -388,7 +389,11 @@ def _caused_by_interrupt(exc: BaseException | None) -> bool:
 def cmd_list(out: TextIO) -> int:
     scenarios = catalog.load_catalog()
     width = max((len(s.id) for s in scenarios), default=0)
+    part = 0
     for s in scenarios:
+        if s.part != part:  # a heading before each part of the course, a blank line between parts
+            print(("\n" if part else "") + catalog.PARTS[s.part - 1][1], file=out)
+            part = s.part
         print(f"{s.number:2d}  {s.id:<{width}}  {s.title_en} · {s.title_zh}", file=out)
     return 0
 

@@ -83,6 +83,14 @@ MOMENTS: dict[str, Moment] = {
     "deadlock": lambda m: bool(m.deadlocks),  # the run frozen at the cycle, the banner naming it
     "deadlock_processes": lambda m: bool(m.deadlocks),
     "recursive_lock": lambda m: any(lock.depth == 2 and lock.waiters for lock in m.locks.values()),
+    "semaphore": lambda m: any(len(s.holders) == 3 and s.waiters for s in m.semaphores.values()),  # a queue at the door
+    "event": lambda m: any(len(e.waiters) >= 3 for e in m.sync_events.values()),  # everyone waits for the flag
+    "timer": said("hello"),
+    "thread_queues": lambda m: sum(len(q.items) for q in m.queues.values()) >= 9,  # each queue full, none got yet
+    "process_pool": lambda m: any(m.task_counts(p)[TaskState.RUNNING] >= 3 for p in m.pools),
+    "thread_pool": lambda m: any(m.task_counts(p)[TaskState.RUNNING] >= 3 for p in m.pools),
+    "dining_philosophers": lambda m: bool(m.deadlocks),  # if this run deadlocks (else its end)
+    "dining_philosophers_ordered": _lock_queue,
 }
 # What the class would type into the stdin line, for the scenarios that read it.
 TYPED = {"echo_server": ["hello", "world"]}

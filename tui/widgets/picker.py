@@ -1,4 +1,6 @@
-"""The Scenarios pane: the course's scenarios in course order, then the user's scripts; the loaded one is marked."""
+"""The Scenarios pane: the course's scenarios in course order, under a heading per part of the course, then the
+user's scripts; the loaded one is marked. The app speaks of targets by their index in its list; headings are options
+of their own here (disabled: the highlight skips them), so this pane maps one to the other."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.engine.catalog import Target
+from tui.engine.catalog import PARTS, Target
 
 LOADED = "▶"
+YOUR_SCRIPTS = "Your scripts · 你的脚本"
 
 
 class ScenarioPicker(OptionList, inherit_bindings=False):
@@ -30,7 +33,32 @@ class ScenarioPicker(OptionList, inherit_bindings=False):
         self.targets = list(targets)
         self._loaded: int | None = None
         self._state = ""
-        super().__init__(*(Option(self._prompt(i)) for i in range(len(self.targets))), id=id, classes=classes)
+        options: list[Option] = []
+        self._option_of: list[int] = []  # target index -> option index
+        heading = None
+        for i, target in enumerate(self.targets):
+            title = PARTS[target.scenario.part - 1][1] if target.scenario is not None else YOUR_SCRIPTS
+            if title != heading:
+                heading = title
+                options.append(Option(Text(title, style="bold underline"), disabled=True))
+            self._option_of.append(len(options))
+            options.append(Option(self._prompt(i)))
+        self._target_of = {option: target for target, option in enumerate(self._option_of)}
+        super().__init__(*options, id=id, classes=classes)
+
+    def target_at(self, option_index: int | None) -> int | None:
+        """The target shown at this option (None: a heading, or nothing)."""
+        return self._target_of.get(option_index) if option_index is not None else None
+
+    @property
+    def highlighted_target(self) -> int | None:
+        return self.target_at(self.highlighted)
+
+    def show_target(self, index: int) -> None:
+        """Highlight target ``index`` (the app's pick)."""
+        option = self._option_of[index]
+        if self.highlighted != option:
+            self.highlighted = option
 
     def _prompt(self, index: int) -> Text:
         target = self.targets[index]
@@ -56,7 +84,7 @@ class ScenarioPicker(OptionList, inherit_bindings=False):
         for i in {before, index} - {None}:
             assert i is not None
             if 0 <= i < len(self.targets):
-                self.replace_option_prompt_at_index(i, self._prompt(i))
+                self.replace_option_prompt_at_index(self._option_of[i], self._prompt(i))
 
     @property
     def loaded(self) -> int | None:
