@@ -392,7 +392,8 @@ def cmd_list(out: TextIO) -> int:
     part = 0
     for s in scenarios:
         if s.part != part:  # a heading before each part of the course, a blank line between parts
-            print(("\n" if part else "") + catalog.PARTS[s.part - 1][1], file=out)
+            _, title, about = catalog.PARTS[s.part - 1]
+            print(f"{chr(10) if part else ''}{title} · {about}", file=out)
             part = s.part
         print(f"{s.number:2d}  {s.id:<{width}}  {s.title_en} · {s.title_zh}", file=out)
     return 0

@@ -16,10 +16,11 @@ import scenarios
 
 SCENARIO_DIR = Path(scenarios.__file__).resolve().parent
 # The course's two parts, by the first scenario number of each: the seed's own examples (processes and threads),
-# then its next chapter (deadlocks, the recursive lock, semaphores, events, timers, thread queues, pools).
-PARTS: tuple[tuple[int, str], ...] = (
-    (1, "Part 1 · 多进程与多线程 · processes and threads"),
-    (19, "Part 2 · 死锁、同步与池 · deadlocks, sync, pools"),
+# then its next chapter (deadlocks, the recursive lock, semaphores, events, timers, thread queues, pools). Each with
+# a short title (the scenario list's heading) and what it is about.
+PARTS: tuple[tuple[int, str, str], ...] = (
+    (1, "Part 1 · 多进程与多线程", "processes and threads"),
+    (19, "Part 2 · 死锁、同步与池", "deadlocks, synchronisation and pools"),
 )
 _FILE = re.compile(r"^(\d{2})_([a-z0-9_]+)\.py$")
 # A module docstring as the first thing in the file (comments and blank lines may come before it).
@@ -41,7 +42,7 @@ class Scenario(namedtuple("Scenario", ("id", "number", "path", "title_zh", "titl
     @property
     def part(self) -> int:
         """The course part it belongs to: 1, 2 ... (see PARTS)."""
-        return sum(1 for first, _ in PARTS if self.number >= first)
+        return sum(1 for first, _, _ in PARTS if self.number >= first)
 
     def source(self) -> str:
         return self.path.read_text(encoding="utf-8")

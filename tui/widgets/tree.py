@@ -252,10 +252,10 @@ class ProcessTree(Painted, Tree[Any]):
         text = Text()
         text.append(f"{p.name} [{p.pid}]", style=NAME_STYLE)
         text.append("  ")
-        text.append_text(process_state_text(model, p, palette, projector))
         if in_deadlock(model, (p.pid, p.pid)) and not shows_threads(p):  # else its main thread's row says it
-            text.append("  ")
-            text.append_text(deadlock_badge(palette, projector))
+            text.append_text(deadlock_badge(palette, projector))  # before its state: a long state line is cut
+            text.append(" ")
+        text.append_text(process_state_text(model, p, palette, projector))
         main = p.threads.get(p.pid)
         if main is not None and main.held is not None and not shows_threads(p):
             text.append_text(held_text(model, main))
@@ -285,10 +285,10 @@ class ProcessTree(Painted, Tree[Any]):
         if not projector:
             text.append(f" tid {th.tid}", style=DIM)
         text.append("  ")
-        text.append_text(thread_state_text(model, th, palette, projector, stopped))
         if in_deadlock(model, th.key):
-            text.append("  ")
-            text.append_text(deadlock_badge(palette, projector))
+            text.append_text(deadlock_badge(palette, projector))  # before its state: a long state line is cut
+            text.append(" ")
+        text.append_text(thread_state_text(model, th, palette, projector, stopped))
         if th.held is not None:
             text.append_text(held_text(model, th))
         text.append_text(worker_tasks_text(model, th))  # before the rest: a narrow pane must not cut it
