@@ -221,3 +221,15 @@ def test_lock_orders_of_one_thread_or_with_timeouts_are_no_potential_deadlock() 
         _wire(10, ev.LOCK_ACQUIRE, 10, 11, lock="A", type="threading.Lock", site="x.py:10", tried=True),
     ])
     assert ("C", "A") not in model.lock_orders
+
+
+def test_locks_made_by_one_line_under_one_name_are_numbered_in_the_order_they_were_made() -> None:
+    model = Model()
+    model.apply_wires([_wire(0, ev.PROC_START, 10, 10, ppid=1, name="MainProcess", daemon=False, method="main")] + [
+        _wire(i, ev.LOCK_NEW, 10, 10, lock=f"L{i}", type="threading.Lock", site="x.py:2", name="forks")
+        for i in (1, 2, 3)] + [
+        _wire(4, ev.LOCK_NEW, 10, 10, lock="L2", type="threading.Lock", site="x.py:2", name="forks"),  # told again
+        _wire(5, ev.LOCK_NEW, 10, 10, lock="M", type="threading.Lock", site="x.py:3", name="mutex"),
+    ])
+    assert [model.locks[f"L{i}"].name for i in (1, 2, 3)] == ["forks #1", "forks #2", "forks #3"]
+    assert model.locks["M"].name == "mutex"

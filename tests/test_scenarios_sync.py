@@ -1,8 +1,5 @@
-"""Course part 3, the threads' other tools (scenarios 22-25): the semaphore, the event, the timer and the thread
-queues, each proving what it teaches from its recorded events.
-
-Two of the timer's tests are marked xfail: contui does not report a threading.Timer's thread, and the timer's delay
-runs on the real clock, not the scenario clock (see their reasons)."""
+"""Course part 2, the threads' other tools (scenarios 22-25): the semaphore, the event, the timer and the thread
+queues, each proving what it teaches from its recorded events."""
 
 from __future__ import annotations
 
@@ -102,7 +99,7 @@ def test_event_workers_wait_until_the_check_thread_sets_the_flag() -> None:
 
 # -- 24 timer --------------------------------------------------------------------------------------------------------
 # Real time: egon's timer fires 1 s after start() and the main thread cancels alex's 2 s after; the second between
-# them is the margin asserted on. (At any other speed contui runs these two apart: see the xfail below.)
+# them is the margin asserted on.
 TIMER_SPEED = 1.0
 
 

@@ -134,6 +134,8 @@ class LockFold(ModelCore):
         self.lock_orders: dict[tuple[str, str], LockOrder] = {}
         self.potential_deadlocks: list[OrderRecord] = []  # orders found going round in a circle (``lock.order``)
         self._holding: dict[Key, list[str]] = {}  # the locks each thread took, in order (some may be released)
+        # Locks made on one line under one name, in the order they were made.
+        self._namesakes: dict[tuple[str | None, str], list[LockRecord]] = {}
 
     @handles(ev.DEADLOCK)
     def _deadlock(self, t: int, pid: int, tid: int, f: Fields) -> None:
@@ -174,6 +176,8 @@ class LockFold(ModelCore):
         lock.type = f.get("type") or lock.type
         lock.name = f.get("name", lock.name)
         lock.site = f.get("site", lock.site)
+        if lock.name:
+            self._number_namesakes(lock)
         lock.within = f.get("within", lock.within)
         lock.created_by = pid
         self.touch(Part.LOCKS)
@@ -198,6 +202,19 @@ class LockFold(ModelCore):
             self._note_order(lock, th.key, site, t)
         if lock.conditions:
             self._taking_back(lock, th)
+
+    def _number_namesakes(self, lock: LockRecord) -> None:
+        """Locks made by one line under one name (``forks = [Lock() for _ in range(5)]``) are told apart by the order
+        they were made in: ``forks #1`` ... ``forks #5`` (the name alone would make a deadlock read "holds forks,
+        waits for forks")."""
+        base = lock.name
+        assert base is not None
+        namesakes = self._namesakes.setdefault((lock.site, base), [])
+        if lock not in namesakes:
+            namesakes.append(lock)
+        if len(namesakes) > 1:
+            for n, each in enumerate(namesakes, 1):
+                each.name = f"{base} #{n}"
 
     def _note_order(self, lock: LockRecord, key: Key, site: str | None, t: int) -> None:
         """``key`` asks for ``lock``, for ever: in that order after every lock it holds now."""

@@ -1,5 +1,10 @@
 """Hooks on threading.Thread: start, exit, join, and uncaught exceptions, for the script's own threads and the threads
-of its pools and executors (each with its role: the script's, a pool's worker, a pool's helper)."""
+of its pools and executors (each with its role: the script's, a pool's worker, a pool's helper).
+
+A threading.Timer is a thread too: the script's when the function it calls is. Its delay is a wait on an Event that
+threading makes (``Timer.run``), which the tracer leaves alone like every primitive the standard library makes; so
+``Timer.run`` is the tracer's, which counts the delay on the run's scenario clock (the speed and a freeze act on it
+as on a sleep; ``cancel()`` ends it at once) and tells it as the thread sleeping."""
 
 from __future__ import annotations
 
@@ -18,15 +23,22 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+def _runs(thread: threading.Thread) -> Any:
+    """What the thread runs, that tells whose it is: its target; a Timer's function (``Timer.run`` only waits, then
+    calls it); or its class's own run. None: threading.Thread's run, with no target, runs nothing."""
+    target = getattr(thread, "_target", None)
+    if target is not None:
+        return target
+    run = type(thread).run
+    if run is threading.Timer.run:
+        return getattr(thread, "function", None)
+    return None if run is threading.Thread.run else run
+
+
 def _is_users(thread: threading.Thread) -> bool:
     """A thread is the script's if the code it runs is: multiprocessing's feeder threads are not."""
-    target = getattr(thread, "_target", None)
-    if target is None:
-        run = type(thread).run
-        if run is threading.Thread.run:
-            return False
-        target = run
-    code = getattr(getattr(target, "func", target), "__code__", None)  # functools.partial keeps it in .func
+    runs = _runs(thread)
+    code = getattr(getattr(runs, "func", runs), "__code__", None)  # functools.partial keeps it in .func
     return code is not None and is_user_file(code.co_filename)
 
 
@@ -53,7 +65,7 @@ def install(ctx: TraceContext) -> None:
             emit(ev.THREAD_START, {"name": self.name, "daemon": self.daemon, "ident": threading.get_ident(),
                                    "role": role})
             if role == "user":  # held in step mode before it runs its target, and before it exits
-                site = code_site(getattr(self, "_target", None) or type(self).run)
+                site = code_site(_runs(self))
                 if site is not None:
                     ctx.point("start", self.name, site=site)
                     user_run = self.run
@@ -68,6 +80,39 @@ def install(ctx: TraceContext) -> None:
         finally:
             if traced:
                 emit(ev.THREAD_EXIT, {"name": self.name})
+
+    orig_timer_run = threading.Timer.run
+
+    def timer_run(self: threading.Timer) -> None:
+        """``Timer.run`` with its delay on the scenario clock. A reported Timer's delay is its thread sleeping
+        (``sleep`` begin and end, as time.sleep; a cancelled one's ends early), and in step mode it is a point like a
+        sleep (held, and when let go the clock jumps to its end); a Timer of the library's only waits."""
+        finished = self.finished
+        secs = self.interval
+        try:
+            on_clock = 0 < secs < 1e12
+        except TypeError:
+            on_clock = False
+        if not on_clock or finished.is_set():  # 0 or cancelled already (no wait), or what python refuses:
+            return orig_timer_run(self)  # python's own answer
+        if not getattr(self, "_contui_traced", False):
+            ctx.timed(finished.wait, secs)
+        else:
+            wait = secs
+            clock = ctx.clock
+            site = code_site(_runs(self))
+            if site is not None and clock is not None:
+                deadline = clock.ns() + int(secs * 1e9)
+                ctx.point("sleep", f"{secs:g} s", until=deadline, site=site)
+                wait = max(0.0, (deadline - clock.ns()) / 1e9)  # none left if step mode let it go
+            emit(ev.SLEEP, {"secs": secs, "phase": "begin"})
+            try:
+                ctx.timed(finished.wait, wait)  # each slice ends at once on cancel(), which sets finished
+            finally:
+                emit(ev.SLEEP, {"secs": secs, "phase": "end"})
+        if not finished.is_set():  # the rest is Timer.run's own
+            self.function(*self.args, **self.kwargs)
+        finished.set()
 
     orig_join = Thread.join
 
@@ -96,4 +141,5 @@ def install(ctx: TraceContext) -> None:
 
     Thread._bootstrap_inner = _bootstrap_inner  # type: ignore[attr-defined]
     Thread.join = join  # type: ignore[method-assign]
+    threading.Timer.run = timer_run  # type: ignore[method-assign]
     threading.excepthook = excepthook
