@@ -66,7 +66,7 @@ async def test_a_deadlock_freezes_the_run_and_a_banner_names_the_cycle() -> None
 @sync
 async def test_a_stall_and_a_potential_deadlock_each_get_a_warning_banner() -> None:
     for name, title, words in (("stall_thread_queue.py", "STALL", "MainProcess waits for jobs (Queue)"),
-                               ("lock_order_lucky.py", "POTENTIAL DEADLOCK", "a_then_b took mutex_a")):
+                               ("lock_order_lucky.py", "POTENTIAL DEADLOCK", "a_then_b: mutex_a (line 10) → mutex_b (line 11)")):
         async with app_with(name, speed=1.0).run_test(size=SIZE) as pilot:
             app = pilot.app
             assert isinstance(app, ContuiApp)

@@ -303,6 +303,13 @@ def test_why_processes_runs_the_work_on_threads_and_on_processes() -> None:
     assert any("进程" in line and "秒" in line for line in rec.lines())
 
 
+@pytest.mark.parametrize("scenario", [s.id for s in load_catalog() if s.part == 1])
+def test_no_scenario_of_part_1_deadlocks_stalls_or_takes_locks_in_contradicting_orders(scenario: str) -> None:
+    rec = recorded(scenario)  # the run the tests above share (recorded() checks each run of a scenario as it is made)
+    assert not rec.of(ev.DEADLOCK) and not rec.of(ev.STALL) and not rec.of(ev.LOCK_ORDER)
+    assert not rec.model.deadlocks and not rec.model.stalls and not rec.model.potential_deadlocks
+
+
 # -- course part 2: deadlocks and the recursive lock ---------------------------------------------------------------
 DEADLOCK_RUNS = 10
 

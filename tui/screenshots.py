@@ -163,7 +163,7 @@ async def _shoot(app: ContuiApp, index: int, moment: Moment, typed: list[str], o
             while not predicate() and time.monotonic() < deadline:
                 await pilot.pause(0.02)
 
-        await wait(lambda: app.run_state.running)
+        await wait(lambda: app.run_state.running or reached())  # a short run may be over before it is seen running
         for line in typed:
             await wait(lambda: len(app.session.model.lines) >= 1)
             await pilot.press("i", *line, "enter", "escape")

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.engine.model import ALARM_WORDS, DeadlockRecord, Model, OrderRecord, StallRecord
+from tui.engine.model.records import one_file
 
 Alarm = DeadlockRecord | StallRecord | OrderRecord
 
@@ -36,9 +37,13 @@ def alarm_text(record: Alarm, lang: str = "en", frozen: bool = False) -> Text:
     out = Text(f" ⚠ {title} ", style="bold reverse")
     if say:
         out.append(f" · {say}")
+    # Sites all in one file (the script's, as a rule) name it once, at the end: five philosophers fit in two lines.
+    here = one_file(site for member in record.members for site in member.sites)
     for member in record.members:
         out.append(" · ")
-        out.append_text(Text.assemble(*((text, "bold" if name else "") for text, name in member.parts(lang))))
+        out.append_text(Text.assemble(*((text, "bold" if name else "") for text, name in member.parts(lang, here))))
+    if here is not None:
+        out.append(f" · {words['all in'].format(here)}")
     if frozen:
         out.append(f" · {words['frozen']}", style="italic")
     return out

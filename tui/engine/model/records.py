@@ -463,18 +463,34 @@ class WaitKind(StrEnum):
     JOIN = "join"
 
 
+def one_file(sites: Iterable[str | None]) -> str | None:
+    """The file every one of these ``file:line`` sites is in, if they are all in one (a banner then says it once)."""
+    files = {site.rpartition(":")[0] for site in sites if site}
+    return files.pop() if len(files) == 1 else None
+
+
+def _at(site: str | None, words: dict[str, str], here: str | None) -> list[tuple[str, bool]]:
+    """`` (x.py:12)``; `` (line 12)`` when ``here`` is its file."""
+    if not site:
+        return []
+    file, _, line = site.rpartition(":")
+    return [(f" ({words['line'].format(line)})" if here is not None and file == here else f" ({site})", False)]
+
+
 # The words of a deadlock or a stall, in each language a view speaks (plain text and exports speak English).
 ALARM_WORDS: dict[str, dict[str, str]] = {
     "en": {"deadlock": "DEADLOCK", "stall": "STALL", "holds": "holds", "waits": "waits for", "joins": "waits for",
            "to end": " to end", "seat": "a seat of ", "frozen": "the run is frozen: s stops it",
            "stalled": "every thread waits, with no timeout, and none is left to wake the others", ", ": ", ",
-           "potential": "POTENTIAL DEADLOCK", "took": "took", "then": "then",
-           "inverted": "locks taken in orders that contradict each other: no deadlock this time, maybe the next"},
+           "potential": "POTENTIAL DEADLOCK",
+           "inverted": "locks taken in contradicting orders (no deadlock this time)",
+           "line": "line {}", "all in": "all in {}"},
     "zh": {"deadlock": "死锁", "stall": "全部停滞", "holds": "持有", "waits": "等待", "joins": "等待",
            "to end": " 结束", "seat": "信号量 ", "frozen": "运行已冻结：按 s 停止",
            "stalled": "所有线程都在无超时地等待，没有谁能唤醒它们", ", ": "，",
-           "potential": "潜在死锁", "took": "先拿", "then": "再拿",
-           "inverted": "加锁顺序互相矛盾：这次没有死锁，下次可能会"},
+           "potential": "潜在死锁",
+           "inverted": "加锁顺序互相矛盾（这次没有死锁）",
+           "line": "第 {} 行", "all in": "都在 {}"},
 }
 
 
@@ -504,15 +520,18 @@ class DeadlockMember:
                    str(m.get("name") or UNKNOWN), str(m.get("holds_name") or holds),
                    str(m.get("wants_name") or m["wants"]), WaitKind(m.get("wants_kind") or WaitKind.LOCK))
 
-    def parts(self, lang: str = "en") -> list[tuple[str, bool]]:
+    @property
+    def sites(self) -> tuple[str | None, ...]:
+        return self.taken_at, self.waits_at
+
+    def parts(self, lang: str = "en", here: str | None = None) -> list[tuple[str, bool]]:
         """Its sentence as pieces, each with whether it is a name (views make those bold): ``Process-2 holds A
-        (x.py:12), waits for B (x.py:20)``."""
+        (x.py:12), waits for B (x.py:20)``; a site in the file ``here`` as ``(line 12)``."""
         words = ALARM_WORDS.get(lang, ALARM_WORDS["en"])
         out: list[tuple[str, bool]] = [(self.name, True)]
         if self.holds:
             out += [(f" {words['holds']} ", False), (self.holds_name, True)]
-            if self.taken_at:
-                out.append((f" ({self.taken_at})", False))
+            out += _at(self.taken_at, words, here)
             out.append((words[", "], False))
         else:
             out.append((" ", False))
@@ -521,9 +540,7 @@ class DeadlockMember:
         else:
             seat = words["seat"] if self.wants_kind is WaitKind.SEAT else ""
             out += [(f"{words['waits']} {seat}", False), (self.wants_name, True)]
-        if self.waits_at:
-            out.append((f" ({self.waits_at})", False))
-        return out
+        return out + _at(self.waits_at, words, here)
 
     def sentence(self) -> str:
         """``Process-2 holds A (x.py:12), waits for B (x.py:20)``."""
@@ -569,16 +586,18 @@ class OrderMember:
                    str(m.get("first_name") or m["first"]), str(m.get("then_name") or m["then"]), m.get("first_at"),
                    m.get("then_at"))
 
-    def parts(self, lang: str = "en") -> list[tuple[str, bool]]:
-        """``eat1 took noodle_lock (x.py:30), then fork_lock (x.py:32)``."""
+    @property
+    def sites(self) -> tuple[str | None, ...]:
+        return self.first_at, self.then_at
+
+    def parts(self, lang: str = "en", here: str | None = None) -> list[tuple[str, bool]]:
+        """``eat1: noodle_lock (x.py:30) → fork_lock (x.py:32)``, the lock it took, then the one it asked for; a site
+        in ``here`` as ``(line 30)``."""
         words = ALARM_WORDS.get(lang, ALARM_WORDS["en"])
-        out: list[tuple[str, bool]] = [(self.name, True), (f" {words['took']} ", False), (self.first_name, True)]
-        if self.first_at:
-            out.append((f" ({self.first_at})", False))
-        out += [(f"{words[', ']}{words['then']} ", False), (self.then_name, True)]
-        if self.then_at:
-            out.append((f" ({self.then_at})", False))
-        return out
+        out: list[tuple[str, bool]] = [(self.name, True), (": ", False), (self.first_name, True)]
+        out += _at(self.first_at, words, here)
+        out += [(" → ", False), (self.then_name, True)]
+        return out + _at(self.then_at, words, here)
 
     def sentence(self) -> str:
         return "".join(text for text, _ in self.parts())
@@ -613,7 +632,11 @@ class StallMember:
         return cls(int(m["pid"]), int(m["tid"]), str(m.get("name") or UNKNOWN), str(m.get("what") or UNKNOWN),
                    m.get("on"))
 
-    def parts(self, lang: str = "en") -> list[tuple[str, bool]]:
+    @property
+    def sites(self) -> tuple[str | None, ...]:
+        return ()
+
+    def parts(self, lang: str = "en", here: str | None = None) -> list[tuple[str, bool]]:
         words = ALARM_WORDS.get(lang, ALARM_WORDS["en"])
         return [(self.name, True), (f" {words['waits']} ", False), (self.what, True)]
 
