@@ -118,3 +118,28 @@ def test_the_models_clock_follows_a_quiet_run() -> None:
         run.close()
     assert max(later - earlier for earlier, later in zip(times, times[1:])) < 1_000_000_000
     assert collector.model.now > 1_500_000_000
+
+
+@pytest.mark.parametrize("scenario", ["deadlock", "deadlock_processes"])
+def test_a_deadlock_scenarios_watchdog_stands_still_while_the_run_is_frozen(scenario: str) -> None:
+    """Frozen at its deadlock, as the app freezes it, for HOLD seconds: the watchdog (10 s of scenario time, 1 s at
+    speed 10) fires only once the run goes on, its sleep lasting the hold and its own 1 s, never the hold alone."""
+    speed = 10.0
+    run = Run(resolve_target(scenario), speed=speed, stdin="null")
+    collector = Collector(run)
+    try:
+        run.start()
+        assert wait_until(lambda: collector.poll(0.02) is not None and bool(collector.model.deadlocks), timeout=20)
+        run.freeze()
+        time.sleep(HOLD)  # the class looks at the frozen deadlock for HOLD seconds
+        run.resume()
+        collect_to_end(collector, 30)
+    finally:
+        run.close()
+    model = collector.model
+    assert any(line.text.startswith("看门狗") for line in model.lines)  # it ended the hung run, after all
+    assert model.run.code == 1
+    main = model.run.main
+    watchdog = next(th for th in model.processes[main].threads.values() if "watchdog" in th.name)
+    assert watchdog.started_t is not None and watchdog.ended_t is not None
+    assert (watchdog.ended_t - watchdog.started_t) / 1e9 >= HOLD + 10 / speed * 0.9
