@@ -346,3 +346,28 @@ def test_recursive_lock_lets_every_eater_eat_taking_the_rlock_twice_deep() -> No
             deepest = max(deepest, depth[key])
             assert sum(1 for d in depth.values() if d > 0) <= 1  # one owner at a time, however deep
     assert deepest == 2
+
+
+def test_every_scenario_of_part_2_runs_alone_with_plain_python(tmp_path) -> None:
+    """``python scenarios/NN_x.py``, all at once (they mostly sleep): each ends by itself. The deadlocking ones
+    really hang, their waits with no timeout, until their watchdog ends them after 10 s with code 1; the
+    philosophers may eat or hang (the dice decide); every other one exits 0."""
+    import subprocess
+    import sys
+    import time as clock
+
+    part_2 = [s for s in load_catalog() if s.part == 2]
+    began = clock.monotonic()
+    runs = {s.id: subprocess.Popen([sys.executable, str(s.path)], cwd=tmp_path, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True) for s in part_2}
+    done = {}
+    for sid, proc in runs.items():
+        out, err = proc.communicate(timeout=60)
+        done[sid] = (proc.returncode, out, err, clock.monotonic() - began)
+    for sid, (code, out, err, took) in done.items():
+        hung = "看门狗" in out
+        if sid in ("deadlock", "deadlock_processes") or (sid == "dining_philosophers" and code != 0):
+            assert code == 1 and hung and took >= 10, (sid, code, out, err)
+        else:
+            assert code == 0 and not hung and not err, (sid, code, out, err)
+    assert "进程1 拿到B锁" not in done["deadlock_processes"][1]  # it deadlocked: neither got its second lock
