@@ -49,3 +49,16 @@ async def test_the_tree_and_the_pool_card_show_which_worker_runs_what() -> None:
     assert "1 running" in card and "4 done" in card and "1 failed" in card
     assert "runs blocks(5)" in card
     assert "fails(1) ✗ ValueError: bad 1" in card and "square ×2 items [6, 7] → [36, 49]" in card
+
+
+@sync
+async def test_a_pools_workers_that_have_ended_are_shown_exited_not_idle() -> None:
+    rec = run_traced(script("tasks_pool.py"), start_method="fork", timeout=60)
+    model = rec.model  # the run is over: the pool closed and its workers ended
+    pane = QueuePane()
+    async with PaneApp(pane).run_test(size=(80, 40)) as pilot:
+        pane.update_from(model)
+        await pilot.pause()
+        card = body_text(pane)
+    workers = [line for line in card.splitlines() if "ForkPoolWorker" in line or "PoolWorker" in line]
+    assert workers and all("exited" in line and "idle" not in line for line in workers), card

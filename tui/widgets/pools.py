@@ -28,7 +28,8 @@ class PoolView:
     type: str
     workers: int | None
     counts: tuple[tuple[TaskState, int], ...]  # only the states some task is in, in COUNT_LOOKS order
-    busy: tuple[tuple[str, str, int], ...]  # (worker, task it runs now or "", tasks it finished), by first start
+    # (worker, task it runs now or "", tasks it finished, whether it still lives), by first start
+    busy: tuple[tuple[str, str, int, bool], ...]
     ended: tuple[str, ...]  # "square(7) → 49", "fails(1) ✗ ValueError: bad 1", newest last
     site: str | None
     counted: int = 0  # tasks a hot loop counted instead of telling one by one
@@ -38,13 +39,20 @@ class PoolView:
     def of(cls, model: Model, pool: PoolRecord) -> PoolView:
         counts = model.task_counts(pool.id)
         workers = [(key, w) for key, w in model.task_workers.items() if w.pool == pool.id]
-        busy = tuple((thread_label(model, *key), model.tasks[w.current].call if w.current else "", w.ran)
-                     for key, w in workers)
+        busy = tuple((thread_label(model, *key), model.tasks[w.current].call if w.current else "", w.ran,
+                      _lives(model, key)) for key, w in workers)
         ended = sorted((t for t in model.tasks_in(pool.id) if t.done_t is not None), key=lambda t: t.done_t or 0)
         return cls(pool.name or pool.type, pool.type, pool.workers,
                    tuple((state, counts[state]) for state, _ in COUNT_LOOKS if counts[state]), busy,
                    tuple(ended_text(t) for t in ended[-ENDED_SHOWN:]), pool.site, pool.counted.get("submit", 0),
                    counting_now(pool.counting.values(), model.now))
+
+
+def _lives(model: Model, key: tuple[int, int]) -> bool:
+    """A worker is alive while its thread is and its process has not ended (a shut-down pool's workers have)."""
+    th = model.thread(*key)
+    p = model.processes.get(key[0])
+    return th is not None and th.alive and p is not None and not p.ended
 
 
 def ended_text(task: TaskRecord) -> str:
@@ -71,10 +79,10 @@ def pool_text(view: PoolView, width: int, projector: bool, palette: Palette) -> 
         if i:
             text.append(" ")
         text.append(f" {n} {state.value.upper() if projector else state.value} ", style=palette.badge(looks[state]))
-    for worker, task, ran in view.busy:
+    for worker, task, ran, lives in view.busy:
         text.append("\n" + " " * CARD_INDENT)
         text.append(worker, style=NAME_STYLE)
-        parts = [f"runs {task}"] if task else ["idle"]
+        parts = [f"runs {task}"] if task else ["idle" if lives else "exited"]
         if ran:
             parts.append(f"{ran} done")
         flow(text, parts, width, CARD_INDENT + 2, Style() if task else DIM)

@@ -483,13 +483,13 @@ ALARM_WORDS: dict[str, dict[str, str]] = {
            "to end": " to end", "seat": "a seat of ", "frozen": "the run is frozen: s stops it",
            "stalled": "every thread waits, with no timeout, and none is left to wake the others", ", ": ", ",
            "potential": "POTENTIAL DEADLOCK",
-           "inverted": "locks taken in contradicting orders (no deadlock this time)",
+           "inverted": "locks taken in contradicting orders: threads doing so at once would deadlock",
            "line": "line {}", "all in": "all in {}"},
     "zh": {"deadlock": "死锁", "stall": "全部停滞", "holds": "持有", "waits": "等待", "joins": "等待",
            "to end": " 结束", "seat": "信号量 ", "frozen": "运行已冻结：按 s 停止",
            "stalled": "所有线程都在无超时地等待，没有谁能唤醒它们", ", ": "，",
            "potential": "潜在死锁",
-           "inverted": "加锁顺序互相矛盾（这次没有死锁）",
+           "inverted": "加锁顺序互相矛盾：同时这样做就会死锁",
            "line": "第 {} 行", "all in": "都在 {}"},
 }
 
