@@ -21,7 +21,8 @@ from textual.pilot import Pilot
 
 from tests.helpers import screen_text, script, wait_until
 from tui import cli
-from tui.app import PROJECTOR_THEME, ContuiApp
+from tui.app import ContuiApp
+from tui.theme import PROJECTOR_THEME
 from tui.engine.replay import ReplaySession
 from tui.status import Phase, StatusInfo
 from tui.engine.catalog import resolve_target

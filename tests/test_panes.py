@@ -164,7 +164,7 @@ async def test_daemon_killed_at_its_parents_exit() -> None:
         tree.update_from(model)
         await pilot.pause()
         lary = label_of(tree, pid_of(model, "Process-1"))
-        assert " D " in lary and "daemon-killed" in lary and "killed as a daemon at its parent's exit" in lary
+        assert " G " in lary and "daemon-killed" in lary and "killed as a daemon at its parent's exit" in lary
         assert "daemon" in label_of(tree, pid_of(model, "Process-2"))
         tree.projector = True
         await pilot.pause()

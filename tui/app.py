@@ -31,13 +31,15 @@ from tui.engine.model import Model
 from tui.engine.replay import ReplaySession
 from tui.engine.runs import runs_folder
 from tui.engine.session import Session, next_speed
-from tui.layout import MIN_HEIGHT, MIN_WIDTH, PANES, Needs, default_panes, needs, shows_stdin, visible_panes
+from tui.layout import MIN_HEIGHT, MIN_WIDTH, PANES, Needs, default_panes, needs, visible_panes
 from tui.messages import RunUpdated
 from tui.pump import Pump
 from tui.status import (Action, RunState, StatusInfo, held_lines, highlighted_thread, phase_of,
                         picker_word, status_info)
-from tui.theme import PROJECTOR_THEME, VARIABLE_DEFAULTS, theme_for
+from tui.theme import THEMES, VARIABLE_DEFAULTS, theme_for
 from tui.widgets.banner import DeadlockBanner, alarm_of
+from tui.widgets.legend import Legend
+from tui.words import said
 from tui.widgets.code import CodePane
 from tui.widgets.keybar import KeyBar
 from tui.widgets.locks import LockPane
@@ -47,7 +49,7 @@ from tui.widgets.pane import CLOCK_TICK_NS, ModelPane, PaneFeeder
 from tui.widgets.picker import ScenarioPicker
 from tui.widgets.queues import QueuePane
 from tui.widgets.status import StatusLine
-from tui.widgets.stdin import StdinLine
+from tui.widgets.stdin import STDIN_CALLS, StdinLine
 from tui.widgets.timeline import TimelinePane
 from tui.widgets.tree import ProcessTree
 
@@ -109,6 +111,10 @@ def _bindings() -> list[Binding]:
         Binding("E", "save_svg", "save screen", id="save-svg", key_display="E", show=False, priority=True,
                 tooltip="save the screen as an SVG picture (Textual's screenshot); a note says where"),
         Binding("l", "toggle_lang", "中/EN", id="lang", priority=True, tooltip="narration in Chinese / English"),
+        Binding("L", "toggle_legend", "legend", id="legend", key_display="L", priority=True,
+                tooltip="what each state's letter and colour mean (shown at first in projector mode)"),
+        Binding("b", "toggle_light", "light/dark", id="light", priority=True,
+                tooltip="a light theme for a washed-out projector or a bright room, or back to the dark one"),
         Binding("p", "toggle_projector", "projector", id="projector", priority=True,
                 tooltip="projector mode: high contrast, big badges, only the panes that matter"),
         Binding("question_mark", "help", "help", id="help", key_display="?", priority=True, tooltip="this help"),
@@ -116,7 +122,8 @@ def _bindings() -> list[Binding]:
         Binding("ctrl+c", "quit_now", "quit", id="quit-ctrl-c", show=False, priority=True,
                 tooltip="quit as well, from anywhere"),
         Binding("i", "focus_stdin", "type", id="stdin", priority=True,
-                tooltip="type a line for the run's stdin (Enter sends it, Esc leaves the input)"),
+                tooltip="type into the stdin of a run that reads it: Enter sends the line, Ctrl+D ends the input "
+                        "(EOF, as at a terminal), Esc puts the line away (i brings it back)"),
         # Textual's own focus keys, here so that the help lists them too.
         Binding("tab", "app.focus_next", "next pane", id="focus-next", show=False,
                 tooltip="move the focus to the next pane"),
@@ -163,6 +170,9 @@ class ContuiApp(App[int]):
                   "Pick with 1-9 or the arrows, Enter runs it.")
 
     projector: reactive[bool] = reactive(False)
+    lang: reactive[str] = reactive("en")  # the language of everything said on screen: "en" or "zh"
+    light: reactive[bool] = reactive(False)  # the light theme (b) instead of the dark one
+    legend_shown: reactive[bool] = reactive(False)  # the legend of the states' letters and colours (L)
 
     def __init__(
         self,
@@ -182,10 +192,11 @@ class ContuiApp(App[int]):
         replayed = self.session.target
         if replayed is not None and not any(same_target(t, replayed) for t in self.targets):
             self.targets.append(replayed)  # a replay of a script of the student's: in the list, to be shown
-        self.lang = lang if lang in ("en", "zh") else "en"
+        self.set_reactive(ContuiApp.lang, lang if lang in ("en", "zh") else "en")
         self.picked = self._initial_pick(list(user_targets))
         self.speed = self.session.speed
         self.set_reactive(ContuiApp.projector, projector)
+        self.set_reactive(ContuiApp.legend_shown, projector)  # the back row cannot ask what a colour means
         self.run_state = RunState()  # as the pump last said
         self.updates = 0  # RunUpdated messages handled: for tests and benchmarks
         self.shown_panes: set[str] = set()  # ids of the panes shown
@@ -211,8 +222,10 @@ class ContuiApp(App[int]):
         self._held_since: float | None = None  # garbage collection held by the scrub keys since (_hold_collection)
         self._release_timer: Timer | None = None
         self._moves_waiting: list[tuple[str, int]] = []  # scrub keys pressed while the recording is being read
-        self._stdin_lines: deque[str] = deque()
+        self._stdin_lines: deque[str | None] = deque()  # None: Ctrl+D, the end of the run's input
         self._stdin_lock = threading.Lock()
+        self._stdin_reachable = False  # whether a line typed now can reach the picked target (_stdin_reaches)
+        self._stdin_away: tuple[object, int] | None = None  # the (run, pick) for which Esc put the stdin line away
         self._closed = False
 
     def _initial_pick(self, user_targets: list[Target]) -> int:
@@ -266,11 +279,16 @@ class ContuiApp(App[int]):
                 yield self.output_pane.data_bind(ContuiApp.projector)
                 yield self.timeline_pane.data_bind(ContuiApp.projector)
         yield self.stdin_line
+        self.legend = Legend(id="legend")
+        yield self.legend.data_bind(ContuiApp.lang, ContuiApp.projector)
         yield self.too_small_note
-        yield KeyBar(id="keys")
+        yield KeyBar(id="keys").data_bind(ContuiApp.lang)
 
     def on_mount(self) -> None:
-        self.register_theme(PROJECTOR_THEME)
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.legend.display = self.legend_shown
+        self.watch_lang(self.lang)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.watch_projector(self.projector)
         self.picker.show_target(self.picked)
@@ -310,7 +328,7 @@ class ContuiApp(App[int]):
         self.side_column.display = bool(shown & {"picker", "narration", "code"})
         self.sync_row.display = bool(shown & {"locks", "queues"})
         self.main_column.display = bool(shown & {"tree", "locks", "queues", "output", "timeline"})
-        self.stdin_line.display = shows_stdin(self.picked_target) and not too_small
+        self._update_stdin_line(too_small)
         self.shown_panes = shown
         focused = self.focused
         if focused is None or not self._really_visible(focused):
@@ -329,8 +347,29 @@ class ContuiApp(App[int]):
         self._apply_layout(event.size)
 
     def watch_projector(self, projector: bool) -> None:
-        self.theme = theme_for(projector)
+        self.theme = theme_for(projector, self.light)
         self.screen.set_class(projector, "-projector")
+
+    def watch_lang(self, lang: str) -> None:
+        """Every pane's title in the language (the narration's says both)."""
+        if not self.is_mounted:
+            return
+        for pane in PANES:
+            if pane.id != "narration":
+                self.panes[pane.id].border_title = said(pane.title, lang)
+
+    def watch_light(self, light: bool) -> None:
+        self.theme = theme_for(self.projector, light)
+
+    def watch_legend_shown(self, shown: bool) -> None:
+        if self.is_mounted:
+            self.legend.display = shown
+
+    def action_toggle_legend(self) -> None:
+        self.legend_shown = not self.legend_shown
+
+    def action_toggle_light(self) -> None:
+        self.light = not self.light
 
     def _theme_changed(self, theme: object) -> None:
         self._feeder.forget()  # every pane draws again in the new colours
@@ -386,6 +425,8 @@ class ContuiApp(App[int]):
             if has != self._model_has:
                 self._model_has = has
                 self._apply_layout()
+            else:
+                self._update_stdin_line()
 
     def _show_status(self) -> None:
         """Show the newest status: a clock-only update deferred to the next frame must not bring back an older one
@@ -507,9 +548,10 @@ class ContuiApp(App[int]):
 
     @work(thread=True, group="stdin", name="stdin", exit_on_error=False)
     def _send_stdin(self) -> None:
-        with self._stdin_lock:  # lines go out in the order they were typed
+        with self._stdin_lock:  # lines go out in the order they were typed, and the end of input after them
             while self._stdin_lines:
-                if not self.session.send_line(self._stdin_lines.popleft()):
+                line = self._stdin_lines.popleft()
+                if not (self.session.close_stdin() if line is None else self.session.send_line(line)):
                     self._stdin_lines.clear()
                     raise ControlError("nothing is reading stdin: press Enter to start the run first")
 
@@ -553,7 +595,7 @@ class ContuiApp(App[int]):
         if typing and action in ("run", "pick_step", "speed"):
             return False  # Enter sends the line; up/down stay in the input; + and - are text
         if action == "focus_stdin":
-            return self.stdin_line.display and not typing
+            return self._stdin_reachable and not typing
         if action == "stop":
             # Also while a start is on its way or before the pump has said the run is running: a teacher's s
             # right after Enter must stop that run, not be ignored.
@@ -819,6 +861,7 @@ class ContuiApp(App[int]):
     def action_toggle_projector(self) -> None:
         self._overrides.clear()  # each mode starts from its own choice of panes
         self.projector = not self.projector
+        self.legend_shown = self.projector  # each mode with its own default
         self._apply_layout()
         self.refresh_panes()
 
@@ -830,9 +873,47 @@ class ContuiApp(App[int]):
             self.panes[pane_id].focus()
 
     def action_focus_stdin(self) -> None:
+        self._stdin_away = None
+        self._update_stdin_line()
         # At once, not as Widget.focus() does it (after the keys already queued): "i" then Enter typed fast must
         # send a line, not restart the run.
         self.screen.set_focus(self.stdin_line)
+
+    def _stdin_here(self) -> tuple[object, int]:
+        return getattr(self.session, "run", None), self.picked
+
+    def _stdin_reaches(self) -> bool:
+        """Whether a line typed now can reach the picked target. Before its run (none yet, or one starting): if its
+        code reads stdin (input(), sys.stdin), or it is a script of the user's (contui cannot know until it runs).
+        During its run: if its code reads stdin or the tracer sees a thread of it waiting in input() or a read of
+        stdin, until the run ends or Ctrl+D closes its stdin. Never in a replay, nor while looking back."""
+        if self._replaying or self.look is not None:
+            return False
+        if not self._shows_run() or self._busy() is Action.START:
+            return self.picked_target.scenario is None or self._needs.stdin
+        session = self.session
+        if not session.stdin_open:  # type: ignore[union-attr]  # not a replay
+            return False
+        if self._needs.stdin:
+            return True
+        with session.model_lock:
+            return any(th.alive and th.waits_in in STDIN_CALLS
+                       for proc in session.model.processes.values() for th in proc.threads.values())
+
+    def _update_stdin_line(self, too_small: bool | None = None) -> None:
+        """The stdin line shows while a line typed can reach the picked target, unless Esc put it away (for this run
+        and pick: i brings it back, and so does the next run); i is offered in the key bar while one can."""
+        reachable = self._stdin_reaches()
+        if reachable != self._stdin_reachable:
+            self._stdin_reachable = reachable
+            self.refresh_bindings()
+        if too_small is None:
+            too_small = self.screen.has_class("-too-small")
+        shown = reachable and not too_small and self._stdin_away != self._stdin_here()
+        if shown != self.stdin_line.display:
+            self.stdin_line.display = shown
+            if not shown and self.focused is self.stdin_line:
+                self.stdin_line.blur()  # the keys are the app's again
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # rich's Table and the modal: not needed for the first frame
@@ -852,4 +933,18 @@ class ContuiApp(App[int]):
             self._stdin_lines.append(event.value)
         self._send_stdin()
         event.input.value = ""
+
+    @on(StdinLine.Ended)
+    def _on_stdin_ended(self, event: StdinLine.Ended) -> None:
+        """Ctrl+D: what was typed goes as a line, then the run's stdin is closed (the line hides once it is)."""
+        with self._stdin_lock:
+            if event.text:
+                self._stdin_lines.append(event.text)
+            self._stdin_lines.append(None)
+        self._send_stdin()
+
+    @on(StdinLine.PutAway)
+    def _on_stdin_put_away(self) -> None:
+        self._stdin_away = self._stdin_here()
+        self._update_stdin_line()
 

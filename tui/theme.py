@@ -57,5 +57,33 @@ PROJECTOR_THEME = Theme(
 )
 
 
-def theme_for(projector: bool) -> str:
-    return PROJECTOR_THEME.name if projector else NORMAL_THEME
+# For a washed-out projector, or a bright room: black on white, the state colours darker so that a glyph drawn in one
+# (the timeline's) still stands out on white.
+PROJECTOR_LIGHT_THEME = Theme(
+    name="contui-projector-light",
+    primary="#0037DA",
+    secondary="#8000A0",
+    accent="#8000A0",
+    warning="#B35900",
+    error="#C00000",
+    success="#007A00",
+    foreground="#000000",
+    background="#FFFFFF",
+    surface="#FFFFFF",
+    panel="#E6E6E6",
+    dark=False,
+    text_alpha=1.0,
+    variables={"state-running": "#008800", "state-sleeping": "#1f5fbf", "state-blocked": "#c00000",
+               "state-joining": "#9a7000", "state-zombie": "#7b1fa2", "state-stopped": "#c55a00",
+               "state-exited": "#606060", "state-held": "#c2185b", "state-orphaned": "#00838f",
+               "state-daemon-killed": "#7a3b16"},
+)
+LIGHT_THEME = "textual-light"
+THEMES = (PROJECTOR_THEME, PROJECTOR_LIGHT_THEME)  # contui's own, registered by the app
+
+
+def theme_for(projector: bool, light: bool = False) -> str:
+    """The theme for the mode and the brightness asked for (``b`` switches dark and light)."""
+    if projector:
+        return PROJECTOR_LIGHT_THEME.name if light else PROJECTOR_THEME.name
+    return LIGHT_THEME if light else NORMAL_THEME

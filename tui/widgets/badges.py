@@ -20,30 +20,52 @@ from tui.theme import STATE_COLOURS
 
 @dataclass(frozen=True, slots=True)
 class StateLook:
-    """How one state looks everywhere, besides its colour: badge letter, projector symbol, word, timeline glyph."""
+    """How one state looks everywhere, besides its colour: badge letter, projector symbol, word, timeline glyph; and
+    what it means, for the legend, in English and Chinese."""
 
-    letter: str  # the compact badge, ps-like where ps has one
+    letter: str  # the compact badge: ps's letter where ps has the state, never one that means another in ps
     symbol: str  # leads the projector badge
     word: str
     glyph: str  # the timeline's fill for a stretch in this state
+    word_zh: str = ""
+    means: str = ""
+    means_zh: str = ""
+
+    def said(self, lang: str) -> tuple[str, str]:
+        """(word, meaning) in ``lang``."""
+        return (self.word_zh, self.means_zh) if lang == "zh" else (self.word, self.means)
 
 
 ORPHANED = "orphaned"  # not a state: a mark beside one (the process lives on under an adopter)
 FAILED_EXIT = "failed-exit"  # an exit with a non-zero code is worth seeing: exited's letter and word, a warning colour
 
+# ps's letters where ps has the state (R, S, T, Z; X is ps's "dead"); none that means another state in ps (ps's D
+# is an uninterruptible sleep, so a daemon killed at its parent's exit is G, for 守护 guardian).
 LOOKS: dict[str, StateLook] = {
-    State.RUNNING: StateLook("R", "▶", "running", "█"),
-    State.SLEEPING: StateLook("S", "z", "sleeping", "─"),
-    State.BLOCKED: StateLook("B", "■", "blocked", "▒"),
-    State.JOINING: StateLook("J", "⇥", "joining", "═"),
-    State.ZOMBIE: StateLook("Z", "†", "zombie", "░"),
-    State.STOPPED: StateLook("T", "‖", "stopped", "╌"),
-    State.HELD: StateLook("H", "❚", "held", "┄"),
-    State.EXITED: StateLook("E", "✓", "exited", " "),
-    State.TERMINATED: StateLook("X", "×", "terminated", " "),
-    State.KILLED: StateLook("K", "×", "killed", " "),
-    State.DAEMON_KILLED: StateLook("D", "×", "daemon-killed", " "),
-    ORPHANED: StateLook("O", "↑", "orphaned", " "),
+    State.RUNNING: StateLook("R", "▶", "running", "█", "运行", "on a CPU or ready to be", "正在 CPU 上运行或随时可运行"),
+    State.SLEEPING: StateLook("S", "~", "sleeping", "─", "睡眠", "in time.sleep, or waiting for input or a socket",
+                              "在 time.sleep 中，或在等输入、等网络"),
+    State.BLOCKED: StateLook("B", "■", "blocked", "▒", "阻塞",
+                             "waiting for a lock, semaphore, event, condition, queue or pipe",
+                             "在等锁、信号量、事件、条件、队列或管道"),
+    State.JOINING: StateLook("J", "⇥", "joining", "═", "等待结束", "in join(), waiting for a process or thread to end",
+                             "在 join() 中等一个进程或线程结束"),
+    State.ZOMBIE: StateLook("Z", "†", "zombie", "░", "僵尸", "ended, not yet collected by its parent",
+                            "已结束，父进程还没收尸"),
+    State.STOPPED: StateLook("T", "‖", "stopped", "╌", "已冻结", "frozen (space): SIGSTOP", "被冻结（空格键）：SIGSTOP"),
+    State.HELD: StateLook("H", "❚", "held", "┄", "按住", "step mode: held before its next action",
+                          "单步模式：在下一个动作前被按住"),
+    State.EXITED: StateLook("E", "✓", "exited", " ", "已退出", "ended by itself, with its exit code",
+                            "自己结束，带着退出码"),
+    State.TERMINATED: StateLook("X", "×", "terminated", " ", "被终止", "ended by terminate() or kill() from the script",
+                                "被脚本的 terminate() 或 kill() 结束"),
+    State.KILLED: StateLook("K", "×", "killed", " ", "被杀死", "ended by a signal nobody in the script sent",
+                            "被脚本之外的信号杀死"),
+    State.DAEMON_KILLED: StateLook("G", "×", "daemon-killed", " ", "守护进程被终止",
+                                   "a daemon ended by multiprocessing when its parent's code ended",
+                                   "父进程代码结束时，守护进程被 multiprocessing 终止"),
+    ORPHANED: StateLook("O", "↑", "orphaned", " ", "孤儿", "its parent is gone: the run's reaper adopted it",
+                        "父进程已退出，被收养"),
 }
 UNKNOWN_LOOK = StateLook("?", "?", "unknown", "?")
 WORD_STYLE = Style(bold=True)
@@ -102,14 +124,15 @@ class Painted:
         """The theme changed: whatever was drawn with the old colours must be drawn again."""
 
 
-def badge(palette: Palette, state: str, projector: bool = False, *, failed: bool = False) -> Text:
-    """`R` (compact) or ` ▶ RUNNING ` (projector): never colour alone, the letter or word says it too."""
+def badge(palette: Palette, state: str, projector: bool = False, *, failed: bool = False, lang: str = "en") -> Text:
+    """`R` (compact) or ` ▶ RUNNING ` (projector, ` ▶ 运行 ` in Chinese): never colour alone, the letter or word
+    says it too."""
     lk = look(state)
     style = palette.badge(FAILED_EXIT if failed and state == State.EXITED else state)
     # The style goes on a span, not the Text's base style: appended text must not inherit the badge colours.
     text = Text()
     if projector:
-        text.append(f" {lk.symbol} {lk.word.upper()} ", style=style)
+        text.append(f" {lk.symbol} {lk.word_zh if lang == 'zh' and lk.word_zh else lk.word.upper()} ", style=style)
     else:
         text.append(f" {lk.letter} ", style=style)
     return text

@@ -8,14 +8,20 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.content import Content
 from textual.events import Resize
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Static
+
+from tui.words import said
 
 GAP = 2
 
 
 class KeyBar(Static):
-    """Shows the app's bindings in the order they are declared; a disabled one dim, a hidden one not at all."""
+    """Shows the app's bindings in the order they are declared, in the chosen language; a disabled one dim, a hidden
+    one not at all."""
+
+    lang: reactive[str] = reactive("en")
 
     DEFAULT_CSS = """
     KeyBar {
@@ -37,6 +43,10 @@ class KeyBar(Static):
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def watch_lang(self) -> None:
+        if self.is_attached:
+            self._draw()
 
     def _bindings_changed(self, screen: Screen) -> None:
         if self.is_attached and screen is self.screen:
@@ -60,7 +70,8 @@ class KeyBar(Static):
                 out[-1] = (f"{keys} {key}", description, was or enabled)
                 continue
             group = binding.group
-            out.append((key, binding.group.description if binding.group else binding.description, enabled))
+            out.append((key, said(binding.group.description if binding.group else binding.description, self.lang),
+                        enabled))
         return out
 
     def _draw(self) -> None:
