@@ -10,9 +10,9 @@ Course: 并发编程之多进程 · 僵尸进程 | Multiprocessing · zombie pro
 
 Watch:
 - The child prints one line and exits at once, yet its process entry stays in the system.
-- The parent reads /proc/<pid>/stat itself: the state letter is Z, a zombie.
+- The parent reads /proc/<pid>/stat itself: the state letter is Z, a zombie. [state zombie]
 - For about 3 s the zombie stays in the process table, because the parent has not called wait/waitpid.
-- p.join() calls waitpid and reaps it; then /proc/<pid> is gone.
+- p.join() calls waitpid and reaps it; then /proc/<pid> is gone. [stdout 已经消失]
 
 Modernised: a demonstration written for the course's definition of a zombie (the course has no code for it); Linux-only, as it reads /proc.
 """

@@ -34,7 +34,7 @@ from tui.engine.session import Session, next_speed
 from tui.layout import MIN_HEIGHT, MIN_WIDTH, PANES, Needs, default_panes, needs, visible_panes
 from tui.messages import RunUpdated
 from tui.pump import Pump
-from tui.status import (Action, RunState, StatusInfo, held_lines, highlighted_thread, phase_of,
+from tui.status import (Action, Phase, RunState, StatusInfo, held_lines, highlighted_thread, phase_of,
                         picker_word, status_info)
 from tui.theme import THEMES, VARIABLE_DEFAULTS, theme_for
 from tui.widgets.banner import DeadlockBanner, alarm_of
@@ -408,6 +408,7 @@ class ContuiApp(App[int]):
                 info = self._status_info(model)
                 marks = held_lines(model, self.picked_target, self.highlighted)
                 alarm = alarm_of(model)
+                self.narration_pane.light_from(model if self._shows_run() else None)
             self.deadlock_banner.show(alarm, self.lang, self._shows_run() and self.look is None
                                       and self.run_state.running and self.run_state.frozen)
             self.code_pane.mark(marks)
@@ -422,6 +423,8 @@ class ContuiApp(App[int]):
                 else:  # a key's effect (language, speed, state) shows in this very frame
                     self._show_status()
                 self.picker.mark_loaded(self._loaded_index(), picker_word(info))
+                # Picked and not run yet: the narration is what the class reads, so it takes the code's share.
+                self.screen.set_class(info.phase is Phase.READY, "-ready")
             if has != self._model_has:
                 self._model_has = has
                 self._apply_layout()

@@ -1,9 +1,10 @@
-"""The Narration pane: what to watch in the picked scenario, in Chinese or English, and what was modernised."""
+"""The Narration pane: what to watch in the picked scenario, in Chinese or English, and what was modernised. A
+"Watch" bullet whose tag (see tui/engine/watchpoints.py) the shown run has proved is lit: ✔ instead of •."""
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
@@ -13,6 +14,8 @@ from textual.events import Resize
 from textual.widgets import Static
 
 from tui.engine.catalog import Target
+from tui.engine.model import Model
+from tui.engine.watchpoints import seen, split_tag
 from tui.widgets.wrapping import wrap
 
 
@@ -23,6 +26,10 @@ class Paragraph:
     prefix: str = ""  # a bullet ("• ", wrapped lines hang under the text) or a label ("Modernised: ")
     prefix_style: str = "bold"
     hang: bool = False
+    tag: str | None = None  # a Watch bullet's: what lights it (tui/engine/watchpoints.py)
+
+    def lit(self) -> Paragraph:
+        return replace(self, prefix="✔ ", prefix_style="bold green", style="bold")
 
 
 def paragraphs(target: Target | None, lang: str) -> list[Paragraph]:
@@ -48,11 +55,22 @@ def paragraphs(target: Target | None, lang: str) -> list[Paragraph]:
         out.append(Paragraph((course[0] if zh or len(course) == 1 else course[1]).strip(), "dim"))
     out += [Paragraph(""), Paragraph("看点" if zh else "Watch", "bold underline")]
     bullets = (scenario.watch_zh or scenario.watch_en) if zh else (scenario.watch_en or scenario.watch_zh)
-    out += [Paragraph(line, prefix="• ", hang=True) for line in bullets]
+    tags = watch_tags(scenario.watch_en, scenario.watch_zh)
+    out += [Paragraph(split_tag(line)[0], prefix="• ", hang=True, tag=tags[i] if i < len(tags) else None)
+            for i, line in enumerate(bullets)]
     if scenario.modernised:
         out += [Paragraph(""), Paragraph(scenario.modernised, "italic", prefix="Modernised: ",
                                          prefix_style="bold italic")]
     return out
+
+
+def watch_tags(watch_en: tuple[str, ...], watch_zh: tuple[str, ...]) -> tuple[str | None, ...]:
+    """Each Watch bullet's tag, from either language's bullet (the two lists say the same, in order)."""
+    out = []
+    for i in range(max(len(watch_en), len(watch_zh))):
+        tags = [split_tag(bullets[i])[1] for bullets in (watch_en, watch_zh) if i < len(bullets)]
+        out.append(next((tag for tag in tags if tag), None))
+    return tuple(out)
 
 
 def _reflow(block: str) -> str:
@@ -96,6 +114,8 @@ class NarrationPane(VerticalScroll):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._paragraphs: list[Paragraph] = []
+        self._lit: frozenset[int] = frozenset()  # indices (into the paragraphs) of the bullets lit
+        self._lit_in: int | None = None  # id of the model they were lit in: a run only adds to them
 
     def compose(self) -> ComposeResult:
         yield Static(id="narration-text")
@@ -109,8 +129,29 @@ class NarrationPane(VerticalScroll):
         self.border_title = "看点 · Narration" if lang == "zh" else "Narration"
         self.border_subtitle = "中文" if lang == "zh" else "English"
         self._paragraphs = paragraphs(target, lang)
+        self._lit, self._lit_in = frozenset(), None
         self._draw()
         self.scroll_home(animate=False)
+
+    @property
+    def lit(self) -> frozenset[int]:
+        """Which Watch bullets are lit (their order among the bullets, from 0): what tests read."""
+        bullets = [i for i, p in enumerate(self._paragraphs) if p.prefix == "• "]
+        return frozenset(n for n, i in enumerate(bullets) if i in self._lit)
+
+    def light_from(self, model: Model | None) -> None:
+        """Light the bullets the run shown (``model``: live, or at the cursor's moment) has proved. A live run's
+        bullets stay lit; another model (a cursor moved, a new run) is asked again from none."""
+        if model is None:
+            lit = frozenset()
+        else:
+            before = self._lit if self._lit_in == id(model) else frozenset()
+            lit = before | frozenset(i for i, p in enumerate(self._paragraphs)
+                                     if p.tag is not None and i not in before and seen(model, p.tag))
+            self._lit_in = id(model)
+        if lit != self._lit:
+            self._lit = lit
+            self._draw()
 
     def on_resize(self, event: Resize) -> None:
         self._draw()
@@ -118,4 +159,5 @@ class NarrationPane(VerticalScroll):
     def _draw(self) -> None:
         # The width left for text: the pane's content width less the scrollbar that long text brings.
         width = self.scrollable_content_region.width or self.size.width or 40
-        self.query_one("#narration-text", Static).update(render(self._paragraphs, width - 1))
+        shown = [p.lit() if i in self._lit else p for i, p in enumerate(self._paragraphs)]
+        self.query_one("#narration-text", Static).update(render(shown, width - 1))
