@@ -5,22 +5,24 @@ Course: 并发编程之多线程 · 基于多线程的套接字服务端 | Multi
 看点:
 - 服务端线程在 127.0.0.1 上 accept()，每来一个连接打印对方地址，并为它开一个子线程。
 - 子线程打印自己的名字，把收到的数据转成大写发回去；连接关闭时子线程结束。
-- 没有终端输入时，两个客户端同时连接，各自发几条消息：可以看到两个连接、两个子线程同时存在。
-- 客户端打印收到的大写回复。
+- 3 秒内没有人输入时，两个客户端同时连接，各自每隔 0.5 秒发一条消息：两个连接、两个子线程同时存在。
+- 按 i 输入的行由另一个客户端发出，打印大写的回复（3 秒内输入则不运行那两个客户端）；Ctrl+D 结束输入，服务端关闭，主线程打印“主”。
 
 Watch:
 - The server thread accept()s on 127.0.0.1, prints each peer's address and starts a thread for it.
 - Each connection thread prints its name and sends the data back in upper case; it ends when the connection closes.
-- Without terminal input, two clients connect at once and send a few messages each: two connections, two server threads side by side.
-- The client prints the upper-case reply.
+- If nobody types within 3 s, two clients connect at once and send a message every 0.5 s: two connections, two server threads side by side.
+- Lines typed with i are sent by a client of their own, which prints the upper-case reply (typed within 3 s, they replace the two clients); Ctrl+D ends the input, the server is shut down and the main thread prints 主.
 
-Modernised: current_thread().getName() became .name; server and client share one script: the server binds a free port on 127.0.0.1 (not 8081) and runs its accept loop in a daemon thread named server (so its 主线程 line shows that name) and stops when the listening socket is shut down; the client reads stdin lines when stdin is not a terminal, or runs two scripted clients when stdin gives nothing.
+Modernised: current_thread().getName() became .name; server and client share one script: the server binds a free port on 127.0.0.1 (not 8081) and runs its accept loop in a daemon thread named server (so its 主线程 line shows that name) and stops when the listening socket is shut down. At a terminal the client is the course's input('>>:') loop. Otherwise it sends each line of stdin as it comes, until stdin ends, connecting at the first line; if no line comes within 3 s (read on time.monotonic(), so contui's speed and freeze apply) or stdin is empty (< /dev/null), two scripted clients run meanwhile.
 """
 from threading import Thread, current_thread
 from socket import *
+import select
 import sys
 import time
 
+WAIT_FOR_A_LINE = 3  # seconds: no line on stdin by then, and the two scripted clients start
 SCRIPTED = {'client-1': ['hello', 'concurrency', 'bye'],
             'client-2': ['threads', 'sockets', 'done']}
 
@@ -76,19 +78,35 @@ def interactive_client(port):
     client.close()
 
 
-def iter_lines(first_line):
-    yield first_line
-    yield from sys.stdin  # not list(sys.stdin): that would wait for the end of the input
+def first_line(seconds):
+    """The first line on stdin if it comes within ``seconds``; '' if stdin ends first (or there is none); None if
+    nothing came. select() is asked every 0.1 s and time.monotonic() says when the seconds are up."""
+    if sys.stdin is None:
+        return ''
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if select.select([sys.stdin], [], [], 0.1)[0]:
+            return sys.stdin.readline()
+    return None
 
 
-def piped_client(port, first_line):
-    client = connect(port)
-    for line in iter_lines(first_line):  # lines are read as they arrive
+def iter_lines(first):
+    if first:
+        yield first
+    yield from sys.stdin or ()  # not list(sys.stdin): that would wait for the end of the input
+
+
+def piped_client(port, lines):
+    client = None
+    for line in lines:  # lines are read as they arrive, until stdin ends
         msg = line.strip()
         if not msg: continue
+        if client is None:  # connects at the first line: no idle third connection beside the scripted ones
+            client = connect(port)
         print('>>:%s' % msg)
         print(talk(client, msg))
-    client.close()
+    if client is not None:
+        client.close()
 
 
 def scripted_client(port, messages):
@@ -112,16 +130,15 @@ if __name__ == '__main__':
     if sys.stdin is not None and sys.stdin.isatty():
         interactive_client(port)
     else:
-        first_line = sys.stdin.readline() if sys.stdin is not None else ''
-        if first_line:
-            piped_client(port, first_line)
-        else:  # nothing on stdin (e.g. < /dev/null): two scripted clients at once
-            clients = [Thread(target=scripted_client, args=(port, msgs), name=name)
-                       for name, msgs in SCRIPTED.items()]
-            for c in clients:
-                c.start()
-            for c in clients:
-                c.join()
+        first = first_line(WAIT_FOR_A_LINE)
+        # Nothing typed in time, or nothing on stdin at all: two scripted clients at once, while stdin is still read.
+        clients = [] if first else [Thread(target=scripted_client, args=(port, msgs), name=name)
+                                    for name, msgs in SCRIPTED.items()]
+        for c in clients:
+            c.start()
+        piped_client(port, iter_lines(first))
+        for c in clients:
+            c.join()
 
     # shutdown() wakes the accept() blocked in the server thread (close() alone would not).
     listener.shutdown(SHUT_RDWR)

@@ -521,4 +521,4 @@ def test_a_user_scripts_docstring_reflows_by_paragraph_in_either_language(tmp_pa
     texts = [p.text for p in paragraphs(resolve_target(str(path)), "en")]
     assert "Three threads wait on one Event." in texts  # an editor's line break is not the pane's
     assert "主线程设置事件之后，它们继续。" in texts  # no space is put between Chinese characters
-    assert texts[-1] == "Enter runs it; while it runs, i types a line for its stdin."
+    assert texts[-1] == "Enter runs it; while it runs, i types a line for its stdin, Ctrl+D ends it."

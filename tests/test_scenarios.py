@@ -268,14 +268,42 @@ def test_echo_server_uppercases_and_gives_each_connection_its_own_thread() -> No
     assert len({e.tid for e in handlers}) == len(handlers)
 
 
-def test_echo_server_answers_lines_sent_to_its_stdin() -> None:
+def test_echo_server_keeps_both_connections_open_at_once() -> None:
+    # Real time: each scripted client's 0.5 s sleeps keep its connection open 1.5 s, a margin no scheduling eats.
+    rec = recorded("echo_server", speed=1.0)
+    handlers = sorted((e for e in rec.of(ev.THREAD_START) if "communicate" in e["name"]), key=lambda e: e.t)
+    ended = {e.tid: e.t for e in rec.of(ev.THREAD_EXIT)}
+    first, second = handlers
+    assert second.t < ended[first.tid]  # the second connection's thread began while the first one's still served
 
+
+def test_echo_server_answers_lines_sent_to_its_stdin_instead_of_the_scripted_clients() -> None:
     run = Run(resolve_target("echo_server"), speed=SPEED, stdin="pipe")
     run.start()
-    run.write_stdin("hello from the class\n")
+    run.write_stdin("hello from the class\n")  # there before the script looks: well within its wait for a line
     run.close_stdin()
     rec = record_run(run, "echo_server", timeout=30)
-    assert any(line.endswith("HELLO FROM THE CLASS") for line in rec.lines())
+    lines = rec.lines()
+    assert ">>:hello from the class" in lines and "HELLO FROM THE CLASS" in lines
+    assert not any(line.startswith("client-") for line in lines)
+    assert lines[-1] == "主"
+
+
+def test_echo_server_runs_its_clients_when_nothing_is_typed_and_still_answers_a_later_line() -> None:
+    """stdin stays open and empty (the app's stdin line, nobody typing): the scripted clients start after the wait;
+    a line sent once they have (so after the wait, whatever the machine's speed) is answered too, and the end of
+    stdin (Ctrl+D in the app) ends the client, so the server is shut down and the main thread prints 主."""
+    run = Run(resolve_target("echo_server"), speed=SPEED, stdin="pipe")
+
+    def on_event(event: ev.Event) -> None:
+        if any(line.startswith("client-1 <<:") for line in printed(event)) and run.stdin_open:
+            run.write_stdin("too late for the wait\n")
+            run.close_stdin()
+
+    rec = record_run(run, "echo_server", timeout=30, on_event=on_event)
+    lines = rec.lines()
+    assert {"client-1 <<:BYE", "client-2 <<:DONE", "TOO LATE FOR THE WAIT"} <= set(lines)
+    assert lines[-1] == "主" and rec.code == 0
 
 
 def test_thread_methods_report_alive_and_counts() -> None:

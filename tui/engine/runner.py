@@ -260,7 +260,14 @@ class Run:
             return False
         return True
 
+    @property
+    def stdin_open(self) -> bool:
+        """Whether lines can still be sent to the run's stdin (a pipe of contui's, not closed yet)."""
+        pipe = self.stdin
+        return pipe is not None and not pipe.closed
+
     def close_stdin(self) -> None:
+        """Close the run's stdin, as Ctrl+D at a terminal does: a script reading it gets EOF (an empty read)."""
         if self.stdin is not None:
             try:
                 self.stdin.close()

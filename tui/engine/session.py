@@ -211,3 +211,17 @@ class Session:
         """Send a line to the run's stdin; False if no run reads it."""
         run = self.run
         return run is not None and run.write_stdin(text + "\n")
+
+    @property
+    def stdin_open(self) -> bool:
+        """The run goes on and its stdin has not been closed: lines can still be sent to it."""
+        run = self.run
+        return run is not None and run.running and run.stdin_open
+
+    def close_stdin(self) -> bool:
+        """Close the run's stdin (Ctrl+D in the app): a script reading it gets EOF. False if no run takes it."""
+        run = self.run
+        if run is None or not run.running or not run.stdin_open:
+            return False
+        run.close_stdin()
+        return True

@@ -45,8 +45,8 @@ def paragraphs(target: Target | None, lang: str) -> list[Paragraph]:
         for block in _docstring(target).strip().split("\n\n"):
             if block.strip():
                 out += [Paragraph(_reflow(block)), Paragraph("")]
-        out.append(Paragraph("按 Enter 运行；运行中按 i 给它的标准输入打一行。" if zh
-                             else "Enter runs it; while it runs, i types a line for its stdin."))
+        out.append(Paragraph("按 Enter 运行；运行中按 i 给它的标准输入打一行，Ctrl+D 结束输入。" if zh
+                             else "Enter runs it; while it runs, i types a line for its stdin, Ctrl+D ends it."))
         return out
     title = (scenario.title_zh or scenario.title_en) if zh else scenario.title_en
     out = [Paragraph(title, "bold", prefix=f"{scenario.number}. ", hang=True)]
