@@ -100,3 +100,16 @@ def test_a_sample_carries_every_thread_with_its_state_and_wait_channel() -> None
         assert {"tid", "status", "wchan"} <= threads[0].keys()
     waits = {th["wchan"] for sample in during for th in sample.get("threads") if th["status"] == "sleeping"}
     assert "inet_csk_accept" in waits  # the acceptor, as the kernel says
+
+
+def test_a_for_loop_over_stdin_is_a_wait_on_stdin_as_a_read_is() -> None:
+    """``for line in sys.stdin`` reads through the tracer's stand-in: the read it makes is the script's, told as a
+    wait on stdin (it was missed: the loop's read was made from the tracer's own file)."""
+    run = Run(resolve_target(script("echo_lines.py")), stdin="pipe")
+    run.start()
+    run.write_stdin("hello\n")
+    run.close_stdin()
+    rec = record_run(run, "echo_lines.py", timeout=30)
+    assert rec.lines() == ["got: hello", "EOF"]
+    reads = [e for e in rec.of(ev.WAIT) if e.get("call") == "stdin.read"]
+    assert [e["phase"] for e in reads] == ["begin", "end"] * (len(reads) // 2) and len(reads) >= 4  # each line, EOF

@@ -33,9 +33,10 @@ class _Waits:
         self._emit = ctx.emitter.emit
         self._inside: dict[int, int] = {}  # native tid -> depth of reported waits (a dict: no locking needed)
 
-    def wrap(self, call: str, func: Callable[..., Any], users_only: bool = True) -> Callable[..., Any]:
+    def wrap(self, call: str, func: Callable[..., Any], users_only: bool = True, up: int = 1) -> Callable[..., Any]:
         """``users_only``: report the call only when the script's own code makes it (a manager's server accepts
-        connections in threads of the library's, which are not the script's to see)."""
+        connections in threads of the library's, which are not the script's to see). ``up``: how many frames up
+        that caller is (``up`` 2: the wrapper is called from a method of the tracer's own that the script called)."""
         emit = self._emit
         inside = self._inside
         begin = {"call": call, "phase": "begin"}
@@ -43,7 +44,7 @@ class _Waits:
         getframe = sys._getframe
 
         def waiting(*args: Any, **kwargs: Any) -> Any:
-            if users_only and not is_user_file(getframe(1).f_code.co_filename):
+            if users_only and not is_user_file(getframe(up).f_code.co_filename):
                 return func(*args, **kwargs)
             tid = _native_id()
             depth = inside.get(tid, 0)
@@ -68,12 +69,14 @@ class _Stdin:
         self.read = waits.wrap("stdin.read", real.read)
         self.readline = waits.wrap("stdin.read", real.readline)
         self.readlines = waits.wrap("stdin.read", real.readlines)
+        # ``for line in sys.stdin`` calls __next__ below, which calls this: the script's frame is one further up.
+        self._next_line = waits.wrap("stdin.read", real.readline, up=2)
 
     def __iter__(self) -> _Stdin:
         return self
 
     def __next__(self) -> str:
-        line = self.readline()
+        line = self._next_line()
         if not line:
             raise StopIteration
         return line
