@@ -3,18 +3,18 @@
 Course: 并发编程之多进程 · 充分利用多核 CPU | Multiprocessing · using every CPU core
 
 看点:
-- 同一个纯 Python 计算函数，先在 2 个线程里跑，再在 2 个进程里跑。
-- GIL（全局解释器锁）：一个进程里同一时刻只有一个线程能执行 Python 字节码。
-- 两个线程轮流持有 GIL，同一时刻只有一个在算：耗时约等于两次串行相加。
-- 两个进程各有自己的解释器和 GIL，两个核同时算：耗时约为一半。
-- 最后一行打印两种耗时之比（这台机器有 2 个核，理想值约 2）。
+- 第一行打印这台机器的 CPU 核数；同一个纯 Python 计算函数，先在 2 个线程里跑，再在 2 个进程里跑。
+- GIL（全局解释器锁）：一个进程里同一时刻只有一个线程能执行 Python 字节码，两个线程轮流持有它。
+- 进程树里每个线程旁的 cpu 约 50%，加起来约一个核（进程那一行）；时间线上两个线程都只画半格高 ▄：各得半个核。
+- 两个进程各有自己的解释器和 GIL：有 2 个以上的核时各约 cpu 100%，画满格 █，耗时约为一半。
+- 最后一行打印两种耗时之比，和这台机器上的理想值（核数与 2 中较小的那个；只有 1 个核时进程也快不了）。
 
 Watch:
-- The same pure-Python function runs first on 2 threads, then on 2 processes.
-- The GIL (global interpreter lock): in one process only one thread at a time can run Python bytecode.
-- The two threads take turns holding the GIL, only one computes at any moment: the time is about that of two runs in a row.
-- Each process has its own interpreter and its own GIL, so two cores compute at once: about half the time.
-- The last line prints the ratio of the two times (about 2 at best on this 2-core machine).
+- The first line prints this machine's CPU core count; the same pure-Python function runs on 2 threads, then on 2 processes.
+- The GIL (global interpreter lock): in one process only one thread at a time can run Python bytecode, so the two threads take turns holding it.
+- In the process tree each thread shows about cpu 50%, one core between them (the process's row); on the timeline both threads are drawn half high, ▄: half a core each.
+- Each process has its own interpreter and its own GIL: with 2 cores or more each shows about cpu 100%, drawn full, █, in about half the time.
+- The last line prints the ratio of the two times, and the best this machine can do (its core count, at most 2: with one core processes are no faster).
 
 Modernised: the course states the point in one sentence; this example is written for it.
 """
@@ -26,7 +26,7 @@ from threading import Thread
 import os
 import time
 
-N = 10_000_000  # about 0.4 s of pure-Python work on the course machine
+N = 20_000_000  # about half a second of pure-Python work on one core, or more: long enough to watch
 
 
 def count(n):
@@ -44,9 +44,10 @@ def timed(workers):
 
 
 if __name__ == '__main__':
-    print('CPU 核数:', os.cpu_count())
+    cores = os.cpu_count() or 1
+    print('CPU 核数:', cores)
     t_threads = timed([Thread(target=count, args=(N,)) for i in range(2)])
     print('2 个线程: %.2f 秒' % t_threads)
     t_procs = timed([Process(target=count, args=(N,)) for i in range(2)])
     print('2 个进程: %.2f 秒' % t_procs)
-    print('线程耗时 / 进程耗时 = %.2f' % (t_threads / t_procs))
+    print('线程耗时 / 进程耗时 = %.2f（这台机器 %d 个核，理想值约 %d）' % (t_threads / t_procs, cores, min(cores, 2)))

@@ -1,5 +1,5 @@
 """psutil's view of the run's processes (status incl. zombie and stopped, ppid, cpu), and the OS's view of each of
-their threads (state and kernel wait channel, from /proc/<pid>/task/<tid>), as events.
+their threads (state, kernel wait channel and share of a core, from /proc/<pid>/task/<tid>), as events.
 
 Only the run's own pids are read, with ``Process`` objects kept between samples; psutil never reaps anything, so a
 zombie stays visible until its parent collects it.
@@ -36,30 +36,67 @@ def _read_small(path: str) -> bytes:
         os.close(fd)
 
 
-def thread_states(pid: int) -> list[dict[str, object]]:
-    """Each thread of ``pid``: its native id, the OS's status word and the kernel's wait channel ("" while it runs).
-    A thread that ends while it is read is left out."""
+# The kernel counts a thread's CPU time (utime, stime in /proc/<pid>/task/<tid>/stat) in these ticks a second.
+CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+# A thread's first share is measured since it began (its starttime), once it is at least this old (seconds): a
+# younger one's few ticks say little.
+FIRST_SHARE_AFTER = 0.05
+# (ticks of CPU time so far, when they were read on the monotonic clock), per thread id
+Ticks = dict[int, tuple[int, float]]
+
+
+def _boot_seconds() -> float:
+    """Seconds since boot on the clock /proc's starttime counts on (CLOCK_BOOTTIME)."""
+    return time.clock_gettime(time.CLOCK_BOOTTIME)
+
+
+def thread_states(pid: int, ticks: Ticks | None = None) -> list[dict[str, object]]:
+    """Each thread of ``pid``: its native id, the OS's status word, the kernel's wait channel ("" while it runs) and,
+    given ``ticks`` (the readings of the sample before, replaced by this one's), ``cpu``: the percent of one core it
+    used since the sample before, or since it began (when it is new, and not too young to say). A thread that ends
+    while it is read is left out."""
     out: list[dict[str, object]] = []
     try:
         tids = os.listdir(f"/proc/{pid}/task")
     except OSError:
         return out
+    before = dict(ticks) if ticks is not None else None
+    if ticks is not None:
+        ticks.clear()  # the threads gone since are forgotten
     for name in tids:
         try:
             stat = _read_small(f"/proc/{pid}/task/{name}/stat")
             wchan = _read_small(f"/proc/{pid}/task/{name}/wchan")
         except OSError:
             continue
-        letter = stat.rsplit(b")", 1)[-1].split(None, 1)[0] if b")" in stat else b"?"
+        now = time.monotonic()
+        # After the command's name: state (field 3), ..., utime (14), stime (15), the rest (starttime is field 22).
+        fields = stat.rsplit(b")", 1)[-1].split(None, 13) if b")" in stat else [b"?"]
         channel = wchan.decode("ascii", "replace").strip()
-        out.append({"tid": int(name), "status": THREAD_STATUS.get(letter, "?"),
-                    "wchan": "" if channel == "0" else channel})
+        tid = int(name)
+        info: dict[str, object] = {"tid": tid, "status": THREAD_STATUS.get(fields[0], "?"),
+                                   "wchan": "" if channel == "0" else channel}
+        if ticks is not None and before is not None and len(fields) == 14:
+            used = int(fields[11]) + int(fields[12])  # utime + stime
+            ticks[tid] = (used, now)
+            last = before.get(tid)
+            if last is not None:
+                span = now - last[1]
+                if span > 0:
+                    info["cpu"] = round(100.0 * (used - last[0]) / CLK_TCK / span, 1)
+            else:
+                age = _boot_seconds() - int(fields[13].split(None, 7)[6]) / CLK_TCK  # since its starttime
+                if age >= FIRST_SHARE_AFTER:
+                    info["cpu"] = round(100.0 * used / CLK_TCK / age, 1)
+        out.append(info)
     return out
 
 
 def what_is_compared(fields: dict[str, object]) -> tuple[object, ...]:
-    """What of a sample tells a change from the last one: status, parent, each thread's state, CPU share."""
-    threads = tuple((th["tid"], th["status"], th["wchan"]) for th in fields["threads"])  # type: ignore[attr-defined]
+    """What of a sample tells a change from the last one: status, parent, each thread's state and CPU share (to a
+    tenth of a core), the process's CPU share."""
+    threads = tuple((th["tid"], th["status"], th["wchan"], round(float(th.get("cpu") or 0) / 10))  # type: ignore
+                    for th in fields["threads"])  # type: ignore[attr-defined]
     return fields["status"], fields["ppid"], threads, round(float(fields["cpu"]))  # type: ignore[arg-type]
 
 
@@ -75,6 +112,7 @@ class Sampler:
         self._names: dict[int, str] = {}
         self._gone: set[int] = set()
         self._last: dict[int, tuple[object, ...]] = {}
+        self._ticks: dict[int, Ticks] = {}  # pid -> its threads' CPU time at the sample before
         self._quiet = MIN_INTERVAL
         self._cost_interval = 0.0  # the interval the last sample's CPU cost asks for, to stay within the budget
         self._next = 0.0
@@ -106,6 +144,7 @@ class Sampler:
             if fields is None:
                 self._gone.add(pid)
                 self._procs.pop(pid, None)
+                self._ticks.pop(pid, None)
                 out.append(Event(t, ev.SAMPLE_GONE, pid, 0, {}))
             else:
                 out.append(Event(t, ev.SAMPLE, pid, 0, fields))
@@ -131,7 +170,10 @@ class Sampler:
                 status = proc.status()
                 ppid = proc.ppid()
                 cpu = proc.cpu_percent(None) if status != psutil.STATUS_ZOMBIE else 0.0
-            threads = thread_states(pid) if status != psutil.STATUS_ZOMBIE else []
+            ticks = self._ticks.get(pid)
+            if ticks is None:
+                ticks = self._ticks[pid] = {}
+            threads = thread_states(pid, ticks) if status != psutil.STATUS_ZOMBIE else []
         except psutil.ZombieProcess:
             return {"ppid": proc.ppid() if proc else 0, "status": psutil.STATUS_ZOMBIE, "threads": [], "cpu": 0.0,
                     "parent_name": ""}

@@ -24,7 +24,8 @@ LOCK_ORDER = "lock.order"  # orders: locks taken in orders that go round in a ci
 # with no timeout, for ``then`` while it held ``first`` (contui's own)
 STALL = "stall"  # members: every live thread of the run, each blocked with no timeout on the run's primitives, and
 # no cycle among them: a list of {pid, tid, name, what (what it waits for, in words), on (its id)} (contui's own)
-PROC_START = "proc.start"  # ppid, name, daemon, method ("main" for the script's own process)
+PROC_START = "proc.start"  # ppid, name, daemon, method ("main" for the script's own process), alias (if any: what
+# the course calls it, its target's name-like first argument: args=('egon',) -> "egon")
 PROC_SPAWN = "proc.spawn"  # child, name, daemon, method: the parent saw start() return. Also for children made
 # outside multiprocessing: method "exec" (subprocess.Popen, os.posix_spawn; with cmdline, a list) or "os.fork"
 PROC_EXIT = "proc.exit"  # code: the process's own code ended (sent by the process itself)
@@ -33,7 +34,7 @@ PROC_TERMINATE = "proc.terminate"  # child, signal, reason ("call" or "daemon-at
 PROC_JOIN = "proc.join"  # child, phase ("begin"/"end"), timeout, code (at end)
 PROC_ALIVE = "proc.alive"  # child, result: what is_alive() answered
 THREAD_START = "thread.start"  # name, daemon, ident, role ("user"; "pool-worker": runs tasks of a pool or executor;
-# "pool-helper": a pool's own feeder/handler thread)
+# "pool-helper": a pool's own feeder/handler thread), alias (if any, as for proc.start)
 THREAD_EXIT = "thread.exit"  # name
 THREAD_JOIN = "thread.join"  # child (native id of the joined thread), name, phase
 LOCK_NEW = "lock.new"  # lock (id), type ("mp.Lock", "threading.RLock", ...), site ("file:line"), name, within
@@ -64,7 +65,8 @@ SLEEP = "sleep"  # secs (as asked, before the speed factor), phase
 STDOUT = "stdout"  # stream ("stdout"/"stderr"), text (one line, no newline), partial (True: more of it follows)
 EXCEPTION = "exception"  # type, message, traceback, where ("process", "thread" or "main")
 SAMPLE = "sample"  # ppid, status, threads, cpu, parent_name (psutil's view of pid). threads: a list of
-# {"tid", "status" (psutil's words, from /proc/<pid>/task/<tid>/stat), "wchan" (the kernel's wait, or "")}
+# {"tid", "status" (psutil's words, from /proc/<pid>/task/<tid>/stat), "wchan" (the kernel's wait, or ""), "cpu"
+# (percent of a core since the sample before, or since it began; absent for a thread first seen younger than 50 ms)}
 SAMPLE_GONE = "sample.gone"  # the sampled pid no longer exists (reaped)
 
 # Blocking calls the tracer knows: a thread in one is waiting for something outside the run's primitives.

@@ -237,10 +237,12 @@ class OutputPane(Painted, ScrollView):
         key = (line.pid, line.tid)
         tag = self._tags.get(key)
         if tag is None:
-            tag = f"{model.name_of(line.pid)}[{line.pid}]"
+            # As the course calls them (``egon (Process-1)[123]``): the alias comes with the process's or the
+            # thread's start, before any line of it.
+            tag = f"{model.shown_name(line.pid)}[{line.pid}]"
             if line.tid and line.tid != line.pid:
                 th = model.thread(line.pid, line.tid)
-                tag += f" {th.name if th is not None else line.tid}"
+                tag += f" {model.thread_shown_name(th) if th is not None else line.tid}"
             tag = safe(tag)
             if model.name_of(line.pid) != UNKNOWN:  # a name still to come is not kept
                 self._tags[key] = tag

@@ -8,6 +8,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from rich.cells import cell_len, chop_cells
 from rich.segment import Segment as RichSegment
 from rich.style import Style
 from textual.geometry import Size
@@ -16,6 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.engine.model import LANE_STATES, Key, MarkKind, Model, Part, State
+from tui.engine.model.samples import NOT_RUNNING
 from tui.widgets.badges import STATE_CLASSES, Painted, Palette, look
 
 # When two states share a cell for equally long, the one a student must notice wins.
@@ -40,6 +42,17 @@ CURSOR = "▼"  # on the axis: the look-back cursor
 DIM = Style(dim=True)
 
 
+# A running stretch is drawn by the share of a core the thread got while it ran, where the OS's samples say (a thread
+# that ran all through a sample's interval): a whole block from FULL_SHARE percent up, a lower one for part of a core
+# (two CPU-bound threads of one process take turns for the GIL: about half each), a low one for hardly any.
+FULL_SHARE = 75.0
+LOW_SHARE = 25.0
+PART_GLYPH = "▄"
+LOW_GLYPH = "▁"
+PART = "part"  # the cell keys of those looks (state names and mark kinds never are these)
+LOW = "low"
+SHARE_WORDS = ((PART_GLYPH, "part of a core", PART), (LOW_GLYPH, "hardly any CPU", LOW))
+
 STATE_INDEX = {state: i for i, state in enumerate(LANE_STATES)}
 # Lanes with more segments (or marks) than this many per cell are summed with prefix sums and bisection, so a
 # thread that changed state a million times costs the same to draw as one that changed a hundred times.
@@ -62,6 +75,8 @@ class LaneCopy:
     mark_times: dict[MarkKind, list[int]] = field(default_factory=dict)
     marks_seen: int = 0
     merges: int = 0  # the lane's merges copied: its older part merged since, the copy starts again
+    # The thread's share of a core per sample interval (t0, t1, percent; NOT_RUNNING: it did not run all through)
+    shares: tuple[tuple[int, int, float], ...] = ()
 
     def sync(self, lane_segments: list, lane_marks: list) -> None:
         start = max(len(self.segments) - 1, 0)
@@ -189,25 +204,79 @@ def lane_cells(lane: LaneCopy, now: int, width: int, span: int = 0) -> tuple[lis
     return states, marks
 
 
+def cell_shares(shares: tuple[tuple[int, int, float], ...], now: int, width: int,
+                span: int = 0) -> tuple[list[float | None], int]:
+    """Per cell: the share of a core the thread got while running, in the sample interval the cell's middle falls
+    in (None: no sample says); and the first cell past the last interval, from which the last share is given as the
+    best guess (the drawing uses it only as long as the thread runs on in one stretch)."""
+    out: list[float | None] = [None] * width
+    if not shares or width <= 0:
+        return out, width
+    span = max(now, span, 1)
+    ends = [t1 for _, t1, _ in shares]
+    last = len(shares) - 1
+    tail = width
+    for c in range(width):
+        mid = (c + 0.5) * span / width
+        if mid > now:
+            break
+        i = bisect.bisect_left(ends, mid)
+        if i > last:
+            tail = min(tail, c)
+            i = last
+        t0, _, cpu = shares[i]
+        if mid >= t0 and cpu != NOT_RUNNING:
+            out[c] = cpu
+    return out, tail
+
+
 NO_STYLE = Style()
 
 
 def cell_looks(palette: Palette) -> dict[object, tuple[str, Style]]:
     """What one cell looks like for a state or a mark (mark kinds and state names do not overlap)."""
+    running = palette.colour(State.RUNNING)
     return {
         **{state: (look(state).glyph, palette.colour(state)) for state in LANE_STATES},
         **{kind: (glyph, BOLD) for kind, glyph in MARK_GLYPH.items()},
         MarkKind.DEADLOCK: (MARK_GLYPH[MarkKind.DEADLOCK], palette.colour(State.BLOCKED) + BOLD),
+        PART: (PART_GLYPH, running),
+        LOW: (LOW_GLYPH, running),
     }
 
 
-def legend_entries(palette: Palette, deadlock: bool = False) -> list[tuple[str, str, Style]]:
-    """The legend's glyphs and words; the deadlock mark's only in a run that has one."""
+def legend_entries(palette: Palette, deadlock: bool = False, shares: bool = False) -> list[tuple[str, str, Style]]:
+    """The legend's glyphs and words; the deadlock mark's only in a run that has one, the lower blocks of running
+    on part of a core only in a run drawn with them."""
     entries = [(look(s).glyph, s.value, palette.colour(s)) for s in LANE_STATES]
+    if shares:
+        entries[1:1] = [(glyph, word, palette.colour(State.RUNNING)) for glyph, word, _ in SHARE_WORDS]
     looks = cell_looks(palette)
     entries += [(MARK_GLYPH[k], MARK_WORD[k], looks[k][1]) for k in MarkKind
                 if deadlock or k is not MarkKind.DEADLOCK]
     return entries
+
+
+def fit_label(label: str, width: int) -> str:
+    """A lane's label in exactly ``width`` cells (a CJK character takes two): padded, or cut in the middle (thread
+    names often differ only at their end: ThreadPoolExecutor-0_0, -0_1), so every lane's separator lines up."""
+    cells = cell_len(label)
+    if width <= 1:
+        return " " * max(width, 0)
+    if cells <= width:
+        return label + " " * (width - cells)
+    tail_cells = min(TAIL_KEPT, max(width - 2, 0) // 2)
+    tail = ""
+    for ch in reversed(label):  # the last characters that fit in tail_cells
+        if cell_len(ch + tail) > tail_cells:
+            break
+        tail = ch + tail
+    head_room = max(width - 1 - cell_len(tail), 0)
+    head = chop_cells(label, head_room)[0] if head_room else ""
+    if cell_len(head) > head_room:  # a wide character would straddle the edge
+        head = head[:-1]
+    cut = head + "…" + tail
+    return cut + " " * (width - cell_len(cut))
 
 
 def seconds(ns: int) -> str:
@@ -246,6 +315,7 @@ class TimelinePane(Painted, ScrollView):
         self._order: list[Key] = []
         self._now = 0
         self._deadlock = False  # the run has a deadlock: the legend names its mark
+        self._partial = False  # a thread ran on part of a core: the legend names the lower blocks
         # Looking back at a recorded run: its length. The axis spans all of it, the lanes end at the cursor (now),
         # which the axis marks. 0: the axis spans 0..now.
         self.horizon = 0
@@ -264,6 +334,7 @@ class TimelinePane(Painted, ScrollView):
         another = model is not self._last_model
         if another:  # a new run, or another moment of this one (scrubbing): lanes it shares with the last are kept
             self._last_model = model
+            self._partial = False
             self._lane_copies = {key: copy for key, copy in self._lane_copies.items() if key in model.lanes}
         copies = self._lane_copies
         same_rows = not another
@@ -279,8 +350,15 @@ class TimelinePane(Painted, ScrollView):
                 copy.label = label
                 same_rows = False
             copy.sync(lane.segments, lane.marks)
+            shares = model.cpu_shares.get(key)
+            if shares is not None and (len(shares) != len(copy.shares) or (shares and shares[-1] != copy.shares[-1])):
+                copy.shares = tuple(shares)
         order = self._lane_order(model)
-        same_rows = same_rows and order == self._order and bool(model.deadlocks) == self._deadlock
+        partial = self._partial or any(0 <= cpu < FULL_SHARE for shares in model.cpu_shares.values()
+                                       for _, _, cpu in shares[-4:])
+        same_rows = (same_rows and order == self._order and bool(model.deadlocks) == self._deadlock
+                     and partial == self._partial)
+        self._partial = partial
         self._deadlock = bool(model.deadlocks)
         self._order = order
         self._now = model.now
@@ -300,12 +378,14 @@ class TimelinePane(Painted, ScrollView):
         if p is None:
             return fallback or f"[{pid}]"
         if tid == pid:
-            return f"{p.name} {pid}"
+            return f"{model.shown_name(pid)} {pid}"
         th = p.threads.get(tid)
-        return f" └ {th.name if th is not None else tid}"
+        return f" └ {model.thread_shown_name(th) if th is not None else tid}"
 
     @staticmethod
     def _lane_order(model: Model) -> list[Key]:
+        """The tree's order: processes as their parents started them, each one's main thread, then its other threads
+        as they were started."""
         lanes = model.lanes
         by_pid: dict[int, list[Key]] = {}
         for key in lanes:
@@ -314,9 +394,12 @@ class TimelinePane(Painted, ScrollView):
         for p, _depth in model.walk():
             keys = by_pid.pop(p.pid, None)
             if keys:
-                # The main thread first, then the others as they started.
-                keys.sort(key=lambda k: (k[1] != p.pid, lanes[k].segments[0].t0 if lanes[k].segments else 0, k[1]))
-                order.extend(keys)
+                have = set(keys)
+                started = [th.key for th in model.threads_in_order(p) if th.key in have]
+                order.extend(started)
+                if len(started) < len(keys):  # lanes of no thread the model knows
+                    known = set(started)
+                    order.extend(k for k in keys if k not in known)
         for keys in by_pid.values():  # lanes of pids the tree does not know (yet)
             order.extend(keys)
         return order
@@ -354,7 +437,7 @@ class TimelinePane(Painted, ScrollView):
             # The widget's own style goes under every row when drawn (render_line): a theme change needs no rebuild.
             base = Style()
             lanes = [self._lane_copies[k] for k in self._order if k in self._lane_copies]
-            label_width = min(max((len(lane.label) for lane in lanes), default=4), LABEL_MAX, max(width // 3, 6))
+            label_width = min(max((cell_len(lane.label) for lane in lanes), default=4), LABEL_MAX, max(width // 3, 6))
             cells_width = max(width - label_width - 2, 1)
             head = [*self._legend_rows(width, base), self._axis_row(label_width, cells_width, base)]
             if not lanes:
@@ -382,7 +465,7 @@ class TimelinePane(Painted, ScrollView):
         rows: list[Strip] = []
         line: list[RichSegment] = []
         used = 0
-        for glyph, word, style in legend_entries(self.palette, self._deadlock):
+        for glyph, word, style in legend_entries(self.palette, self._deadlock, self._partial):
             size = len(glyph) + 1 + len(word) + 2
             if line and used + size > width:
                 rows.append(Strip(line))
@@ -420,18 +503,23 @@ class TimelinePane(Painted, ScrollView):
             self._invalidate()
 
     def _lane_row(self, lane: LaneCopy, label_width: int, cells_width: int, base: Style) -> Strip:
-        label = lane.label
-        if len(label) > label_width:
-            # cut in the middle: thread names often differ only at their end (ThreadPoolExecutor-0_0, -0_1)
-            tail = min(TAIL_KEPT, max(label_width - 2, 0) // 2)
-            label = label[:label_width - 1 - tail] + "…" + (label[-tail:] if tail else "")
-        segments = [RichSegment(label.ljust(label_width) + " ", base + BOLD), RichSegment("│", base + DIM)]
+        label = fit_label(lane.label, label_width)
+        segments = [RichSegment(label + " ", base + BOLD), RichSegment("│", base + DIM)]
         states, marks = lane_cells(lane, self._now, cells_width, self.horizon)
         looks = self._looks
         if looks is None:
             looks = self._looks = cell_looks(self.palette)
-        # Cells in runs of one look: a mark, a state, or nothing (None).
+        # Cells in runs of one look: a mark, a state (running on part of a core: PART or LOW), or nothing (None).
         cells: list[object] = [mark if mark is not None else state for state, mark in zip(states, marks)]
+        if lane.shares:
+            shares, tail = cell_shares(lane.shares, self._now, cells_width, self.horizon)
+            for c, share in enumerate(shares):
+                if cells[c] is not State.RUNNING:
+                    if c >= tail:
+                        break  # the last share is a guess only for the stretch it was measured in
+                    continue
+                if share is not None and share < FULL_SHARE:
+                    cells[c] = PART if share >= LOW_SHARE else LOW
         start = 0
         for c in range(1, cells_width + 1):
             if c < cells_width and cells[c] == cells[start]:

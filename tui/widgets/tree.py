@@ -31,6 +31,8 @@ from tui.widgets.badges import (
 NodeKey = tuple
 NAME_STYLE = Style(bold=True)
 DIM = Style(dim=True)
+CPU_STYLE = Style(bold=True)
+CPU_SHOWN = 5  # percent of a core: less is next to nothing, not worth a figure that flickers
 ALIVE_SHOWN = 3  # the last few is_alive() answers: enough to see "True, True, False"
 ROLE_WORDS = {ThreadRole.POOL_WORKER: "pool worker", ThreadRole.POOL_HELPER: "pool's own thread"}
 
@@ -128,9 +130,8 @@ class ProcessTree(Painted, Tree[Any]):
             layout[path[-1] if path else None].append(key)
             kids = layout[key] = info_keys(p)
             if shows_threads(p):
-                # The main thread first, then the others in the order they started.
-                threads = sorted(p.threads.values(), key=lambda th: (th.tid != p.pid, th.started_t or 0, th.tid))
-                kids.extend(thread_key(p.pid, th.tid) for th in threads)
+                # The main thread first, then the others in the order they were started.
+                kids.extend(thread_key(p.pid, th.tid) for th in model.threads_in_order(p))
             path.append(key)
         return layout
 
@@ -216,9 +217,10 @@ class ProcessTree(Painted, Tree[Any]):
                 p = model.processes.get(key[1])
                 stopped = p is not None and p.stopped_by_os
                 running = model.task_running(th.pid, th.tid)
-                sig = (th.shown_state, th.name, th.daemon, th.blocked_on, th.joining, th.waits_in, th.waits_on,
-                       th.wchan, th.role, stopped, running.id if running is not None else None,
-                       model.tasks_ran(th.pid, th.tid), th.held, in_deadlock(model, th.key))
+                sig = (th.shown_state, model.thread_shown_name(th), th.daemon, th.blocked_on, th.joining,
+                       th.waits_in, th.waits_on, th.wchan, th.role, stopped,
+                       running.id if running is not None else None, model.tasks_ran(th.pid, th.tid), th.held,
+                       in_deadlock(model, th.key), cpu_shown(model.thread_cpu.get(th.key), th.alive))
                 if signatures.get(key) != sig:
                     signatures[key] = sig
                     self._set(key, node, *(self.thread_label_text(model, th, palette, form, stopped)
@@ -240,7 +242,8 @@ class ProcessTree(Painted, Tree[Any]):
         joined_name = model.processes[joined].name if joined in model.processes else None
         manager = model.manager_of_server(p.pid)
         running = model.task_running(p.pid, p.pid)
-        return (p.state, p.name, p.daemon, p.adopted_by, p.original_ppid, p.exit_code, p.signal,
+        return (p.state, model.shown_name(p.pid), cpu_shown(p.cpu, not p.ended), p.daemon,
+                p.adopted_by, p.original_ppid, p.exit_code, p.signal,
                 p.terminate_signal, p.terminated_by, len(p.alive_checks), p.blocked_on, joined, joined_name,
                 manager.id if manager is not None else None, p.cmdline, running.id if running is not None else None,
                 model.tasks_ran(p.pid, p.pid), main.held if (main := p.threads.get(p.pid)) is not None else None,
@@ -250,7 +253,7 @@ class ProcessTree(Painted, Tree[Any]):
     def process_label_text(model: Model, p: ProcessNode, palette: Palette, projector: bool = False) -> Text:
         """`Process-1 [21049]  R  running  daemon  is_alive() → True (asked by MainProcess [21043])`."""
         text = Text()
-        text.append(f"{p.name} [{p.pid}]", style=NAME_STYLE)
+        text.append(f"{model.shown_name(p.pid)} [{p.pid}]", style=NAME_STYLE)
         text.append("  ")
         if in_deadlock(model, (p.pid, p.pid)) and not shows_threads(p):  # else its main thread's row says it
             text.append_text(deadlock_badge(palette, projector))  # before its state: a long state line is cut
@@ -261,6 +264,9 @@ class ProcessTree(Painted, Tree[Any]):
             text.append_text(held_text(model, main))
         if main is not None and main.role is ThreadRole.POOL_WORKER:  # a pool's worker process runs its tasks itself
             text.append_text(worker_tasks_text(model, main))  # before the rest: a narrow pane must not cut it
+        cpu = cpu_shown(p.cpu, not p.ended)  # all its threads together: up to a core each
+        if cpu is not None:
+            text.append(f"  cpu {cpu}%", style=CPU_STYLE if not projector else NAME_STYLE)
         if p.daemon:
             text.append("  daemon", style=DIM if not projector else NAME_STYLE)
         manager = model.manager_of_server(p.pid)
@@ -281,7 +287,7 @@ class ProcessTree(Painted, Tree[Any]):
     def thread_label_text(model: Model, th: ThreadNode, palette: Palette, projector: bool = False,
                           stopped: bool = False) -> Text:
         text = Text()
-        text.append(th.name, style=NAME_STYLE)
+        text.append(model.thread_shown_name(th), style=NAME_STYLE)
         if not projector:
             text.append(f" tid {th.tid}", style=DIM)
         text.append("  ")
@@ -289,6 +295,9 @@ class ProcessTree(Painted, Tree[Any]):
             text.append_text(deadlock_badge(palette, projector))  # before its state: a long state line is cut
             text.append(" ")
         text.append_text(thread_state_text(model, th, palette, projector, stopped))
+        cpu = cpu_shown(model.thread_cpu.get(th.key), th.alive and not stopped)
+        if cpu is not None:  # its share of a core: two threads taking turns for the GIL share one between them
+            text.append(f"  cpu {cpu}%", style=CPU_STYLE if not projector else NAME_STYLE)
         if th.held is not None:
             text.append_text(held_text(model, th))
         text.append_text(worker_tasks_text(model, th))  # before the rest: a narrow pane must not cut it
@@ -298,6 +307,14 @@ class ProcessTree(Painted, Tree[Any]):
         if role:
             text.append(f"  {role}", style=DIM if not projector else NAME_STYLE)
         return text
+
+
+def cpu_shown(cpu: float | None, alive: bool) -> int | None:
+    """The share of a core shown beside a live process or thread (percent, whole), once it is worth a look (from
+    CPU_SHOWN up): what the OS counted since its sample before. None: nothing shown."""
+    if cpu is None or not alive or cpu < CPU_SHOWN:
+        return None
+    return round(cpu)
 
 
 def in_deadlock(model: Model, key: Key) -> bool:

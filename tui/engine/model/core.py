@@ -74,6 +74,16 @@ class ModelCore:
         self.lane_detail = MAX_SEGMENTS
         self._threads: dict[Key, ThreadNode] = {}
         self._tree_version = 0
+        # What the course calls a process or thread (``args=('egon',)``: egon), keyed (pid, pid) for a process and
+        # (pid, tid) for a thread; see :meth:`shown_name`. (Kept here until ProcessNode and ThreadNode have a field.)
+        self.aliases: dict[Key, str] = {}
+        # pid -> when its parent's start() returned (the parent's proc.spawn): children are in this order.
+        self.spawned_t: dict[int, int] = {}
+        # (pid, tid) -> the share of one core (percent) the thread used since the sample before, as the OS counts
+        # it (/proc/<pid>/task/<tid>/stat), and each sample's share over its interval: (t0, t1, percent), the older
+        # ones merged two by two so a long run keeps a bounded number (see SampleFold).
+        self.thread_cpu: dict[Key, float] = {}
+        self.cpu_shares: dict[Key, list[tuple[int, int, float]]] = {}
 
     # -- one way to say what changed ------------------------------------------------------------------------------
     def touch(self, part: Part, *more: Part) -> None:
@@ -96,6 +106,31 @@ class ModelCore:
         if pid is not None and pid == self.run.reaper:
             return REAPER_NAME
         return UNKNOWN
+
+    def shown_name(self, pid: int) -> str:
+        """A process as the course calls it: ``egon (Process-3)`` when the script passed its target a name
+        (``args=('egon',)``), else its name (``Process-3``, or the ``name=`` the script gave it)."""
+        p = self.processes.get(pid)
+        if p is None:
+            return self.name_of(pid)
+        alias = self.aliases.get((pid, pid))
+        return p.name if alias is None or alias == p.name else f"{alias} ({p.name})"
+
+    def thread_shown_name(self, th: ThreadNode) -> str:
+        """A thread as the course calls it: ``lary (Thread-1)`` for ``Thread(target=sayhi, args=('lary',))`` (the
+        target, which threading adds to its name, is dropped: the name in front says more), else its name."""
+        if th.tid == th.pid:
+            return th.name
+        alias = self.aliases.get((th.pid, th.tid))
+        if alias is None or alias == th.name:
+            return th.name
+        return f"{alias} ({th.name.partition(' (')[0]})"
+
+    def threads_in_order(self, p: ProcessNode) -> list[ThreadNode]:
+        """A process's threads as the tree and the timeline list them: its main thread, then the others in the order
+        they were started (a thread.start is stamped before its start() returns, so its time is that order)."""
+        pid = p.pid
+        return sorted(p.threads.values(), key=lambda th: (th.tid != pid, th.started_t or 0, th.tid))
 
     # -- nodes ----------------------------------------------------------------------------------------------------
     def process(self, pid: int) -> ProcessNode | None:

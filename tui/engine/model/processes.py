@@ -105,8 +105,11 @@ class ProcessFold(ModelCore):
         p.method = f.get("method", p.method)
         p.started_t = t
         p._start_known = True
+        alias = f.get("alias")
+        if alias is not None:  # the child's own word, as for its name
+            self.aliases[(pid, pid)] = str(alias)
         self._reshape()
-        self.touch(Part.PROCESSES)
+        self.touch(Part.PROCESSES, Part.TIMELINE)
         self._relabel_lanes(p)
         self._thread(pid, pid, t)
 
@@ -116,6 +119,11 @@ class ProcessFold(ModelCore):
         if child is None:
             return
         p = self._proc(child)
+        # Its place among its parent's children: when start() returned in the parent (the child's own start may be
+        # later, or, for a fork, come first; see _start_key).
+        if child not in self.spawned_t or t < self.spawned_t[child]:
+            self.spawned_t[child] = t
+            self._reshape()
         if not p._start_known:  # the child's own proc.start is the truth; this fills in until it comes
             if p.ppid is None:
                 p.ppid = pid
@@ -226,6 +234,9 @@ class ProcessFold(ModelCore):
         th.name = f.get("name", th.name)
         th.daemon = f.get("daemon", th.daemon)
         th.role = ThreadRole(f.get("role", th.role))
+        alias = f.get("alias")
+        if alias is not None:
+            self.aliases[(pid, th.tid)] = str(alias)
         if th.started_t is None or t < th.started_t:
             th.started_t = t
         if th.lane is not None:
@@ -263,7 +274,7 @@ class ProcessFold(ModelCore):
 
     # -- the tree -------------------------------------------------------------------------------------------------
     def children(self, pid: int) -> list[ProcessNode]:
-        """Processes whose current parent is ``pid``, by start time (a ppid cycle is broken, see :meth:`roots`)."""
+        """Processes whose current parent is ``pid``, in start() order (a ppid cycle is broken, see :meth:`roots`)."""
         kids = self._tree()[1].get(pid, ())
         procs = self.processes
         return [procs[k] for k in kids]
@@ -295,7 +306,13 @@ class ProcessFold(ModelCore):
         return out
 
     def _start_key(self, pid: int) -> tuple[int, int]:
-        t = self.processes[pid].started_t
+        """Children in the order their parent started them: when its start() returned (its proc.spawn), not when
+        the child's own start arrived (spawned interpreters start in any order; a fork child's start comes before
+        its parent's word). Until the parent's word arrives the child's own start stands in, so the order is the
+        same whatever order the events come in."""
+        t = self.spawned_t.get(pid)
+        if t is None:
+            t = self.processes[pid].started_t
         return (_NEVER if t is None else t, pid)
 
     _tree_cache: tuple[int, dict[int, list[int]], list[int]] | None = None

@@ -42,6 +42,39 @@ def _method(proc: process.BaseProcess) -> str:
     return getattr(proc._popen, "method", None) or getattr(proc, "_start_method", None) or "fork"
 
 
+# The longest first argument taken for what the course calls a process or thread (``args=('egon',)``).
+ALIAS_MAX = 16
+
+
+def alias_of(args: Any, kwargs: Any = None) -> str | None:
+    """The target's first positional argument (or its ``name=`` keyword argument) when it is a name-like str
+    (``egon``, ``路人0``, ``lary_1``: letters, CJK, digits and underscores, not a digit first, at most ALIAS_MAX
+    characters): what the course calls the process or thread. Nothing else is ever taken for a name (a number, a
+    sentence, a list). A few C calls, no import."""
+    if (type(args) is tuple or type(args) is list) and args:
+        first = args[0]
+    elif type(kwargs) is dict and kwargs:
+        first = kwargs.get("name")
+    else:
+        return None
+    if type(first) is str and len(first) <= ALIAS_MAX and first.isidentifier():
+        return first
+    return None
+
+
+def process_alias(proc: Any) -> str | None:
+    """What the course calls this Process: its target's name-like first argument, when the script gave it no name
+    of its own (``Process-3``, ``SpawnProcess-1`` are multiprocessing's)."""
+    if getattr(proc, "_target", None) is None:
+        return None
+    name = getattr(proc, "_name", None)
+    prefix = type(proc).__name__
+    if type(name) is not str or not (name.startswith(prefix) and name[len(prefix):len(prefix) + 1] == "-"
+            and name[len(prefix) + 1:].replace(":", "").isdigit()):
+        return None  # name= (or self.name = ...): the script's own name is the course's
+    return alias_of(getattr(proc, "_args", None), getattr(proc, "_kwargs", None))
+
+
 class _Children(set):  # type: ignore[type-arg]
     """multiprocessing's set of the children this process started (``process._children``): ``start()`` adds each one
     as soon as it runs. The spawn is said here, not around ``start()``, which would put a frame of the tracer's in
@@ -64,6 +97,8 @@ class _Children(set):  # type: ignore[type-arg]
         # A fork child says its own start at once (proc.start, the truth the model goes by); the parent's word goes
         # out with its next write (its join, its next print), so that it writes nothing while the young child
         # shares its pages: each page either of them writes meanwhile is copied.
+        # (What the course calls the child is the child's to say, in its proc.start: start() has just dropped the
+        # target and its arguments here.)
         emit = self._emit_later if method == "fork" else self._emit
         emit(ev.PROC_SPAWN, {"child": pid, "name": proc._name, "daemon": proc._config.get("daemon", False),
                              "method": method})
@@ -136,8 +171,11 @@ def _install_process(ctx: TraceContext, process: ModuleType) -> None:
             signal.getsignal(signal.SIGTERM) is ctx.sigterm_handler
         ):  # terminate() came before this fork child could handle it (see ControlPage)
             die_of_sigterm(ctx)
-        emit(ev.PROC_START, {"ppid": os.getppid(), "name": self.name, "daemon": self.daemon,
-                             "method": _current_method()})
+        fields = {"ppid": os.getppid(), "name": self.name, "daemon": self.daemon, "method": _current_method()}
+        alias = process_alias(self)
+        if alias is not None:
+            fields["alias"] = alias
+        emit(ev.PROC_START, fields)
         user_run = self.run
 
         def run() -> None:

@@ -14,7 +14,7 @@ import threading
 from tui.inside import kinds as ev
 from tui.inside.trace.context import TraceContext
 from tui.inside.trace.steps import code_site
-from tui.inside.trace.processes import exception_fields
+from tui.inside.trace.processes import alias_of, exception_fields
 from tui.inside.trace.sites import is_user_file
 from tui.inside.trace.tracebacks import strip
 
@@ -51,6 +51,17 @@ def _role(thread: threading.Thread) -> str | None:
     return None if tasks is None else tasks.pool_role(thread)
 
 
+def _alias(thread: threading.Thread) -> str | None:
+    """What the course calls the thread (``Thread(target=sayhi, args=('egon',))``: egon), when it runs a target and
+    the script gave it no name of its own (``Thread-1 (sayhi)`` is threading's)."""
+    if getattr(thread, "_target", None) is None:
+        return None
+    name = thread._name  # type: ignore[attr-defined]
+    if not (type(name) is str and name.startswith("Thread-") and name[7:].partition(" ")[0].isdigit()):
+        return None
+    return alias_of(getattr(thread, "_args", None), getattr(thread, "_kwargs", None))
+
+
 def install(ctx: TraceContext) -> None:
     Thread = threading.Thread
     emit = ctx.emitter.emit
@@ -62,8 +73,13 @@ def install(ctx: TraceContext) -> None:
         traced = role is not None
         self._contui_traced = traced  # type: ignore[attr-defined]
         if traced:
-            emit(ev.THREAD_START, {"name": self.name, "daemon": self.daemon, "ident": threading.get_ident(),
-                                   "role": role})
+            # Stamped before start() returns in the thread that called it (start() waits for _bootstrap_inner to
+            # say the thread has started): the threads of a process are in start() order by this event's time.
+            fields = {"name": self.name, "daemon": self.daemon, "ident": threading.get_ident(), "role": role}
+            alias = _alias(self) if role == "user" else None
+            if alias is not None:
+                fields["alias"] = alias
+            emit(ev.THREAD_START, fields)
             if role == "user":  # held in step mode before it runs its target, and before it exits
                 site = code_site(_runs(self))
                 if site is not None:
