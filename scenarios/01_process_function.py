@@ -8,9 +8,9 @@ Course: 并发编程之多进程 · 开启子进程的方式一 | Multiprocessin
 - 主进程的代码早已结束，但它等子进程结束后才退出。
 
 Watch:
-- The main process prints 主 first: start() only asks the OS for a child, it does not wait for it to run.
-- Then the child prints alex is running, sleeps 3 s and prints alex is done.
-- The main process's code has long ended, but it waits for the child before it exits.
+- The main process prints 主 first: start() only asks the OS for a child, it does not wait for it to run. [stdout 主]
+- Then the child prints alex is running, sleeps 3 s and prints alex is done. [stdout alex is done]
+- The main process's code has long ended, but it waits for the child before it exits. [state joining]
 
 Modernised: none
 """

@@ -8,9 +8,9 @@ Course: 并发编程之多进程 · 开启子进程的方式二 | Multiprocessin
 - 进程名就是构造时传入的“进程1”，3 秒后打印 is done。
 
 Watch:
-- start() calls our own run() in the new process.
-- The main process prints 主 first; the child 进程1 prints is running right after.
-- The process is named 进程1, as given to the constructor; 3 s later it prints is done.
+- start() calls our own run() in the new process. [stdout 进程1 is running]
+- The main process prints 主 first; the child 进程1 prints is running right after. [stdout 主]
+- The process is named 进程1, as given to the constructor; 3 s later it prints is done. [stdout 进程1 is done]
 
 Modernised: none
 """

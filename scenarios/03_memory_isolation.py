@@ -9,8 +9,8 @@ Course: 并发编程之多进程 · 进程之间的内存空间是隔离的 | Mu
 
 Watch:
 - The child sets the global n to 0, but only in its own copy of memory.
-- After join(), is_alive() prints False: the child has ended.
-- The main process prints 主 100: its n was never touched.
+- After join(), is_alive() prints False: the child has ended. [stdout False]
+- The main process prints 主 100: its n was never touched. [stdout 主 100]
 
 Modernised: none
 """

@@ -8,9 +8,9 @@ Course: 并发编程之多进程 · Process对象的join()方法 | Multiprocessi
 - 最后打印的耗时约 3 秒而不是 6 秒：三个进程是并发运行的。
 
 Watch:
-- All three children are started first and run at the same time, sleeping 1, 2 and 3 s.
-- The main process then joins them one by one and waits there.
-- The elapsed time printed at the end is about 3 s, not 6: the children ran concurrently.
+- All three children are started first and run at the same time, sleeping 1, 2 and 3 s. [proc.spawn]
+- The main process then joins them one by one and waits there. [state joining]
+- The elapsed time printed at the end is about 3 s, not 6: the children ran concurrently. [stdout 主]
 
 Modernised: none
 """

@@ -10,9 +10,9 @@ Course: 并发编程之多进程 · Process对象的其他方法或属性 | Mult
 
 Watch:
 - terminate() only sends SIGTERM, the process does not vanish at once: is_alive() right after it is usually still True.
-- One second later is_alive() is False: 进程1 has been killed long before its 15 s sleep would end.
-- The main process prints its own pid and ppid (its parent is the program that started it), then the child's pid and name.
-- exitcode is -15: a negative code means the process was killed by signal 15 (SIGTERM).
+- One second later is_alive() is False: 进程1 has been killed long before its 15 s sleep would end. [stdout sleep(1) 之后 is_alive(): False]
+- The main process prints its own pid and ppid (its parent is the program that started it), then the child's pid and name. [stdout 主...pid:]
+- exitcode is -15: a negative code means the process was killed by signal 15 (SIGTERM). [stdout exitcode: -15]
 
 Modernised: is_alive() is printed twice, labelled, right after terminate() and after the 1 s sleep (the course prints it once, after the sleep); p.exitcode is printed at the end (addition).
 """

@@ -9,10 +9,10 @@ Course: 并发编程之多进程 · 孤儿进程 | Multiprocessing · orphan pro
 - B 自己结束后，主进程才打印“主”。
 
 Watch:
-- Child A starts grandchild B and exits at once; B keeps running, an orphan.
-- B first prints its parent's pid, which is A.
-- 2 s later B prints its ppid again: now the adopter (init/systemd, or the nearest subreaper), with its name.
-- B ends by itself, then the main process prints 主.
+- Child A starts grandchild B and exits at once; B keeps running, an orphan. [state orphaned]
+- B first prints its parent's pid, which is A. [stdout 我的父进程是]
+- 2 s later B prints its ppid again: now the adopter (init/systemd, or the nearest subreaper), with its name. [stdout 我的父进程现在是]
+- B ends by itself, then the main process prints 主. [stdout 结束]
 
 Modernised: a demonstration written for the course's definition of an orphan (the course has no code for it); A waits until B has printed its first line so that line names A; prints are flushed because A leaves by os._exit.
 """

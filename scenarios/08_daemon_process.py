@@ -8,9 +8,9 @@ Course: 并发编程之多进程 · 守护进程 | Multiprocessing · daemon pro
 - 1 秒后主进程打印“主”，代码结束，lary 随即被终止（SIGTERM），永远打印不出 lary is done。
 
 Watch:
-- The daemon lary prints is running and starts a 3 s sleep.
-- A second daemon, alex, tries to start a child of its own and gets AssertionError: daemonic processes are not allowed to have children.
-- After 1 s the main process prints 主 and its code ends; lary is terminated at once (SIGTERM) and never prints lary is done.
+- The daemon lary prints is running and starts a 3 s sleep. [stdout lary is running]
+- A second daemon, alex, tries to start a child of its own and gets AssertionError: daemonic processes are not allowed to have children. [stdout AssertionError]
+- After 1 s the main process prints 主 and its code ends; lary is terminated at once (SIGTERM) and never prints lary is done. [state daemon-killed]
 
 Modernised: added the second daemon (alex) that shows the AssertionError, and time.sleep(1) before 主 so both daemons print their first line (in the course 主 comes first).
 """

@@ -8,9 +8,9 @@ Course: 并发编程之多进程 · 进程同步 | Multiprocessing · process sy
 - 最后一行：只有 1 张票，却卖出了好几张。
 
 Watch:
-- Ten buyer processes start together; the first ones to check the tickets all see 1 left.
-- No lock: several buyers read count 1 before the first one writes db.txt back, and all print 购票成功.
-- The last line: there was 1 ticket, yet several were sold.
+- Ten buyer processes start together; the first ones to check the tickets all see 1 left. [stdout 查看剩余票数1]
+- No lock: several buyers read count 1 before the first one writes db.txt back, and all print 购票成功. [stdout 购票成功]
+- The last line: there was 1 ticket, yet several were sold. [stdout 只有 1 张票]
 
 Modernised: the course shows only the locked version; this is it without the lock. Added: db.txt is written with 1 ticket at start, buyers report a sale on a Queue, and main joins them all and prints a summary line; get() writes db.txt through a temp file and os.replace, because the course's json.dump(dic, open('db.txt', 'w')) briefly empties the file and a buyer reading then crashed with JSONDecodeError.
 """

@@ -9,10 +9,10 @@ Course: 并发编程之多进程 · 互斥锁 | Multiprocessing · mutual exclus
 - 最后一行：1 张票，恰好卖出 1 张。串行换来了数据安全。
 
 Watch:
-- Ten processes check the tickets concurrently (search is not locked); the first ones see 1 left.
-- get() is guarded by the mutex: one process holds the lock at a time, the others wait in line.
-- The first one to get the lock buys the ticket and writes db.txt; the rest read 0 and buy nothing.
-- The last line: 1 ticket, exactly 1 sold. Serialising costs speed but keeps the data safe.
+- Ten processes check the tickets concurrently (search is not locked); the first ones see 1 left. [stdout 查看剩余票数1]
+- get() is guarded by the mutex: one process holds the lock at a time, the others wait in line. [lock.wait]
+- The first one to get the lock buys the ticket and writes db.txt; the rest read 0 and buy nothing. [stdout 购票成功]
+- The last line: 1 ticket, exactly 1 sold. Serialising costs speed but keeps the data safe. [stdout 卖出了 1 张]
 
 Modernised: added: db.txt is written with 1 ticket at start, buyers report a sale on a Queue, and main joins them all and prints a summary line; get() writes db.txt through a temp file and os.replace, because the course's json.dump(dic, open('db.txt', 'w')) briefly empties the file and a buyer reading then crashed with JSONDecodeError.
 """

@@ -9,10 +9,10 @@ Course: 并发编程之多进程 · 队列 | Multiprocessing · queues
 - 队列空了，get(block=True, timeout=1) 等 1 秒后抛 queue.Empty。
 
 Watch:
-- Queue(3) holds at most 3 items; once full, put('fourth') blocks until the helper process takes one with get().
-- put(block=False) on the full queue raises queue.Full at once; put(timeout=1) raises queue.Full after 1 s.
-- The queue is first in, first out: get() returns items in the order they were put.
-- Once the queue is empty, get(block=True, timeout=1) waits 1 s and raises queue.Empty.
+- Queue(3) holds at most 3 items; once full, put('fourth') blocks until the helper process takes one with get(). [state blocked]
+- put(block=False) on the full queue raises queue.Full at once; put(timeout=1) raises queue.Full after 1 s. [stdout 等了 1 秒, queue.Full]
+- The queue is first in, first out: get() returns items in the order they were put. [stdout {'count': 3}]
+- Once the queue is empty, get(block=True, timeout=1) waits 1 s and raises queue.Empty. [stdout queue.Empty]
 
 Modernised: the course's commented-out calls are run, each error caught and printed: the blocking put is released by an added helper process, and the timeouts are 1 s instead of 3.
 """

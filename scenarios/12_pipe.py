@@ -9,10 +9,10 @@ Course: 并发编程之多进程 · 进程间通信的第二种模式：管道 |
 - 另一端全部关闭后，父进程再 recv() 得到 EOFError：这就是要关掉不用的端口的原因。
 
 Watch:
-- Pipe() returns two ends: the parent keeps one, the child gets the other.
-- The parent sends a message; the child receives it, prints it and replies.
-- The parent receives and prints the reply; each side closes its own end when done.
-- With every copy of the other end closed, one more recv() in the parent raises EOFError: that is why unused ends are closed.
+- Pipe() returns two ends: the parent keeps one, the child gets the other. [proc.spawn]
+- The parent sends a message; the child receives it, prints it and replies. [stdout 收到: 你好，子进程]
+- The parent receives and prints the reply; each side closes its own end when done. [stdout 收到: 你好，父进程]
+- With every copy of the other end closed, one more recv() in the parent raises EOFError: that is why unused ends are closed. [stdout EOFError]
 
 Modernised: the course only names pipes; this example is written for it.
 """

@@ -9,10 +9,10 @@ Course: 并发编程之多进程 · 生产者消费者模型 | Multiprocessing �
 - 打印“主”后主进程代码结束，守护进程的吃货还卡在 q.get() 上，随即被终止。
 
 Watch:
-- Two cooks (producers) make 2 peaches each and put them on the JoinableQueue without waiting for anyone.
-- Two eaters (consumers, daemon processes) take from the queue and call task_done() after each one.
-- The main process joins the cooks, then q.join() waits until every item has been marked task_done.
-- 主 is printed, the main code ends, and the daemon eaters, still blocked in q.get(), are terminated.
+- Two cooks (producers) make 2 peaches each and put them on the JoinableQueue without waiting for anyone. [queue.put]
+- Two eaters (consumers, daemon processes) take from the queue and call task_done() after each one. [queue.get]
+- The main process joins the cooks, then q.join() waits until every item has been marked task_done. [state joining]
+- 主 is printed, the main code ends, and the daemon eaters, still blocked in q.get(), are terminated. [state daemon-killed]
 
 Modernised: none
 """

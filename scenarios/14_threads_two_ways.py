@@ -8,9 +8,9 @@ Course: 并发编程之多线程 · 开启线程的两种方式 | Multithreading
 - 两个线程都在同一个进程里，各睡 1-3 秒后打印 eating end，进程随后结束。
 
 Watch:
-- Way 1: Thread(target=eat); way 2: a Thread subclass with its own run().
+- Way 1: Thread(target=eat); way 2: a Thread subclass with its own run(). [stdout egon is eating]
 - Threads start fast: lary is eating is often printed before 主, the opposite of processes.
-- Both threads live in the same process; each sleeps 1-3 s, prints eating end, and then the process ends.
+- Both threads live in the same process; each sleeps 1-3 s, prints eating end, and then the process ends. [state exited]
 
 Modernised: the course's two programs are merged into one that starts both threads and then prints 主 once; the subclass thread is named egon (the course names both lary) so the two can be told apart.
 """

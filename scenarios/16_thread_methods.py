@@ -8,9 +8,9 @@ Course: 并发编程之多线程 · 线程相关的其他方法 | Multithreading
 - enumerate() 列出正在运行的线程，active_count() 就是它的长度：3、2、1 依次减少。
 
 Watch:
-- is_alive() is False before start(), True while running, False again once finished.
-- .name reads and sets a thread's name; current_thread() returns whichever thread calls it.
-- enumerate() lists the running threads and active_count() is its length: 3, then 2, then 1.
+- is_alive() is False before start(), True while running, False again once finished. [stdout 结束后 t1.is_alive(): False]
+- .name reads and sets a thread's name; current_thread() returns whichever thread calls it. [stdout current_thread().name = 线程1]
+- enumerate() lists the running threads and active_count() is its length: 3, then 2, then 1. [stdout active_count(): 1]
 
 Modernised: isAlive/getName/setName/currentThread/activeCount are gone or deprecated: is_alive(), .name, current_thread() and active_count() are used; the course only lists the methods, this example is written for it.
 """

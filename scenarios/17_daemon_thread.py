@@ -8,9 +8,9 @@ Course: 并发编程之多线程 · 守护线程 | Multithreading · daemon thre
 - 主线程结束后没有别的非守护线程，进程随即退出：egon say hello 永远不会打印。
 
 Watch:
-- The daemon thread egon starts a 2 s sleep.
-- The main thread prints 主线程 at once, then True (the daemon thread is still alive).
-- Once the main thread ends there is no non-daemon thread left, so the process exits: egon say hello is never printed.
+- The daemon thread egon starts a 2 s sleep. [thread.start]
+- The main thread prints 主线程 at once, then True (the daemon thread is still alive). [stdout True]
+- Once the main thread ends there is no non-daemon thread left, so the process exits: egon say hello is never printed. [state exited]
 
 Modernised: t.setDaemon(True) (deprecated since Python 3.10) became t.daemon = True.
 """

@@ -4,16 +4,16 @@ Course: 并发编程之多线程 · 死锁与递归锁 | Multithreading · deadl
 
 看点:
 - 每个人吃面要两把锁：面条锁 noodle_lock 和叉子锁 fork_lock；eat1 先拿面条再拿叉子，eat2 先拿叉子再拿面条。
-- 第一个人的 eat1 很快拿到两把锁吃完；eat2 拿到叉子后睡 1 秒，这时别人已经拿走了面条。
+- 谁先抢到是操作系统说了算：有时第一个人的 eat1 很快拿到两把锁吃完，有时 eat2 先拿到叉子；eat2 拿到叉子后睡 1 秒，这时别人已经拿走了面条。
 - 一个线程拿着叉子等面条，另一个拿着面条等叉子：谁也不放手，程序卡住，永远不会结束。
 - contui 在环形成的那一刻冻结运行，横幅说出谁拿着什么、在等什么；按 s 结束。
 - 守护线程“看门狗”在剧情时间 10 秒后报告并结束卡死的程序（contui 冻结运行时，它的时钟也停着）。
 
 Watch:
-- Eating takes two locks, noodle_lock and fork_lock; eat1 takes the noodles then the fork, eat2 the fork then the noodles.
-- The first eat1 gets both at once and eats; eat2 takes the fork and sleeps 1 s, and by then someone else holds the noodles.
-- One thread holds the fork and waits for the noodles, another holds the noodles and waits for the fork: neither lets go, and the program hangs for ever.
-- contui freezes the run the moment the cycle forms; the banner says who holds what and waits for what. Press s to end it.
+- Eating takes two locks, noodle_lock and fork_lock; eat1 takes the noodles then the fork, eat2 the fork then the noodles. [lock.order]
+- Who gets there first is the OS's choice: sometimes the first eat1 gets both at once and eats, sometimes eat2 takes the fork first; eat2 sleeps 1 s holding the fork, and by then someone else holds the noodles.
+- One thread holds the fork and waits for the noodles, another holds the noodles and waits for the fork: neither lets go, and the program hangs for ever. [deadlock]
+- contui freezes the run the moment the cycle forms; the banner says who holds what and waits for what. Press s to end it. [deadlock]
 - A daemon watchdog thread ends the hung program after 10 s of scenario time (its clock stands still while contui holds the run frozen).
 
 Modernised: added: a daemon watchdog thread, so that the program, which hangs by design, also ends when run without contui (after 10 s it says so and exits with code 1); the rest is the course's code.

@@ -10,10 +10,10 @@ Course: 并发编程之多进程 · 死锁 | Multiprocessing · deadlock
 - 主进程的守护线程“看门狗”在剧情时间 10 秒后结束卡死的运行：terminate 两个子进程，然后退出（contui 冻结运行时，它的时钟也停着）。
 
 Watch:
-- Two multiprocessing.Lock objects, A and B, made by the main process and handed to two children.
-- Process 1 takes A, sleeps 1 s, then asks for B; process 2 takes B, sleeps 1 s, then asks for A.
-- Awake, process 1 holds A and waits for B, process 2 holds B and waits for A: a process lock works across processes, the two wait for each other for ever, and so does the main process's join.
-- contui sees the locks of every process: the moment the cycle forms it freezes the run, and the banner names what each process holds and waits for.
+- Two multiprocessing.Lock objects, A and B, made by the main process and handed to two children. [proc.spawn]
+- Process 1 takes A, sleeps 1 s, then asks for B; process 2 takes B, sleeps 1 s, then asks for A. [lock.wait]
+- Awake, process 1 holds A and waits for B, process 2 holds B and waits for A: a process lock works across processes, the two wait for each other for ever, and so does the main process's join. [deadlock]
+- contui sees the locks of every process: the moment the cycle forms it freezes the run, and the banner names what each process holds and waits for. [deadlock]
 - A daemon watchdog thread of the main process ends the hung run after 10 s of scenario time: it terminates both children and exits (its clock stands still while contui holds the run frozen).
 
 Modernised: added: the course's two-mutex deadlock, with processes: the locks are passed to the children as arguments (processes share no globals), and main joins them; it hangs by design, so a daemon watchdog thread of the main process terminates the children and exits with code 1 after 10 s, also when run without contui.
@@ -48,8 +48,7 @@ def watchdog(seconds):
     time.sleep(seconds)
     print('看门狗：%s 秒了子进程还没结束，死锁了，结束它们' % seconds)
     for p in active_children():
-        p.terminate()
-        p.join()
+        p.terminate()  # no join: the main thread's own join would return first, and it would exit with 0
     os._exit(1)
 
 

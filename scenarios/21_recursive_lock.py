@@ -10,9 +10,9 @@ Course: 并发编程之多线程 · 死锁与递归锁 | Multithreading · deadl
 
 Watch:
 - The noodles and the fork are now one recursive lock: fork_lock = noodle_lock = RLock().
-- An RLock counts: each acquire by the same thread adds 1, each release takes 1 away; the thread holding it can take it again, and the count is 2.
-- Until the count is back to 0 no other thread gets it: one thread eats, then the next, so nobody waits for a lock held by someone who waits.
-- All six eaters eat and the program ends; contui's lock pane shows the owner and how deep it holds the lock.
+- An RLock counts: each acquire by the same thread adds 1, each release takes 1 away; the thread holding it can take it again, and the count is 2. [stdout 吃面]
+- Until the count is back to 0 no other thread gets it: one thread eats, then the next, so nobody waits for a lock held by someone who waits. [lock.wait]
+- All six eaters eat and the program ends; contui's lock pane shows the owner and how deep it holds the lock. [state exited]
 
 Modernised: none: the course's fix, as it is.
 """

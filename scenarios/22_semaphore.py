@@ -9,10 +9,10 @@ Course: 并发编程之多线程 · 信号量 | Multithreading · semaphore
 - 任何时刻里面最多 3 个人；互斥锁是只有 1 个坑位的信号量。所有人都进去又出来，程序结束。
 
 Watch:
-- sm = Semaphore(3): the toilet has 3 seats, and 8 passers-by (threads) come at once.
-- with sm: takes a seat; the first 3 go straight in, the rest queue at the door; the Sync pane shows the seats taken (■■■ 3 of 3 taken) and who waits at the door, in line.
-- Each one stays 1 or 2 s (random) and gives the seat back on the way out; only then does one from the door get in.
-- Never more than 3 inside at a time; a mutex is a semaphore with one seat. Everyone goes in and comes out, and the program ends.
+- sm = Semaphore(3): the toilet has 3 seats, and 8 passers-by (threads) come at once. [thread.start]
+- with sm: takes a seat; the first 3 go straight in, the rest queue at the door; the Sync pane shows the seats taken (■■■ 3 of 3 taken) and who waits at the door, in line. [sem.wait]
+- Each one stays 1 or 2 s (random) and gives the seat back on the way out; only then does one from the door get in. [stdout 出来了]
+- Never more than 3 inside at a time; a mutex is a semaphore with one seat. Everyone goes in and comes out, and the program ends. [state exited]
 
 Modernised: current_thread().name for the course's getName() (deprecated since Python 3.10); added: the threads are named 路人0..路人7, each says when it leaves, and 8 people stay 1-2 s (the course: 10 people, 1-3 s) so the run ends within about 6 s.
 """

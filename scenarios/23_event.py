@@ -10,9 +10,9 @@ Course: 并发编程之多线程 · Event | Multithreading · Event
 
 Watch:
 - event = Event(): a flag, False at first.
-- Three connecting threads, egon, alex and lxx, print that they wait, then block in event.wait(): the flag is not set, so none of them can go on.
-- The check thread takes 2 s to check the server, prints 服务器已启动 (the server is up) and calls event.set(), turning the flag True.
-- Once the flag is set the three waiting threads all wake and each prints 连接成功 (connected); the Sync pane shows the flag, clear or set, and who waits for it.
+- Three connecting threads, egon, alex and lxx, print that they wait, then block in event.wait(): the flag is not set, so none of them can go on. [state blocked]
+- The check thread takes 2 s to check the server, prints 服务器已启动 (the server is up) and calls event.set(), turning the flag True. [event.set]
+- Once the flag is set the three waiting threads all wake and each prints 连接成功 (connected); the Sync pane shows the flag, clear or set, and who waits for it. [stdout 连接成功]
 
 Modernised: current_thread().name for the course's getName() (deprecated since Python 3.10); the connecting threads wait with event.wait() and no timeout, not the course's retry loop of event.wait(0.5) up to 3 times, so that whether they connect never depends on which thread the OS runs first.
 """

@@ -9,10 +9,10 @@ Course: 并发编程之多线程 · 定时器 | Multithreading · timer
 - Timer 是 Thread 的子类，每个定时器都是一个线程：hello 打印它所在的线程名 Thread-1，不是 MainThread。
 
 Watch:
-- Timer(1, hello, args=('egon',)): 1 s after start(), hello('egon') runs in a new thread.
-- The main thread does not wait for the timer: right after start() it prints 主线程 继续干活 (main goes on working).
-- A second timer, Timer(3, hello, args=('alex',)), is cancel()ed before its 3 s are up: its thread ends, and hello('alex') never runs.
-- Timer is a subclass of Thread, and each timer is a thread of its own: hello prints the thread it runs in, Thread-1, not MainThread.
+- Timer(1, hello, args=('egon',)): 1 s after start(), hello('egon') runs in a new thread. [stdout hello, egon]
+- The main thread does not wait for the timer: right after start() it prints 主线程 继续干活 (main goes on working). [stdout 主线程 继续干活]
+- A second timer, Timer(3, hello, args=('alex',)), is cancel()ed before its 3 s are up: its thread ends, and hello('alex') never runs. [stdout 取消了 alex 的定时器]
+- Timer is a subclass of Thread, and each timer is a thread of its own: hello prints the thread it runs in, Thread-1, not MainThread. [stdout 在 Thread-1 里执行]
 
 Modernised: added: hello takes a name (args=('egon',)) and prints the thread it runs in; a second timer, which the main thread cancel()s after its print and a sleep(2).
 """

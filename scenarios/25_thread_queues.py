@@ -9,10 +9,10 @@ Course: 并发编程之多线程 · 线程queue | Multithreading · thread queue
 - 每个队列放完 3 个后停 1 秒：Queues 面板按拿出来的顺序画出队列里的 3 个元素，三个队列放进去的东西一样，排的顺序不同。
 
 Watch:
-- queue.Queue(): first in, first out (FIFO); get returns items in the order they were put: first, second, third.
-- queue.LifoQueue(): last in, first out (LIFO), like a stack of plates; the last one put comes out first: third, second, first.
-- queue.PriorityQueue(): put (priority, data) tuples; the smaller the number, the sooner it comes out: (-1, 'b'), (10, 'a'), (100, 'c').
-- After its 3 puts each queue waits 1 s: the Queues pane draws its 3 items in the order they will come out; the same items go into the three queues, lined up in three orders.
+- queue.Queue(): first in, first out (FIFO); get returns items in the order they were put: first, second, third. [stdout Queue: third]
+- queue.LifoQueue(): last in, first out (LIFO), like a stack of plates; the last one put comes out first: third, second, first. [stdout LifoQueue: first]
+- queue.PriorityQueue(): put (priority, data) tuples; the smaller the number, the sooner it comes out: (-1, 'b'), (10, 'a'), (100, 'c'). [stdout PriorityQueue: (100, 'c')]
+- After its 3 puts each queue waits 1 s: the Queues pane draws its 3 items in the order they will come out; the same items go into the three queues, lined up in three orders. [queue.put]
 
 Modernised: added: a sleep(1) between each queue's puts and its gets, so that what each queue holds, and in what order, can be seen on screen.
 """

@@ -9,10 +9,10 @@ Course: 并发编程之多线程 · 进程池与线程池 | Multithreading · pr
 - map 取代了 for + submit：结果按提交的顺序拿到，0 1 4 9 ... 64，哪怕后提交的任务先做完。
 
 Watch:
-- ProcessPoolExecutor(max_workers=3) starts only 3 processes and the 9 tasks queue up for them: only 3 pids are printed, again and again; the workers are reused, not one process per task.
-- submit hands a task over and returns a future at once; add_done_callback(parse) has parse called in the main process as soon as that task is done, so the results print in the order they finish.
-- shutdown(wait=True) is the pool's close + join: it waits until every task is done before going on.
-- map replaces for + submit: its results come in the order the tasks were submitted, 0 1 4 9 ... 64, even when a later task finishes first.
+- ProcessPoolExecutor(max_workers=3) starts only 3 processes and the 9 tasks queue up for them: only 3 pids are printed, again and again; the workers are reused, not one process per task. [proc.spawn]
+- submit hands a task over and returns a future at once; add_done_callback(parse) has parse called in the main process as soon as that task is done, so the results print in the order they finish. [stdout 回调 拿到结果]
+- shutdown(wait=True) is the pool's close + join: it waits until every task is done before going on. [stdout submit 的任务都做完了]
+- map replaces for + submit: its results come in the order the tasks were submitted, 0 1 4 9 ... 64, even when a later task finishes first. [stdout map 结果 64]
 
 Modernised: the sleeps are shorter (random.randint(1, 3) / 5 s, not 1-3 s) so that the program ends within a few seconds; the callback prints the result instead of parsing a web page, and map's results are printed (the course discards them).
 """

@@ -9,10 +9,10 @@ Course: 并发编程之多线程 · 进程池与线程池 | Multithreading · pr
 - map 取代了 for + submit：结果按提交的顺序拿到，0 1 4 9 ... 64。
 
 Watch:
-- ThreadPoolExecutor(max_workers=3) starts only 3 threads and the 9 tasks queue up for them: only 3 thread names are printed, again and again; the threads are reused.
-- It is used exactly like the process pool, only the class name changes: submit returns a future, add_done_callback(parse) has parse called as soon as that task is done.
+- ThreadPoolExecutor(max_workers=3) starts only 3 threads and the 9 tasks queue up for them: only 3 thread names are printed, again and again; the threads are reused. [thread.start]
+- It is used exactly like the process pool, only the class name changes: submit returns a future, add_done_callback(parse) has parse called as soon as that task is done. [stdout 回调 拿到结果]
 - A thread pool's callback usually runs in the very thread that did the task (the name it prints is a pool thread's); a process pool's runs in the main process.
-- map replaces for + submit: its results come in the order the tasks were submitted, 0 1 4 9 ... 64.
+- map replaces for + submit: its results come in the order the tasks were submitted, 0 1 4 9 ... 64. [stdout map 结果 64]
 
 Modernised: current_thread().getName() became .name; the sleeps are shorter (random.randint(1, 3) / 5 s, not 1-3 s) so that the program ends within a few seconds; the callback prints which thread runs it and the result instead of parsing a web page, and map's results are printed (the course discards them).
 """

@@ -10,7 +10,7 @@ Course: 并发编程之多线程 · 死锁与递归锁 | Multithreading · deadl
 - 守护线程“看门狗”在剧情时间 10 秒后报告并结束卡死的程序（contui 冻结运行时，它的时钟也停着）。
 
 Watch:
-- 5 philosophers sit round a table with a fork (one of 5 Locks) between each two: each thinks a while, takes the left fork, waits 0.3 s, takes the right one, eats, and puts both down; 3 bowls each.
+- 5 philosophers sit round a table with a fork (one of 5 Locks) between each two: each thinks a while, takes the left fork, waits 0.3 s, takes the right one, eats, and puts both down; 3 bowls each. [stdout 拿起了左手的叉子]
 - How long each thinks is random: mostly they take turns, everyone eats, and the program ends.
 - Sometimes all 5 pick up their left fork within those 0.3 s: each then waits for the right one, which is in the left hand of the neighbour on the right. The 5 threads make a ring, none lets go, and the program hangs.
 - contui freezes the run the moment the ring closes; the banner says which fork (fork0 ... fork4) each holds and which it waits for. Press s to end it. A seed makes it the same every time: contui run dining_philosophers 139441 deadlocks every time.

@@ -9,10 +9,10 @@ Course: 并发编程之多线程 · 死锁与递归锁 | Multithreading · deadl
 - 哪怕用上一个例子每次都死锁的种子（contui run dining_philosophers_ordered 139441），大家也都吃完了，程序正常结束。
 
 Watch:
-- As in the previous example: 5 philosophers, 5 forks; take one, wait 0.3 s, take the other; 3 bowls each.
-- One change only: each takes the lower-numbered fork first, then the higher one. The first four still take left then right; lary sits between fork4 and fork0, so he takes fork0, on his right, first.
-- With one fixed order for the locks the waits can never close into a ring: lary and egon race for fork0, the one who loses holds nothing, and someone always has both forks, eats and puts them down.
-- Even with the seed that makes the previous example deadlock every time (contui run dining_philosophers_ordered 139441) everyone eats and the program ends.
+- As in the previous example: 5 philosophers, 5 forks; take one, wait 0.3 s, take the other; 3 bowls each. [stdout 拿起了叉子]
+- One change only: each takes the lower-numbered fork first, then the higher one. The first four still take left then right; lary sits between fork4 and fork0, so he takes fork0, on his right, first. [stdout lary 拿起了叉子 fork0]
+- With one fixed order for the locks the waits can never close into a ring: lary and egon race for fork0, the one who loses holds nothing, and someone always has both forks, eats and puts them down. [stdout 碗面]
+- Even with the seed that makes the previous example deadlock every time (contui run dining_philosophers_ordered 139441) everyone eats and the program ends. [stdout 大家都吃饱了]
 
 Modernised: added: the classic fix for the dining philosophers' deadlock, resource ordering (the course's own fix is the recursive lock); the same program as 28_dining_philosophers.py (the same seed in sys.argv[1] gives the same think times) with the two forks taken in order and no watchdog, since it cannot hang.
 """
