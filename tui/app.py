@@ -27,11 +27,11 @@ from textual.widgets import Input, OptionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.engine.catalog import Target, load_catalog
-from tui.engine.model import Model
+from tui.engine.model import Model, Part
 from tui.engine.replay import ReplaySession
 from tui.engine.runs import runs_folder
 from tui.engine.session import Session, next_speed
-from tui.layout import MIN_HEIGHT, MIN_WIDTH, PANES, Needs, default_panes, needs, visible_panes
+from tui.layout import MIN_HEIGHT, MIN_WIDTH, PANES, Needs, default_panes, needs, tree_height, visible_panes
 from tui.messages import RunUpdated
 from tui.pump import Pump
 from tui.status import (Action, Phase, RunState, StatusInfo, held_lines, highlighted_thread, phase_of,
@@ -214,6 +214,7 @@ class ContuiApp(App[int]):
         self._asked: Target | None = self.session.target  # the target of the last start asked for
         self._frozen_wanted = False
         self._deadlock_seen: tuple[int, int] = (0, 0)  # (the live model, its deadlocks) the run was frozen at
+        self._tree_rows_at: tuple[tuple[int, int], int] = ((0, -1), 0)  # ((model, its processes' version), rows)
         self.highlighted: int | None = None  # step mode: the held thread (tid) a step lets go; None: held longest
         # Looking back: the recorded run the panes show at a cursor (a replay is one from the start; a finished or
         # frozen live run gets one at the first scrub key, read from its recording).
@@ -386,6 +387,13 @@ class ContuiApp(App[int]):
         self.refresh_panes()  # panes the layout has just shown catch up
 
     # -- model → panes ------------------------------------------------------------------------------------------
+    def _tree_rows(self, model: Model) -> int:
+        """How many rows the model's process tree has (counted again only when its processes changed)."""
+        at = (id(model), model.versions[Part.PROCESSES])
+        if at != self._tree_rows_at[0]:
+            self._tree_rows_at = (at, sum(len(kids) for kids in ProcessTree._layout(model).values()))
+        return self._tree_rows_at[1]
+
     def _shows_run(self) -> bool:
         return same_target(self.session.target, self.picked_target)
 
@@ -409,6 +417,7 @@ class ContuiApp(App[int]):
                 marks = held_lines(model, self.picked_target, self.highlighted)
                 alarm = alarm_of(model)
                 self.narration_pane.light_from(model if self._shows_run() else None)
+                tree_rows = self._tree_rows(model)
             self.deadlock_banner.show(alarm, self.lang, self._shows_run() and self.look is None
                                       and self.run_state.running and self.run_state.frozen)
             self.code_pane.mark(marks)
@@ -425,6 +434,9 @@ class ContuiApp(App[int]):
                 self.picker.mark_loaded(self._loaded_index(), picker_word(info))
                 # Picked and not run yet: the narration is what the class reads, so it takes the code's share.
                 self.screen.set_class(info.phase is Phase.READY, "-ready")
+            wanted = tree_height(tree_rows, self.size.height)
+            if self.tree_pane.styles.height is None or self.tree_pane.styles.height.value != wanted:
+                self.tree_pane.styles.height = wanted  # every process in view while they fit (see tree_height)
             if has != self._model_has:
                 self._model_has = has
                 self._apply_layout()

@@ -117,6 +117,16 @@ def default_panes(uses: Needs, width: int, height: int, projector: bool) -> set[
     return shown
 
 
+TREE_MIN = 6  # rows of the Processes pane, borders included, however few processes a run has
+
+
+def tree_height(rows: int, height: int) -> int:
+    """The Processes pane's height for a tree of ``rows`` rows on a screen ``height`` rows high: every row while it
+    fits in two fifths of the screen (at 40 rows, 14 rows: a run of 11 processes and their facts), else that much
+    (the tree scrolls); never under TREE_MIN. The panes below share what is left."""
+    return max(TREE_MIN, min(rows + 2, height * 2 // 5))
+
+
 def visible_panes(defaults: set[str], overrides: dict[str, bool]) -> set[str]:
     shown = set(defaults)
     for pane, on in overrides.items():
