@@ -179,13 +179,17 @@ async def _shoot(app: ContuiApp, index: int, moment: Moment, typed: list[str], o
 
 async def both_layouts(app: ContuiApp, pilot: Pilot[int], out: Path, stem: str) -> list[Path]:
     """Shoot the screen as it is, then the same moment in projector mode (the switch redraws at once, no need to
-    wait for the run), and quit."""
+    wait for the run), dark and light (``b``), and quit."""
     written = [save(app, out, stem)]
     await pilot.press("p")
     await pilot.resize_terminal(*PROJECTOR)
     await pilot.pause()
     await pilot.pause()
     written.append(save(app, out, f"{stem}_projector"))
+    await pilot.press("b")
+    await pilot.pause()
+    await pilot.pause()
+    written.append(save(app, out, f"{stem}_projector_light"))
     await pilot.press("q")
     return written
 
@@ -305,23 +309,24 @@ def write_index(out: Path, scenarios: list[Scenario]) -> None:
     rows = ["# contui screenshots", "",
             "Made by `python -m tui.screenshots` from real runs: each scenario (and each example of "
             "`docs/examples/`) is started in a headless app and shot once its point is on screen, in the normal "
-            f"layout ({NORMAL[0]}×{NORMAL[1]}) and in projector mode ({PROJECTOR[0]}×{PROJECTOR[1]}). The SVGs are "
+            f"layout ({NORMAL[0]}×{NORMAL[1]}) and in projector mode ({PROJECTOR[0]}×{PROJECTOR[1]}), with its dark "
+            "and its light theme (`b`). The SVGs are "
             "what Textual exported; the PNGs are the same pictures rendered with cairosvg (the Chinese text needs a "
             "CJK font such as Debian's fonts-noto-cjk, else it shows as boxes; the SVGs render in any browser).", "",
             "## The course's scenarios", "",
-            "| # | scenario | normal | projector |", "|---|---|---|---|"]
+            "| # | scenario | normal | projector | projector, light |", "|---|---|---|---|---|"]
     for s in scenarios:
         rows.append(f"| {s.number} | {s.title_en} · {s.title_zh} | {_links(f'{s.number:02d}_{s.id}')} |")
     rows += ["", "## One script per primitive (`docs/examples/`)", "",
-             "| example | what it holds until Enter | normal | projector |", "|---|---|---|---|"]
+             "| example | what it holds until Enter | normal | projector | projector, light |", "|---|---|---|---|---|"]
     for name in EXAMPLES:
         rows.append(f"| [{name}.py](../docs/examples/{name}.py) | {_first_line(name)} | {_links(f'example_{name}')} |")
     rows += ["", "## Step mode", "",
-             "| run | what it shows | normal | projector |", "|---|---|---|---|",
+             "| run | what it shows | normal | projector | projector, light |", "|---|---|---|---|---|",
              f"| {STEP_SCENARIO}, {STEPS + 1} presses of `.` | who is held at what, who holds the lock and who waits, "
              f"the next step in the status line, the held lines marked in the Code pane | {_links('step_mode')} |"]
     rows += ["", "## Looking back", "",
-             "| run | what it shows | normal | projector |", "|---|---|---|---|",
+             "| run | what it shows | normal | projector | projector, light |", "|---|---|---|---|---|",
              f"| {LOOK_SCENARIO}, run to its end, then `Home` `}}` `}}` | every pane as the run stood 2 s in (the child "
              f"a zombie), the cursor's time in the status line; `contui replay` shows the same | "
              f"{_links('look_back')} |"]
@@ -329,7 +334,7 @@ def write_index(out: Path, scenarios: list[Scenario]) -> None:
 
 
 def _links(stem: str) -> str:
-    return f"[png]({stem}.png) · [svg]({stem}.svg) | [png]({stem}_projector.png) · [svg]({stem}_projector.svg)"
+    return " | ".join(f"[png]({s}.png) · [svg]({s}.svg)" for s in (stem, f"{stem}_projector", f"{stem}_projector_light"))
 
 
 def _first_line(name: str) -> str:
@@ -362,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<20} {time.monotonic() - t0:5.1f}s  " + "  ".join(p.name for p in paths), flush=True)
     if not args.ids:
         write_index(args.out, catalog)
-    print(f"{len(shots) * 2} screenshots in {args.out}/ in {time.monotonic() - began:.0f}s")
+    print(f"{len(shots) * 3} screenshots in {args.out}/ in {time.monotonic() - began:.0f}s")
     return 0
 
 
