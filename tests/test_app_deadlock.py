@@ -15,6 +15,11 @@ def deadlocks(app: ContuiApp) -> int:
         return len(app.session.model.deadlocks)
 
 
+def banner_text(app: ContuiApp) -> str:
+    """The banner as the screen shows it, its lines joined ("" while hidden or not drawn yet)."""
+    return " ".join(pane_text(app, "deadlock").split()) if app.deadlock_banner.display else ""
+
+
 def deadlock_rows(text: str) -> list[str]:
     """The name (the first word that is one) on each line of a pane that carries the deadlock badge, sorted."""
     return sorted(next(w for w in line.replace("│", " ").split() if w[0].isalnum()) for line in text.splitlines()
@@ -31,8 +36,9 @@ async def test_a_deadlock_freezes_the_run_and_a_banner_names_the_cycle() -> None
         await pilot.press("enter")
         await wait_for(pilot, lambda: deadlocks(app) == 1, what="the deadlock")
         await wait_for(pilot, lambda: app.session.frozen, what="the run to freeze")
-        await wait_for(pilot, lambda: app.deadlock_banner.display, what="the banner")
-        banner = " ".join(pane_text(app, "deadlock").split())  # as read, whatever the lines it wraps into
+        # The banner as read, whatever the lines it wraps into; once it is on screen (shown, then drawn).
+        await wait_for(pilot, lambda: banner_text(app).startswith("⚠ DEADLOCK"), what="the banner")
+        banner = banner_text(app)
         assert "DEADLOCK" in banner and "a_then_b holds mutex_a" in banner and "b_then_a holds mutex_b" in banner
         await wait_for(pilot, lambda: "FROZEN" in pane_text(app, "status"), what="the status line to say so")
         # The cycle is highlighted: its two threads in the tree, its two locks in the sync pane, a mark on the
@@ -72,8 +78,8 @@ async def test_a_stall_and_a_potential_deadlock_each_get_a_warning_banner() -> N
             assert isinstance(app, ContuiApp)
             app.pick(len(app.targets) - 1)
             await pilot.press("enter")
-            await wait_for(pilot, lambda: app.deadlock_banner.display, timeout=15, what=f"the {title} banner")
-            banner = " ".join(pane_text(app, "deadlock").split())
+            await wait_for(pilot, lambda: banner_text(app).startswith("⚠"), timeout=15, what=f"the {title} banner")
+            banner = banner_text(app)
             assert banner.startswith(f"⚠ {title} ·") and words in banner
             assert app.deadlock_banner.has_class("-warning")
             assert not app.session.frozen  # only a deadlock freezes the run
