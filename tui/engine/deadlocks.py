@@ -158,12 +158,13 @@ def _members(model: Model, waits: dict[Key, Wait], cycle: list[Key]) -> tuple[De
 
 
 def _thread_name(model: Model, key: Key) -> str:
-    """A main thread by its process's name (``Process-2``), any other by its own (``Thread-1``)."""
+    """A main thread by its process's name (``Process-2``), any other by its own (``Thread-1``): as the course
+    calls them (``egon (Process-2)``), as every view does."""
     pid, tid = key
     thread = model.thread(pid, tid)
     if thread is None or tid == pid:
-        return model.name_of(pid)
-    return thread.name
+        return model.shown_name(pid)
+    return model.thread_shown_name(thread)
 
 
 def find_stall(model: Model, now: int, settle_ns: int = STALL_SETTLE_NS) -> tuple[StallMember, ...] | None:

@@ -148,7 +148,7 @@ def process_label(model: Model, pid: int | None) -> str:
     if pid is None:
         return "?"
     if pid in model.processes or pid == model.run.reaper:
-        return f"{model.name_of(pid)} [{pid}]"
+        return f"{model.shown_name(pid)} [{pid}]"
     return f"[{pid}]"
 
 
@@ -160,7 +160,7 @@ def thread_label(model: Model, pid: int, tid: int, *, always: bool = False) -> s
         return base if (tid == pid and not always) else f"{base} thread {tid}"
     if th.tid == pid and not always:
         return base
-    return f"{base} {th.name}"
+    return f"{base} {model.thread_shown_name(th)}"
 
 
 def state_detail(model: Model, state: State, *, blocked_on: str | None = None, joining: int | None = None,
