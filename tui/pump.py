@@ -31,7 +31,9 @@ class Pump:
     def run(self, cancelled: Callable[[], bool]) -> None:
         session = self.session
         interval = 1.0 / MAX_UPDATES_PER_SECOND
-        pending = 0  # events (and state changes) not told to the screen yet
+        # Events (and state changes) not told to the screen yet; at first, the run's state itself: the first poll
+        # must not wait, or a finished replay's first frame would come an idle poll late.
+        pending = 1
         last_post = 0.0
         news: Hashable = None
         state: RunState | None = None
