@@ -13,6 +13,7 @@ import pytest
 
 from tui.engine import events as ev
 from tui.engine.catalog import resolve_target
+from tui.engine.collector import SETTLE_MAX_NS
 from tui.engine.model import Model
 from tui.engine.recording import Recording, record
 from tui.engine.runner import Run
@@ -101,9 +102,9 @@ def test_contui_run_starts_the_run_before_it_loads_what_only_collecting_needs(tm
     assert [m for m in at_fork if m.split(".")[0] in late or m in late] == []
 
 
-def _record_sleeper(tmp_path: Path, settle_ns: int) -> tuple[Recording, list[str]]:
+def _record_sleeper(tmp_path: Path, settle_ns: int, sleep: float = 0.2) -> tuple[Recording, list[str]]:
     script = tmp_path / "sleeper.py"
-    script.write_text("import time\nprint('before')\ntime.sleep(0.2)\nprint('after')\n")
+    script.write_text(f"import time\nprint('before')\ntime.sleep({sleep})\nprint('after')\n")
     seen: list[str] = []
     recording = record(Run(resolve_target(str(script)), stdin="null"), timeout=60, make_model=Model,
                        settle_ns=settle_ns, on_event=lambda e: seen.append(e.kind), keep_events=False)
@@ -113,7 +114,8 @@ def _record_sleeper(tmp_path: Path, settle_ns: int) -> tuple[Recording, list[str
 def test_a_run_that_outlasts_its_settling_is_folded_whole(tmp_path: Path) -> None:
     """contui run folds nothing of a run's first 50 ms: a run that lasts longer has every event in its model, those
     of its first moments too, and each was handed on as it came."""
-    recording, seen = _record_sleeper(tmp_path, settle_ns=50_000_000)
+    # It sleeps longer than the longest settling (SETTLE_MAX_NS: on a busy machine settling lasts that long).
+    recording, seen = _record_sleeper(tmp_path, settle_ns=50_000_000, sleep=SETTLE_MAX_NS / 1e9 + 0.2)
     assert recording.model is not None and recording.code == 0
     assert recording.model.events >= len(seen) and seen.count(ev.STDOUT) == 2 and ev.RUN_START in seen
     assert recording.model.processes and all(p.reaped for p in recording.model.processes.values())

@@ -1,5 +1,7 @@
-"""20 processes print numbered lines in a tight loop, as fast as they can."""
+"""20 processes print numbered lines in a tight loop, as fast as they can, then stay a second: a test that kills
+writers at random moments of their writing finds each still there, however busy the machine is."""
 from multiprocessing import Process
+import time
 
 LINES = 20000
 
@@ -7,6 +9,7 @@ LINES = 20000
 def writer(n):
     for i in range(LINES):
         print(n, i)
+    time.sleep(1)
 
 
 if __name__ == '__main__':
