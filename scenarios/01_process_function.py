@@ -12,6 +12,8 @@ Watch:
 - Then the child prints alex is running, sleeps 3 s and prints alex is done. [stdout alex is done]
 - The main process's code has long ended, but it waits for the child before it exits. [state joining]
 
+改写: 无
+
 Modernised: none
 """
 from multiprocessing import Process

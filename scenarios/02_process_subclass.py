@@ -12,6 +12,8 @@ Watch:
 - The main process prints 主 first; the child 进程1 prints is running right after. [stdout 主]
 - The process is named 进程1, as given to the constructor; 3 s later it prints is done. [stdout 进程1 is done]
 
+改写: 无
+
 Modernised: none
 """
 from multiprocessing import Process

@@ -12,6 +12,8 @@ Watch:
 - After join(), is_alive() prints False: the child has ended. [stdout False]
 - The main process prints 主 100: its n was never touched. [stdout 主 100]
 
+改写: 无
+
 Modernised: none
 """
 from multiprocessing import Process

@@ -12,6 +12,8 @@ Watch:
 - The main process then joins them one by one and waits there. [state joining]
 - The elapsed time printed at the end is about 3 s, not 6: the children ran concurrently. [stdout 主]
 
+改写: 无
+
 Modernised: none
 """
 from multiprocessing import Process

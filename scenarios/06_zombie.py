@@ -14,6 +14,8 @@ Watch:
 - For about 3 s the zombie stays in the process table, because the parent has not called wait/waitpid.
 - p.join() calls waitpid and reaps it; then /proc/<pid> is gone. [stdout 已经消失]
 
+改写: 为课程里僵尸进程的定义专门写的演示（课程没有这段代码）；它要读 /proc，所以只能在 Linux 上运行。
+
 Modernised: a demonstration written for the course's definition of a zombie (the course has no code for it); Linux-only, as it reads /proc.
 """
 from multiprocessing import Process

@@ -14,6 +14,8 @@ Watch:
 - 2 s later B prints its ppid again: now the adopter (init/systemd, or the nearest subreaper), with its name. [stdout 我的父进程现在是]
 - B ends by itself, then the main process prints 主. [stdout 结束]
 
+改写: 为课程里孤儿进程的定义专门写的演示（课程没有这段代码）；A 等 B 打印完第一行再退出，这样那一行写的父进程才是 A；因为 A 用 os._exit 退出，每次打印都 flush。
+
 Modernised: a demonstration written for the course's definition of an orphan (the course has no code for it); A waits until B has printed its first line so that line names A; prints are flushed because A leaves by os._exit.
 """
 from multiprocessing import Process, Pipe

@@ -6,13 +6,17 @@ Course: 并发编程之多进程 · 互斥锁 | Multiprocessing · mutual exclus
 - 10 个进程并发查票（search 不加锁），先查的几个看到剩余票数 1。
 - 买票 get() 被 mutex 保护：同一时间只有一个进程持有锁，其余的排队等待。
 - 第一个拿到锁的进程买到票并写回 db.txt，后面的进程读到 0，买不到。
+- 买票进程谁先结束由随机的睡眠决定；在主进程的 join() 轮到它之前就结束的进程，在那之前是僵尸：它已经结束，但父进程还没有收取它的退出状态，所以操作系统还保留着它的进程表项，标为 Z。主进程按开启的顺序逐个 join，每 join 一个，那个僵尸就消失。
 - 最后一行：1 张票，恰好卖出 1 张。串行换来了数据安全。
 
 Watch:
 - Ten processes check the tickets concurrently (search is not locked); the first ones see 1 left. [stdout 查看剩余票数1]
 - get() is guarded by the mutex: one process holds the lock at a time, the others wait in line. [lock.wait]
 - The first one to get the lock buys the ticket and writes db.txt; the rest read 0 and buy nothing. [stdout 购票成功]
+- Which buyer ends first is up to the random sleeps; one that ends before the main process's join() gets to it is a zombie until then: it has ended, but its parent has not collected its exit status yet, so the OS keeps its entry, marked Z. The main process joins the buyers in the order it started them, and each zombie disappears as it is joined. [state zombie]
 - The last line: 1 ticket, exactly 1 sold. Serialising costs speed but keeps the data safe. [stdout 卖出了 1 张]
+
+改写: 增加的部分：开始时把 db.txt 写成 1 张票；买到票的进程通过 Queue 报告；主进程 join 所有买票进程，再打印一行汇总。get() 先写临时文件、再用 os.replace 换掉 db.txt，因为课程的 json.dump(dic, open('db.txt', 'w')) 会短暂清空文件，这时来读票的进程会因 JSONDecodeError 崩溃。
 
 Modernised: added: db.txt is written with 1 ticket at start, buyers report a sale on a Queue, and main joins them all and prints a summary line; get() writes db.txt through a temp file and os.replace, because the course's json.dump(dic, open('db.txt', 'w')) briefly empties the file and a buyer reading then crashed with JSONDecodeError.
 """

@@ -14,6 +14,8 @@ Watch:
 - The parent receives and prints the reply; each side closes its own end when done. [stdout 收到: 你好，父进程]
 - With every copy of the other end closed, one more recv() in the parent raises EOFError: that is why unused ends are closed. [stdout EOFError]
 
+改写: 课程只提到了管道；这个例子是专门为它写的。
+
 Modernised: the course only names pipes; this example is written for it.
 """
 from multiprocessing import Process, Pipe

@@ -12,6 +12,8 @@ Watch:
 - Threads start fast: lary is eating is often printed before 主, the opposite of processes.
 - Both threads live in the same process; each sleeps 1-3 s, prints eating end, and then the process ends. [state exited]
 
+改写: 课程的两个程序合并成一个：先开启两个线程，再打印一次“主”；子类方式的线程改名为 egon（课程里两个都叫 lary），好把两者区分开。
+
 Modernised: the course's two programs are merged into one that starts both threads and then prints 主 once; the subclass thread is named egon (the course names both lary) so the two can be told apart.
 """
 from threading import Thread

@@ -12,7 +12,9 @@ Watch:
 - .name reads and sets a thread's name; current_thread() returns whichever thread calls it. [stdout current_thread().name = 线程1]
 - enumerate() lists the running threads and active_count() is its length: 3, then 2, then 1. [stdout active_count(): 1]
 
-Modernised: isAlive/getName/setName/currentThread/activeCount are gone or deprecated: is_alive(), .name, current_thread() and active_count() are used; the course only lists the methods, this example is written for it.
+改写: isAlive()、getName()、setName()、currentThread()、activeCount() 已被移除或弃用，这里用 is_alive()、.name、current_thread() 和 active_count()；课程只列出了这些方法，这个例子是专门为它写的。
+
+Modernised: isAlive(), getName(), setName(), currentThread() and activeCount() are gone or deprecated: is_alive(), .name, current_thread() and active_count() are used; the course only lists the methods, this example is written for it.
 """
 import threading
 from threading import Thread, current_thread

@@ -12,6 +12,8 @@ Watch:
 - The main thread prints 主线程 at once, then True (the daemon thread is still alive). [stdout True]
 - Once the main thread ends there is no non-daemon thread left, so the process exits: egon say hello is never printed. [state exited]
 
+改写: t.setDaemon(True)（Python 3.10 起弃用）改成 t.daemon = True。
+
 Modernised: t.setDaemon(True) (deprecated since Python 3.10) became t.daemon = True.
 """
 from threading import Thread

@@ -1,4 +1,4 @@
-"""死锁：科学家吃面 | Deadlock: scientists eating noodles, two locks taken in opposite order
+"""死锁：科学家吃面，两把锁按相反的顺序拿 | Deadlock: scientists eating noodles, two locks taken in opposite order
 
 Course: 并发编程之多线程 · 死锁与递归锁 | Multithreading · deadlock and the recursive lock
 
@@ -15,6 +15,8 @@ Watch:
 - One thread holds the fork and waits for the noodles, another holds the noodles and waits for the fork: neither lets go, and the program hangs for ever. [deadlock]
 - contui freezes the run the moment the cycle forms; the banner says who holds what and waits for what. Press s to end it. [deadlock]
 - A daemon watchdog thread ends the hung program after 10 s of scenario time (its clock stands still while contui holds the run frozen).
+
+改写: 增加了一个守护线程“看门狗”：程序按设计会卡住，有了它，不用 contui 运行时也会结束（10 秒后说明原因，以退出码 1 退出）；其余都是课程的代码。
 
 Modernised: added: a daemon watchdog thread, so that the program, which hangs by design, also ends when run without contui (after 10 s it says so and exits with code 1); the rest is the course's code.
 """

@@ -16,11 +16,14 @@ Watch:
 - contui sees the locks of every process: the moment the cycle forms it freezes the run, and the banner names what each process holds and waits for. [deadlock]
 - A daemon watchdog thread of the main process ends the hung run after 10 s of scenario time: it terminates both children and exits (its clock stands still while contui holds the run frozen).
 
+改写: 新增：课程里两把互斥锁的死锁，换成进程：锁作为参数传给子进程（进程之间不共享全局变量），主进程 join 它们；程序按设计会卡住，所以主进程的守护线程“看门狗”在 10 秒后 terminate 两个子进程，以退出码 1 退出，不用 contui 运行时也是如此。
+
 Modernised: added: the course's two-mutex deadlock, with processes: the locks are passed to the children as arguments (processes share no globals), and main joins them; it hangs by design, so a daemon watchdog thread of the main process terminates the children and exits with code 1 after 10 s, also when run without contui.
 """
 from multiprocessing import Process, Lock, active_children
-from threading import Thread
+from threading import Event, Thread
 import os
+import sys
 import time
 
 
@@ -47,10 +50,13 @@ def task2(mutex_a, mutex_b):
 def watchdog(seconds):
     time.sleep(seconds)
     print('看门狗：%s 秒了子进程还没结束，死锁了，结束它们' % seconds)
+    gave_up.set()  # before the terminate: the main thread's joins then return, and it must exit with 1 too
     for p in active_children():
-        p.terminate()  # no join: the main thread's own join would return first, and it would exit with 0
+        p.terminate()
     os._exit(1)
 
+
+gave_up = Event()  # set by the watchdog
 
 if __name__ == '__main__':
     Thread(target=watchdog, args=(10,), daemon=True).start()
@@ -62,3 +68,5 @@ if __name__ == '__main__':
     p2.start()
     p1.join()
     p2.join()
+    if gave_up.is_set():
+        sys.exit(1)

@@ -14,6 +14,8 @@ Watch:
 - Until the count is back to 0 no other thread gets it: one thread eats, then the next, so nobody waits for a lock held by someone who waits. [lock.wait]
 - All six eaters eat and the program ends; contui's lock pane shows the owner and how deep it holds the lock. [state exited]
 
+改写: 无：就是课程自己的解决办法，原样照搬。
+
 Modernised: none: the course's fix, as it is.
 """
 from threading import Thread, RLock

@@ -1,4 +1,4 @@
-"""定时器 | threading.Timer: run a function after a delay, or cancel it first
+"""定时器：延时执行一个函数，或者在那之前取消它 | threading.Timer: run a function after a delay, or cancel it first
 
 Course: 并发编程之多线程 · 定时器 | Multithreading · timer
 
@@ -13,6 +13,8 @@ Watch:
 - The main thread does not wait for the timer: right after start() it prints 主线程 继续干活 (main goes on working). [stdout 主线程 继续干活]
 - A second timer, Timer(3, hello, args=('alex',)), is cancel()ed before its 3 s are up: its thread ends, and hello('alex') never runs. [stdout 取消了 alex 的定时器]
 - Timer is a subclass of Thread, and each timer is a thread of its own: hello prints the thread it runs in, Thread-1, not MainThread. [stdout 在 Thread-1 里执行]
+
+改写: 增加的部分：hello 接收一个名字（args=('egon',)），并打印它所在的线程；第二个定时器，主线程在打印和 sleep(2) 之后把它 cancel() 掉。
 
 Modernised: added: hello takes a name (args=('egon',)) and prints the thread it runs in; a second timer, which the main thread cancel()s after its print and a sleep(2).
 """

@@ -1,4 +1,4 @@
-"""线程池 | The thread pool: ThreadPoolExecutor, submit with a callback, and map
+"""线程池：ThreadPoolExecutor、带回调的 submit 和 map | The thread pool: ThreadPoolExecutor, submit with a callback, and map
 
 Course: 并发编程之多线程 · 进程池与线程池 | Multithreading · process pools and thread pools
 
@@ -13,6 +13,8 @@ Watch:
 - It is used exactly like the process pool, only the class name changes: submit returns a future, add_done_callback(parse) has parse called as soon as that task is done. [stdout 回调 拿到结果]
 - A thread pool's callback usually runs in the very thread that did the task (the name it prints is a pool thread's); a process pool's runs in the main process.
 - map replaces for + submit: its results come in the order the tasks were submitted, 0 1 4 9 ... 64. [stdout map 结果 64]
+
+改写: current_thread().getName() 改成 .name；睡眠时间缩短了（random.randint(1, 3) / 5 秒，而不是 1-3 秒），让程序几秒内结束；回调打印它在哪个线程里运行和结果，而不是解析网页；map 的结果也打印出来（课程把它们丢掉了）。
 
 Modernised: current_thread().getName() became .name; the sleeps are shorter (random.randint(1, 3) / 5 s, not 1-3 s) so that the program ends within a few seconds; the callback prints which thread runs it and the result instead of parsing a web page, and map's results are printed (the course discards them).
 """

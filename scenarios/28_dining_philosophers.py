@@ -1,4 +1,4 @@
-"""哲学家就餐 | Dining philosophers: five forks, left one first, and sometimes a deadlock
+"""哲学家就餐：五把叉子，先拿左手的，有时会死锁 | Dining philosophers: five forks, left one first, and sometimes a deadlock
 
 Course: 并发编程之多线程 · 死锁与递归锁 | Multithreading · deadlock and the recursive lock
 
@@ -15,6 +15,8 @@ Watch:
 - Sometimes all 5 pick up their left fork within those 0.3 s: each then waits for the right one, which is in the left hand of the neighbour on the right. The 5 threads make a ring, none lets go, and the program hangs.
 - contui freezes the run the moment the ring closes; the banner says which fork (fork0 ... fork4) each holds and which it waits for. Press s to end it. A seed makes it the same every time: contui run dining_philosophers 139441 deadlocks every time.
 - A daemon watchdog thread ends the hung program after 10 s of scenario time (its clock stands still while contui holds the run frozen).
+
+改写: 新增：课程的死锁，换成五把锁围成一个环（经典的哲学家就餐问题）。思考时间来自 random.Random(seed)，由主线程在任何哲学家开始之前全部抽好，种子取自 sys.argv[1]（不给则每次运行都不同）；种子 139441 让五个人第一次的思考时间彼此相差不到 0.06 秒，远小于每人在两把叉子之间停的 0.3 秒，所以五个人都在有人去拿右手的叉子之前拿起了左手的叉子：每次都死锁。守护线程“看门狗”在 10 秒后以退出码 1 退出，这样卡住的运行不用 contui 也会结束。
 
 Modernised: added: the course's deadlock with five locks in a ring (the classic dining philosophers). The think times come from random.Random(seed), all drawn by the main thread before any philosopher starts, the seed from sys.argv[1] (none: different every run); seed 139441 has all five first think times within 0.06 s of each other, well inside the 0.3 s each waits between its two forks, so all five hold their left fork before any asks for its right one: a deadlock every time. A daemon watchdog thread exits with code 1 after 10 s, so that a hung run also ends without contui.
 """

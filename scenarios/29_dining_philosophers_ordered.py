@@ -14,6 +14,8 @@ Watch:
 - With one fixed order for the locks the waits can never close into a ring: lary and egon race for fork0, the one who loses holds nothing, and someone always has both forks, eats and puts them down. [stdout 碗面]
 - Even with the seed that makes the previous example deadlock every time (contui run dining_philosophers_ordered 139441) everyone eats and the program ends. [stdout 大家都吃饱了]
 
+改写: 新增：哲学家就餐死锁的经典解法，按资源的固定顺序加锁（课程自己的解法是递归锁）；和 28_dining_philosophers.py 是同一个程序（sys.argv[1] 给同一个种子，思考时间也相同），只是两把叉子按编号顺序拿，而且没有看门狗，因为它不会卡住。
+
 Modernised: added: the classic fix for the dining philosophers' deadlock, resource ordering (the course's own fix is the recursive lock); the same program as 28_dining_philosophers.py (the same seed in sys.argv[1] gives the same think times) with the two forks taken in order and no watchdog, since it cannot hang.
 """
 from threading import Thread, Lock

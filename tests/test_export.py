@@ -141,11 +141,14 @@ def test_producer_consumer_has_one_flow_per_item_put_and_got(tmp_path: Path) -> 
         get = next(s for s in track if s[2].startswith("get ") and s[0] < finish["ts"] < s[1])
         around = [s for s in track if s[0] <= get[0] and get[1] <= s[1] and s != get]
         assert [s[2] for s in around] == ["running"]
-    # First in, first out: the first 'peach0' (Process-2's) went to the first getter (Process-4).
+    # First in, first out: the first item put (Process-2's peach0) went to whichever consumer got first.
     first = min(pairs.values(), key=lambda pair: pair["s"]["ts"])
     names = named(trace, "process_name")
+    first_put = next(e for e in events if e.kind == "queue.put")
+    first_get = next(e for e in events if e.kind == "queue.get")
     assert names[(first["s"]["pid"], 0)]["name"].startswith("Process-2")
-    assert names[(first["f"]["pid"], 0)]["name"].startswith("Process-4")
+    assert threads[(first["s"]["pid"], first["s"]["tid"])] == (first_put.pid, first_put.tid)
+    assert threads[(first["f"]["pid"], first["f"]["tid"])] == (first_get.pid, first_get.tid)
 
 
 def test_thread_slices_say_what_a_thread_is_blocked_on(tmp_path: Path) -> None:
@@ -164,7 +167,12 @@ def test_thread_slices_say_what_a_thread_is_blocked_on(tmp_path: Path) -> None:
 def test_a_queue_counts_its_items(tmp_path: Path) -> None:
     trace = export("producer_consumer.jsonl", tmp_path)
     depth = [e["args"]["items"] for e in of(trace, "C") if e["name"] == "q (JoinableQueue)"]
-    assert depth[0] == 0 and max(depth) == 2 and depth[-1] == 0
+    # As deep as the recording's puts ran ahead of its gets.
+    ahead, most = 0, 0
+    for e in recorded("producer_consumer.jsonl"):
+        ahead += (e.kind == "queue.put") - (e.kind == "queue.get")
+        most = max(most, ahead)
+    assert depth[0] == 0 and max(depth) == most > 0 and depth[-1] == 0
 
 
 def test_a_release_flows_to_the_acquire_it_let_through(tmp_path: Path) -> None:
@@ -173,7 +181,7 @@ def test_a_release_flows_to_the_acquire_it_let_through(tmp_path: Path) -> None:
     waited = {(e.pid, e.tid) for e in events if e.kind == "lock.wait"}
     released = {(e.pid, e.tid) for e in events if e.kind == "lock.release"}
     pairs = flow_pairs(trace, "lock")
-    assert len(pairs) == len(waited) == 4  # every waiter got the lock from someone's release
+    assert len(pairs) == len(waited) > 0  # every waiter got the lock from someone's release
     threads = native(trace)
     assert {threads[(p["f"]["pid"], p["f"]["tid"])] for p in pairs.values()} == waited
     assert all(threads[(p["s"]["pid"], p["s"]["tid"])] in released for p in pairs.values())
@@ -205,23 +213,30 @@ def instants(trace: dict[str, Any]) -> list[tuple[str, str, str]]:
     return [(e["s"], processes[(e["pid"], 0)]["name"], e["name"]) for e in of(trace, "i")]
 
 
+def pid_of(seen: list[tuple[str, str, str]], name: str) -> int:
+    """The pid of the process called ``name`` among the instants' places (``Process-3 [7657]``)."""
+    return next(int(where.rpartition("[")[2].rstrip("]")) for _, where, _ in seen if where.startswith(f"{name} ["))
+
+
 def test_signals_terminations_and_daemon_kills_are_instants(tmp_path: Path) -> None:
     seen = instants(export("producer_consumer.jsonl", tmp_path))
     for child in ("Process-3", "Process-4"):
         assert any(s == "t" and where.startswith("MainProcess") and what.startswith(f"daemon kill: {child}")
                    for s, where, what in seen)
         assert any(s == "p" and where.startswith(child) and what.startswith("daemon killed") for s, where, what in seen)
-        assert ("t", "MainProcess [7651]", f"SIGTERM to {child}[{7654 + int(child[-1])}]") in seen
+        sent = f"SIGTERM to {child}[{pid_of(seen, child)}]"
+        assert any(s == "t" and where.startswith("MainProcess [") and what == sent for s, where, what in seen)
         assert any(s == "p" and where.startswith(child) and what == "reaped by its parent: killed by SIGTERM"
                    for s, where, what in seen)
     called = instants(export("process_attributes.jsonl", tmp_path))
-    assert ("t", "MainProcess [7635]", "terminate 进程1[7639] (SIGTERM)") in called  # terminate(): a call
-    assert ("p", "进程1 [7639]", "terminated by MainProcess[7635] (SIGTERM)") in called
+    main, child = pid_of(called, "MainProcess"), pid_of(called, "进程1")
+    assert ("t", f"MainProcess [{main}]", f"terminate 进程1[{child}] (SIGTERM)") in called  # terminate(): a call
+    assert ("p", f"进程1 [{child}]", f"terminated by MainProcess[{main}] (SIGTERM)") in called
 
 
 def test_a_zombie_is_a_slice_until_its_reap(tmp_path: Path) -> None:
     trace = export("zombie.jsonl", tmp_path)
-    child = next(pid for (pid, _), args in named(trace, "process_name").items() if args["name"] == "Process-1 [7695]")
+    child = next(pid for (pid, _), args in named(trace, "process_name").items() if args["name"].startswith("Process-1 ["))
     zombie = [s for (pid, _), track in slices(trace).items() if pid == child for s in track if s[2] == "zombie"]
     reaped = [e for e in of(trace, "i") if e["pid"] == child and e["name"] == "reaped by its parent: code 0"]
     assert len(zombie) == 1 and len(reaped) == 1 and reaped[0]["s"] == "p"

@@ -25,13 +25,17 @@ PARTS: tuple[tuple[int, str, str], ...] = (
 _FILE = re.compile(r"^(\d{2})_([a-z0-9_]+)\.py$")
 # A module docstring as the first thing in the file (comments and blank lines may come before it).
 _LEADING_DOC = re.compile(r'\A(?:\s*#[^\n]*\n)*\s*("""|\'\'\')(.*?)\1', re.DOTALL)
+# The note on what was changed from the course's code, in English or in Chinese (either colon, ASCII or full-width).
+_NOTE = re.compile(r"^(Modernised|改写)\s*[:：]")
 
 
 class Scenario(namedtuple("Scenario", ("id", "number", "path", "title_zh", "title_en", "course", "watch_zh",
-                                       "watch_en", "modernised"), defaults=("", "", "", (), (), ""))):
+                                       "watch_en", "modernised", "modernised_zh"),
+                          defaults=("", "", "", (), (), "", ""))):
     """One example of the course: ``id`` (str) is stable (the file name without its number), ``number`` (int) its
     place, ``path`` (Path) its file; the rest, from its docstring: ``title_zh``, ``title_en``, ``course`` (str),
-    ``watch_zh``, ``watch_en`` (tuple[str, ...]: the bullets), ``modernised`` (str)."""
+    ``watch_zh``, ``watch_en`` (tuple[str, ...]: the bullets), ``modernised`` and ``modernised_zh`` (str: what was
+    changed from the course's code, in English and in Chinese)."""
 
     __slots__ = ()
 
@@ -49,7 +53,8 @@ class Scenario(namedtuple("Scenario", ("id", "number", "path", "title_zh", "titl
 
 
 def parse_docstring(doc: str) -> dict[str, object]:
-    """Split a scenario docstring (title line, ``Course:``, ``看点:``/``Watch:`` bullets, ``Modernised:``)."""
+    """Split a scenario docstring: title line, ``Course:``, ``看点:``/``Watch:`` bullets, ``改写:``/``Modernised:``
+    notes."""
     lines = doc.strip().splitlines()
     out: dict[str, object] = {"watch_zh": [], "watch_en": []}
     if lines:
@@ -58,11 +63,12 @@ def parse_docstring(doc: str) -> dict[str, object]:
     section = None
     for line in lines[1:]:
         stripped = line.strip()
+        note = _NOTE.match(stripped)
         if stripped.startswith("Course:"):
             out["course"] = stripped.removeprefix("Course:").strip()
-        elif stripped.startswith("Modernised:"):
-            out["modernised"] = stripped.removeprefix("Modernised:").strip()
-            section = "modernised"
+        elif note is not None:
+            section = "modernised_zh" if note.group(1) == "改写" else "modernised"
+            out[section] = stripped[note.end():].strip()
         elif stripped in ("看点:", "看点："):
             section = "watch_zh"
         elif stripped == "Watch:":
@@ -70,10 +76,22 @@ def parse_docstring(doc: str) -> dict[str, object]:
         elif stripped.startswith("- ") and section in ("watch_zh", "watch_en"):
             out[section].append(stripped[2:].strip())  # type: ignore[union-attr]
         elif stripped and section in ("watch_zh", "watch_en") and out[section]:
-            out[section][-1] += " " + stripped  # type: ignore[index]
-        elif stripped and section == "modernised":
-            out["modernised"] = f"{out['modernised']} {stripped}".strip()
+            out[section][-1] = _joined(out[section][-1], stripped)  # type: ignore[index]
+        elif stripped and section in ("modernised", "modernised_zh"):
+            out[section] = _joined(str(out[section]), stripped)
     return out
+
+
+def _joined(text: str, more: str) -> str:
+    """A paragraph's next line added to it: after a space, or after nothing between two Chinese characters."""
+    if not text:
+        return more
+    return text + ("" if _wide(text[-1]) and _wide(more[0]) else " ") + more
+
+
+def _wide(char: str) -> bool:
+    """A Chinese character or full-width punctuation (the CJK blocks start at U+2E80): no space goes next to it."""
+    return char >= "\u2e80"
 
 
 def module_docstring(source: str) -> str:
@@ -101,6 +119,7 @@ def load_scenario(path: Path) -> Scenario:
         watch_zh=tuple(info["watch_zh"]),  # type: ignore[arg-type]
         watch_en=tuple(info["watch_en"]),  # type: ignore[arg-type]
         modernised=str(info.get("modernised", "")),
+        modernised_zh=str(info.get("modernised_zh", "")),
     )
 
 

@@ -17,13 +17,14 @@ from tui.engine.catalog import Target
 from tui.engine.model import Model
 from tui.engine.watchpoints import seen, split_tag
 from tui.widgets.wrapping import wrap
+from tui.words import said
 
 
 @dataclass(frozen=True)
 class Paragraph:
     text: str
     style: str = ""
-    prefix: str = ""  # a bullet ("• ", wrapped lines hang under the text) or a label ("Modernised: ")
+    prefix: str = ""  # a bullet ("• ", wrapped lines hang under the text) or a label ("Modernised: ", "改写：")
     prefix_style: str = "bold"
     hang: bool = False
     tag: str | None = None  # a Watch bullet's: what lights it (tui/engine/watchpoints.py)
@@ -58,9 +59,11 @@ def paragraphs(target: Target | None, lang: str) -> list[Paragraph]:
     tags = watch_tags(scenario.watch_en, scenario.watch_zh)
     out += [Paragraph(split_tag(line)[0], prefix="• ", hang=True, tag=tags[i] if i < len(tags) else None)
             for i, line in enumerate(bullets)]
-    if scenario.modernised:
-        out += [Paragraph(""), Paragraph(scenario.modernised, "italic", prefix="Modernised: ",
-                                         prefix_style="bold italic")]
+    # What was changed from the course's code: in Chinese when there is a Chinese note, else the English one.
+    note, label = ((scenario.modernised_zh, "改写：") if zh and scenario.modernised_zh
+                   else (scenario.modernised, "Modernised: "))
+    if note:
+        out += [Paragraph(""), Paragraph(note, "italic", prefix=label, prefix_style="bold italic")]
     return out
 
 
@@ -126,7 +129,7 @@ class NarrationPane(VerticalScroll):
         return "\n".join(p.prefix + p.text for p in self._paragraphs)
 
     def show(self, target: Target | None, lang: str) -> None:
-        self.border_title = "看点 · Narration" if lang == "zh" else "Narration"
+        self.border_title = said("Narration", lang)
         self.border_subtitle = "中文" if lang == "zh" else "English"
         self._paragraphs = paragraphs(target, lang)
         self._lit, self._lit_in = frozenset(), None
