@@ -54,6 +54,7 @@ async def test_a_run_in_the_app_is_listed_by_contui_runs_and_replays_with_the_sa
         await pilot.press("enter")
         await wait_for(pilot, lambda: run_ended(app), what="the run to end")
         await wait_for(pilot, lambda: "EXITED" in pane_text(app, "status"), what="the end to be shown")
+        await wait_for(pilot, lambda: app.main_column_fits, what="the panes sized to the end")
         await pilot.pause()
         live = {pane: pane_text(app, pane) for pane in PANES}
     listed = runs_text().splitlines()
@@ -63,6 +64,7 @@ async def test_a_run_in_the_app_is_listed_by_contui_runs_and_replays_with_the_sa
     replay = ContuiApp(session=ReplaySession(find_recording("1", home)))
     async with replay.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: replay.updates >= 1 or "REPLAY" in pane_text(replay, "status"))
+        await wait_for(pilot, lambda: replay.main_column_fits, what="the panes sized to the replay")
         await pilot.pause()
         assert "REPLAY" in pane_text(replay, "status")
         shown = {pane: pane_text(replay, pane) for pane in PANES}

@@ -62,6 +62,7 @@ class CountingPane:
 
     PART: ClassVar[Part] = Part.LOCKS
     projector = False
+    lang = "en"
 
     def __init__(self, follows_clock: bool) -> None:
         self.follows_clock = follows_clock

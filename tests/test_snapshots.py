@@ -35,13 +35,16 @@ def replay_app(scenario: str, until: float | None = None, **kwargs: object) -> C
 
 
 async def settled(pilot: Pilot) -> None:
-    """Wait (with a deadline) until the worker's first update has been drawn."""
+    """Wait (with a deadline) until the worker's first update has been drawn, with the panes sized to it."""
     app = pilot.app
     assert isinstance(app, ContuiApp)
     deadline = time.monotonic() + 10
     while app.updates < 1 and time.monotonic() < deadline:
         await pilot.pause(0.02)
     assert app.updates >= 1, "the app never handled an update"
+    while not app.main_column_fits and time.monotonic() < deadline:
+        await pilot.pause(0.02)
+    assert app.main_column_fits, "the panes never took the heights their content asks for"
     await pilot.pause()
 
 

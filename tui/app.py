@@ -31,7 +31,7 @@ from tui.engine.model import Model, Part
 from tui.engine.replay import ReplaySession
 from tui.engine.runs import runs_folder
 from tui.engine.session import Session, next_speed
-from tui.layout import MIN_HEIGHT, MIN_WIDTH, PANES, Needs, default_panes, needs, tree_height, visible_panes
+from tui.layout import MIN_HEIGHT, MIN_WIDTH, PANES, Needs, default_panes, main_column, needs, visible_panes
 from tui.messages import RunUpdated
 from tui.pump import Pump
 from tui.status import (Action, Phase, RunState, StatusInfo, held_lines, highlighted_thread, phase_of,
@@ -61,6 +61,7 @@ RUN_GROUP = "run"  # start, stop and switch: a later one makes an earlier one th
 COLLECTION_AFTER_KEYS = 0.05  # s the scrub keys rest before garbage collection is let go on (_hold_collection)
 COLLECTION_HELD_AT_MOST = 1.0  # s it is held at most, while they never rest
 STEP_PATIENCE = 2.0  # s a step waits for the thread let go before to take its go, before it is dropped
+FIT_PASSES = 3  # layouts the main column's heights may take to settle (see ContuiApp._fit_main_column)
 
 
 class ControlError(Exception):
@@ -110,7 +111,7 @@ def _bindings() -> list[Binding]:
                         "note says where it was written"),
         Binding("E", "save_svg", "save screen", id="save-svg", key_display="E", show=False, priority=True,
                 tooltip="save the screen as an SVG picture (Textual's screenshot); a note says where"),
-        Binding("l", "toggle_lang", "中/EN", id="lang", priority=True, tooltip="narration in Chinese / English"),
+        Binding("l", "toggle_lang", "中/EN", id="lang", priority=True, tooltip="the whole screen in Chinese / English"),
         Binding("L", "toggle_legend", "legend", id="legend", key_display="L", priority=True,
                 tooltip="what each state's letter and colour mean (shown at first in projector mode)"),
         Binding("b", "toggle_light", "light/dark", id="light", priority=True,
@@ -215,6 +216,7 @@ class ContuiApp(App[int]):
         self._frozen_wanted = False
         self._deadlock_seen: tuple[int, int] = (0, 0)  # (the live model, its deadlocks) the run was frozen at
         self._tree_rows_at: tuple[tuple[int, int], int] = ((0, -1), 0)  # ((model, its processes' version), rows)
+        self._tree_rows_now = 0  # the tree's rows for the model shown
         self.highlighted: int | None = None  # step mode: the held thread (tid) a step lets go; None: held longest
         # Looking back: the recorded run the panes show at a cursor (a replay is one from the start; a finished or
         # frozen live run gets one at the first scrub key, read from its recording).
@@ -269,17 +271,17 @@ class ContuiApp(App[int]):
         yield self.deadlock_banner
         with Horizontal(id="body"):
             with self.side_column:
-                yield self.picker
+                yield self.picker.data_bind(ContuiApp.lang)
                 yield self.narration_pane
-                yield self.code_pane
+                yield self.code_pane.data_bind(ContuiApp.lang)
             with self.main_column:
-                yield self.tree_pane.data_bind(ContuiApp.projector)
+                yield self.tree_pane.data_bind(ContuiApp.projector, ContuiApp.lang)
                 with self.sync_row:
-                    yield self.locks_pane.data_bind(ContuiApp.projector)
-                    yield self.queues_pane.data_bind(ContuiApp.projector)
-                yield self.output_pane.data_bind(ContuiApp.projector)
-                yield self.timeline_pane.data_bind(ContuiApp.projector)
-        yield self.stdin_line
+                    yield self.locks_pane.data_bind(ContuiApp.projector, ContuiApp.lang)
+                    yield self.queues_pane.data_bind(ContuiApp.projector, ContuiApp.lang)
+                yield self.output_pane.data_bind(ContuiApp.projector, ContuiApp.lang)
+                yield self.timeline_pane.data_bind(ContuiApp.projector, ContuiApp.lang)
+        yield self.stdin_line.data_bind(ContuiApp.lang)
         self.legend = Legend(id="legend")
         yield self.legend.data_bind(ContuiApp.lang, ContuiApp.projector)
         yield self.too_small_note
@@ -352,12 +354,15 @@ class ContuiApp(App[int]):
         self.screen.set_class(projector, "-projector")
 
     def watch_lang(self, lang: str) -> None:
-        """Every pane's title in the language (the narration's says both)."""
+        """Every pane's title in the language (the narration sets its own, with the text it shows)."""
         if not self.is_mounted:
             return
         for pane in PANES:
             if pane.id != "narration":
                 self.panes[pane.id].border_title = said(pane.title, lang)
+        # Every pane says its words again, once the panes' own ``lang`` (bound above) has changed too.
+        self._feeder.forget()
+        self.call_later(self.refresh_panes)
 
     def watch_light(self, light: bool) -> None:
         self.theme = theme_for(self.projector, light)
@@ -434,14 +439,42 @@ class ContuiApp(App[int]):
                 self.picker.mark_loaded(self._loaded_index(), picker_word(info))
                 # Picked and not run yet: the narration is what the class reads, so it takes the code's share.
                 self.screen.set_class(info.phase is Phase.READY, "-ready")
-            wanted = tree_height(tree_rows, self.size.height)
-            if self.tree_pane.styles.height is None or self.tree_pane.styles.height.value != wanted:
-                self.tree_pane.styles.height = wanted  # every process in view while they fit (see tree_height)
+            self._tree_rows_now = tree_rows
+            self._fit_main_column()
             if has != self._model_has:
                 self._model_has = has
                 self._apply_layout()
             else:
                 self._update_stdin_line()
+
+    def _main_column_wants(self) -> list[tuple[Widget, int]]:
+        """Each sized pane of the main column and the height it should have now (see tui/layout.py's main_column)."""
+        shown = self.shown_panes
+        sync = [pane for pane in (self.locks_pane, self.queues_pane) if pane.id in shown]
+        heights = main_column(self.main_column.size.height or self.size.height, self._tree_rows_now,
+                              self.timeline_pane.virtual_size.height if "timeline" in shown else None,
+                              max(pane.rows_wanted() for pane in sync) if sync else None)
+        return [(widget, wanted) for widget, wanted in ((self.tree_pane, heights.tree),
+                                                        (self.timeline_pane, heights.timeline),
+                                                        (self.sync_row, heights.sync)) if wanted is not None]
+
+    @property
+    def main_column_fits(self) -> bool:
+        """Every pane of the main column has the height its content asks for (tests wait for it)."""
+        return all(widget.styles.height is not None and widget.styles.height.value == wanted
+                   for widget, wanted in self._main_column_wants())
+
+    def _fit_main_column(self, passes: int = FIT_PASSES) -> None:
+        """Size the main column's panes to what they hold, and look again after the layout this causes (a pane's
+        width, and so its cards' rows, is known only once it has been laid out), a few ``passes`` at most: a
+        scrollbar that comes and goes with the height must not make it go on for ever."""
+        changed = False
+        for widget, wanted in self._main_column_wants():
+            if widget.styles.height is None or widget.styles.height.value != wanted:
+                widget.styles.height = wanted
+                changed = True
+        if changed and passes > 1:
+            self.call_after_refresh(self._fit_main_column, passes - 1)
 
     def _show_status(self) -> None:
         """Show the newest status: a clock-only update deferred to the next frame must not bring back an older one
@@ -480,8 +513,9 @@ class ContuiApp(App[int]):
         if look is None or look.recorded is None:
             return ""
         recorded = look.recorded
-        return (f"{recorded.time_after(look.count) / 1e9:.1f} s of {recorded.duration / 1e9:.1f} s · "
-                f"event {look.count:,}/{recorded.count:,}")
+        return said("{} s of {} s · event {}/{}", self.lang).format(
+            f"{recorded.time_after(look.count) / 1e9:.1f}", f"{recorded.duration / 1e9:.1f}", f"{look.count:,}",
+            f"{recorded.count:,}")
 
     # -- the pump -------------------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="pump", name="pump")
@@ -568,7 +602,7 @@ class ContuiApp(App[int]):
                 line = self._stdin_lines.popleft()
                 if not (self.session.close_stdin() if line is None else self.session.send_line(line)):
                     self._stdin_lines.clear()
-                    raise ControlError("nothing is reading stdin: press Enter to start the run first")
+                    raise ControlError(said("nothing is reading stdin: press Enter to start the run first", self.lang))
 
     @on(Worker.StateChanged)
     def _on_worker_state(self, event: Worker.StateChanged) -> None:
@@ -587,7 +621,7 @@ class ContuiApp(App[int]):
 
     def _report(self, what: str, error: BaseException | None) -> None:
         message = str(error) if isinstance(error, ControlError) else f"{type(error).__name__}: {error}"
-        self.notify(message, title=f"contui: {what}", severity="error")
+        self.notify(message, title=f"contui: {said(what, self.lang)}", severity="error")
 
     def close_session(self) -> None:
         """End the run for good (quit, Ctrl+C, unmount): no process of it may outlive the app."""
@@ -715,7 +749,7 @@ class ContuiApp(App[int]):
             look = ReplaySession(RecordedRun(path, being_written=running), target=self.session.target)
         except Exception as exc:
             self.call_from_thread(self._moves_waiting.clear)
-            raise ControlError(f"cannot look back: {exc}") from None
+            raise ControlError(said("cannot look back: {}", self.lang).format(exc)) from None
         self.call_from_thread(self._looking, look)
 
     def _looking(self, look: ReplaySession) -> None:
@@ -743,17 +777,17 @@ class ContuiApp(App[int]):
     def action_export(self) -> None:
         path = self._recording_path()
         if path is None:
-            raise ControlError("nothing to export: run a scenario first")
+            raise ControlError(said("nothing to export: run a scenario first", self.lang))
         from tui.engine.export import export_recording
 
         out = _writable_here(path.parent) / (path.name.removesuffix(".jsonl") + ".trace.json")
         try:  # a run still going: what is recorded of it so far
             count = export_recording(path, out, being_written=self.look is None and self.session.running)
         except Exception as exc:
-            raise ControlError(f"cannot export {path.name}: {exc}") from None
-        self.call_from_thread(self.notify, f"{count:,} trace events written to {out}\n"
-                                           "open it in ui.perfetto.dev or chrome://tracing", title="contui: export",
-                              timeout=10)
+            raise ControlError(said("cannot export {}: {}", self.lang).format(path.name, exc)) from None
+        self.call_from_thread(self.notify, said("{} trace events written to {}\nopen it in ui.perfetto.dev or "
+                                                "chrome://tracing", self.lang).format(f"{count:,}", out),
+                              title=f"contui: {said('export', self.lang)}", timeout=10)
 
     def action_save_svg(self) -> None:
         folder = _writable_here(runs_folder())
@@ -761,9 +795,11 @@ class ContuiApp(App[int]):
             folder.mkdir(parents=True, exist_ok=True)
             written = self.save_screenshot(path=str(folder))
         except OSError as exc:
-            self.notify(f"cannot save the screen: {exc.strerror or exc}", title="contui: screen", severity="error")
+            self.notify(said("cannot save the screen: {}", self.lang).format(exc.strerror or exc),
+                        title=f"contui: {said('save screen', self.lang)}", severity="error")
             return
-        self.notify(f"the screen saved as {written}", title="contui: screen", timeout=10)
+        self.notify(said("the screen saved as {}", self.lang).format(written),
+                    title=f"contui: {said('save screen', self.lang)}", timeout=10)
 
     def action_pick_number(self, number: int) -> None:
         self.pick(number - 1)

@@ -59,13 +59,14 @@ class Needs:
 
 @lru_cache(maxsize=64)
 def _needs_of_source(source: str) -> Needs:
-    code = _strip_docstring(source)
+    code = strip_docstring(source)
     code = "\n".join(line.split("#", 1)[0] for line in code.splitlines())
     return Needs(bool(_LOCKS.search(code)), bool(_QUEUES.search(code)), bool(_STDIN.search(code)),
                  bool(_CARRIERS.search(code)))
 
 
-def _strip_docstring(source: str) -> str:
+def strip_docstring(source: str) -> str:
+    """The source without its module docstring (what the script says about itself is not what it does)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -118,13 +119,35 @@ def default_panes(uses: Needs, width: int, height: int, projector: bool) -> set[
 
 
 TREE_MIN = 6  # rows of the Processes pane, borders included, however few processes a run has
+TIMELINE_MIN = 5  # the Timeline's legend, axis and one lane
+SYNC_MIN = 3  # one line of the Sync and Queues cards ("no locks yet")
+OUTPUT_MIN = 4  # two lines of what the run prints
 
 
-def tree_height(rows: int, height: int) -> int:
-    """The Processes pane's height for a tree of ``rows`` rows on a screen ``height`` rows high: every row while it
-    fits in two fifths of the screen (at 40 rows, 14 rows: a run of 11 processes and their facts), else that much
-    (the tree scrolls); never under TREE_MIN. The panes below share what is left."""
-    return max(TREE_MIN, min(rows + 2, height * 2 // 5))
+@dataclass(frozen=True)
+class ColumnHeights:
+    """The main column's pane heights, borders included; None for a pane not shown. The Output pane takes the rest."""
+
+    tree: int
+    timeline: int | None
+    sync: int | None
+
+
+def main_column(height: int, tree_rows: int, timeline_rows: int | None, sync_rows: int | None) -> ColumnHeights:
+    """How the main column (``height`` rows) is shared, by what the class must see first: every process (the tree
+    takes all its rows while they fit in two fifths of the column, at 37 rows 14: a run of 11 processes and their
+    facts), then the Sync and Queues cards as tall as their content up to a quarter of the column (who holds a lock
+    and who waits for it is the lesson of the scenarios that have one), then one timeline lane per thread; the Output
+    pane keeps at least OUTPUT_MIN. ``*_rows`` are content rows, None for a hidden pane."""
+    tree = max(TREE_MIN, min(tree_rows + 2, height * 2 // 5))
+    left = height - tree - OUTPUT_MIN
+    timeline = sync = None
+    if sync_rows is not None:
+        sync = max(SYNC_MIN, min(sync_rows + 2, height // 4, left - (TIMELINE_MIN if timeline_rows is not None else 0)))
+        left -= sync
+    if timeline_rows is not None:
+        timeline = max(TIMELINE_MIN, min(timeline_rows + 2, left))
+    return ColumnHeights(tree, timeline, sync)
 
 
 def visible_panes(defaults: set[str], overrides: dict[str, bool]) -> set[str]:

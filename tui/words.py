@@ -15,6 +15,17 @@ ZH: dict[str, str] = {
     # panes
     "Scenarios": "场景", "Processes": "进程", "Sync": "同步", "Queues": "队列", "Output": "输出",
     "Timeline": "时间线", "Code": "代码", "Narration": "看点",
+    "start": "开始", "switch": "切换", "poll": "读取事件", "step mode": "单步模式",
+    # messages (templates: ``said(english, lang).format(...)``)
+    "{} s of {} s · event {}/{}": "{} s / {} s · 事件 {}/{}",
+    "nothing is reading stdin: press Enter to start the run first": "没有谁在读标准输入：先按 Enter 开始运行",
+    "cannot look back: {}": "无法回看：{}",
+    "nothing to export: run a scenario first": "没有可导出的：先运行一个场景",
+    "cannot export {}: {}": "无法导出 {}：{}",
+    "{} trace events written to {}\nopen it in ui.perfetto.dev or chrome://tracing":
+        "{} 个追踪事件已写入 {}\n用 ui.perfetto.dev 或 chrome://tracing 打开",
+    "cannot save the screen: {}": "无法保存屏幕：{}",
+    "the screen saved as {}": "屏幕已保存为 {}",
 }
 
 

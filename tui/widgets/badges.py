@@ -67,7 +67,7 @@ LOOKS: dict[str, StateLook] = {
     ORPHANED: StateLook("O", "↑", "orphaned", " ", "孤儿", "its parent is gone: the run's reaper adopted it",
                         "父进程已退出，被收养"),
 }
-UNKNOWN_LOOK = StateLook("?", "?", "unknown", "?")
+UNKNOWN_LOOK = StateLook("?", "?", "unknown", "?", "未知")
 WORD_STYLE = Style(bold=True)
 
 # Component classes: ``state--X`` is the badge (the state's colour behind a contrasting word), ``state-fg--X`` the
@@ -138,9 +138,11 @@ def badge(palette: Palette, state: str, projector: bool = False, *, failed: bool
     return text
 
 
-def deadlock_badge(palette: Palette, projector: bool = False) -> Text:
-    """` ✖ deadlock ` beside a thread or lock of the deadlock the banner names, in the blocked colours."""
-    return Text(" ✖ DEADLOCK " if projector else " ✖ deadlock ", style=palette.badge(State.BLOCKED) + Style(bold=True))
+def deadlock_badge(palette: Palette, projector: bool = False, *, lang: str = "en") -> Text:
+    """` ✖ deadlock ` (` ✖ 死锁 `) beside a thread or lock of the deadlock the banner names, in the blocked
+    colours."""
+    word = "死锁" if lang == "zh" else "DEADLOCK" if projector else "deadlock"
+    return Text(f" ✖ {word} ", style=palette.badge(State.BLOCKED) + Style(bold=True))
 
 
 def process_label(model: Model, pid: int | None) -> str:
@@ -152,118 +154,178 @@ def process_label(model: Model, pid: int | None) -> str:
     return f"[{pid}]"
 
 
-def thread_label(model: Model, pid: int, tid: int, *, always: bool = False) -> str:
+def thread_label(model: Model, pid: int, tid: int, *, always: bool = False, lang: str = "en") -> str:
     """`Process-1 [21049]`, with the thread's name when it is not the main thread (or ``always``)."""
     th = model.thread(pid, tid)
     base = process_label(model, pid)
     if th is None:
-        return base if (tid == pid and not always) else f"{base} thread {tid}"
+        return base if (tid == pid and not always) else f"{base} {'线程' if lang == 'zh' else 'thread'} {tid}"
     if th.tid == pid and not always:
         return base
     return f"{base} {model.thread_shown_name(th)}"
 
 
+# The words the model puts after a waited object's name (``a (Pipe end)``), in Chinese; Python's names stay.
+WAITED_KIND_ZH = {" (Pipe end)": " (Pipe 端)", " (manager)": " (Manager)"}
+
+
+def waited_object(model: Model, oid: str | None, lang: str = "en") -> str:
+    """`mutex (Lock)`, `a (Pipe end)`: what a thread waits on, as the script names it, in ``lang``."""
+    name = model.waited_object(oid)
+    if lang == "zh":
+        for english, chinese in WAITED_KIND_ZH.items():
+            if name.endswith(english):
+                return name.removesuffix(english) + chinese
+    return name
+
+
+def signal_said(number: int | None, lang: str = "en") -> str:
+    """`SIGTERM` in any language; `a signal`, `signal 64` (`信号`, `信号 64`) for one without a name."""
+    name = signal_name(number)
+    if lang != "zh":
+        return name
+    if number is None:
+        return "信号"
+    return name.replace("signal ", "信号 ")
+
+
 def state_detail(model: Model, state: State, *, blocked_on: str | None = None, joining: int | None = None,
-                 joining_kind: JoinKind | None = None, node: ProcessNode | None = None) -> str:
-    """What the state is about, in words: `on mutex (Lock)`, `for Process-2 [21013]`, `code 0`, `SIGTERM`."""
+                 joining_kind: JoinKind | None = None, node: ProcessNode | None = None, lang: str = "en") -> str:
+    """What the state is about, in words: `on mutex (Lock)`, `for Process-2 [21013]`, `code 0`, `by SIGTERM`
+    (`等待 mutex (Lock)`, `等待 Process-2 [21013] 结束`, `退出码 0`, `信号 SIGTERM`)."""
+    zh = lang == "zh"
     if state is State.BLOCKED:
-        return f"on {model.waited_object(blocked_on)}"
+        obj = waited_object(model, blocked_on, lang)
+        return f"等待 {obj}" if zh else f"on {obj}"
     if state is State.JOINING:
         if joining is None:
             return ""
         if joining_kind is JoinKind.THREAD:
+            name: str | int = joining
             for p in model.processes.values():
                 th = p.threads.get(joining)
                 if th is not None:
-                    return f"for thread {th.name}"
-            return f"for thread {joining}"
-        return f"for {process_label(model, joining)}"
+                    name = th.name
+                    break
+            return f"等待线程 {name} 结束" if zh else f"for thread {name}"
+        who = process_label(model, joining)
+        return f"等待 {who} 结束" if zh else f"for {who}"
     if node is None:
         return ""
     if state is State.EXITED:
-        return f"code {node.exit_code}" if node.exit_code is not None else ""
+        if node.exit_code is None:
+            return ""
+        return f"退出码 {node.exit_code}" if zh else f"code {node.exit_code}"
     if state in (State.TERMINATED, State.KILLED):
-        return f"by {signal_name(node.signal or node.terminate_signal)}"
+        sig = signal_said(node.signal or node.terminate_signal, lang)
+        if zh:  # `信号 SIGTERM`; one without a name is already `信号 64`
+            return sig if sig.startswith("信号") else f"信号 {sig}"
+        return f"by {sig}"
     if state is State.DAEMON_KILLED:
-        return "killed as a daemon at its parent's exit"
+        # Short: the badge's word already says a daemon was killed, and the label must fit an 80-column pane.
+        return "父进程结束时" if zh else "at its parent's exit"
     return ""
 
 
-def stopped_while(model: Model, th: ThreadNode) -> str:
+def stopped_while(model: Model, th: ThreadNode, *, lang: str = "en") -> str:
     """What a thread of a stopped process (frozen, or SIGSTOP) was waiting for when it stopped: a deadlock's threads
     stay frozen with what they wait for in view. Empty if it was not waiting."""
     if th.state in (State.BLOCKED, State.JOINING):
         detail = state_detail(model, th.state, blocked_on=th.blocked_on, joining=th.joining,
-                              joining_kind=th.joining_kind)
+                              joining_kind=th.joining_kind, lang=lang)
+        if lang == "zh":  # `T  已冻结 当时等待 mutex (Lock)`: the detail already says what it waited for
+            return f"当时{detail or look(th.state).word_zh}"
         return f"while {look(th.state).word} {detail}".rstrip()
     return ""
 
 
-def process_state_text(model: Model, p: ProcessNode, palette: Palette, projector: bool = False) -> Text:
-    """Badge + word + detail for a process, e.g. ` B  blocked on mutex (Lock)`."""
+def process_state_text(model: Model, p: ProcessNode, palette: Palette, projector: bool = False, *,
+                       lang: str = "en") -> Text:
+    """Badge + word + detail for a process, e.g. ` B  blocked on mutex (Lock)` (` B  阻塞 等待 mutex (Lock)`)."""
     state = p.state
     detail = state_detail(model, state, blocked_on=p.blocked_on, joining=p.joining, joining_kind=p.joining_kind,
-                          node=p)
+                          node=p, lang=lang)
     main = p.main_thread
     if state is State.STOPPED and main is not None and main.alive:
-        detail = stopped_while(model, main)
-    return _state_text(palette, state, detail, projector, failed=state is State.EXITED and bool(p.exit_code))
+        detail = stopped_while(model, main, lang=lang)
+    return _state_text(palette, state, detail, projector, failed=state is State.EXITED and bool(p.exit_code),
+                       lang=lang)
 
 
-# Blocking calls the tracer reports, as a student would call them.
-CALL_WORDS = {
-    "socket.accept": "in accept()", "socket.recv": "in recv()", "socket.recv_into": "in recv()",
-    "socket.recvfrom": "in recvfrom()", "socket.recvfrom_into": "in recvfrom()", "socket.connect": "in connect()",
-    "select.select": "in select()", "input": "in input()", "stdin.read": "reading stdin",
-    "Future.result": "in Future.result()", "AsyncResult.get": "in AsyncResult.get()",
-    "AsyncResult.wait": "in AsyncResult.wait()", "threading._shutdown": "at exit, waiting for its threads to end",
+# Blocking calls the tracer reports, as a student would call them: (English, Chinese).
+CALL_WORDS: dict[str, tuple[str, str]] = {
+    "socket.accept": ("in accept()", "在 accept() 中"), "socket.recv": ("in recv()", "在 recv() 中"),
+    "socket.recv_into": ("in recv()", "在 recv() 中"), "socket.recvfrom": ("in recvfrom()", "在 recvfrom() 中"),
+    "socket.recvfrom_into": ("in recvfrom()", "在 recvfrom() 中"),
+    "socket.connect": ("in connect()", "在 connect() 中"), "select.select": ("in select()", "在 select() 中"),
+    "input": ("in input()", "在 input() 中"), "stdin.read": ("reading stdin", "在读 stdin"),
+    "Future.result": ("in Future.result()", "在 Future.result() 中"),
+    "AsyncResult.get": ("in AsyncResult.get()", "在 AsyncResult.get() 中"),
+    "AsyncResult.wait": ("in AsyncResult.wait()", "在 AsyncResult.wait() 中"),
+    "threading._shutdown": ("at exit, waiting for its threads to end", "退出时等其他线程结束"),
 }
-# The kernel's wait channels (/proc/<pid>/task/<tid>/wchan) a class meets, in words; others are shown as they are.
-WCHAN_WORDS = {
-    "futex_wait_queue": "on a futex (a lock in C, or the GIL)", "futex_do_wait": "on a futex (a lock in C, or the GIL)",
-    "futex_wait_queue_me": "on a futex (a lock in C, or the GIL)", "inet_csk_accept": "in accept()",
-    "pipe_read": "reading a pipe", "anon_pipe_read": "reading a pipe", "pipe_wait": "on a pipe",
-    "do_select": "in select()", "do_sys_poll": "in poll()", "ep_poll": "in epoll()", "do_epoll_wait": "in epoll()",
-    "wait_woken": "reading a socket or terminal", "sk_wait_data": "reading a socket", "do_wait": "waiting for a child",
-    "hrtimer_nanosleep": "in a sleep", "do_nanosleep": "in a sleep", "n_tty_read": "reading the terminal",
+# The kernel's wait channels (/proc/<pid>/task/<tid>/wchan) a class meets, in words (English, Chinese); others are
+# shown as they are.
+_FUTEX = ("on a futex (a lock in C, or the GIL)", "等 futex（C 里的锁，或 GIL）")
+_PIPE_READ = ("reading a pipe", "在读管道")
+_SLEEP = ("in a sleep", "在睡眠中")
+_EPOLL = ("in epoll()", "在 epoll() 中")
+WCHAN_WORDS: dict[str, tuple[str, str]] = {
+    "futex_wait_queue": _FUTEX, "futex_do_wait": _FUTEX, "futex_wait_queue_me": _FUTEX,
+    "inet_csk_accept": ("in accept()", "在 accept() 中"), "pipe_read": _PIPE_READ, "anon_pipe_read": _PIPE_READ,
+    "pipe_wait": ("on a pipe", "等管道"), "do_select": ("in select()", "在 select() 中"),
+    "do_sys_poll": ("in poll()", "在 poll() 中"), "ep_poll": _EPOLL, "do_epoll_wait": _EPOLL,
+    "wait_woken": ("reading a socket or terminal", "在读套接字或终端"), "sk_wait_data": ("reading a socket", "在读套接字"),
+    "do_wait": ("waiting for a child", "等子进程"), "hrtimer_nanosleep": _SLEEP, "do_nanosleep": _SLEEP,
+    "n_tty_read": ("reading the terminal", "在读终端"),
 }
 
 
-def wait_detail(model: Model, th: ThreadNode) -> str:
+def wait_detail(model: Model, th: ThreadNode, *, lang: str = "en") -> str:
     """What a thread shown sleeping waits in: the call the tracer saw (with the task it waits for), else the
     kernel's wait channel."""
+    zh = lang == "zh"
     if th.waits_in is not None:
-        call = CALL_WORDS.get(th.waits_in, f"in {th.waits_in}")
+        words = CALL_WORDS.get(th.waits_in)
+        if words is None:
+            call = f"在 {th.waits_in} 中" if zh else f"in {th.waits_in}"
+        else:
+            call = words[zh]
         tasks = model.tasks_waited(th.waits_on)
         if len(tasks) == 1:
-            return f"{call} for {tasks[0].call}"
+            return f"{call}等 {tasks[0].call}" if zh else f"{call} for {tasks[0].call}"
         if tasks:
-            return f"{call} for {len(tasks)} tasks of a map"
+            return f"{call}等 map 的 {len(tasks)} 个任务" if zh else f"{call} for {len(tasks)} tasks of a map"
         return call
     if th.os_says_waiting and th.wchan:
-        return WCHAN_WORDS.get(th.wchan, f"(kernel: {th.wchan})")
+        words = WCHAN_WORDS.get(th.wchan)
+        if words is None:
+            return f"(内核: {th.wchan})" if zh else f"(kernel: {th.wchan})"
+        return words[zh]
     return ""
 
 
 def thread_state_text(model: Model, th: ThreadNode, palette: Palette, projector: bool = False,
-                      stopped: bool = False) -> Text:
+                      stopped: bool = False, *, lang: str = "en") -> Text:
     """Badge + word + detail for a thread; ``stopped``: its process is frozen (SIGSTOP), whatever it was doing."""
     if stopped and th.alive:
-        return _state_text(palette, State.STOPPED, stopped_while(model, th), projector)
+        return _state_text(palette, State.STOPPED, stopped_while(model, th, lang=lang), projector, lang=lang)
     state = th.shown_state
     if state is State.SLEEPING and th.state is State.RUNNING:
-        detail = wait_detail(model, th)
+        detail = wait_detail(model, th, lang=lang)
     else:
         detail = state_detail(model, state, blocked_on=th.blocked_on, joining=th.joining,
-                              joining_kind=th.joining_kind)
-    return _state_text(palette, state, detail, projector)
+                              joining_kind=th.joining_kind, lang=lang)
+    return _state_text(palette, state, detail, projector, lang=lang)
 
 
-def _state_text(palette: Palette, state: State, detail: str, projector: bool, failed: bool = False) -> Text:
+def _state_text(palette: Palette, state: State, detail: str, projector: bool, failed: bool = False,
+                lang: str = "en") -> Text:
     text = Text()
-    text.append_text(badge(palette, state, projector, failed=failed))
-    if not projector:
-        text.append(f" {look(state).word}", style=WORD_STYLE)
+    text.append_text(badge(palette, state, projector, failed=failed, lang=lang))
+    if not projector:  # the compact badge is a letter: the word follows it (the projector badge holds the word)
+        lk = look(state)
+        text.append(f" {lk.word_zh if lang == 'zh' and lk.word_zh else lk.word}", style=WORD_STYLE)
     if detail:
         text.append(f" {detail}")
     return text

@@ -1,10 +1,13 @@
 """A pane of text cards (one per synchronisation primitive, one per queue) that Rich lays out at the pane's own
 width, and the pieces cards are laid out with: words that flow onto the next line, and rows of a coloured chip
-(`owner`, `waiting`, `seats` ...) beside what it is about."""
+(`owner`, `waiting`, `seats` ...) beside what it is about. Cards speak English or Chinese (``lang``): each module
+says its Chinese beside its English, where the card is drawn; names the script chose and Python's names (``mutex``,
+``mp.Lock``, ``put()``) stay as they are in either."""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,60 +28,87 @@ from tui.widgets.badges import STATE_CLASSES, Painted, Palette
 
 DIM = Style(dim=True)
 NAME_STYLE = Style(bold=True)
-CardText = Callable[[Any, int, bool, Palette], Text]
+CardText = Callable[[Any, int, bool, Palette, str], Text]  # (view, width, projector, palette, lang)
 CARD_INDENT = 2  # rows sit this far in from the card's title
 MIN_HANG = 8  # narrower than this beside its indent, a body is left to the pane's own wrapping
 
 
-def flow(text: Text, parts: list[str], width: int, indent: int, style: Style = DIM) -> None:
-    """Append ``parts`` after ``text``'s last line, two spaces apart, starting a new indented line for a part that
+def pick(lang: str, en: str, zh: str) -> str:
+    """``zh`` when the pane speaks Chinese, else ``en``: the two written side by side where a card says them."""
+    return zh if lang == "zh" else en
+
+
+def pad(word: str, width: int) -> str:
+    """``word`` padded to ``width`` terminal cells: a Chinese character takes two, so ``str.ljust`` would not do."""
+    return word + " " * max(width - cell_len(word), 0)
+
+
+def line_width(text: Text) -> int:
+    """How many cells ``text``'s last line takes."""
+    return cell_len(text.plain[text.plain.rfind("\n") + 1:])
+
+
+def flow(text: Text, parts: list[str], width: int, indent: int, style: Style = DIM, gap: str = "  ") -> None:
+    """Append ``parts`` after ``text``'s last line, ``gap`` apart, starting a new indented line for a part that
     would not fit: words are never cut in the middle by the pane's wrapping, and a part too long for any line goes
     on under itself."""
-    line = text.plain[text.plain.rfind("\n") + 1:]
-    line_width = cell_len(line)
-    blank = not line.strip()  # nothing on this line yet: a part starts here, however long
+    used = line_width(text)
+    blank = not text.plain[text.plain.rfind("\n") + 1:].strip()  # nothing on this line yet: a part starts here
     for part in parts:
-        if not blank and line_width + 2 + len(part) > width:
+        if not blank and used + len(gap) + cell_len(part) > width:
             text.append("\n" + " " * indent)
-            line_width = indent
+            used = indent
         else:
-            text.append("  ", style=style)
-            line_width += 2
+            text.append(gap, style=style)
+            used += len(gap)
         blank = False
-        piece = hang(Text(part, style=style), width, line_width)
+        piece = hang(Text(part, style=style), width, used)
         text.append_text(piece)
         last = piece.plain.rsplit("\n", 1)
-        line_width = cell_len(last[-1]) if len(last) > 1 else line_width + cell_len(part)
+        used = cell_len(last[-1]) if len(last) > 1 else used + cell_len(part)
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
     """One row of a card: a chip (a coloured word; the same chip as the row before draws blank, so a group reads
-    as one) and its body. ``body`` is what must fit beside the chip; ``after`` may go on a line of its own."""
+    as one) and its body. ``body`` is what must fit beside the chip; ``after`` may go on a line of its own. A row
+    not ``measured`` (a note) does not widen the chip column's body: it wraps beside it instead."""
 
     chip: str
     chip_style: Style
     body: Text
     after: str = ""
+    measured: bool = True
 
 
 def card_title(title: str, kind: str, width: int, badge: Text | None = None) -> Text:
     """The card's first line: the primitive's name (and a badge, when it is in a deadlock), then its type (on the
     next line if it does not fit)."""
-    text = Text()
-    text.append(title, style=NAME_STYLE)
+    text = title_text(title, width)
     if badge is not None:
-        text.append(" ")
+        fits = line_width(text) + 1 + badge.cell_len <= width
+        text.append(" " if fits else "\n" + " " * CARD_INDENT)
         text.append_text(badge)
     flow(text, [kind], width, CARD_INDENT, Style())
     return text
+
+
+def title_text(title: str, width: int) -> Text:
+    """A card's name, bold; one too long for the line (a pipe is named by both its ends' names) wraps at words,
+    indented under itself."""
+    text = Text()  # the name's style on its span, not the whole text's: what is appended after is not bold
+    text.append(title, style=NAME_STYLE)
+    if cell_len(title) <= width:
+        return text
+    # Its later lines go in as far as a card's rows: at the pane's edge they would read as the next card.
+    return hang(text, width, CARD_INDENT)
 
 
 def add_rows(text: Text, rows: Sequence[Row], width: int, chip_width: int, measure: Sequence[str] = ()) -> None:
     """Append ``rows`` below ``text``: bodies beside their chips when the widest of them (and of ``measure``) fits
     there, else each body on a line of its own under its chip."""
     indent = CARD_INDENT
-    widest = max([row.body.cell_len for row in rows] + [cell_len(m) for m in measure], default=0)
+    widest = max([row.body.cell_len for row in rows if row.measured] + [cell_len(m) for m in measure], default=0)
     side_by_side = indent + chip_width + 1 + widest <= width
     body_indent = indent + chip_width + 1 if side_by_side else indent + 2
     previous = None
@@ -87,10 +117,11 @@ def add_rows(text: Text, rows: Sequence[Row], width: int, chip_width: int, measu
         previous = row.chip
         if first or side_by_side:
             text.append("\n" + " " * indent)
-            text.append(row.chip.ljust(chip_width) if first else " " * chip_width,
+            text.append(pad(row.chip, chip_width) if first else " " * chip_width,
                         style=row.chip_style if first else Style())
         text.append(" " if side_by_side else "\n" + " " * body_indent)
-        text.append_text(row.body if side_by_side else hang(row.body, width, body_indent))
+        # (beside their chips the measured bodies fit as they are: only a note wraps there)
+        text.append_text(hang(row.body, width, body_indent))
         if row.after:
             fits = body_indent + row.body.cell_len + 2 + cell_len(row.after) <= width
             text.append("  " + row.after if fits else "\n" + " " * body_indent + row.after, style=row.body.style)
@@ -102,10 +133,58 @@ def hang(body: Text, width: int, indent: int) -> Text:
     room = width - indent
     if body.cell_len <= room or room < MIN_HANG:
         return body
-    lines = body.wrap(Console(width=room, file=io.StringIO()), room)
+    if CJK.search(body.plain):
+        lines = chinese_lines(body, room)
+    else:
+        lines = body.wrap(Console(width=room, file=io.StringIO()), room)
     for line in lines:
         line.rstrip()
     return Text("\n" + " " * indent).join(lines)
+
+
+# Chinese characters and the full-width punctuation that goes with them.
+CJK = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+BREAK_AFTER = frozenset("，、；：。！？）")
+
+
+def chinese_lines(body: Text, room: int) -> list[Text]:
+    """``body`` (with Chinese in it) cut into lines of at most ``room`` cells where Chinese text breaks: after its
+    punctuation (`按到达顺序，` | `不是唤醒顺序`) and at a space, but for a space between a number or a call and a
+    Chinese character, which keeps a count with its measure word (`5,000 次`) and a call with its particle
+    (`put() 中`). A piece with no such break that is longer than a line is cut at the line's end, as Rich would."""
+    plain = body.plain
+    pieces: list[tuple[int, int]] = []  # [start, end) of what must stay on one line, in order
+    start = 0
+    for i, ch in enumerate(plain):
+        if ch == " ":
+            if 0 < i < len(plain) - 1 and (plain[i - 1].isdigit() or plain[i - 1] == ")") and CJK.match(plain[i + 1]):
+                continue  # `5,000 次`, `put() 中`: one piece
+            if i > start:
+                pieces.append((start, i))
+            start = i + 1
+        elif ch in BREAK_AFTER:
+            pieces.append((start, i + 1))
+            start = i + 1
+    if start < len(plain):
+        pieces.append((start, len(plain)))
+    lines: list[Text] = []
+    line_start = line_end = -1
+    for piece_start, piece_end in pieces:
+        if line_start >= 0 and cell_len(plain[line_start:piece_end]) <= room:
+            line_end = piece_end
+            continue
+        if line_start >= 0:
+            lines.append(body[line_start:line_end])
+        line_start, line_end = piece_start, piece_end
+        while cell_len(plain[line_start:line_end]) > room:  # longer than a line: cut where the line ends
+            cut = line_start + 1
+            while cell_len(plain[line_start:cut + 1]) <= room:
+                cut += 1
+            lines.append(body[line_start:cut])
+            line_start = cut
+    if line_start >= 0:
+        lines.append(body[line_start:line_end])
+    return lines
 
 
 def add_facts(text: Text, facts: list[str], width: int) -> None:
@@ -129,10 +208,12 @@ class CardBody(Painted, Widget):
     CardBody { height: auto; width: 1fr; }
     """
 
-    def __init__(self, card: CardText, empty: str, *, id: str | None = None) -> None:
+    def __init__(self, card: CardText, empty: dict[str, str], *, id: str | None = None) -> None:
+        """``empty``: what an empty pane says, by language."""
         super().__init__(id=id)
         self.views: tuple[Any, ...] = ()
         self.projector = False
+        self.lang = "en"
         self._card = card
         self._empty = empty
         self._laid: tuple[int, list[Strip]] | None = None  # (width, lines) of the views as they are
@@ -149,9 +230,9 @@ class CardBody(Painted, Widget):
 
     def _text(self, width: int) -> Text:
         if not self.views:
-            return Text(self._empty, style=DIM)
+            return Text(self._empty.get(self.lang, self._empty["en"]), style=DIM)
         gap = "\n\n" if self.projector else "\n"
-        return Text(gap).join(self._card(view, width, self.projector, self.palette) for view in self.views)
+        return Text(gap).join(self._card(view, width, self.projector, self.palette, self.lang) for view in self.views)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines(width))
@@ -171,6 +252,13 @@ class CardBody(Painted, Widget):
         self._laid = None
         self.refresh(layout=True)
 
+    def set_lang(self, lang: str) -> None:
+        # Chinese words are as wide as English ones or wider, and wrap elsewhere: a new layout, not only a paint.
+        if lang != self.lang:
+            self.lang = lang
+            self._laid = None
+            self.refresh(layout=True)
+
     def show(self, views: tuple[Any, ...]) -> None:
         self.views = views
         self._laid = None
@@ -189,12 +277,14 @@ class CardPane(VerticalScroll):
 
     can_focus = True
     projector: reactive[bool] = reactive(False)
+    lang: reactive[str] = reactive("en")  # "en" or "zh": the words the pane draws
     EMPTY = "nothing yet"
+    EMPTY_ZH = "还没有内容"
     BODY_ID = "cards-body"
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._body = CardBody(self.card, self.EMPTY, id=self.BODY_ID)
+        self._body = CardBody(self.card, {"en": self.EMPTY, "zh": self.EMPTY_ZH}, id=self.BODY_ID)
 
     def compose(self) -> ComposeResult:
         yield self._body
@@ -203,7 +293,7 @@ class CardPane(VerticalScroll):
         raise NotImplementedError
 
     @staticmethod
-    def card(view: Any, width: int, projector: bool, palette: Palette) -> Text:
+    def card(view: Any, width: int, projector: bool, palette: Palette, lang: str = "en") -> Text:
         raise NotImplementedError
 
     def update_from(self, model: Model) -> None:
@@ -215,3 +305,12 @@ class CardPane(VerticalScroll):
 
     def watch_projector(self, projector: bool) -> None:
         self._body.set_projector(projector)
+
+    def watch_lang(self, lang: str) -> None:
+        self._body.set_lang(lang)
+
+    def rows_wanted(self) -> int:
+        """How many rows the cards take at the pane's width: what the app sizes the pane to. Read from the cards
+        themselves, not the laid-out widget, so a pane fed just now is sized in the same frame."""
+        width = self.scrollable_content_region.width
+        return len(self._body._lines(width)) if width > 0 else self.virtual_size.height

@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from tui.engine.catalog import Target
 
 if TYPE_CHECKING:
     from rich.syntax import Syntax
+
+UNREADABLE = {"en": "cannot read {path}: {error}", "zh": "无法读取 {path}：{error}"}
 
 
 def code_of(target: Target) -> tuple[str, int]:
@@ -36,6 +39,7 @@ class CodePane(VerticalScroll):
     """Read-only: a Static holding rich's Syntax, so no key is swallowed as an edit."""
 
     BORDER_TITLE = "Code"
+    lang: reactive[str] = reactive("en")  # "en" or "zh": the pane's own note (the code is the script's)
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -49,6 +53,7 @@ class CodePane(VerticalScroll):
         # change draws the code again (lexing it again made a key press in step mode cost tens of milliseconds).
         self._lexed: dict[tuple[Any, ...], Text] = {}
         self._syntax: type[Syntax] | None = None  # made once pygments may load: see _painted
+        self._unreadable = False  # the note that the code cannot be read is shown: said again in another language
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._first_paint_done)
@@ -97,8 +102,11 @@ class CodePane(VerticalScroll):
         try:
             source, first = code_of(target)
         except (OSError, UnicodeDecodeError) as exc:
-            text.update(f"cannot read {target.path}: {exc}")
+            self._unreadable = True
+            # As Text: a path or an OS message in brackets is not markup
+            text.update(Text(UNREADABLE.get(self.lang, UNREADABLE["en"]).format(path=target.path, error=exc)))
             return
+        self._unreadable = False
         self.border_subtitle = target.path.name
         self._first = first
         if not self._painted:
@@ -114,6 +122,10 @@ class CodePane(VerticalScroll):
                     layout=not keep_scroll)  # marks alone change no line's height: no layout pass
         if not keep_scroll:
             self.scroll_home(animate=False)
+
+    def watch_lang(self, lang: str) -> None:
+        if self._unreadable and self._target is not None:
+            self.show(self._target)
 
     def restyle(self) -> None:
         """The app's theme changed: draw again on the new background (once the app has its new colours)."""

@@ -37,6 +37,7 @@ STDERR_MARK = "!"
 EXCEPTION_MARK = "✖"
 MARKS = {Stream.STDOUT: STDOUT_MARK, Stream.STDERR: STDERR_MARK, Stream.EXCEPTION: EXCEPTION_MARK}
 WHERE = {"main": "the script", "process": "run()", "thread": "the thread"}
+WHERE_ZH = {"main": "在脚本中", "process": "在 run() 中", "thread": "在线程中"}
 TAG_CLASSES = tuple(f"output--tag-{i}" for i in range(len(OUTPUT_TAG_COLOURS)))
 # Rows of this many lines are kept drawn: a screenful several times over, so scrolling back and forth is cheap.
 DRAWN_LINES = 512
@@ -44,8 +45,10 @@ WIDTH_BEFORE_LAYOUT = 80  # lines are counted in rows before the pane has a size
 NOTE_CLASS = "output--note"
 
 
-def earlier_note(count: int) -> str:
+def earlier_note(count: int, lang: str = "en") -> str:
     """The row above the first kept line: the lines before it are in the run's recording, not in memory."""
+    if lang == "zh":
+        return f"… 更早的 {count:,} 行：在本次运行的录制里"
     return f"… {count:,} earlier line{'s' if count != 1 else ''}: in the run's recording"
 
 
@@ -83,14 +86,17 @@ JUMP_LINES = 5_000  # lines a new model is shown from, at most (the older ones: 
 SPEED_NOTE = 12  # cells the speed note of a line may take ("  [0.25×]")
 
 
-def line_text(line: OutputLine) -> str:
-    """The line's own text as shown (an exception says what was raised and where). A line printed at a speed other
-    than 1x that has a decimal number in it (a timing, most likely) says the speed it ran at."""
+def line_text(line: OutputLine, lang: str = "en") -> str:
+    """The line's own text as shown (an exception says, in ``lang``, what was raised and where). A line printed at a
+    speed other than 1x that has a decimal number in it (a timing, most likely) says the speed it ran at."""
     record = line.exception
     if record is None:
         if line.speed != 1.0 and _TIMING.search(line.text):
             return safe(line.text) + f"  [{line.speed:g}×]"
         return safe(line.text)
+    if lang == "zh":  # the exception's type and message are the script's: never translated
+        where = WHERE_ZH.get(record.where, record.where)
+        return safe(f"未捕获的异常 {record.type}: {record.message}") + (f"（{where}）" if where else "")
     where = WHERE.get(record.where, record.where)
     return safe(f"uncaught {record.type}: {record.message}") + (f"  (in {where})" if where else "")
 
@@ -116,6 +122,7 @@ class OutputPane(Painted, ScrollView):
     COMPONENT_CLASSES = {*TAG_CLASSES, "output--stderr", "output--exception", NOTE_CLASS}
     can_focus = True
     projector: reactive[bool] = reactive(False)
+    lang: reactive[str] = reactive("en")  # "en" or "zh": the words the pane draws
 
     DEFAULT_CSS = """
     /* Rows are laid out at the pane's width: a scrollbar that comes and goes must not change it. */
@@ -225,6 +232,18 @@ class OutputPane(Painted, ScrollView):
     def watch_projector(self, projector: bool) -> None:
         self.set_class(projector, "-projector")
 
+    def watch_lang(self, lang: str) -> None:
+        """Only the pane's own words change (the note row, what an uncaught exception's line says): the script's
+        lines stay as they are, and only an exception's line may take another number of rows."""
+        self._drawn.clear()
+        model = self._model
+        if model is not None:
+            first = next((i for i, line in enumerate(self._lines) if line.exception is not None), None)
+            if first is not None:
+                self._count_from(model, first)
+                self._settle()
+        self.refresh()
+
     def palette_changed(self) -> None:
         self._drawn.clear()
         self.refresh()
@@ -262,7 +281,7 @@ class OutputPane(Painted, ScrollView):
 
     def _layout(self, line: OutputLine) -> Layout:
         assert self._model is not None
-        return layout(self._prefix(self._model, line), line_text(line), self._width)
+        return layout(self._prefix(self._model, line), line_text(line, self.lang), self._width)
 
     def _count(self, model: Model, line: OutputLine) -> int:
         """The rows a line takes (_count_new has already seen that it is not a short ASCII line)."""
@@ -272,7 +291,7 @@ class OutputPane(Painted, ScrollView):
                 2 * len(raw) + self._prefix_cells(model, line) + SPEED_NOTE <= self._width):
             return 1
         prefix = self._prefix(model, line)
-        text = line_text(line)
+        text = line_text(line, self.lang)
         if cell_len(prefix) + cell_len(text) <= self._width:  # most lines: one row, no wrapping to work out
             return 1
         return len(layout(prefix, text, self._width).pieces)
@@ -362,7 +381,8 @@ class OutputPane(Painted, ScrollView):
         return strip.apply_style(style).extend_cell_length(width, style).crop(0, width)
 
     def _note(self, width: int, style: Style) -> Strip:
-        note = Strip([Segment(earlier_note(self._base), self.get_component_rich_style(NOTE_CLASS, partial=True))])
+        note = Strip([Segment(earlier_note(self._base, self.lang),
+                              self.get_component_rich_style(NOTE_CLASS, partial=True))])
         return note.apply_style(style).extend_cell_length(width, style).crop(0, width)
 
     def _rows_of(self, local: int) -> list[Strip]:
@@ -399,5 +419,5 @@ class OutputPane(Painted, ScrollView):
     def row_texts(self) -> list[str]:
         """Every row as plain text, at the pane's width, the note about dropped lines first if there is one (for
         tests)."""
-        note = [earlier_note(self._base)] if self._base else []
+        note = [earlier_note(self._base, self.lang)] if self._base else []
         return note + [strip.text for local in range(len(self._lines)) for strip in self._rows_of(local)]

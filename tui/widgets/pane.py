@@ -18,10 +18,12 @@ CLOCK_TICK_NS = 1_000_000_000
 
 @runtime_checkable
 class ModelPane(Protocol):
-    """A pane drawn from the model. ``projector`` is bound to the app's (``data_bind``)."""
+    """A pane drawn from the model. ``projector`` and ``lang`` are bound to the app's (``data_bind``); the app feeds
+    every pane again after either changes, so a pane may draw its words only when it is fed."""
 
     PART: ClassVar[Part]
     projector: bool
+    lang: str
 
     def clock_key(self, model: Model, tick: int) -> Hashable:
         """What of the run's clock (in whole ticks) this pane shows now; None if it shows no time."""

@@ -8,13 +8,38 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.engine.catalog import PARTS, Target
+from tui.widgets.status import WORDS as STATUS_WORDS
 
 LOADED = "▶"
 YOUR_SCRIPTS = "Your scripts · 你的脚本"
+YOUR_SCRIPTS_ZH = "你的脚本"
+NUMBERS_ZH = "零一二三四五六七八九十"
+
+
+def heading(part: int | None, lang: str = "en") -> str:
+    """The heading over a part of the course (``part``: 1, 2 ...; None: the user's scripts). English says the
+    catalog's title (``Part 1 · 多进程与多线程``: the course's own name stays); Chinese, ``第一部分 · 多进程与多线程``."""
+    if part is None:
+        return YOUR_SCRIPTS_ZH if lang == "zh" else YOUR_SCRIPTS
+    title = PARTS[part - 1][1]
+    if lang != "zh":
+        return title
+    number = NUMBERS_ZH[part] if part < len(NUMBERS_ZH) else str(part)
+    return f"第{number}部分 · {title.partition(' · ')[2] or title}"
+
+
+def heading_prompt(part: int | None, lang: str = "en") -> Text:
+    return Text(heading(part, lang), style="bold underline")
+
+
+def state_said(state: str, lang: str = "en") -> str:
+    """The loaded target's state word (the status line's phase words, ``running``, ``frozen`` ...) in ``lang``."""
+    return STATUS_WORDS["zh"].get(state, state) if lang == "zh" else state
 
 
 class ScenarioPicker(OptionList, inherit_bindings=False):
@@ -29,22 +54,35 @@ class ScenarioPicker(OptionList, inherit_bindings=False):
         Binding("pageup", "page_up", "Page Up", show=False),
     ]
 
-    def __init__(self, targets: list[Target], *, id: str | None = None, classes: str | None = None) -> None:
+    lang: reactive[str] = reactive("en")  # "en" or "zh": the headings' and the state word's language
+
+    def __init__(self, targets: list[Target], *, id: str | None = None, classes: str | None = None,
+                 lang: str = "en") -> None:
         self.targets = list(targets)
         self._loaded: int | None = None
         self._state = ""
         options: list[Option] = []
         self._option_of: list[int] = []  # target index -> option index
-        heading = None
+        self._headings: list[tuple[int, int | None]] = []  # (option index, part; None: the user's scripts)
+        part: int | None | bool = False  # the part of the heading last added (False: none yet)
         for i, target in enumerate(self.targets):
-            title = PARTS[target.scenario.part - 1][1] if target.scenario is not None else YOUR_SCRIPTS
-            if title != heading:
-                heading = title
-                options.append(Option(Text(title, style="bold underline"), disabled=True))
+            this = target.scenario.part if target.scenario is not None else None
+            if this != part:
+                part = this
+                self._headings.append((len(options), this))
+                options.append(Option(heading_prompt(this, lang), disabled=True))
             self._option_of.append(len(options))
-            options.append(Option(self._prompt(i)))
+            options.append(Option(self._prompt(i, lang)))
         self._target_of = {option: target for target, option in enumerate(self._option_of)}
         super().__init__(*options, id=id, classes=classes)
+        self.set_reactive(ScenarioPicker.lang, lang)
+
+    def watch_lang(self, lang: str) -> None:
+        for option, part in self._headings:
+            self.replace_option_prompt_at_index(option, heading_prompt(part, lang))
+        loaded = self._loaded
+        if loaded is not None and 0 <= loaded < len(self.targets):
+            self.replace_option_prompt_at_index(self._option_of[loaded], self._prompt(loaded))
 
     def target_at(self, option_index: int | None) -> int | None:
         """The target shown at this option (None: a heading, or nothing)."""
@@ -60,7 +98,8 @@ class ScenarioPicker(OptionList, inherit_bindings=False):
         if self.highlighted != option:
             self.highlighted = option
 
-    def _prompt(self, index: int) -> Text:
+    def _prompt(self, index: int, lang: str | None = None) -> Text:
+        """The target's row; ``lang``: the language of its state word, the pane's own once it is made."""
         target = self.targets[index]
         loaded = index == self._loaded
         mark = Text(f"{LOADED} " if loaded else "  ", style="bold")
@@ -73,7 +112,7 @@ class ScenarioPicker(OptionList, inherit_bindings=False):
         label = Text(name, style="bold" if loaded else "")
         text = Text.assemble(mark, number, label)
         if loaded and self._state:
-            text.append(f" {self._state}", style="italic")
+            text.append(f" {state_said(self._state, self.lang if lang is None else lang)}", style="italic")
         return text
 
     def mark_loaded(self, index: int | None, state: str = "") -> None:

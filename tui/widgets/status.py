@@ -74,7 +74,9 @@ def render_status(info: StatusInfo, phase_style: Style | None = None, brand_styl
         if not info.projector:
             out.append(words["enter"], style="italic")
     elif info.cursor:  # looking back: the cursor's time is the time that matters
-        out.append(f" {words['cursor']} {info.cursor}", style="bold")
+        # Projector mode: only the time (the event count is for the one at the keyboard; the title must fit).
+        cursor = info.cursor.partition(" · ")[0] if info.projector else info.cursor
+        out.append(f" {words['cursor']} {cursor}", style="bold")
     else:
         out.append(f" {info.seconds:.1f}s", style="" if info.projector else "dim")
     out.append("  ")

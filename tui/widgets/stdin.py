@@ -9,10 +9,17 @@ from __future__ import annotations
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Input
 
 PLACEHOLDER = "a line for the run's stdin: Enter sends it, Ctrl+D ends the input (EOF), Esc puts this line away"
+PLACEHOLDER_ZH = "给运行的 stdin 的一行：Enter 发送，Ctrl+D 结束输入（EOF），Esc 收起这一行"
 STDIN_CALLS = frozenset({"input", "stdin.read"})  # a thread the tracer sees waiting in one of these reads stdin
+
+
+def placeholder(lang: str = "en") -> str:
+    """What the empty line says, in ``lang``."""
+    return PLACEHOLDER_ZH if lang == "zh" else PLACEHOLDER
 
 
 class StdinLine(Input):
@@ -22,6 +29,7 @@ class StdinLine(Input):
     BORDER_TITLE = "stdin"
     # Input binds ctrl+d to "delete the character right of the cursor"; here it is a terminal's end of input.
     BINDINGS = [Binding("ctrl+d", "end_input", "end of input", show=False)]
+    lang: reactive[str] = reactive("en")  # "en" or "zh": the placeholder's language
 
     class PutAway(Message):
         """Esc: the user is done typing; the app hides the line (i brings it back) and the keys are the app's again."""
@@ -33,8 +41,12 @@ class StdinLine(Input):
             super().__init__()
             self.text = text
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder=PLACEHOLDER, id=id, compact=True)
+    def __init__(self, *, id: str | None = None, lang: str = "en") -> None:
+        super().__init__(placeholder=placeholder(lang), id=id, compact=True)
+        self.set_reactive(StdinLine.lang, lang)
+
+    def watch_lang(self, lang: str) -> None:
+        self.placeholder = placeholder(lang)
 
     def on_key(self, event: events.Key) -> None:
         # Esc hands the keys back to the app (so s, space, q ... work again) without losing the line.

@@ -4,7 +4,7 @@ for start, exit, terminate and lock acquire, scaled so the whole run (0..now) fi
 from __future__ import annotations
 
 import bisect
-from collections.abc import Hashable
+from collections.abc import Hashable, Set
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -31,6 +31,12 @@ MARK_WORD = {MarkKind.START: "start", MarkKind.EXIT: "exit", MarkKind.TERMINATE:
              MarkKind.ACQUIRE: "lock acquired", MarkKind.SUMMARY: "hot lock, counted",
              MarkKind.SIGNAL_SENT: "signal sent",
              MarkKind.SIGNAL_RECEIVED: "signal received", MarkKind.DEADLOCK: "deadlock found"}
+MARK_WORD_ZH = {MarkKind.START: "开始", MarkKind.EXIT: "退出", MarkKind.TERMINATE: "被终止",
+                MarkKind.ACQUIRE: "获得锁", MarkKind.SUMMARY: "热锁，只计数",
+                MarkKind.SIGNAL_SENT: "发出信号",
+                MarkKind.SIGNAL_RECEIVED: "收到信号", MarkKind.DEADLOCK: "发现死锁"}
+NO_LANES = {"en": "no lanes yet", "zh": "还没有泳道"}
+LEGEND_GAPS = ("  ", " ")  # between the legend's entries: the first that fits the legend in a row
 # The axis and the lanes follow the run's clock every this many ticks: even a two-row repaint re-renders every pane
 # beside the timeline (Textual repaints all widgets under one parent), and a run that only sleeps must cost the app
 # next to nothing.
@@ -52,6 +58,7 @@ LOW_GLYPH = "▁"
 PART = "part"  # the cell keys of those looks (state names and mark kinds never are these)
 LOW = "low"
 SHARE_WORDS = ((PART_GLYPH, "part of a core", PART), (LOW_GLYPH, "hardly any CPU", LOW))
+SHARE_WORDS_ZH = {PART: "占部分核心", LOW: "几乎不占 CPU"}
 
 STATE_INDEX = {state: i for i, state in enumerate(LANE_STATES)}
 # Lanes with more segments (or marks) than this many per cell are summed with prefix sums and bisection, so a
@@ -77,6 +84,10 @@ class LaneCopy:
     merges: int = 0  # the lane's merges copied: its older part merged since, the copy starts again
     # The thread's share of a core per sample interval (t0, t1, percent; NOT_RUNNING: it did not run all through)
     shares: tuple[tuple[int, int, float], ...] = ()
+    # The states of its final segments (the legend names only what the lanes show); kept as segments turn final, so
+    # a lane of a million segments is not read again for it. The last segment's is not here: the model may still
+    # change it (a state that lasted no time at all is replaced by the next).
+    seen: set[str] = field(default_factory=set)
 
     def sync(self, lane_segments: list, lane_marks: list) -> None:
         start = max(len(self.segments) - 1, 0)
@@ -86,8 +97,10 @@ class LaneCopy:
         # below are kept tight.
         segments, starts, ends, states, before = self.segments, self.starts, self.ends, self.states, self.before
         totals = list(before[-1])
+        seen = self.seen
         for i in range(len(starts), len(segments) - 1):
             state, t0, t1 = segments[i]
+            seen.add(state)
             end = segments[i + 1][1] if t1 is None else t1
             index = STATE_INDEX.get(state, -1)
             if index >= 0 and end > t0:
@@ -109,6 +122,13 @@ class LaneCopy:
             times[kind].sort()
         self.marks_seen = len(lane_marks)
 
+    def tell_shown(self, shown: set[object]) -> None:
+        """Add to ``shown`` the states the lane is drawn in (not all of them win a cell) and its marks' kinds."""
+        shown |= self.seen
+        if len(self.segments) > len(self.starts):
+            shown.add(self.segments[-1][0])
+        shown.update(self.mark_times)
+
     def rewind(self, lane_segments: list) -> None:
         """The same lane of another model of the run (scrubbed to another moment): keep what the two have in common
         (the copy's prefix sums cost most to make), so that the next sync copies only the rest. Marks are copied
@@ -120,6 +140,8 @@ class LaneCopy:
                 break
             same += 1
         del self.segments[same:], self.starts[same:], self.ends[same:], self.states[same:], self.before[same + 1:]
+        # Looked at earlier, the lane may not have reached a state yet: the legend must not name it.
+        self.seen = {state for state, _, _ in self.segments[:len(self.starts)]}
         self.mark_times.clear()
         self.marks_seen = 0
 
@@ -245,15 +267,23 @@ def cell_looks(palette: Palette) -> dict[object, tuple[str, Style]]:
     }
 
 
-def legend_entries(palette: Palette, deadlock: bool = False, shares: bool = False) -> list[tuple[str, str, Style]]:
-    """The legend's glyphs and words; the deadlock mark's only in a run that has one, the lower blocks of running
-    on part of a core only in a run drawn with them."""
-    entries = [(look(s).glyph, s.value, palette.colour(s)) for s in LANE_STATES]
-    if shares:
-        entries[1:1] = [(glyph, word, palette.colour(State.RUNNING)) for glyph, word, _ in SHARE_WORDS]
+def legend_entries(palette: Palette, deadlock: bool = False, shares: bool = False, *, lang: str = "en",
+                   shown: Set[object] | None = None) -> list[tuple[str, str, Style]]:
+    """The legend's glyphs and words in ``lang``, in a fixed order: the states, then the marks. ``shown``: the
+    states, mark kinds and share looks (PART, LOW) the lanes have, the only ones named (so the legend fits a row in
+    most runs, and says what is on screen); None: all of them, the deadlock mark's only with ``deadlock``, the lower
+    blocks of running on part of a core only with ``shares``."""
+    zh = lang == "zh"
+    if shown is None:
+        shown = {*LANE_STATES, *MarkKind, *((PART, LOW) if shares else ())} - (set() if deadlock else
+                                                                              {MarkKind.DEADLOCK})
+    entries = [(look(s).glyph, look(s).said(lang)[0] if zh else s.value, palette.colour(s)) for s in LANE_STATES
+               if s in shown]
+    at = 1 if State.RUNNING in shown else 0  # the lower blocks beside running's whole block
+    entries[at:at] = [(glyph, SHARE_WORDS_ZH[key] if zh else word, palette.colour(State.RUNNING))
+                      for glyph, word, key in SHARE_WORDS if key in shown]
     looks = cell_looks(palette)
-    entries += [(MARK_GLYPH[k], MARK_WORD[k], looks[k][1]) for k in MarkKind
-                if deadlock or k is not MarkKind.DEADLOCK]
+    entries += [(MARK_GLYPH[k], (MARK_WORD_ZH if zh else MARK_WORD)[k], looks[k][1]) for k in MarkKind if k in shown]
     return entries
 
 
@@ -290,7 +320,7 @@ class _Frame:
     width: int
     label_width: int
     cells_width: int
-    head: list[Strip]  # the legend, the axis (and "no lanes yet")
+    head: list[Strip]  # the legend (or "no lanes yet"), the axis: always last
     lanes: list[LaneCopy]
     built: dict[int, Strip] = field(default_factory=dict)
 
@@ -303,6 +333,7 @@ class TimelinePane(Painted, ScrollView):
     COMPONENT_CLASSES = STATE_CLASSES
     can_focus = True
     projector: reactive[bool] = reactive(False)
+    lang: reactive[str] = reactive("en")  # "en" or "zh": the words the pane draws
 
     DEFAULT_CSS = """
     TimelinePane { overflow-x: hidden; }
@@ -314,8 +345,10 @@ class TimelinePane(Painted, ScrollView):
         self._lane_copies: dict[Key, LaneCopy] = {}
         self._order: list[Key] = []
         self._now = 0
-        self._deadlock = False  # the run has a deadlock: the legend names its mark
-        self._partial = False  # a thread ran on part of a core: the legend names the lower blocks
+        # What the lanes show (states, mark kinds, PART and LOW for running on part of a core): the legend names
+        # these. The share looks are kept apart: the OS's samples say them, not the lanes' copies.
+        self._shown: frozenset[object] = frozenset()
+        self._share_looks: frozenset[str] = frozenset()
         # Looking back at a recorded run: its length. The axis spans all of it, the lanes end at the cursor (now),
         # which the axis marks. 0: the axis spans 0..now.
         self.horizon = 0
@@ -334,7 +367,7 @@ class TimelinePane(Painted, ScrollView):
         another = model is not self._last_model
         if another:  # a new run, or another moment of this one (scrubbing): lanes it shares with the last are kept
             self._last_model = model
-            self._partial = False
+            self._share_looks = frozenset()
             self._lane_copies = {key: copy for key, copy in self._lane_copies.items() if key in model.lanes}
         copies = self._lane_copies
         same_rows = not another
@@ -354,12 +387,14 @@ class TimelinePane(Painted, ScrollView):
             if shares is not None and (len(shares) != len(copy.shares) or (shares and shares[-1] != copy.shares[-1])):
                 copy.shares = tuple(shares)
         order = self._lane_order(model)
-        partial = self._partial or any(0 <= cpu < FULL_SHARE for shares in model.cpu_shares.values()
-                                       for _, _, cpu in shares[-4:])
-        same_rows = (same_rows and order == self._order and bool(model.deadlocks) == self._deadlock
-                     and partial == self._partial)
-        self._partial = partial
-        self._deadlock = bool(model.deadlocks)
+        share_looks = self._share_looks | {PART if cpu >= LOW_SHARE else LOW for shares in model.cpu_shares.values()
+                                           for _, _, cpu in shares[-4:] if 0 <= cpu < FULL_SHARE}
+        shown: set[object] = set(share_looks)
+        for copy in copies.values():
+            copy.tell_shown(shown)
+        same_rows = same_rows and order == self._order and shown == self._shown
+        self._share_looks = frozenset(share_looks)
+        self._shown = frozenset(shown)
         self._order = order
         self._now = model.now
         if same_rows and self._frame is not None:
@@ -368,6 +403,9 @@ class TimelinePane(Painted, ScrollView):
             self._invalidate()
 
     def watch_projector(self, projector: bool) -> None:
+        self._invalidate()
+
+    def watch_lang(self, lang: str) -> None:
         self._invalidate()
 
     # -- copying out of the model ---------------------------------------------------------------------------
@@ -410,7 +448,7 @@ class TimelinePane(Painted, ScrollView):
         self._frame = None
         width = self.scrollable_content_region.width
         if width > 0:
-            rows = len(self._legend_rows(width, Style())) + 1 + max(len(self._order), 1)
+            rows = len(self._legend_rows(width, Style())) + 1 + len(self._order)
             self.virtual_size = Size(width, rows)
         self.refresh()
 
@@ -419,7 +457,7 @@ class TimelinePane(Painted, ScrollView):
         just those rows, in a frame of their own. Textual repaints the box spanning every region changed in a frame,
         with every widget in it: with the status line's clock at the top of the screen, that was all of them, once
         a second, most of what an idle app cost."""
-        axis = len(frame.head) - 1 - (not frame.lanes)
+        axis = len(frame.head) - 1
         frame.head[axis] = self._axis_row(frame.label_width, frame.cells_width, Style())
         frame.built.clear()
         self.call_after_refresh(self.refresh_lines, axis, 1 + len(frame.lanes))
@@ -440,8 +478,6 @@ class TimelinePane(Painted, ScrollView):
             label_width = min(max((cell_len(lane.label) for lane in lanes), default=4), LABEL_MAX, max(width // 3, 6))
             cells_width = max(width - label_width - 2, 1)
             head = [*self._legend_rows(width, base), self._axis_row(label_width, cells_width, base)]
-            if not lanes:
-                head.append(Strip([RichSegment("no lanes yet", base + DIM)]))
             frame = self._frame = _Frame(width, label_width, cells_width, head, lanes)
         return frame
 
@@ -462,18 +498,31 @@ class TimelinePane(Painted, ScrollView):
         return [row for i in range(len(frame.head) + len(frame.lanes)) if (row := self._row(frame, i)) is not None]
 
     def _legend_rows(self, width: int, base: Style) -> list[Strip]:
+        """The legend in one row if it fits (with a narrower gap between entries if need be: every entry starts with
+        its glyph, which sets it apart; the lanes get the row), else flowed over as many rows as ``width`` needs.
+        Measured in cells: a Chinese word's characters take two each. One row at least, which says there are no
+        lanes yet before there are any."""
+        entries = [(glyph, f" {word}", style) for glyph, word, style in
+                   legend_entries(self.palette, lang=self.lang, shown=self._shown)]
+        if not entries:
+            note = NO_LANES.get(self.lang, NO_LANES["en"]) if not self._order else ""
+            return [Strip([RichSegment(note, base + DIM)])]
+        sizes = [cell_len(glyph) + cell_len(word) for glyph, word, _ in entries]
+        gap = next((gap for gap in LEGEND_GAPS if sum(sizes) + cell_len(gap) * (len(sizes) - 1) <= width),
+                   LEGEND_GAPS[0])
         rows: list[Strip] = []
         line: list[RichSegment] = []
         used = 0
-        for glyph, word, style in legend_entries(self.palette, self._deadlock, self._partial):
-            size = len(glyph) + 1 + len(word) + 2
-            if line and used + size > width:
+        for (glyph, word, style), size in zip(entries, sizes):
+            if line and used + cell_len(gap) + size > width:
                 rows.append(Strip(line))
                 line, used = [], 0
-            line += [RichSegment(glyph, base + style), RichSegment(f" {word}  ", base + DIM)]
+            if line:
+                line.append(RichSegment(gap, base))
+                used += cell_len(gap)
+            line += [RichSegment(glyph, base + style), RichSegment(word, base + DIM)]
             used += size
-        if line:
-            rows.append(Strip(line))
+        rows.append(Strip(line))
         return rows
 
     def _axis_row(self, label_width: int, cells_width: int, base: Style) -> Strip:
