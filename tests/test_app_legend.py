@@ -3,6 +3,9 @@ in the chosen language; projector mode shows it at first; b switches to a light 
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from tests.test_app import SIZE, pane_text, sync
 from tui.app import ContuiApp
 from tui.theme import PROJECTOR_LIGHT_THEME, PROJECTOR_THEME
@@ -49,3 +52,11 @@ async def test_b_switches_between_a_dark_and_a_light_theme_in_both_modes() -> No
         await pilot.press("b")
         await pilot.pause()
         assert app.current_theme.dark
+
+
+def test_the_readmes_table_of_states_is_the_apps() -> None:
+    """Each state's letter, word and Chinese word in README.md are the ones the app draws: the docs cannot drift."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = {m.group(1): (m.group(2), m.group(3)) for m in re.finditer(
+        r"^\| `([A-Z])` \| [^|]+ \| ([a-z-]+) \| ([^|]+?) \|", readme, flags=re.M)}
+    assert rows == {look.letter: (look.word, look.word_zh) for look in LOOKS.values()}

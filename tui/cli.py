@@ -90,7 +90,7 @@ def app_parser() -> argparse.ArgumentParser:
     parser.add_argument("scripts", nargs="*", metavar="SCRIPT.py",
                         help="your own scripts, added to the app's scenario list")
     parser.add_argument("--projector", action="store_true", help="start in projector mode")
-    parser.add_argument("--lang", choices=("zh", "en"), default="en", help="narration language (default: en)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="en", help="the language of the screen: zh (中文) or en (default: en)")
     return parser
 
 
@@ -134,7 +134,7 @@ def replay_parser() -> argparse.ArgumentParser:
     parser.add_argument("recording", metavar="RECORDING", help="a recording file, or its number in 'contui runs' "
                         "(1: the newest)")
     parser.add_argument("--projector", action="store_true", help="start in projector mode")
-    parser.add_argument("--lang", choices=("zh", "en"), default="en", help="narration language (default: en)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="en", help="the language of the screen: zh (中文) or en (default: en)")
     return parser
 
 
@@ -464,9 +464,12 @@ def cmd_run(request: RunRequest) -> int:
                     reconfigure(line_buffering=False)
         # --timeout counts from the run's start, as it did when the run started inside record()
         timeout = None if request.timeout is None else max(1e-3, request.timeout - (time.monotonic_ns() - run.t0) / 1e9)
-        recording = record(run, timeout=timeout, on_event=on_event, on_timeout=on_timeout, on_batch=on_batch,
-                           model=model, make_model=_run_model, settle_ns=0 if request.plain else SETTLE_NS,
-                           keep_events=False, recorder=recorder)
+        # A Ctrl+C while the run goes is acted on between two polls: raised wherever it fell, it could land in an
+        # import (the model loads once the run has settled) and be lost, and the run would go on to its end.
+        with _ctrl_c_held() as pressed:
+            recording = record(run, timeout=timeout, on_event=on_event, on_timeout=on_timeout, on_batch=on_batch,
+                               model=model, make_model=_run_model, settle_ns=0 if request.plain else SETTLE_NS,
+                               keep_events=False, recorder=recorder, interrupted=lambda: bool(pressed))
     except KeyboardInterrupt:
         run.close()
         print("\ncontui: interrupted, the run was stopped", file=sys.stderr)
@@ -503,14 +506,15 @@ def _run_model() -> Model:
 
 
 @contextmanager
-def _ctrl_c_held() -> Iterator[None]:
-    """A Ctrl+C while the run starts and contui loads what it needs is acted on once that is over. Raised in the
-    middle of an import, a KeyboardInterrupt can land in one of importlib's weakref callbacks, where Python only
-    prints "Exception ignored" and goes on: the run would go on to its end as if nobody had pressed it."""
+def _ctrl_c_held() -> Iterator[list[int]]:
+    """A Ctrl+C while the run starts and contui loads what it needs is acted on once that is over (or sooner, by
+    whoever reads the list it yields: a Ctrl+C pressed is in it). Raised in the middle of an import, a
+    KeyboardInterrupt can land in one of importlib's weakref callbacks, where Python only prints "Exception ignored"
+    and goes on: the run would go on to its end as if nobody had pressed it."""
     pressed: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
     try:
-        yield
+        yield pressed
     finally:
         signal.signal(signal.SIGINT, previous)
     if pressed:

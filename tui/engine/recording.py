@@ -76,13 +76,15 @@ def record(
     settle_ns: int = 0,
     keep_events: bool = True,
     recorder: FlightRecorder | None = None,
+    interrupted: Callable[[], bool] | None = None,
 ) -> Recording:
     """Start ``run`` (if needed), collect until every process of it is gone, then close it. ``on_event`` sees each
     event right after ``recording.model`` (``model``, if given, else one ``make_model`` makes) has folded it;
     ``on_batch`` runs after each batch of events (``contui run`` writes the script's lines out then).
     ``keep_events=False``: the events are handed to ``on_event`` and not kept (``contui run`` writes them as they
     come). ``recorder`` writes every event to a recording as it comes, and is closed at the end. ``settle_ns``: see
-    :class:`Collector` (``on_event`` then sees the events of that time unfolded)."""
+    :class:`Collector` (``on_event`` then sees the events of that time unfolded). ``interrupted``: asked between two
+    polls; when it says so, the run is stopped and KeyboardInterrupt raised."""
     recording = Recording(model=None)
     collector = Collector(run, model, recorder=recorder, make_model=make_model, settle_ns=settle_ns)
 
@@ -99,6 +101,8 @@ def record(
             run.start()
         deadline = time.monotonic() + timeout if timeout else None
         while not collector.finished:
+            if interrupted is not None and interrupted():
+                raise KeyboardInterrupt
             # Wires, each made an Event once, for take(): poll() would make a second one for a list nobody reads.
             if collector.poll_wires(0.05, after_each=lambda wire: take(Event(*wire))) and on_batch is not None:
                 on_batch()
