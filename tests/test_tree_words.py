@@ -17,7 +17,7 @@ from tui.engine.jsonl import read_recording
 from tui.engine.model import Hold, JoinKind, Model, ProcessNode, State
 from tui.engine.replay import ReplaySession
 from tui.widgets.badges import Palette
-from tui.widgets.tree import ProcessTree, info_keys, info_text
+from tui.widgets.tree import ProcessTree, fit_label, info_keys, info_text
 
 RECORDINGS = Path(__file__).parent / "recordings"
 PLAIN = Palette({}, {})  # no colours: the words are what is tested
@@ -190,3 +190,13 @@ def test_switching_language_relabels_every_node_at_the_next_update() -> None:
             assert {key: str(node.label) for key, node in tree._node_of.items()} == before
 
     asyncio.run(run())
+
+
+def test_a_label_too_long_for_the_pane_ends_at_its_last_whole_word() -> None:
+    label = Text("Process-5 [3184]   B  blocked on mutex (Lock)")
+    assert fit_label(label, 60) is label  # it fits: as it is
+    assert fit_label(label, 32).plain == "Process-5 [3184]   B  blocked…"  # not "blocked o…"
+    # A word longer than the room left has no whole word to end at: it is cut, still within the pane.
+    assert fit_label(Text("poll_schedule_timeout.constprop.0 x"), 12).plain == "poll_schedu…"
+    chinese = fit_label(Text("进程1 等待 mutex (Lock) 结束"), 10)
+    assert cell_len(chinese.plain) <= 10 and chinese.plain.endswith("…")

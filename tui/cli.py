@@ -400,6 +400,14 @@ def cmd_list(out: TextIO) -> int:
 
 
 def cmd_run(request: RunRequest) -> int:
+    # A Ctrl+C from here to the run's end is acted on where contui looks for it (before the run starts, once it
+    # has, and between two polls): raised wherever it fell, it could land in an import (contui loads what it needs
+    # while the run starts, the model once the run has settled) and be lost, and the run would go on to its end.
+    with _ctrl_c_held() as pressed:
+        return _run(request, pressed)
+
+
+def _run(request: RunRequest, pressed: list[int]) -> int:
     target = resolve_target(request.target, args=request.args)
     if request.jsonl is not None:  # before anything runs: a file asked for that cannot be written is bad input
         try:
@@ -419,21 +427,22 @@ def cmd_run(request: RunRequest) -> int:
         # Its first events wait in the event pipe (a MiB) until the collector reads them.
         # The recorder's writer comes next, before the model loads: a run of a trivial script is over before the
         # model has loaded, and then waits for its recording to be written.
-        with _ctrl_c_held():
-            run.start()
-            from tui.engine.flight import FlightRecorder
-            from tui.engine.jsonl import RecordingHeader
+        if pressed:
+            raise KeyboardInterrupt
+        run.start()
+        from tui.engine.flight import FlightRecorder
+        from tui.engine.jsonl import RecordingHeader
 
-            header = RecordingHeader.for_target(target, speed=request.speed, start_method=request.start_method)
-            if request.jsonl is not None:
-                recorder = FlightRecorder(request.jsonl, header)
-            else:  # every run is recorded in the runs folder; one that cannot be is still run (and says so)
-                recorder = FlightRecorder.in_runs_folder(target, header)
-            from tui.engine.recording import record
+        header = RecordingHeader.for_target(target, speed=request.speed, start_method=request.start_method)
+        if request.jsonl is not None:
+            recorder = FlightRecorder(request.jsonl, header)
+        else:  # every run is recorded in the runs folder; one that cannot be is still run (and says so)
+            recorder = FlightRecorder.in_runs_folder(target, header)
+        from tui.engine.recording import record
 
-            # --plain words each event from the model as it stands then: it is folded from the first event. Else
-            # the model is made, and the run sampled, only once the run has lasted SETTLE_NS (see Collector).
-            model = _run_model() if request.plain else None
+        # --plain words each event from the model as it stands then: it is folded from the first event. Else
+        # the model is made, and the run sampled, only once the run has lasted SETTLE_NS (see Collector).
+        model = _run_model() if request.plain else None
         echo = _Echo(model)
 
         def on_event(event: Event) -> None:
@@ -464,14 +473,12 @@ def cmd_run(request: RunRequest) -> int:
                     reconfigure(line_buffering=False)
         # --timeout counts from the run's start, as it did when the run started inside record()
         timeout = None if request.timeout is None else max(1e-3, request.timeout - (time.monotonic_ns() - run.t0) / 1e9)
-        # A Ctrl+C while the run goes is acted on between two polls: raised wherever it fell, it could land in an
-        # import (the model loads once the run has settled) and be lost, and the run would go on to its end.
-        with _ctrl_c_held() as pressed:
-            recording = record(run, timeout=timeout, on_event=on_event, on_timeout=on_timeout, on_batch=on_batch,
-                               model=model, make_model=_run_model, settle_ns=0 if request.plain else SETTLE_NS,
-                               keep_events=False, recorder=recorder, interrupted=lambda: bool(pressed))
+        recording = record(run, timeout=timeout, on_event=on_event, on_timeout=on_timeout, on_batch=on_batch,
+                           model=model, make_model=_run_model, settle_ns=0 if request.plain else SETTLE_NS,
+                           keep_events=False, recorder=recorder, interrupted=lambda: bool(pressed))
     except KeyboardInterrupt:
         run.close()
+        pressed.clear()  # acted on: cmd_run's handler has nothing more to say
         print("\ncontui: interrupted, the run was stopped", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `contui run X | head`: the reader left; stop quietly like any Unix filter

@@ -20,7 +20,8 @@ _signal.signal(_signal.SIGINT, _interrupted_while_loading)
 def main() -> int:
     from tui.cli import main as cli_main
 
-    _signal.signal(_signal.SIGINT, _signal.default_int_handler)
+    if sys.argv[1:2] != ["run"]:  # contui run holds a Ctrl+C itself, from its start to its end (tui/cli.py cmd_run)
+        _signal.signal(_signal.SIGINT, _signal.default_int_handler)
     code = cli_main()
     if sys.argv[1:2] == ["run"]:
         _end_now(code)
