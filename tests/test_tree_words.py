@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from rich.cells import cell_len
 from rich.text import Text
 
-from tests.test_panes import PaneApp
-from tui.engine.jsonl import read_recording
+from tests.test_panes import PaneApp, folded, folded_until
 from tui.engine.model import Hold, JoinKind, Model, ProcessNode, State
-from tui.engine.replay import ReplaySession
 from tui.widgets.badges import Palette
 from tui.widgets.tree import ProcessTree, fit_label, info_keys, info_text
 
@@ -30,23 +26,6 @@ CODE_WORDS = frozenset("tid cpu Lock RLock Queue JoinableQueue Event Semaphore B
 RECORDED_CODE = frozenset("task item poll_schedule_timeout constprop".split())
 TREE_WIDTH = 80  # the tree pane's inside at 120×40
 GUIDE = 3  # a child's row starts after its guide (``├─ ``): the tree's guide_depth
-
-
-def folded(name: str, until: float = 1.0) -> Model:
-    """The model of a recording at a share of its length, as a replay shows it."""
-    return ReplaySession(RECORDINGS / f"{name}.jsonl", until=until).model
-
-
-def folded_until(name: str, moment: Callable[[Model], object]) -> Model:
-    """The model of a recording folded event by event up to the first moment ``moment`` holds: chosen by what it
-    shows, not by when the recorded run happened to reach it."""
-    _, events = read_recording(RECORDINGS / f"{name}.jsonl")
-    model = Model()
-    for event in events:
-        model.apply(event)
-        if moment(model):
-            return model
-    pytest.fail(f"{name}.jsonl never reaches the moment")
 
 
 def process(model: Model, state: State) -> ProcessNode:
