@@ -51,7 +51,7 @@ from tui.widgets.queues import QueuePane
 from tui.widgets.status import StatusLine
 from tui.widgets.stdin import STDIN_CALLS, StdinLine
 from tui.widgets.timeline import TimelinePane
-from tui.widgets.tree import ProcessTree
+from tui.widgets.tree import ProcessTree, tree_layout
 
 _PICK = Binding.Group("pick")
 _SPEED = Binding.Group("speed")
@@ -396,7 +396,7 @@ class ContuiApp(App[int]):
         """How many rows the model's process tree has (counted again only when its processes changed)."""
         at = (id(model), model.versions[Part.PROCESSES])
         if at != self._tree_rows_at[0]:
-            self._tree_rows_at = (at, sum(len(kids) for kids in ProcessTree._layout(model).values()))
+            self._tree_rows_at = (at, sum(len(kids) for kids in tree_layout(model).values()))
         return self._tree_rows_at[1]
 
     def _shows_run(self) -> bool:

@@ -451,6 +451,11 @@ def sync_card(view: SyncView, width: int, projector: bool, palette: Palette, lan
     return _CARDS[type(view)](view, width, projector, palette, lang)  # type: ignore[operator]
 
 
+def sync_views(model: Model) -> tuple[SyncView, ...]:
+    """Every synchronisation primitive of the run, in the order they were made."""
+    return tuple(view_of(model, record) for record in model.primitives())
+
+
 class LockPane(CardPane):
     """Every synchronisation primitive of the run, in the order they were made."""
 
@@ -465,6 +470,6 @@ class LockPane(CardPane):
         return tick if any(lock.owners for lock in model.locks.values()) else None
 
     def views(self, model: Model) -> tuple[SyncView, ...]:
-        return tuple(view_of(model, record) for record in model.primitives())
+        return sync_views(model)
 
     card = staticmethod(sync_card)

@@ -571,6 +571,15 @@ def any_card(view: CardView, width: int, projector: bool, palette: Palette, lang
     return _CARDS[type(view)](view, width, projector, palette, lang)  # type: ignore[operator]
 
 
+def queue_views(model: Model) -> tuple[CardView, ...]:
+    """Every queue of the run in the order they were made, then every pipe, shared value, manager and pool."""
+    return (*(QueueView.of(model, q) for q in model.queues.values()),
+            *(PipeView.of(model, p) for p in model.pipes.values()),
+            *(ValueView.of(model, v) for v in model.values.values()),
+            *(ManagerView.of(model, m) for m in model.managers.values()),
+            *(PoolView.of(model, p) for p in sorted(model.pools.values(), key=lambda p: p.seq)))
+
+
 class QueuePane(CardPane):
     """Every queue of the run in the order they were made, then every pipe, shared value, manager and pool."""
 
@@ -587,10 +596,6 @@ class QueuePane(CardPane):
         return tuple((tuple(lock.owners), tuple(lock.waiters)) for lock in locks if lock is not None) or None
 
     def views(self, model: Model) -> tuple[CardView, ...]:
-        return (*(QueueView.of(model, q) for q in model.queues.values()),
-                *(PipeView.of(model, p) for p in model.pipes.values()),
-                *(ValueView.of(model, v) for v in model.values.values()),
-                *(ManagerView.of(model, m) for m in model.managers.values()),
-                *(PoolView.of(model, p) for p in sorted(model.pools.values(), key=lambda p: p.seq)))
+        return queue_views(model)
 
     card = staticmethod(any_card)

@@ -313,6 +313,40 @@ def seconds(ns: int) -> str:
     return f"{ns / 1e9:.2f} s"
 
 
+def lane_label(model: Model, key: Key, fallback: str) -> str:
+    """A lane's label: a process's name and pid, or its thread's name under it."""
+    pid, tid = key
+    p = model.processes.get(pid)
+    if p is None:
+        return fallback or f"[{pid}]"
+    if tid == pid:
+        return f"{model.shown_name(pid)} {pid}"
+    th = p.threads.get(tid)
+    return f" └ {model.thread_shown_name(th) if th is not None else tid}"
+
+
+def lane_order(model: Model) -> list[Key]:
+    """The tree's order: processes as their parents started them, each one's main thread, then its other threads
+    as they were started."""
+    lanes = model.lanes
+    by_pid: dict[int, list[Key]] = {}
+    for key in lanes:
+        by_pid.setdefault(key[0], []).append(key)
+    order: list[Key] = []
+    for p, _depth in model.walk():
+        keys = by_pid.pop(p.pid, None)
+        if keys:
+            have = set(keys)
+            started = [th.key for th in model.threads_in_order(p) if th.key in have]
+            order.extend(started)
+            if len(started) < len(keys):  # lanes of no thread the model knows
+                known = set(started)
+                order.extend(k for k in keys if k not in known)
+    for keys in by_pid.values():  # lanes of pids the tree does not know (yet)
+        order.extend(keys)
+    return order
+
+
 @dataclass(slots=True)
 class _Frame:
     """What every row at one width shares, and the lane rows built so far."""
@@ -378,7 +412,7 @@ class TimelinePane(Painted, ScrollView):
                 same_rows = False
             elif another:
                 copy.rewind(lane.segments)
-            label = self._label(model, key, lane.label)
+            label = lane_label(model, key, lane.label)
             if label != copy.label:
                 copy.label = label
                 same_rows = False
@@ -386,7 +420,7 @@ class TimelinePane(Painted, ScrollView):
             shares = model.cpu_shares.get(key)
             if shares is not None and (len(shares) != len(copy.shares) or (shares and shares[-1] != copy.shares[-1])):
                 copy.shares = tuple(shares)
-        order = self._lane_order(model)
+        order = lane_order(model)
         share_looks = self._share_looks | {PART if cpu >= LOW_SHARE else LOW for shares in model.cpu_shares.values()
                                            for _, _, cpu in shares[-4:] if 0 <= cpu < FULL_SHARE}
         shown: set[object] = set(share_looks)
@@ -407,40 +441,6 @@ class TimelinePane(Painted, ScrollView):
 
     def watch_lang(self, lang: str) -> None:
         self._invalidate()
-
-    # -- copying out of the model ---------------------------------------------------------------------------
-    @staticmethod
-    def _label(model: Model, key: Key, fallback: str) -> str:
-        pid, tid = key
-        p = model.processes.get(pid)
-        if p is None:
-            return fallback or f"[{pid}]"
-        if tid == pid:
-            return f"{model.shown_name(pid)} {pid}"
-        th = p.threads.get(tid)
-        return f" └ {model.thread_shown_name(th) if th is not None else tid}"
-
-    @staticmethod
-    def _lane_order(model: Model) -> list[Key]:
-        """The tree's order: processes as their parents started them, each one's main thread, then its other threads
-        as they were started."""
-        lanes = model.lanes
-        by_pid: dict[int, list[Key]] = {}
-        for key in lanes:
-            by_pid.setdefault(key[0], []).append(key)
-        order: list[Key] = []
-        for p, _depth in model.walk():
-            keys = by_pid.pop(p.pid, None)
-            if keys:
-                have = set(keys)
-                started = [th.key for th in model.threads_in_order(p) if th.key in have]
-                order.extend(started)
-                if len(started) < len(keys):  # lanes of no thread the model knows
-                    known = set(started)
-                    order.extend(k for k in keys if k not in known)
-        for keys in by_pid.values():  # lanes of pids the tree does not know (yet)
-            order.extend(keys)
-        return order
 
     # -- drawing --------------------------------------------------------------------------------------------
     def _invalidate(self) -> None:

@@ -73,6 +73,41 @@ def shows_threads(p: ProcessNode) -> bool:
     return len(p.threads) > 1 or any(tid != p.pid for tid in p.threads)
 
 
+def tree_layout(model: Model) -> dict[NodeKey | None, list[NodeKey]]:
+    """Each node's children in display order (None: the top level): facts, threads, then child processes.
+
+    Built from ``model.walk()``, which breaks ppid cycles and treats unknown parents as roots.
+    """
+    layout: dict[NodeKey | None, list[NodeKey]] = {None: []}
+    path: list[NodeKey] = []
+    for p, depth in model.walk():
+        del path[depth:]
+        key = process_key(p.pid)
+        layout[path[-1] if path else None].append(key)
+        kids = layout[key] = info_keys(p)
+        if shows_threads(p):
+            # The main thread first, then the others in the order they were started.
+            kids.extend(thread_key(p.pid, th.tid) for th in model.threads_in_order(p))
+        path.append(key)
+    return layout
+
+
+def node_label(model: Model, key: NodeKey, palette: Palette, projector: bool = False, *, lang: str = "en") -> Text | None:
+    """The label of one node of :func:`tree_layout` (None: its process or thread is not in the model)."""
+    kind = key[0]
+    p = model.processes.get(key[1])
+    if p is None:
+        return None
+    if kind == "p":
+        return ProcessTree.process_label_text(model, p, palette, projector, lang=lang)
+    if kind == "t":
+        th = model.thread(key[1], key[2])
+        if th is None:
+            return None
+        return ProcessTree.thread_label_text(model, th, palette, projector, p.stopped_by_os, lang=lang)
+    return info_text(model, p, key[2], projector, lang=lang)
+
+
 class ProcessTree(Painted, Tree[Any]):
     """Processes by parent, threads under their process; labels are relabelled in place, the tree is only
     rebuilt when a process moves to another parent."""
@@ -104,7 +139,7 @@ class ProcessTree(Painted, Tree[Any]):
     def update_from(self, model: Model) -> None:
         # Another model (a new run, or another moment of this one) keeps the nodes it shares with the last: a node
         # gone or moved rebuilds the tree (see _grow_to), a label changed is set again (see _relabel).
-        layout = self._layout(model)
+        layout = tree_layout(model)
         if not self._grow_to(layout):
             self._rebuild(layout)
         self._relabel(model)
@@ -143,25 +178,6 @@ class ProcessTree(Painted, Tree[Any]):
         self._node_of = {}
         self._signatures = {}
         self._labels = {}
-
-    @staticmethod
-    def _layout(model: Model) -> dict[NodeKey | None, list[NodeKey]]:
-        """Each node's children in display order (None: the top level): facts, threads, then child processes.
-
-        Built from ``model.walk()``, which breaks ppid cycles and treats unknown parents as roots.
-        """
-        layout: dict[NodeKey | None, list[NodeKey]] = {None: []}
-        path: list[NodeKey] = []
-        for p, depth in model.walk():
-            del path[depth:]
-            key = process_key(p.pid)
-            layout[path[-1] if path else None].append(key)
-            kids = layout[key] = info_keys(p)
-            if shows_threads(p):
-                # The main thread first, then the others in the order they were started.
-                kids.extend(thread_key(p.pid, th.tid) for th in model.threads_in_order(p))
-            path.append(key)
-        return layout
 
     def _grow_to(self, layout: dict[NodeKey | None, list[NodeKey]]) -> bool:
         """Add the new nodes where they belong; False when an existing node would have to move (rebuild then)."""
