@@ -32,7 +32,7 @@ from tui.engine.replay import ReplaySession
 from tui.engine.runs import runs_folder
 from tui.engine.session import Session, next_speed
 from tui.layout import MIN_HEIGHT, MIN_WIDTH, PANES, Needs, default_panes, main_column, needs, visible_panes
-from tui.messages import RunUpdated
+from tui.messages import FollowersChanged, RunUpdated
 from tui.pump import Pump
 from tui.status import (Action, Phase, RunState, StatusInfo, held_lines, highlighted_thread, phase_of,
                         picker_word, status_info)
@@ -58,9 +58,15 @@ _SPEED = Binding.Group("speed")
 _PANES = Binding.Group("show/hide pane")
 _LOOK = Binding.Group("look back")
 RUN_GROUP = "run"  # start, stop and switch: a later one makes an earlier one that has not begun pointless
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.share.feed import ShareFeed
+    from tui.share.server import ShareServer
+
 COLLECTION_AFTER_KEYS = 0.05  # s the scrub keys rest before garbage collection is let go on (_hold_collection)
 COLLECTION_HELD_AT_MOST = 1.0  # s it is held at most, while they never rest
 STEP_PATIENCE = 2.0  # s a step waits for the thread let go before to take its go, before it is dropped
+SHARE_NOTE_SECONDS = 60  # s the share's link stays on screen at start, for the class to copy
 FIT_PASSES = 3  # layouts the main column's heights may take to settle (see ContuiApp._fit_main_column)
 
 
@@ -184,7 +190,9 @@ class ContuiApp(App[int]):
         session: Session | ReplaySession | None = None,
         speed: float = 1.0,
         start_method: str | None = None,
+        share: ShareServer | None = None,
     ) -> None:
+        """``share``: the follow server (contui --share), started already: the run is shared with browsers."""
         super().__init__()
         self.targets: list[Target] = [Target(s.path, s) for s in load_catalog()] + list(user_targets)
         self.session: Session | ReplaySession = (
@@ -199,6 +207,13 @@ class ContuiApp(App[int]):
         self.set_reactive(ContuiApp.projector, projector)
         self.set_reactive(ContuiApp.legend_shown, projector)  # the back row cannot ask what a colour means
         self.run_state = RunState()  # as the pump last said
+        self.share = share
+        self.followers: int | None = None if share is None else 0  # browsers following (shown on the status line)
+        self._share_feed: ShareFeed | None = None
+        if share is not None:
+            from tui.share.feed import ShareFeed  # here: only a shared run loads the page's views
+
+            self._share_feed = ShareFeed(share.publish)
         self.updates = 0  # RunUpdated messages handled: for tests and benchmarks
         self.shown_panes: set[str] = set()  # ids of the panes shown
         self._overrides: dict[str, bool] = {}
@@ -299,6 +314,10 @@ class ContuiApp(App[int]):
         self._show_picked()
         self._pump()
         self.call_after_refresh(self._start_up_done)
+        if self.share is not None:
+            self.share.on_followers = lambda n: self.post_message(FollowersChanged(n))
+            self.notify(said("Browsers follow this run at {}", self.lang).format(self.share.link),
+                        title="contui --share", timeout=SHARE_NOTE_SECONDS)
 
     def _start_up_done(self) -> None:
         """The first frame is out: load psutil for the runs' samples (loaded by the first sample instead, in the
@@ -505,7 +524,8 @@ class ContuiApp(App[int]):
                          model=model if source is self.session else self.session.model)
         return status_info(self.picked_target, model, phase, shown_is_run=shown_is_run,
                            clock_seconds=self._tick * CLOCK_TICK_NS / 1e9, speed=self.speed, lang=self.lang,
-                           projector=self.projector, highlighted=self.highlighted, cursor=self._cursor_text())
+                           projector=self.projector, highlighted=self.highlighted, cursor=self._cursor_text(),
+                           followers=self.followers)
 
     def _cursor_text(self) -> str:
         """Where the look-back cursor is: its time and event, of the run's."""
@@ -522,7 +542,7 @@ class ContuiApp(App[int]):
     def _pump(self) -> None:
         worker = get_current_worker()
         pump = Pump(self.session, self.post_message,  # type: ignore[arg-type]
-                    on_error=lambda exc: self.call_from_thread(self._report, "poll", exc))
+                    on_error=lambda exc: self.call_from_thread(self._report, "poll", exc), share=self._share_feed)
         pump.run(lambda: worker.is_cancelled)
 
     @on(RunUpdated)
@@ -537,6 +557,12 @@ class ContuiApp(App[int]):
             self.run_state = message.state
             self.refresh_bindings()
         self.refresh_panes()
+
+    @on(FollowersChanged)
+    def _on_followers_changed(self, message: FollowersChanged) -> None:
+        self.followers = message.followers
+        if not self._closed:
+            self.refresh_panes()
 
     def _freeze_at_deadlock(self) -> None:
         """A deadlock just found in the live run freezes it, as space does: the class looks at the cycle as it

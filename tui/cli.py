@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from typing import NoReturn, TextIO
 
     from tui.app import ContuiApp
+    from tui.share.server import ShareServer
     from tui.engine.events import Event
     from tui.engine.flight import FlightRecorder
     from tui.engine.model import Model
@@ -65,9 +66,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 # -- contui (the app) -------------------------------------------------------------------------------------------------
-class AppRequest(namedtuple("AppRequest", ("scripts", "args", "projector", "lang"), defaults=((), (), False, "en"))):
+class ShareRequest(namedtuple("ShareRequest", ("host", "port"))):
+    """``--share [--host H] [--port P]``: serve the run to browsers, read-only."""
+
+    __slots__ = ()
+
+
+class AppRequest(namedtuple("AppRequest", ("scripts", "args", "projector", "lang", "share"),
+                            defaults=((), (), False, "en", None))):
     """What ``contui [options] [SCRIPT.py ...] [-- ARGS ...]`` asks for: ``scripts``, and ``args`` (tuple[str, ...]:
-    every script of the list gets these as its sys.argv[1:]), ``projector`` (bool), ``lang`` (str)."""
+    every script of the list gets these as its sys.argv[1:]), ``projector`` (bool), ``lang`` (str), ``share``
+    (ShareRequest | None)."""
 
     __slots__ = ()
 
@@ -75,7 +84,7 @@ class AppRequest(namedtuple("AppRequest", ("scripts", "args", "projector", "lang
 def app_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="contui",
-        usage="contui [--projector] [--lang {zh,en}] [SCRIPT.py ...] [-- ARGS ...]",
+        usage="contui [--projector] [--lang {zh,en}] [--share [--host H] [--port P]] [SCRIPT.py ...] [-- ARGS ...]",
         description="Watch real Python processes, threads, locks and queues live. "
         "With no arguments, opens the classroom app with the course's scenarios.",
         epilog="arguments after '--' go to your scripts: each sees them as sys.argv[1:]\n\n"
@@ -91,7 +100,41 @@ def app_parser() -> argparse.ArgumentParser:
                         help="your own scripts, added to the app's scenario list")
     parser.add_argument("--projector", action="store_true", help="start in projector mode")
     parser.add_argument("--lang", choices=("zh", "en"), default="en", help="the language of the screen: zh (中文) or en (default: en)")
+    add_share_options(parser)
     return parser
+
+
+def add_share_options(parser: argparse.ArgumentParser) -> None:
+    from tui.share import DEFAULT_PORT, LOCAL_HOST  # light: no websockets until a share starts
+
+    parser.add_argument("--share", action="store_true",
+                        help="let browsers follow the run, read-only: prints a link with a secret token "
+                        "(students open it to watch; nobody can control the run from a browser)")
+    parser.add_argument("--host", metavar="H", default=None,
+                        help=f"with --share: the address to listen on (default: {LOCAL_HOST}, this machine only; "
+                        "0.0.0.0: every network this machine is on, for a classroom)")
+    parser.add_argument("--port", type=_port, metavar="P", default=None,
+                        help=f"with --share: the port (default: {DEFAULT_PORT}; 0: any free one)")
+
+
+def share_request(ns: argparse.Namespace) -> ShareRequest | None:
+    from tui.share import DEFAULT_PORT, LOCAL_HOST
+
+    if not ns.share:
+        if ns.host is not None or ns.port is not None:
+            raise UsageError("--host and --port go with --share")
+        return None
+    return ShareRequest(ns.host or LOCAL_HOST, DEFAULT_PORT if ns.port is None else ns.port)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (0-65535): {text!r}")
+    return port
 
 
 def parse_app_argv(argv: list[str]) -> AppRequest:
@@ -101,7 +144,8 @@ def parse_app_argv(argv: list[str]) -> AppRequest:
     ns = app_parser().parse_args(ours)
     if args and not ns.scripts:
         raise UsageError("arguments after '--' are for your scripts: name a SCRIPT.py before the '--'")
-    return AppRequest(scripts=tuple(ns.scripts), args=tuple(args), projector=ns.projector, lang=ns.lang)
+    return AppRequest(scripts=tuple(ns.scripts), args=tuple(args), projector=ns.projector, lang=ns.lang,
+                      share=share_request(ns))
 
 
 def app_targets(request: AppRequest) -> list[Target]:
@@ -121,8 +165,10 @@ def runs_parser() -> argparse.ArgumentParser:
                    "$XDG_STATE_HOME/contui/runs or ~/.local/state/contui/runs), the oldest removed first.")
 
 
-class ReplayRequest(namedtuple("ReplayRequest", ("recording", "projector", "lang"), defaults=(False, "en"))):
-    """What ``contui replay RECORDING`` asks for: ``recording`` (str), ``projector`` (bool), ``lang`` (str)."""
+class ReplayRequest(namedtuple("ReplayRequest", ("recording", "projector", "lang", "share"),
+                               defaults=(False, "en", None))):
+    """What ``contui replay RECORDING`` asks for: ``recording`` (str), ``projector`` (bool), ``lang`` (str),
+    ``share`` (ShareRequest | None)."""
 
     __slots__ = ()
 
@@ -135,6 +181,7 @@ def replay_parser() -> argparse.ArgumentParser:
                         "(1: the newest)")
     parser.add_argument("--projector", action="store_true", help="start in projector mode")
     parser.add_argument("--lang", choices=("zh", "en"), default="en", help="the language of the screen: zh (中文) or en (default: en)")
+    add_share_options(parser)
     return parser
 
 
@@ -195,7 +242,8 @@ def cmd_replay(request: ReplayRequest) -> int:
     from tui.engine.replay import ReplaySession
 
     session = ReplaySession(recorded, playing=True)
-    return _run_app(lambda app_class: app_class(session=session, projector=request.projector, lang=request.lang))
+    return _run_app(lambda app_class, share: app_class(session=session, projector=request.projector,
+                                                       lang=request.lang, share=share), request.share, request.lang)
 
 
 class _Progress:
@@ -356,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_runs(sys.stdout)
         if argv[:1] == ["replay"]:
             ns = replay_parser().parse_args(argv[1:])
-            return cmd_replay(ReplayRequest(ns.recording, ns.projector, ns.lang))
+            return cmd_replay(ReplayRequest(ns.recording, ns.projector, ns.lang, share_request(ns)))
         if argv[:1] == ["export"]:
             ns = export_parser().parse_args(argv[1:])
             return cmd_export(ns.recording, ns.output)
@@ -564,24 +612,44 @@ def cmd_app(request: AppRequest) -> int:
         print("contui: the app needs a terminal; to run a scenario without one use "
               "'contui run --plain TARGET' (see 'contui list')", file=sys.stderr)
         return EXIT_USAGE
-    return _run_app(lambda app_class: app_class(user_targets=targets, projector=request.projector, lang=request.lang))
+    return _run_app(lambda app_class, share: app_class(user_targets=targets, projector=request.projector,
+                                                       lang=request.lang, share=share), request.share, request.lang)
 
 
-def _run_app(make: Callable[[type[ContuiApp]], ContuiApp]) -> int:
+def _run_app(make: Callable[[type[ContuiApp], ShareServer | None], ContuiApp], share: ShareRequest | None = None,
+             lang: str = "en") -> int:
+    server = _start_share(share, lang) if share is not None else None
     # Textual's import and the first frame make hundreds of thousands of objects, and the collections they set off
     # took a sixth of the time to the first frame. The app turns collection back on once that frame is out.
     gc.disable()
     try:
         from tui.app import ContuiApp
 
-        app = make(ContuiApp)
+        app = make(ContuiApp, server)
         try:
             app.run()
         finally:
             app.close_session()  # however the app ended, no process of the run outlives it
     finally:
         gc.enable()
+        if server is not None:
+            server.close()
+            print("contui: sharing stopped", file=sys.stderr)
     return app.return_code or 0
+
+
+def _start_share(request: ShareRequest, lang: str) -> ShareServer:
+    """Listen at once, so that a port taken or a host not this machine's is one line before the app starts."""
+    from tui.share.server import ShareError, ShareServer
+
+    server = ShareServer(host=request.host, port=request.port, lang=lang)
+    try:
+        server.start()
+    except ShareError as exc:
+        raise UsageError(str(exc)) from None
+    for link in server.links():
+        print(f"contui: browsers follow the run at {link}", file=sys.stderr)
+    return server
 
 
 if __name__ == "__main__":

@@ -18,3 +18,14 @@ class RunUpdated(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, RunUpdated)
+
+
+class FollowersChanged(Message):
+    """A browser began or stopped following the shared run (contui --share): how many follow now."""
+
+    def __init__(self, followers: int) -> None:
+        super().__init__()
+        self.followers = followers
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, FollowersChanged)

@@ -14,8 +14,13 @@ from collections.abc import Callable, Hashable
 from tui.engine import events as ev
 from tui.engine.session import Session
 from tui.messages import RunUpdated
+
 from tui.status import RunState
 from tui.widgets.pane import CLOCK_TICK_NS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.share.feed import ShareFeed
 
 POLL_SECONDS = 1.0  # an idle poll; events, a finished run and every control action (Session.wake) end it early
 MAX_UPDATES_PER_SECOND = 30
@@ -23,10 +28,12 @@ MAX_UPDATES_PER_SECOND = 30
 
 class Pump:
     def __init__(self, session: Session, post: Callable[[RunUpdated], object],
-                 on_error: Callable[[Exception], None]) -> None:
+                 on_error: Callable[[Exception], None], share: ShareFeed | None = None) -> None:
+        """``share``: the run is shared with browsers (contui --share): the feed is told of each change too."""
         self.session = session
         self.post = post
         self.on_error = on_error
+        self.share = share
 
     def run(self, cancelled: Callable[[], bool]) -> None:
         session = self.session
@@ -39,10 +46,13 @@ class Pump:
         state: RunState | None = None
         failed: str | None = None
         settled = False  # a thread of the run was held: nothing more comes until the teacher steps
+        share = self.share
         while not cancelled():
             wait = POLL_SECONDS
             if pending:  # news waits only for the rate limit
                 wait = 0.0 if settled else max(interval - (time.monotonic() - last_post), 0.0)
+            if share is not None:  # a frame for the browsers held back by its own rate limit
+                wait = min(wait, share.wait())
             try:
                 batch = session.poll(wait)
             except Exception as exc:  # an engine fault must not kill the app; say it once, keep going
@@ -67,6 +77,13 @@ class Pump:
             if now_state != state:
                 state = now_state
                 pending += 1
+            if share is not None:
+                try:
+                    share.offer(session.model, now_state, session.target)
+                except Exception as exc:  # sharing must never stop the teacher's screen: said once, as a poll's
+                    if failed != repr(exc):
+                        failed = repr(exc)
+                        self.on_error(exc)
             if pending and (settled or time.monotonic() - last_post >= interval):
                 self.post(RunUpdated(now_state, pending))
                 pending = 0

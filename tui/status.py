@@ -55,6 +55,7 @@ class StatusInfo:
     unrecorded: str = ""  # why the run is not recorded (its recording could not be written)
     next_step: str = ""  # in step mode: who a step lets go, and to do what ("Process-3 → acquire mutex, line 65")
     cursor: str = ""  # looking back (a replay, or scrubbing): where the cursor is ("2.0 s of 3.2 s")
+    followers: int | None = None  # browsers following the run (contui --share); None: not shared
 
     def only_clock_moved(self, before: StatusInfo | None) -> bool:
         """Nothing but the run's clock differs from ``before``."""
@@ -85,7 +86,7 @@ def phase_of(*, shown_is_run: bool, busy: Action | None, replay: bool, state: Ru
 
 def status_info(target: Target, model: Model, phase: Phase, *, shown_is_run: bool, clock_seconds: float,
                 speed: float, lang: str, projector: bool, highlighted: int | None = None,
-                cursor: str = "") -> StatusInfo:
+                cursor: str = "", followers: int | None = None) -> StatusInfo:
     """``clock_seconds``: the live clock in whole ticks (a tenth-of-a-second counter would repaint the status line
     ten times a second while the run only sleeps); a finished run shows its length to a tenth."""
     if not shown_is_run:
@@ -108,6 +109,7 @@ def status_info(target: Target, model: Model, phase: Phase, *, shown_is_run: boo
         unrecorded=model.run.unrecorded if shown_is_run else "",
         next_step=next_step(model, highlighted) if phase is Phase.STEPPING else "",
         cursor=cursor if shown_is_run else "",
+        followers=followers,
     )
 
 

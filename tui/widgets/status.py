@@ -28,10 +28,11 @@ SYMBOLS = {
 WORDS: dict[str, dict[str, str]] = {
     "en": {"enter": " (Enter runs it)", "cursor": "cursor", "next": "next:", "speed": "speed", "exit": "exit",
            "signal": "signal", "lost": "⚠ its reaper was killed: contui ended the run",
-           "dropped": "⚠ {n} malformed frame{s} dropped", "unrecorded": "⚠ not recorded: {}"},
+           "dropped": "⚠ {n} malformed frame{s} dropped", "unrecorded": "⚠ not recorded: {}",
+           "followers": "⇄ {} following"},
     "zh": {"enter": "（按 Enter 运行）", "cursor": "游标", "next": "下一步：", "speed": "速度", "exit": "退出码",
            "signal": "信号", "lost": "⚠ 收尸进程被杀：contui 结束了这次运行",
-           "dropped": "⚠ 丢弃了 {n} 个错误的事件帧", "unrecorded": "⚠ 未录制：{}",
+           "dropped": "⚠ 丢弃了 {n} 个错误的事件帧", "unrecorded": "⚠ 未录制：{}", "followers": "⇄ {} 人在看",
            **{phase.value: word for phase, word in (
                (Phase.READY, "就绪"), (Phase.STARTING, "启动中"), (Phase.RUNNING, "运行中"), (Phase.STEPPING, "单步"),
                (Phase.FROZEN, "已冻结"), (Phase.STOPPING, "停止中"), (Phase.STOPPED, "已停止"), (Phase.EXITED, "已结束"),
@@ -87,6 +88,9 @@ def render_status(info: StatusInfo, phase_style: Style | None = None, brand_styl
         out.append(f"  {words['next']} {info.next_step}", style="bold")
     if not info.projector or info.speed != 1:
         out.append(f"  {words['speed']} {info.speed:g}×")
+    if info.followers is not None:  # sharing: how many browsers follow
+        out.append(f"  ⇄ {info.followers}" if info.projector else f"  {words['followers'].format(info.followers)}",
+                   style="bold")
     if not info.projector:
         out.append("  中文" if info.lang == "zh" else "  EN")
     if info.lost:
