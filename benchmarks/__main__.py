@@ -21,7 +21,7 @@ from benchmarks.common import Figure, Result, assert_no_leftovers, fmt, log
 
 # In the order they run: the engine's figures first, the app's last.
 MODULES = ["ingest", "recording", "latency", "overhead", "shapes", "sampler", "scale", "app_first_frame",
-           "app_screen_latency", "app_switch", "app_burst", "app_idle", "memory", "scrub", "steps", "abuse"]
+           "app_screen_latency", "app_switch", "app_burst", "share", "app_idle", "memory", "scrub", "steps", "abuse"]
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
