@@ -260,6 +260,62 @@ async def shoot_look_back(out: Path, speed: float) -> list[Path]:
     return written
 
 
+BROWSER_SCENARIO = "ticket_lock"
+BROWSER_SIZES = {"browser": {"width": 1280, "height": 800}, "browser_phone": {"width": 390, "height": 844}}
+
+
+async def shoot_browser(out: Path, speed: float) -> list[Path]:
+    """The page a student follows the run in (contui --share), in headless Chromium: the ticket sale with a lock
+    held and buyers waiting, on a laptop (English and Chinese) and a phone; then, the run over, looked back at
+    halfway through. Beside them, the teacher's screen counting the followers."""
+    from tui.share.browser import browser_page, page_shows
+    from tui.share.server import ShareServer
+
+    server = ShareServer(port=0)
+    server.start()
+    written: list[Path] = []
+    try:
+        app = ContuiApp(speed=speed, share=server)
+        index = next(i for i, t in enumerate(app.targets) if t.scenario is not None
+                     and t.scenario.id == BROWSER_SCENARIO)
+        async with app.run_test(size=NORMAL) as pilot, browser_page(viewport=BROWSER_SIZES["browser"]) as page, \
+                browser_page(viewport=BROWSER_SIZES["browser_phone"], device_scale_factor=2) as phone:
+            await page.goto(server.url())
+            await phone.goto(server.url())
+            app.pick(index)
+            await pilot.pause()
+            await pilot.press("enter")
+            deadline = time.monotonic() + DEADLINE
+            while not _lock_queue(app.session.model) and time.monotonic() < deadline:
+                await pilot.pause(0.02)
+            await pilot.press("space")  # frozen where the lock is held and buyers wait, for every shot alike
+            await page_shows(page, "#state", "frozen")
+            await page_shows(phone, "#state", "frozen")
+            written.append(save(app, out, "share_teacher"))
+            for stem, shown in (("browser", page), ("browser_phone", phone)):
+                await shown.screenshot(path=str(out / f"{stem}.png"), full_page=stem == "browser_phone")
+                written.append(out / f"{stem}.png")
+            await page.click("#lang")
+            await page_shows(page, "#state", "已冻结")
+            await page.screenshot(path=str(out / "browser_zh.png"))
+            written.append(out / "browser_zh.png")
+            await page.click("#lang")
+            await pilot.press("space")
+            while not (app.session.model.run.ended and not app.run_state.running) and time.monotonic() < deadline:
+                await pilot.pause(0.05)
+            await page_shows(page, "#state", "ended")
+            await page.focus("#scrub")
+            await page.keyboard.press("Home")
+            for _ in range(20):  # half way, a fortieth of the run a press
+                await page.keyboard.press("ArrowRight")
+            await page.wait_for_function("!document.querySelector('#follow').classList.contains('on')")
+            await page.screenshot(path=str(out / "browser_look_back.png"))
+            written.append(out / "browser_look_back.png")
+    finally:
+        server.close()
+    return written
+
+
 def save(app: ContuiApp, out: Path, stem: str) -> Path:
     svg = app.export_screenshot(title=f"contui · {stem}")
     path = out / f"{stem}.svg"
@@ -330,6 +386,16 @@ def write_index(out: Path, scenarios: list[Scenario]) -> None:
              f"| {LOOK_SCENARIO}, run to its end, then `Home` `}}` `}}` | every pane as the run stood 2 s in (the child "
              f"a zombie), the cursor's time in the status line; `contui replay` shows the same | "
              f"{_links('look_back')} |"]
+    rows += ["", "## The class follows in browsers (`contui --share`)", "",
+             "Headless Chromium on the page a student opens, while the teacher's app runs "
+             f"{BROWSER_SCENARIO} (frozen with the lock held and buyers waiting):", "",
+             "| what | picture |", "|---|---|",
+             "| the page on a laptop (1280×800) | [png](browser.png) |",
+             "| the same in Chinese (the page's 中文 button) | [png](browser_zh.png) |",
+             "| on a phone (390 wide) | [png](browser_phone.png) |",
+             "| looked back at halfway through, in that page only (the run over) | [png](browser_look_back.png) |",
+             "| the teacher's screen meanwhile: `⇄ 2 following` on the status line | "
+             "[png](share_teacher.png) · [svg](share_teacher.svg) |"]
     (out / "README.md").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
@@ -350,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", type=float, default=1.0, help="run speed (default 1)")
     args = parser.parse_args(argv)
     catalog = load_catalog()
-    unknown = set(args.ids) - {s.id for s in catalog} - set(EXAMPLES) - {"step_mode", "look_back"}
+    unknown = set(args.ids) - {s.id for s in catalog} - set(EXAMPLES) - {"step_mode", "look_back", "browser"}
     if unknown:
         parser.error(f"no scenario or example named {', '.join(sorted(unknown))}")
     shots = [(s.id, functools.partial(shoot, s)) for s in catalog if not args.ids or s.id in args.ids]
@@ -359,6 +425,8 @@ def main(argv: list[str] | None = None) -> int:
         shots.append(("step_mode", shoot_step_mode))
     if not args.ids or "look_back" in args.ids:
         shots.append(("look_back", shoot_look_back))
+    if not args.ids or "browser" in args.ids:
+        shots.append(("browser", shoot_browser))
     args.out.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
     for name, shot in shots:
