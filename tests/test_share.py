@@ -279,3 +279,31 @@ def test_a_port_already_taken_is_one_line_before_the_app_starts(server: ShareSer
 
     with pytest.raises(UsageError, match=rf"cannot share on 127.0.0.1:{server.port}: address already in use"):
         _start_share(ShareRequest("127.0.0.1", server.port), "en")
+
+
+def test_what_the_server_keeps_of_a_run_is_bounded_and_looking_back_still_finds_each_moment() -> None:
+    from tui.share.server import HISTORY_FRAMES, RunSoFar
+
+    run = RunSoFar()
+    for t in range(3 * HISTORY_FRAMES):
+        run.keep_frame(b'{"type":"frame","scrubbed":false,"t":%d}' % t, t)
+    assert len(run.frames) <= HISTORY_FRAMES and run.size == sum(map(len, run.frames))
+    assert run.frames[-1].endswith(b"%d}" % (3 * HISTORY_FRAMES - 1))  # the newest is always kept
+    assert run.times[0] == 0 and run.times[-HISTORY_FRAMES // 4:] == list(  # the first and the newest quarter
+        range(3 * HISTORY_FRAMES - HISTORY_FRAMES // 4, 3 * HISTORY_FRAMES))
+    for asked in (0, 1234, 3 * HISTORY_FRAMES - 1):
+        answer = run.frame_at(asked)
+        assert answer is not None and answer.startswith(b'{"type":"frame","scrubbed":true,')
+        shown = int(answer.rpartition(b":")[2].rstrip(b"}"))
+        assert shown == max(t for t in run.times if t <= asked)  # the newest kept moment at or before it
+
+
+def test_the_server_keeps_as_many_printed_lines_as_the_model_keeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.share import server as share_server
+
+    monkeypatch.setattr(share_server, "OUTPUT_WINDOW", 100)
+    run = share_server.RunSoFar()
+    for start in range(0, 1000, 50):
+        run.keep_lines([{"i": i, "text": f"line {i}"} for i in range(start, start + 50)])
+    assert 100 <= len(run.lines) <= 110 and max(run.lines) == 999
+    assert sorted(run.lines) == list(range(1000 - len(run.lines), 1000))  # the newest, none missing between

@@ -31,12 +31,14 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from tui.engine.model import OUTPUT_WINDOW
 from tui.share import DEFAULT_PORT, LOCAL_HOST
 from tui.share.feed import encoded
 from tui.share.view import state_table
 
 MAX_REQUEST_BYTES = 1024  # a browser sends only "at" and "live"
 HISTORY_FRAMES = 2000  # frames kept for looking back; beyond, every other older one is dropped
+HISTORY_BYTES = 64 * 1024**2  # and at most this much of them (a run of many processes makes big frames)
 REPLY_PREFIX = (b'{"type":"frame","scrubbed":false,', b'{"type":"frame","scrubbed":true,')
 
 
@@ -86,6 +88,15 @@ class RunSoFar:
     frame: bytes | None = None
     times: list[int] = field(default_factory=list)  # the run's time of each kept frame
     frames: list[bytes] = field(default_factory=list)
+    size: int = 0  # bytes of the kept frames
+
+    def keep_lines(self, lines: list[dict[str, object]]) -> None:
+        """The newest lines, as many as the model keeps (a print loop left running must not grow contui)."""
+        for line in lines:
+            self.lines[line["i"]] = line  # type: ignore[index]
+        if len(self.lines) > OUTPUT_WINDOW + OUTPUT_WINDOW // 10:
+            for index in sorted(self.lines)[:len(self.lines) - OUTPUT_WINDOW]:
+                del self.lines[index]
 
     def keep_frame(self, text: bytes, t: int) -> None:
         self.frame = text
@@ -93,8 +104,11 @@ class RunSoFar:
             t = self.times[-1]
         self.times.append(t)
         self.frames.append(text)
-        if len(self.frames) > HISTORY_FRAMES:  # thin the older half: the newest moments stay finest
+        self.size += len(text)
+        while len(self.frames) > 2 and (len(self.frames) > HISTORY_FRAMES or self.size > HISTORY_BYTES):
+            # Thin the older half: the newest moments stay finest.
             half = len(self.frames) // 2
+            self.size -= sum(len(f) for f in self.frames[1:half:2])
             self.frames[:half] = self.frames[:half:2]
             self.times[:half] = self.times[:half:2]
 
@@ -290,8 +304,7 @@ class ShareServer:
                 box.ready.set()
             return
         if kind == "output":
-            for line in data:  # type: ignore[union-attr]
-                run.lines[line["i"]] = line
+            run.keep_lines(data)  # type: ignore[arg-type]
             for box in self._boxes.values():
                 box.output.append(text)
                 box.ready.set()
