@@ -48,7 +48,7 @@ def thread_cpu(native_id: int) -> float:
 def measure(quick: bool) -> dict[str, float]:
     from tui.share.feed import ShareFeed
     from tui.share.server import ShareServer
-    from tui.share.view import Lanes, frame, web_palette
+    from tui.share.view import Lanes, frame
     from tui.status import RunState
     from tui.widgets.status import StatusLine
 
@@ -101,7 +101,7 @@ def measure(quick: bool) -> dict[str, float]:
             app_cpu = time.process_time() - process0 - cpu
             say(f"stop {model.events}")
             report = json.loads(await asyncio.to_thread(heard))
-            teacher = digest({**frame(model, web_palette(), RunState()), "n": model.events},
+            teacher = digest({**frame(model, RunState()), "n": model.events},
                              {i: model.lines[i].text for i in range(model.lines.first, len(model.lines))},
                              Lanes().timeline(model))
             await pilot.press("q")

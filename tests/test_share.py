@@ -23,7 +23,7 @@ from tui.engine.events import read_jsonl
 from tui.engine.model import Model
 from tui.share.feed import ShareFeed
 from tui.share.server import ShareServer
-from tui.share.view import Lanes, frame, web_palette
+from tui.share.view import Lanes, frame
 from tui.status import RunState
 
 RECORDINGS = Path(__file__).parent / "recordings"
@@ -74,7 +74,7 @@ def last(sent: list[tuple[str, dict[str, Any]]], kind: str) -> dict[str, Any]:
 def test_the_feeds_last_messages_are_the_models_own_panes_lines_and_timeline(name: str) -> None:
     model, sent, _ = feed_recording(name)
     final = last(sent, "frame")
-    expected = frame(model, web_palette(), RunState())
+    expected = frame(model, RunState())
     assert {k: final[k] for k in ("t", "n", "tree", "sync", "queues", "state")} == {
         k: expected[k] for k in ("t", "n", "tree", "sync", "queues", "state")}
     assert final["state"] == "ended"
@@ -307,3 +307,29 @@ def test_the_server_keeps_as_many_printed_lines_as_the_model_keeps(monkeypatch: 
         run.keep_lines([{"i": i, "text": f"line {i}"} for i in range(start, start + 50)])
     assert 100 <= len(run.lines) <= 110 and max(run.lines) == 999
     assert sorted(run.lines) == list(range(1000 - len(run.lines), 1000))  # the newest, none missing between
+
+
+def test_a_frozen_runs_held_lock_keeps_its_held_time_on_the_page_as_on_the_terminal() -> None:
+    from tui.engine.events import CLOCK, Event
+
+    sent: list[tuple[str, dict[str, Any]]] = []
+    clock = Clock()
+    feed = ShareFeed(lambda kind, text, data: sent.append((kind, json.loads(text))), clock=clock)
+    model = Model()
+    for event in read_jsonl(str(RECORDINGS / "ticket_lock.jsonl")):
+        model.apply(event)
+        if any(lock.owners for lock in model.locks.values()):
+            break
+    frozen = RunState(running=True, frozen=True)
+    feed.offer(model, frozen, None)
+    held_then = last(sent, "frame")["sync"]["en"]
+    main = model.run.main or 0
+    for seconds in (1, 2, 3):  # the OS's samples go on while frozen: the model's clock moves
+        model.apply(Event(model.now + 1_000_000_000, CLOCK, main))
+        clock.now += 1
+        feed.offer(model, frozen, None)
+    assert last(sent, "frame")["sync"]["en"] == held_then
+    model.apply(Event(model.now + 1_000_000_000, CLOCK, main))
+    clock.now += 1
+    feed.offer(model, LIVE, None)  # thawed: the held time moves on
+    assert last(sent, "frame")["sync"]["en"] != held_then

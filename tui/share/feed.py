@@ -16,7 +16,7 @@ from typing import Any
 
 from tui.engine.catalog import Target
 from tui.engine.model import Model
-from tui.share.view import Lanes, OutputCursor, frame, web_palette
+from tui.share.view import Lanes, OutputCursor, Panes, frame
 from tui.status import RunState
 from tui.widgets.pane import CLOCK_TICK_NS
 
@@ -48,7 +48,8 @@ class ShareFeed:
         """``clock``: when each frame is made, for the rate limit and a frame's ``changed`` (tests give their own)."""
         self.publish = publish
         self.clock = clock
-        self.palette = web_palette()
+        self._panes = Panes()
+        self._tick = 0  # the run's clock as the terminal shows it: it stands still while the run is frozen
         self.run = 0  # the run's generation: a new one for each model the session folds
         self._model: Model | None = None
         self._state: RunState | None = None
@@ -71,9 +72,11 @@ class ShareFeed:
         """The model as it stands after a batch (or a change of the run's state): send what changed, when due."""
         if model is not self._model:
             self._begin(model, target)
+        if not state.frozen:  # as the app's clock: frozen, a held lock's time and the timeline stand still
+            self._tick = model.now // CLOCK_TICK_NS
         # What the page shows changes with a part's version or the clock's tick; once the run is over, with every
         # event (the last ones must reach the followers, whatever they changed).
-        seen = (*model.versions.values(), model.now // CLOCK_TICK_NS, None if state.running else model.events)
+        seen = (*model.versions.values(), self._tick, None if state.running else model.events)
         if seen != self._seen or state != self._state:
             self._seen = seen
             self._state = state
@@ -88,6 +91,8 @@ class ShareFeed:
         self.run += 1
         self._lanes = Lanes()
         self._output = OutputCursor()
+        self._panes = Panes()
+        self._tick = model.now // CLOCK_TICK_NS
         self._seen = None
         self._due = True
         self._changed = self.clock()
@@ -112,4 +117,4 @@ class ShareFeed:
         self.publish("timeline", encoded({**self._lanes.timeline(model), "run": self.run}), None)
         # "scrubbed" first: the server answers a browser's look back with a stored frame, this key turned true.
         self.publish("frame", encoded({"type": "frame", "scrubbed": False, "run": self.run, "seq": self._seq,
-                                       "changed": self._changed, **frame(model, self.palette, state)}), model.now)
+                                       "changed": self._changed, **frame(model, state, self._panes, self._tick)}), model.now)

@@ -7,6 +7,7 @@ teacher's screen never tell a run differently. Rich text becomes runs of ``[text
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,12 +15,13 @@ from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 
-from tui.engine.model import LANE_STATES, Key, Model, OutputLine, State
+from tui.engine.model import LANE_STATES, Key, Model, OutputLine, Part, State
 from tui.status import RunState
 from tui.theme import STATE_COLOURS
 from tui.widgets.badges import LOOKS, Palette
-from tui.widgets.locks import sync_card, sync_views
-from tui.widgets.queues import any_card, queue_views
+from tui.widgets.locks import sync_card, sync_clock_key, sync_views
+from tui.widgets.pane import CLOCK_TICK_NS
+from tui.widgets.queues import any_card, queue_views, queues_clock_key
 from tui.widgets.timeline import LaneCopy, lane_cells, lane_label, lane_order
 from tui.widgets.tree import node_label, tree_layout
 
@@ -106,8 +108,7 @@ def state_word(state: RunState, ended: bool) -> str:
     return "ended" if ended else "idle"
 
 
-def panes(model: Model, palette: Palette, lang: str) -> dict[str, Any]:
-    """The tree, Sync and Queues of ``model`` in ``lang``."""
+def tree_rows(model: Model, palette: Palette, lang: str) -> list[dict[str, Any]]:
     layout = tree_layout(model)
     rows: list[dict[str, Any]] = []
 
@@ -119,19 +120,61 @@ def panes(model: Model, palette: Palette, lang: str) -> dict[str, Any]:
             add(key, depth + 1)
 
     add(None, 0)
-    sync = [card_lines(sync_card(view, CARD_WIDTH, False, palette, lang)) for view in sync_views(model)]
-    queues = [card_lines(any_card(view, CARD_WIDTH, False, palette, lang)) for view in queue_views(model)]
-    return {"tree": rows, "sync": sync, "queues": queues}
+    return rows
 
 
-def frame(model: Model, palette: Palette, state: RunState) -> dict[str, Any]:
-    """One moment of the run, in both languages (each student picks one)."""
-    out: dict[str, Any] = {"type": "frame", "t": model.now, "n": model.events,
-                           "state": state_word(state, model.run.ended)}
-    by_lang = {lang: panes(model, palette, lang) for lang in LANGS}
-    for part in ("tree", "sync", "queues"):
-        out[part] = {lang: by_lang[lang][part] for lang in LANGS}
-    return out
+def sync_cards(model: Model, palette: Palette, lang: str) -> list[list[Runs]]:
+    return [card_lines(sync_card(view, CARD_WIDTH, False, palette, lang)) for view in sync_views(model)]
+
+
+def queue_cards(model: Model, palette: Palette, lang: str) -> list[list[Runs]]:
+    return [card_lines(any_card(view, CARD_WIDTH, False, palette, lang)) for view in queue_views(model)]
+
+
+def _no_clock(model: Model, tick: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class PagePane:
+    """A pane of the page: the part of the model it shows, what of the run's clock it shows (as the terminal's pane
+    says: tui/widgets/pane.py), and how it is made in one language."""
+
+    name: str
+    part: Part
+    clock_key: Callable[[Model, int], Hashable]
+    make: Callable[[Model, Palette, str], Any]
+
+
+PAGE_PANES = (PagePane("tree", Part.PROCESSES, _no_clock, tree_rows),
+              PagePane("sync", Part.LOCKS, sync_clock_key, sync_cards),
+              PagePane("queues", Part.QUEUES, queues_clock_key, queue_cards))
+
+
+@dataclass
+class Panes:
+    """The page's panes, each made again (in both languages) only when its part of the model or its clock moved: as
+    the terminal's panes are fed (tui/widgets/pane.py's PaneFeeder), so both show a held lock's time alike."""
+
+    palette: Palette = field(default_factory=web_palette)
+    seen: dict[str, Hashable] = field(default_factory=dict)
+    made: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def of(self, model: Model, tick: int) -> dict[str, dict[str, Any]]:
+        for pane in PAGE_PANES:
+            key = (model.versions[pane.part], pane.clock_key(model, tick))
+            if self.seen.get(pane.name) != key or pane.name not in self.made:
+                self.seen[pane.name] = key
+                self.made[pane.name] = {lang: pane.make(model, self.palette, lang) for lang in LANGS}
+        return self.made
+
+
+def frame(model: Model, state: RunState, panes: Panes | None = None, tick: int | None = None) -> dict[str, Any]:
+    """One moment of the run, in both languages (each student picks one). ``panes``: those made for the last frame
+    (only what changed is made again); ``tick``: the run's clock as the terminal shows it (it stands still while the
+    run is frozen), by default the model's."""
+    shown = (panes or Panes()).of(model, model.now // CLOCK_TICK_NS if tick is None else tick)
+    return {"type": "frame", "t": model.now, "n": model.events, "state": state_word(state, model.run.ended), **shown}
 
 
 def output_line(model: Model, index: int, line: OutputLine) -> dict[str, Any]:

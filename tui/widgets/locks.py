@@ -451,6 +451,11 @@ def sync_card(view: SyncView, width: int, projector: bool, palette: Palette, lan
     return _CARDS[type(view)](view, width, projector, palette, lang)  # type: ignore[operator]
 
 
+def sync_clock_key(model: Model, tick: int) -> Hashable:
+    """What of the run's clock the cards show: "held 2 s" moves only while some lock is held."""
+    return tick if any(lock.owners for lock in model.locks.values()) else None
+
+
 def sync_views(model: Model) -> tuple[SyncView, ...]:
     """Every synchronisation primitive of the run, in the order they were made."""
     return tuple(view_of(model, record) for record in model.primitives())
@@ -466,8 +471,7 @@ class LockPane(CardPane):
     BODY_ID = "locks-body"
 
     def clock_key(self, model: Model, tick: int) -> Hashable:
-        # "held 2 s" moves only while some lock is held
-        return tick if any(lock.owners for lock in model.locks.values()) else None
+        return sync_clock_key(model, tick)
 
     def views(self, model: Model) -> tuple[SyncView, ...]:
         return sync_views(model)

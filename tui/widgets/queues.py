@@ -571,6 +571,13 @@ def any_card(view: CardView, width: int, projector: bool, palette: Palette, lang
     return _CARDS[type(view)](view, width, projector, palette, lang)  # type: ignore[operator]
 
 
+def queues_clock_key(model: Model, tick: int) -> Hashable:
+    """No time is shown. A value card shows who holds and who waits for its lock, which change the Locks part, not
+    this one: they are part of the key, so the card follows them."""
+    locks = [model.locks.get(v.lock) for v in model.values.values() if v.lock is not None]
+    return tuple((tuple(lock.owners), tuple(lock.waiters)) for lock in locks if lock is not None) or None
+
+
 def queue_views(model: Model) -> tuple[CardView, ...]:
     """Every queue of the run in the order they were made, then every pipe, shared value, manager and pool."""
     return (*(QueueView.of(model, q) for q in model.queues.values()),
@@ -590,10 +597,7 @@ class QueuePane(CardPane):
     BODY_ID = "queues-body"
 
     def clock_key(self, model: Model, tick: int) -> Hashable:
-        # No time is shown. A value card shows who holds and who waits for its lock, which change the Locks part,
-        # not this one: they are part of the key, so the card follows them.
-        locks = [model.locks.get(v.lock) for v in model.values.values() if v.lock is not None]
-        return tuple((tuple(lock.owners), tuple(lock.waiters)) for lock in locks if lock is not None) or None
+        return queues_clock_key(model, tick)
 
     def views(self, model: Model) -> tuple[CardView, ...]:
         return queue_views(model)

@@ -22,17 +22,19 @@
     idle: { en: 'idle', zh: '空闲' },
     norun: { en: 'no run yet', zh: '还没有运行' },
     waiting: { en: 'waiting for contui…', zh: '等待 contui…' },
-    reconnecting: { en: 'reconnecting…', zh: '重新连接中…' },
+    reconnecting: { en: 'contui is not answering (the teacher quit?): reconnecting…',
+                    zh: 'contui 没有回应（老师退出了？）：重新连接中…' },
     runEnded: { en: 'the run ended', zh: '运行已结束' },
     notAlive: { en: 'not alive', zh: '未存活' },
-    none: { en: '(none)', zh: '（无）' },
+    noLocks: { en: 'no locks yet', zh: '还没有锁' },
+    noQueues: { en: 'no queues yet', zh: '还没有队列' },
     noLanes: { en: 'no lanes yet', zh: '还没有泳道' },
     time: { en: 'viewed time', zh: '查看的时间' },
     langButton: { en: '中文', zh: 'English' },
     langTitle: { en: 'show the page in Chinese', zh: '用英文显示页面' },
     followTitle: { en: 'follow the teacher live (End)', zh: '跟随老师的实时运行（End）' },
     following: { en: (n) => `${n} following`, zh: (n) => `${n} 人在看` },
-    cursor: { en: (a, b) => `${a} s of ${b} s`, zh: (a, b) => `${b} s 中的 ${a} s` },
+    cursor: { en: (a, b) => `${a} s of ${b} s`, zh: (a, b) => `${a} s / ${b} s` },
   };
   const RUN_STATES = ['running', 'frozen', 'stepping', 'ended', 'idle'];
   // The Output pane's tags, one per process by order of first appearance (the terminal app's palette).
@@ -213,8 +215,10 @@
     E.conn.hidden = !conn;
     E.ended.textContent = st === 'ended' ? w('runEnded') : '';
     E.ended.hidden = st !== 'ended';
-    E.followers.textContent = isNum(S.followers) ? w('following', S.followers) : '';
-    E.followers.hidden = !isNum(S.followers);
+    const counted = isNum(S.followers) && S.conn === 'open';  // a count from before the connection was lost is stale
+    E.followers.textContent = counted ? w('following', S.followers) : '';
+    E.followers.hidden = !counted;
+    document.body.classList.toggle('disconnected', S.conn === 'reconnecting');
   }
 
   function renderView() {
@@ -241,7 +245,8 @@
     E.follow.title = w('followTitle');
     E.scrub.setAttribute('aria-label', w('time'));
     E.note.textContent = w('note');
-    for (const box of [E.sync, E.queues]) box.dataset.empty = w('none');
+    E.sync.dataset.empty = w('noLocks');  // the terminal's own words for an empty pane
+    E.queues.dataset.empty = w('noQueues');
     E.tree.dataset.empty = S.title === null || S.title === undefined ? w('norun') : '';
     renderTitle();
     renderStatus();
