@@ -27,6 +27,9 @@ async def test_the_page_follows_the_teachers_run_freeze_step_and_switch_and_refu
             assert loaded is not None and loaded.status == 200
             await wait_for(pilot, lambda: app.followers == 1, what="the teacher's screen counts the browser")
             assert "⇄ 1 following" in str(app.status_line.render())
+            app.clear_notifications()
+            await pilot.press("w")  # the link again, for a student who came late
+            assert any(server.url() in n.message for n in app._notifications)
 
             app.pick(index_of(app, "echo_server"))
             await pilot.pause()

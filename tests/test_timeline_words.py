@@ -27,7 +27,7 @@ NO_COLOURS = Palette({}, {})
 AXIS = "╵"  # starts the axis row: the rows above it are the legend
 # Names that are code, formats or programs wherever they are written (the help's tooltips name them).
 HELP_NAMES = frozenset({"Chrome", "Trace", "JSON", "ui", "perfetto", "dev", "chrome", "tracing", "SVG", "Textual",
-                        "Home", "End"})
+                        "Home", "End", "share"})  # "share": the command line's --share, typed as it is
 
 
 def english(text: str, allowed: frozenset[str] = ALLOWED) -> list[str]:

@@ -115,6 +115,8 @@ def _bindings() -> list[Binding]:
         Binding("e", "export", "export", id="export", priority=True,
                 tooltip="export the run as Chrome Trace JSON (open it in ui.perfetto.dev or chrome://tracing); a "
                         "note says where it was written"),
+        Binding("w", "share_link", "link", id="share-link", show=False, priority=True,
+                tooltip="show the link the class follows the run at, in their browsers (contui --share)"),
         Binding("E", "save_svg", "save screen", id="save-svg", key_display="E", show=False, priority=True,
                 tooltip="save the screen as an SVG picture (Textual's screenshot); a note says where"),
         Binding("l", "toggle_lang", "中/EN", id="lang", priority=True, tooltip="the whole screen in Chinese / English"),
@@ -316,8 +318,7 @@ class ContuiApp(App[int]):
         self.call_after_refresh(self._start_up_done)
         if self.share is not None:
             self.share.on_followers = lambda n: self.post_message(FollowersChanged(n))
-            self.notify(said("Browsers follow this run at {}", self.lang).format(self.share.link),
-                        title="contui --share", timeout=SHARE_NOTE_SECONDS)
+            self.action_share_link()
 
     def _start_up_done(self) -> None:
         """The first frame is out: load psutil for the runs' samples (loaded by the first sample instead, in the
@@ -683,6 +684,8 @@ class ContuiApp(App[int]):
             return True if self._can_look_back() else False  # False: Home/End go on to the picker
         if action in ("pick_number", "pick_step") and self._replaying:
             return None  # a replay shows one recorded run
+        if action == "share_link":
+            return self.share is not None
         if action == "export":
             return True if self._recording_path() is not None else None
         return True
@@ -929,6 +932,12 @@ class ContuiApp(App[int]):
         self.speed = next_speed(self.speed, step)
         self._speed(self.speed)
         self.refresh_panes()
+
+    def action_share_link(self) -> None:
+        """The link the class follows the run at (contui --share): shown for a minute, for the class to copy."""
+        if self.share is not None:
+            self.notify(said("Browsers follow this run at:\n{}\n(w shows this again)", self.lang).format(
+                "\n".join(self.share.links())), title="contui --share", timeout=SHARE_NOTE_SECONDS)
 
     def action_toggle_lang(self) -> None:
         self.lang = "zh" if self.lang == "en" else "en"

@@ -26,7 +26,8 @@ ZH: dict[str, str] = {
         "{} 个追踪事件已写入 {}\n用 ui.perfetto.dev 或 chrome://tracing 打开",
     "cannot save the screen: {}": "无法保存屏幕：{}",
     "the screen saved as {}": "屏幕已保存为 {}",
-    "Browsers follow this run at {}": "浏览器在这里跟随这次运行：{}",
+    "Browsers follow this run at:\n{}\n(w shows this again)": "浏览器在这里跟随这次运行：\n{}\n（按 w 再显示）",
+    "link": "链接",
 }
 
 

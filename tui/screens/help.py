@@ -64,6 +64,8 @@ TOOLTIPS_ZH: dict[str, str] = {
         "浅色主题，适合发白的投影或明亮的教室；或切回深色主题",
     "projector mode: high contrast, big badges, only the panes that matter": "投影模式：高对比度、大徽章，只显示要紧的窗格",
     "this help": "本帮助",
+    "show the link the class follows the run at, in their browsers (contui --share)":
+        "显示全班在浏览器里跟随运行的链接（contui --share）",
     "quit (the run is stopped first)": "退出（先停止运行）",
     "quit as well, from anywhere": "同样是退出，在哪里都可用",
     "type into the stdin of a run that reads it: Enter sends the line, Ctrl+D ends the input (EOF, as at a "
