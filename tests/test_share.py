@@ -333,3 +333,14 @@ def test_a_frozen_runs_held_lock_keeps_its_held_time_on_the_page_as_on_the_termi
     clock.now += 1
     feed.offer(model, LIVE, None)  # thawed: the held time moves on
     assert last(sent, "frame")["sync"]["en"] != held_then
+
+
+def test_a_deadlock_comes_with_the_terminals_banner_in_both_languages() -> None:
+    _, sent, _ = feed_recording("deadlock")
+    frames = [message for kind, message in sent if kind == "frame"]
+    assert frames[0]["banner"] is None
+    final = frames[-1]["banner"]
+    assert final["kind"] == "deadlock"
+    english, chinese = ("".join(text for text, _ in final[lang]) for lang in ("en", "zh"))
+    assert "DEADLOCK" in english and "死锁" in chinese
+    assert "space" not in english  # the teacher's key hint: a page has no keys

@@ -15,10 +15,11 @@ from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 
-from tui.engine.model import LANE_STATES, Key, Model, OutputLine, Part, State
+from tui.engine.model import LANE_STATES, DeadlockRecord, Key, Model, OutputLine, Part, State
 from tui.status import RunState
 from tui.theme import STATE_COLOURS
 from tui.widgets.badges import LOOKS, Palette
+from tui.widgets.banner import alarm_of, alarm_text
 from tui.widgets.locks import sync_card, sync_clock_key, sync_views
 from tui.widgets.pane import CLOCK_TICK_NS
 from tui.widgets.queues import any_card, queue_views, queues_clock_key
@@ -169,12 +170,30 @@ class Panes:
         return self.made
 
 
+def banner(model: Model) -> dict[str, Any] | None:
+    """The terminal's banner: the run's deadlock (``kind`` "deadlock"), else its stall or potential deadlock
+    ("warning"), in both languages; None while there is none. Without the teacher's key hint: a page has no keys."""
+    record = alarm_of(model)
+    if record is None:
+        return None
+    return {"kind": "deadlock" if isinstance(record, DeadlockRecord) else "warning",
+            **{lang: runs(_on_the_page(alarm_text(record, lang))) for lang in LANGS}}
+
+
+def _on_the_page(text: Text) -> Text:
+    """The banner's words without the terminal's base style (reverse, over the widget's own colours): the page's
+    banner has colours of its own."""
+    text.style = ""
+    return text
+
+
 def frame(model: Model, state: RunState, panes: Panes | None = None, tick: int | None = None) -> dict[str, Any]:
     """One moment of the run, in both languages (each student picks one). ``panes``: those made for the last frame
     (only what changed is made again); ``tick``: the run's clock as the terminal shows it (it stands still while the
     run is frozen), by default the model's."""
     shown = (panes or Panes()).of(model, model.now // CLOCK_TICK_NS if tick is None else tick)
-    return {"type": "frame", "t": model.now, "n": model.events, "state": state_word(state, model.run.ended), **shown}
+    return {"type": "frame", "t": model.now, "n": model.events, "state": state_word(state, model.run.ended),
+            "banner": banner(model), **shown}
 
 
 def output_line(model: Model, index: int, line: OutputLine) -> dict[str, Any]:

@@ -52,7 +52,7 @@
   const E = {
     title: $('title'), state: $('state'), conn: $('conn'), followers: $('followers'), lang: $('lang'),
     mode: $('mode'), scrub: $('scrub'), cursor: $('cursor'), follow: $('follow'),
-    tree: $('tree'), sync: $('sync'), queues: $('queues'), output: $('output'),
+    tree: $('tree'), sync: $('sync'), queues: $('queues'), output: $('output'), banner: $('banner'),
     tlWrap: $('timeline-wrap'), canvas: $('timeline'), legend: $('legend'), lanes: $('lanes'), note: $('note'), ended: $('ended'),
   };
 
@@ -173,17 +173,28 @@
     box.replaceChildren(frag);
   }
 
+  // The terminal's banner: a deadlock (red), a stall or a potential deadlock (amber), as the frame has it.
+  function renderBanner(banner) {
+    const runs = banner && typeof banner === 'object' ? pick(banner) : null;
+    E.banner.hidden = !Array.isArray(runs) || runs.length === 0;
+    E.banner.className = banner && banner.kind === 'deadlock' ? 'deadlock' : 'warning';
+    E.banner.replaceChildren();
+    if (!E.banner.hidden) appendRuns(E.banner, runs);
+  }
+
   function showFrame(frame) {
     S.shownFrame = frame || null;
     if (!frame) {
       renderTree([]);
       renderCards(E.sync, []);
       renderCards(E.queues, []);
+      renderBanner(null);
       return;
     }
     renderTree(pick(frame.tree));
     renderCards(E.sync, pick(frame.sync));
     renderCards(E.queues, pick(frame.queues));
+    renderBanner(frame.banner);
   }
 
   // ---- header --------------------------------------------------------------------------------------------------------
