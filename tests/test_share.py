@@ -344,3 +344,15 @@ def test_a_deadlock_comes_with_the_terminals_banner_in_both_languages() -> None:
     english, chinese = ("".join(text for text, _ in final[lang]) for lang in ("en", "zh"))
     assert "DEADLOCK" in english and "死锁" in chinese
     assert "space" not in english  # the teacher's key hint: a page has no keys
+
+
+def test_a_page_opened_after_the_teacher_switched_language_starts_in_it(server: ShareServer) -> None:
+    assert '<html lang="en">' in get(server.url())[1]
+    server.set_lang("zh")
+    assert '<html lang="zh">' in get(server.url())[1]
+
+    async def hello() -> dict[str, Any]:
+        async with connect(server.url().replace("http", "ws").replace("/?", "/ws?")) as ws:
+            return json.loads(await asyncio.wait_for(ws.recv(), 10))
+
+    assert asyncio.run(hello())["lang"] == "zh"

@@ -61,6 +61,10 @@ async def test_the_page_follows_the_teachers_run_freeze_step_and_switch_and_refu
             await pilot.press("full_stop")  # one step: the held thread does its next action, and is held again
             await page.wait_for_function("before => document.querySelector('#tree').innerText !== before",
                                          arg=before, timeout=PAGE_WAIT_MS)
+            await pilot.press("l")  # the teacher switches to Chinese: a page opened from now on starts in it
+            await page.goto(server.url())
+            await page_shows(page, "#state", "单步模式")
+            await page_shows(page, "#tree", "按住")
             await pilot.press("s")
     finally:
         server.close()

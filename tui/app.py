@@ -375,6 +375,8 @@ class ContuiApp(App[int]):
 
     def watch_lang(self, lang: str) -> None:
         """Every pane's title in the language (the narration sets its own, with the text it shows)."""
+        if self.share is not None:
+            self.share.set_lang(lang)  # a browser that opens the link from now on starts in it
         if not self.is_mounted:
             return
         for pane in PANES:

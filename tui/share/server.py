@@ -132,7 +132,8 @@ class ShareServer:
         self.token = token or secrets.token_urlsafe(18)
         self.on_followers = on_followers
         self._page: bytes | None = None  # read at the first request
-        self._hello = encoded({"type": "hello", "version": 1, "states": state_table(), "lang": lang})
+        self._hello = b""
+        self.set_lang(lang)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stop: asyncio.Event | None = None
@@ -201,6 +202,13 @@ class ShareServer:
         if self._sock is not None:
             self._sock.close()
 
+    def set_lang(self, lang: str) -> None:
+        """The teacher's language: a page opened from now on starts in it (each student may switch)."""
+        self.lang = lang
+        self._page = None
+        # One assignment, read by the server's thread: it sees the old hello or the new one, whole.
+        self._hello = encoded({"type": "hello", "version": 1, "states": state_table(), "lang": lang})
+
     @property
     def followers(self) -> int:
         return len(self._boxes)
@@ -236,9 +244,10 @@ class ShareServer:
         if where == "/ws":
             return None
         if where in ("/", "/index.html"):
-            if self._page is None:
-                self._page = page_html(self.lang)
-            return _response(HTTPStatus.OK, self._page, "text/html; charset=utf-8")
+            page = self._page  # read once: the teacher's l may drop it meanwhile
+            if page is None:
+                page = self._page = page_html(self.lang)
+            return _response(HTTPStatus.OK, page, "text/html; charset=utf-8")
         return _response(HTTPStatus.NOT_FOUND, b"404 not found\n")
 
     async def _follow(self, connection: ServerConnection) -> None:
