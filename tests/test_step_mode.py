@@ -36,8 +36,9 @@ def step_once(run: Run, collector: Collector, th: ThreadNode) -> list[ev.Event]:
     stepped_at = collector.model.now
     assert run.step(th.tid, th.held.until)
     seen: list[ev.Event] = []
+    # No sleep between the checks: the poll itself waits (up to 20 ms) for the next events.
     assert wait_until(lambda: seen.extend(collector.poll(0.02)) or settled(collector.model, th, stepped_at),
-                      timeout=10), f"{th.name} did not settle after its step"
+                      timeout=10, interval=0.0), f"{th.name} did not settle after its step"
     return seen
 
 
